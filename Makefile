@@ -1,0 +1,42 @@
+# pg_rbac -- PGXS build.
+#
+#   make                 build (warning-free under -Wall -Wextra)
+#   make install         install into the PostgreSQL found by pg_config
+#   make installcheck    pg_regress against a running server
+#   scripts/test.sh      everything: deps, build, pg_regress on a temporary
+#                        instance, TAP tests (what README.md and .ci/run use)
+
+EXTENSION  = pg_rbac
+EXTVERSION = 0.1
+
+MODULE_big = pg_rbac
+OBJS = \
+	src/policy_util.o \
+	src/parser.o \
+	src/validate.o \
+	src/pg_rbac.o \
+	src/actor.o \
+	src/policy_api.o \
+	src/graph.o
+
+# The install script is the concatenation of src/sql/*.sql in name order.
+SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Wno-unused-parameter \
+	-Wno-sign-compare -Wno-missing-field-initializers \
+	-Wno-cast-function-type
+SHLIB_LINK =
+
+EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@

@@ -1,0 +1,352 @@
+/*-------------------------------------------------------------------------
+ *
+ * policy.h
+ *	  The pg_rbac policy language: abstract syntax, validated model and
+ *	  diagnostics.
+ *
+ * Everything declared here is plain C with no dependency on backend state:
+ * the lexer, parser and validator (parser.c, validate.c) link alone into the
+ * fuzz target and the command-line checker under tests/fuzz/.  Memory comes
+ * from a caller-supplied allocator (RbacAlloc): the backend hands out palloc
+ * in a private memory context, the fuzzer a malloc arena.  Nothing allocated
+ * here is ever freed individually; the owner drops the whole arena.
+ *
+ * Strings are NUL-terminated UTF-8.  Names keep their exact spelling
+ * (quotes, spaces, unicode); quoting for SQL happens elsewhere.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_POLICY_H
+#define RBAC_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Caller-supplied allocator: returns zeroed memory or never returns. */
+typedef struct RbacAlloc
+{
+	void	   *(*alloc) (void *ctx, size_t size);
+	void	   *ctx;
+} RbacAlloc;
+
+/* ---------------------------------------------------------------------
+ * Diagnostics
+ * ---------------------------------------------------------------------
+ */
+typedef enum RbacSeverity
+{
+	RBAC_SEV_ERROR,
+	RBAC_SEV_WARNING
+} RbacSeverity;
+
+typedef enum RbacDiagClass
+{
+	RBAC_DIAG_SYNTAX,			/* reported as SQLSTATE 42601 */
+	RBAC_DIAG_SEMANTIC,			/* reported as SQLSTATE 42P17 */
+	RBAC_DIAG_UNSUPPORTED		/* reported as SQLSTATE 0A000 */
+} RbacDiagClass;
+
+typedef struct RbacDiag
+{
+	int			line;			/* 1-based */
+	int			col;			/* 1-based, in characters (not bytes) */
+	RbacSeverity severity;
+	RbacDiagClass dclass;
+	char	   *message;		/* lower case, no trailing period; may end
+								 * with (did you mean "x"?) */
+	char	   *hint;			/* NULL or a full sentence */
+} RbacDiag;
+
+typedef struct RbacDiagList
+{
+	RbacDiag   *items;
+	int			n;
+	int			cap;
+	int			nerrors;
+} RbacDiagList;
+
+/* ---------------------------------------------------------------------
+ * Last-mile rule expressions
+ * ---------------------------------------------------------------------
+ */
+typedef enum RbacOperandKind
+{
+	RBAC_OP_STRING,
+	RBAC_OP_INTEGER,			/* text holds the digits */
+	RBAC_OP_DECIMAL,			/* text holds the literal */
+	RBAC_OP_BOOL,
+	RBAC_OP_NIL,
+	RBAC_OP_PATH				/* var(.field)* */
+} RbacOperandKind;
+
+/*
+ * A path: a rule variable followed by zero or more fields.  After
+ * validation, hops[] holds the relations walked (fields[0..nhops-1]) and
+ * the final field is classified by 'tail'.
+ */
+typedef enum RbacPathTail
+{
+	RBAC_TAIL_SELF,				/* the variable itself, no fields */
+	RBAC_TAIL_ID,				/* .id of the reference */
+	RBAC_TAIL_COLUMN,			/* a column of the bound table of the last
+								 * type reached */
+	RBAC_TAIL_RELATION			/* ends on a relation (a reference to an
+								 * actor or resource) */
+} RbacPathTail;
+
+typedef struct RbacPath
+{
+	char	   *var;
+	char	  **fields;
+	int			nfields;
+	/* filled in by validation */
+	int			var_index;		/* 0 = actor parameter, 1 = resource */
+	int			nhops;			/* fields consumed as relation hops */
+	RbacPathTail tail;
+	struct RbacType *end_type;	/* type reached (after hops, or the
+								 * relation target for TAIL_RELATION) */
+} RbacPath;
+
+typedef struct RbacOperand
+{
+	RbacOperandKind kind;
+	int			line;
+	int			col;
+	char	   *text;			/* string value or numeric literal */
+	bool		bval;
+	RbacPath	path;			/* RBAC_OP_PATH */
+} RbacOperand;
+
+typedef enum RbacExprKind
+{
+	RBAC_EX_TRUE,				/* empty body */
+	RBAC_EX_AND,
+	RBAC_EX_OR,
+	RBAC_EX_NOT,
+	RBAC_EX_CMP,				/* left op right */
+	RBAC_EX_IN,					/* left in [list] */
+	RBAC_EX_OPERAND,			/* bare boolean operand */
+	RBAC_EX_HAS_ROLE,			/* has_role(actorvar, "name", path) */
+	RBAC_EX_HAS_PERMISSION		/* has_permission(actorvar, "name", path) */
+} RbacExprKind;
+
+typedef enum RbacCmpOp
+{
+	RBAC_CMP_EQ,				/* = and == */
+	RBAC_CMP_NE,
+	RBAC_CMP_LT,
+	RBAC_CMP_LE,
+	RBAC_CMP_GT,
+	RBAC_CMP_GE
+} RbacCmpOp;
+
+typedef struct RbacExpr
+{
+	RbacExprKind kind;
+	int			line;
+	int			col;
+	struct RbacExpr *left;		/* AND, OR, NOT */
+	struct RbacExpr *right;		/* AND, OR */
+	RbacCmpOp	op;				/* CMP */
+	RbacOperand *a;				/* CMP, IN, OPERAND */
+	RbacOperand *b;				/* CMP */
+	RbacOperand **list;			/* IN */
+	int			nlist;
+	char	   *name;			/* HAS_ROLE, HAS_PERMISSION: the term */
+	char	   *actor_var;		/* HAS_ROLE, HAS_PERMISSION */
+	RbacOperand *target;		/* HAS_ROLE, HAS_PERMISSION: a path */
+} RbacExpr;
+
+/* ---------------------------------------------------------------------
+ * Last-mile rules
+ * ---------------------------------------------------------------------
+ */
+typedef enum RbacActorParam
+{
+	RBAC_ACTOR_TYPED,			/* name: Type or _: Type */
+	RBAC_ACTOR_ANY_ACTOR,		/* name: Actor */
+	RBAC_ACTOR_ANYONE			/* bare _ : any actor, including none */
+} RbacActorParam;
+
+typedef struct RbacRule
+{
+	bool		is_role;		/* has_role rule (else has_permission) */
+	int			line;
+	int			col;
+	RbacActorParam actor_kind;
+	char	   *actor_var;		/* NULL for _ */
+	char	   *actor_type;		/* RBAC_ACTOR_TYPED only */
+	char	   *name;			/* the permission or role */
+	int			name_line;
+	int			name_col;
+	char	   *resource_var;	/* NULL for _ */
+	char	   *resource_type;
+	int			rtype_line;
+	int			rtype_col;
+	RbacExpr   *body;			/* RBAC_EX_TRUE when there is no body */
+	/* filled in by validation */
+	struct RbacType *atype;		/* NULL unless RBAC_ACTOR_TYPED */
+	struct RbacType *rtype;
+	int			start_offset;	/* byte offsets of the rule in the source */
+	int			end_offset;
+} RbacRule;
+
+/* ---------------------------------------------------------------------
+ * Resource and actor blocks
+ * ---------------------------------------------------------------------
+ */
+typedef enum RbacTermKind
+{
+	RBAC_TERM_ROLE,
+	RBAC_TERM_PERMISSION,
+	RBAC_TERM_RELATION
+} RbacTermKind;
+
+typedef struct RbacTerm
+{
+	char	   *name;
+	RbacTermKind kind;
+	int			line;
+	int			col;
+	char	   *target;			/* RELATION: target type name */
+	int			target_line;
+	int			target_col;
+	struct RbacType *target_type;	/* filled in by validation */
+	bool		from_rule;		/* PERMISSION declared by a last-mile rule */
+} RbacTerm;
+
+/*
+ * Shorthand rule "head" if body;  in a block of type T.
+ *	 body_kind says what the body names after validation.
+ */
+typedef enum RbacBodyKind
+{
+	RBAC_BODY_UNRESOLVED,
+	RBAC_BODY_TERM,				/* a role or permission (of T, or of the
+								 * related type when via is set) */
+	RBAC_BODY_ACTOR_RELATION,	/* a relation to an actor type: the actor
+								 * IS the related actor */
+	RBAC_BODY_GLOBAL			/* global "G" */
+} RbacBodyKind;
+
+typedef struct RbacShorthand
+{
+	char	   *head;
+	int			head_line;
+	int			head_col;
+	char	   *body;
+	int			body_line;
+	int			body_col;
+	char	   *via;			/* relation name after "on", or NULL */
+	int			via_line;
+	int			via_col;
+	bool		is_global;		/* "X" if global "G" */
+	/* filled in by validation */
+	RbacTermKind head_kind;		/* ROLE or PERMISSION */
+	RbacBodyKind body_kind;
+	RbacTermKind body_term_kind;	/* for RBAC_BODY_TERM */
+	struct RbacType *via_type;	/* target of the via relation */
+} RbacShorthand;
+
+typedef struct RbacType
+{
+	char	   *name;
+	bool		is_actor;
+	int			line;			/* first declaration */
+	int			col;
+	RbacTerm   *terms;			/* roles, permissions, relations */
+	int			nterms;
+	int			termcap;
+	RbacShorthand *rules;
+	int			nrules;
+	int			rulecap;
+	int			index;			/* position in RbacPolicy.types */
+} RbacType;
+
+typedef struct RbacGlobalRole
+{
+	char	   *name;
+	int			line;
+	int			col;
+} RbacGlobalRole;
+
+typedef struct RbacPolicy
+{
+	RbacType  **types;			/* in order of first declaration */
+	int			ntypes;
+	int			typecap;
+	RbacGlobalRole *globals;
+	int			nglobals;
+	int			globalcap;
+	RbacRule  **rules;			/* last-mile rules, in source order */
+	int			nrules;
+	int			rulecap;
+	bool		has_allow;		/* the entry allow rule was present */
+	void	   *index;			/* private name index (validate.c) */
+} RbacPolicy;
+
+/*
+ * Column lookup for validation of last-mile rules: returns 1 when the
+ * column exists on the table bound to the type, 0 when it does not, -1 when
+ * the type is not bound (then the column is not checked).  When it returns
+ * 0 it may set *suggestion to the closest column name.
+ */
+typedef int (*RbacColumnLookup) (void *arg, const char *type,
+								 const char *column,
+								 const char **suggestion);
+
+/* ---------------------------------------------------------------------
+ * Entry points
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Parse source (len bytes, need not be NUL-terminated) into a policy.
+ * Never fails hard: syntax errors go to diags and parsing recovers at the
+ * next rule or block.  Returns a policy even when there were errors.
+ * Blocks for the same type are merged here.
+ */
+extern RbacPolicy *rbac_parse(const char *source, size_t len,
+							  RbacAlloc *alloc, RbacDiagList *diags);
+
+/*
+ * Resolve and check a parsed policy (SPEC section 2 "Validation"):
+ * undeclared and conflicting names, relation targets, shorthand bodies,
+ * last-mile rules and their paths, and implication cycles (warnings).
+ * Fills in the "filled in by validation" fields.  Columns are checked
+ * through lookup when it is not NULL.
+ */
+extern void rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup,
+						  void *lookup_arg, RbacAlloc *alloc,
+						  RbacDiagList *diags);
+
+/* Find a type by name, or NULL.  Valid after rbac_validate. */
+extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);
+
+/* Find a term of a type by name, or NULL. */
+extern RbacTerm *rbac_find_term(RbacType *type, const char *name);
+
+/* Is name a global role? */
+extern bool rbac_is_global_role(RbacPolicy *policy, const char *name);
+
+/* Closest candidate to name by edit distance, or NULL if none is close. */
+extern const char *rbac_closest(const char *name, const char *const *candidates,
+								int ncandidates);
+
+/* Add a diagnostic (printf-style message). */
+extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
+					  RbacSeverity sev, RbacDiagClass dclass,
+					  const char *hint, const char *fmt,...)
+			__attribute__((format(printf, 8, 9)));
+
+/* Allocation helpers over RbacAlloc. */
+extern void *rbac_alloc(RbacAlloc *alloc, size_t size);
+extern char *rbac_strdup(RbacAlloc *alloc, const char *s);
+extern char *rbac_strndup(RbacAlloc *alloc, const char *s, size_t n);
+
+/* Grow an array of elemsize-sized items to hold at least need items. */
+extern void *rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need,
+					   size_t elemsize);
+
+#endif							/* RBAC_POLICY_H */

@@ -1,0 +1,369 @@
+/*-------------------------------------------------------------------------
+ *
+ * policy_api.c
+ *	  SQL functions over the policy: rbac.load_policy, rbac.validate_policy,
+ *	  rbac.policy_source.
+ *
+ * load_policy stores the source and the validated model (types, terms,
+ * shorthand rules, last-mile rules) in the catalog tables, all inside the
+ * caller's transaction, so a failed load leaves the previous policy intact.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pg_rbac.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(rbac_load_policy);
+PG_FUNCTION_INFO_V1(rbac_validate_policy);
+PG_FUNCTION_INFO_V1(rbac_policy_source);
+
+/* Growable column of text values (NULL allowed) for one bulk insert. */
+typedef struct TextColumn
+{
+	Datum	   *values;
+	bool	   *nulls;
+	int			n;
+	int			cap;
+} TextColumn;
+
+/* Append a value (NULL for SQL NULL) to a column. */
+static void
+col_push(TextColumn *c, const char *v)
+{
+	if (c->n == c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if (c->values)
+		{
+			c->values = repalloc(c->values, sizeof(Datum) * c->cap);
+			c->nulls = repalloc(c->nulls, sizeof(bool) * c->cap);
+		}
+		else
+		{
+			c->values = palloc(sizeof(Datum) * c->cap);
+			c->nulls = palloc(sizeof(bool) * c->cap);
+		}
+	}
+	c->nulls[c->n] = (v == NULL);
+	c->values[c->n] = v ? CStringGetTextDatum(v) : (Datum) 0;
+	c->n++;
+}
+
+/* The column as a one-dimensional text[] datum. */
+static Datum
+col_array(TextColumn *c)
+{
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	dims[0] = c->n;
+	if (c->n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs,
+											  TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Run one INSERT ... SELECT FROM unnest($1::text[], ...) with ncols text
+ * array parameters: a whole catalog table in one statement, so loading a
+ * policy of thousands of types costs a handful of SPI calls.
+ */
+static void
+bulk_insert(const char *sql, TextColumn *cols, int ncols)
+{
+	Oid			argtypes[8];
+	Datum		values[8];
+	int			i;
+	int			ret;
+
+	Assert(ncols <= 8);
+	if (cols[0].n == 0)
+		return;
+	for (i = 0; i < ncols; i++)
+	{
+		argtypes[i] = TEXTARRAYOID;
+		values[i] = col_array(&cols[i]);
+	}
+	ret = SPI_execute_with_args(sql, ncols, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not store the policy model: SPI error %d", ret);
+}
+
+static const char *const term_kind_names[] = {"role", "permission", "relation"};
+
+/* Name of a shorthand body kind as stored in rbac.policy_rule.body_kind. */
+static const char *
+body_kind_name(const RbacShorthand *r)
+{
+	switch (r->body_kind)
+	{
+		case RBAC_BODY_ACTOR_RELATION:
+			return "actor_relation";
+		case RBAC_BODY_GLOBAL:
+			return "global";
+		case RBAC_BODY_TERM:
+		default:
+			return term_kind_names[r->body_term_kind];
+	}
+}
+
+/* Name of a last-mile rule's actor parameter kind. */
+static const char *
+actor_kind_name(RbacActorParam k)
+{
+	switch (k)
+	{
+		case RBAC_ACTOR_ANY_ACTOR:
+			return "any_actor";
+		case RBAC_ACTOR_ANYONE:
+			return "anyone";
+		case RBAC_ACTOR_TYPED:
+		default:
+			return "typed";
+	}
+}
+
+/*
+ * Replace the model tables with the validated policy.  Caller has connected
+ * SPI and checked that the policy has no errors.
+ */
+static void
+store_model(RbacPolicy *p, const char *src)
+{
+	TextColumn	ty[2] = {{0}};
+	TextColumn	te[4] = {{0}};
+	TextColumn	gl[1] = {{0}};
+	TextColumn	ru[7] = {{0}};
+	TextColumn	lm[7] = {{0}};
+	int			i,
+				j;
+	char		buf[32];
+
+	if (SPI_execute("DELETE FROM rbac.policy_type; DELETE FROM rbac.policy_term; "
+					"DELETE FROM rbac.policy_global_role; DELETE FROM rbac.policy_rule; "
+					"DELETE FROM rbac.policy_lastmile", false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not clear the policy model");
+
+	for (i = 0; i < p->ntypes; i++)
+	{
+		RbacType   *t = p->types[i];
+
+		col_push(&ty[0], t->name);
+		col_push(&ty[1], t->is_actor ? "actor" : "resource");
+		for (j = 0; j < t->nterms; j++)
+		{
+			RbacTerm   *term = &t->terms[j];
+
+			col_push(&te[0], t->name);
+			col_push(&te[1], term->name);
+			col_push(&te[2], term_kind_names[term->kind]);
+			col_push(&te[3], term->kind == RBAC_TERM_RELATION ? term->target : NULL);
+		}
+		for (j = 0; j < t->nrules; j++)
+		{
+			RbacShorthand *r = &t->rules[j];
+
+			snprintf(buf, sizeof(buf), "%d", j + 1);
+			col_push(&ru[0], t->name);
+			col_push(&ru[1], buf);
+			col_push(&ru[2], r->head);
+			col_push(&ru[3], term_kind_names[r->head_kind]);
+			col_push(&ru[4], r->body);
+			col_push(&ru[5], body_kind_name(r));
+			col_push(&ru[6], r->via);
+		}
+	}
+	for (i = 0; i < p->nglobals; i++)
+		col_push(&gl[0], p->globals[i].name);
+	for (i = 0; i < p->nrules; i++)
+	{
+		RbacRule   *r = p->rules[i];
+		char	   *text = pnstrdup(src + r->start_offset,
+									r->end_offset - r->start_offset);
+
+		snprintf(buf, sizeof(buf), "%d", i + 1);
+		col_push(&lm[0], buf);
+		col_push(&lm[1], r->is_role ? "role" : "permission");
+		col_push(&lm[2], actor_kind_name(r->actor_kind));
+		col_push(&lm[3], r->actor_kind == RBAC_ACTOR_TYPED ? r->actor_type : NULL);
+		col_push(&lm[4], r->name);
+		col_push(&lm[5], r->resource_type);
+		col_push(&lm[6], text);
+	}
+
+	bulk_insert("INSERT INTO rbac.policy_type (name, kind) "
+				"SELECT * FROM pg_catalog.unnest($1, $2)", ty, 2);
+	bulk_insert("INSERT INTO rbac.policy_term (type, name, kind, target) "
+				"SELECT * FROM pg_catalog.unnest($1, $2, $3, $4)", te, 4);
+	bulk_insert("INSERT INTO rbac.policy_global_role (name) "
+				"SELECT * FROM pg_catalog.unnest($1)", gl, 1);
+	bulk_insert("INSERT INTO rbac.policy_rule (type, ord, head, head_kind, body, body_kind, via) "
+				"SELECT a, b::pg_catalog.int4, c, d, e, f, g "
+				"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7) AS u(a, b, c, d, e, f, g)",
+				ru, 7);
+	bulk_insert("INSERT INTO rbac.policy_lastmile (ord, kind, actor_kind, actor_type, name, resource_type, source) "
+				"SELECT a::pg_catalog.int4, b, c, d, e, f, g "
+				"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7) AS u(a, b, c, d, e, f, g)",
+				lm, 7);
+}
+
+/*
+ * Refuse to orphan role data: after the new model is stored, count the
+ * assignments, custom roles and memberships that name something it no
+ * longer declares.  Without drop_orphans that is error 2BP01; with it they
+ * are deleted and the deletion audited.
+ */
+static void
+handle_orphans(bool drop_orphans)
+{
+	int64		na,
+				nc,
+				nm;
+	bool		isnull;
+	char	   *detail;
+
+	if (SPI_execute("SELECT assignments, custom_roles, memberships FROM rbac._orphans()",
+					true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count orphaned role data");
+	na = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	nc = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	nm = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	if (na == 0 && nc == 0 && nm == 0)
+		return;
+	detail = psprintf("%lld role assignments, %lld custom roles and %lld group memberships "
+					  "use names the new policy does not declare.",
+					  (long long) na, (long long) nc, (long long) nm);
+	if (!drop_orphans)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("the new policy would orphan existing role data"),
+				 errdetail("%s", detail),
+				 errhint("Remove them first, or call rbac.load_policy(source, drop_orphans => true) to delete them.")));
+	if (SPI_execute("SELECT rbac._drop_orphans()", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not delete orphaned role data");
+	rbac_audit("drop_orphans",
+			   psprintf("{\"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld}",
+						(long long) na, (long long) nc, (long long) nm));
+}
+
+/*
+ * rbac.load_policy(source text, drop_orphans boolean) -> void
+ *
+ * Validate and atomically replace the whole policy.  Any error raises and
+ * the transaction's rollback keeps the previous policy.
+ */
+Datum
+rbac_load_policy(PG_FUNCTION_ARGS)
+{
+	text	   *src;
+	bool		drop_orphans = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	char	   *source;
+	RbacParsed *parsed;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	int			ret;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("policy source must not be null")));
+	src = PG_GETARG_TEXT_PP(0);
+	source = text_to_cstring(src);
+
+	SPI_connect();
+	parsed = rbac_parse_policy_text(source, strlen(source), true,
+									CurrentMemoryContext);
+	rbac_report_errors(parsed);
+
+	store_model(parsed->policy, source);
+	handle_orphans(drop_orphans);
+
+	values[0] = CStringGetTextDatum(source);
+	ret = SPI_execute_with_args("INSERT INTO rbac.policy AS p (singleton, source) VALUES (true, $1) "
+								"ON CONFLICT (singleton) DO UPDATE SET source = excluded.source, "
+								"loaded_at = pg_catalog.now(), loaded_by = CURRENT_USER",
+								1, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not store the policy: SPI error %d", ret);
+
+	rbac_audit("load_policy",
+			   psprintf("{\"types\": %d, \"global_roles\": %d, \"rules\": %d, \"bytes\": %zu}",
+						parsed->policy->ntypes, parsed->policy->nglobals,
+						parsed->policy->nrules, strlen(source)));
+
+	/* Regenerate whatever depends on the policy (generated RLS, caches). */
+	if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not refresh objects that depend on the policy");
+
+	rbac_free_parsed(parsed);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.validate_policy(source text) -> TABLE(line, col, severity, message)
+ *
+ * Every error and warning, in source order; changes nothing.
+ */
+Datum
+rbac_validate_policy(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *source;
+	RbacParsed *parsed;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	source = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	SPI_connect();
+	parsed = rbac_parse_policy_text(source, strlen(source), true,
+									CurrentMemoryContext);
+	for (i = 0; i < parsed->diags.n; i++)
+	{
+		RbacDiag   *d = &parsed->diags.items[i];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int32GetDatum(d->line);
+		values[1] = Int32GetDatum(d->col);
+		values[2] = CStringGetTextDatum(d->severity == RBAC_SEV_ERROR ? "error" : "warning");
+		if (d->hint)
+			values[3] = CStringGetTextDatum(psprintf("%s\nhint: %s", d->message, d->hint));
+		else
+			values[3] = CStringGetTextDatum(d->message);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	rbac_free_parsed(parsed);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* rbac.policy_source() -> text: the policy as loaded, NULL if none. */
+Datum
+rbac_policy_source(PG_FUNCTION_ARGS)
+{
+	char	   *src;
+	text	   *result = NULL;
+
+	SPI_connect();
+	src = rbac_loaded_policy_source();
+	if (src)
+	{
+		result = (text *) SPI_palloc(VARHDRSZ + strlen(src));
+		SET_VARSIZE(result, VARHDRSZ + strlen(src));
+		memcpy(VARDATA(result), src, strlen(src));
+	}
+	SPI_finish();
+	if (result == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(result);
+}

@@ -1,0 +1,181 @@
+/*-------------------------------------------------------------------------
+ *
+ * policy_util.c
+ *	  Allocation, diagnostics and name-suggestion helpers shared by the
+ *	  backend-independent policy parser and validator.
+ *
+ * No PostgreSQL headers here: this file links into the fuzz target.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "policy.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Allocate zeroed memory through the caller's allocator. */
+void *
+rbac_alloc(RbacAlloc *alloc, size_t size)
+{
+	void	   *p = alloc->alloc(alloc->ctx, size ? size : 1);
+
+	memset(p, 0, size ? size : 1);
+	return p;
+}
+
+/* Copy the first n bytes of s into a new NUL-terminated string. */
+char *
+rbac_strndup(RbacAlloc *alloc, const char *s, size_t n)
+{
+	char	   *p = rbac_alloc(alloc, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* Copy a NUL-terminated string. */
+char *
+rbac_strdup(RbacAlloc *alloc, const char *s)
+{
+	return rbac_strndup(alloc, s, strlen(s));
+}
+
+/*
+ * Make room for need items in a growable array.  The allocator cannot free,
+ * so the old block is simply abandoned to the arena; capacity doubles so the
+ * total stays linear.
+ */
+void *
+rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need, size_t elemsize)
+{
+	int			newcap;
+	void	   *p;
+
+	if (need <= *cap)
+		return array;
+	newcap = *cap > 0 ? *cap * 2 : 8;
+	while (newcap < need)
+		newcap *= 2;
+	p = rbac_alloc(alloc, (size_t) newcap * elemsize);
+	if (array != NULL && *cap > 0)
+		memcpy(p, array, (size_t) (*cap) * elemsize);
+	*cap = newcap;
+	return p;
+}
+
+/* Append one diagnostic with a printf-style message. */
+void
+rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
+		  RbacSeverity sev, RbacDiagClass dclass, const char *hint,
+		  const char *fmt,...)
+{
+	va_list		ap;
+	int			len;
+	char	   *msg;
+	RbacDiag   *d;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		len = 0;
+	msg = rbac_alloc(alloc, (size_t) len + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t) len + 1, fmt, ap);
+	va_end(ap);
+
+	diags->items = rbac_grow(alloc, diags->items, &diags->cap, diags->n + 1,
+							 sizeof(RbacDiag));
+	d = &diags->items[diags->n++];
+	d->line = line;
+	d->col = col;
+	d->severity = sev;
+	d->dclass = dclass;
+	d->message = msg;
+	d->hint = hint ? rbac_strdup(alloc, hint) : NULL;
+	if (sev == RBAC_SEV_ERROR)
+		diags->nerrors++;
+}
+
+/*
+ * Levenshtein distance between a and b, giving up (returning limit + 1) once
+ * every cell of a row exceeds limit.  Bytes, not characters: good enough for
+ * suggesting names.
+ */
+static int
+edit_distance(const char *a, const char *b, int limit)
+{
+	size_t		la = strlen(a);
+	size_t		lb = strlen(b);
+	int			prev[65];
+	int			cur[65];
+	size_t		i,
+				j;
+
+	if (la > 64 || lb > 64)
+		return limit + 1;
+	if ((la > lb ? la - lb : lb - la) > (size_t) limit)
+		return limit + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = (int) j;
+	for (i = 1; i <= la; i++)
+	{
+		int			rowmin;
+
+		cur[0] = (int) i;
+		rowmin = cur[0];
+		for (j = 1; j <= lb; j++)
+		{
+			int			cost = (a[i - 1] == b[j - 1]) ? 0 : 1;
+			int			v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > limit)
+			return limit + 1;
+		memcpy(prev, cur, sizeof(int) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+/*
+ * The candidate closest to name, if it is close enough to be a plausible
+ * typo: at most a third of the name's length away (at least 1, at most 3).
+ * Ties go to the earliest candidate so suggestions are deterministic.
+ */
+const char *
+rbac_closest(const char *name, const char *const *candidates, int ncandidates)
+{
+	int			limit = (int) strlen(name) / 3;
+	const char *best = NULL;
+	int			bestd;
+	int			i;
+
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	bestd = limit + 1;
+	for (i = 0; i < ncandidates; i++)
+	{
+		int			d;
+
+		if (candidates[i] == NULL || strcmp(candidates[i], name) == 0)
+			continue;
+		d = edit_distance(name, candidates[i], limit);
+		if (d < bestd)
+		{
+			bestd = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}
