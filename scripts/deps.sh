@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what building and testing pg_rbac needs, if missing (Debian 12,
+# run as root).  Idempotent and quiet when everything is present.
+set -euo pipefail
+
+PKGS=(postgresql-15 postgresql-server-dev-15 libipc-run-perl graphviz make gcc
+      clang libclang-rt-14-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps.sh: missing packages ${missing[*]}; run as root to install them" >&2
+        exit 1
+    fi
+    echo "deps.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Run every test of pg_rbac: build and install the extension, run the
+# pg_regress suite against a temporary instance, then the TAP tests
+# (tests/t/*.pl) and the parser fuzzer.  Run as root on a fresh Debian 12
+# machine: missing packages are installed first.
+#
+#   scripts/test.sh                 everything
+#   scripts/test.sh regress         only pg_regress
+#   scripts/test.sh tap [FILES]     only TAP tests (all or the given files)
+#   scripts/test.sh fuzz [SECONDS]  only the fuzzer
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+what=${1:-all}
+"$SRC_DIR/scripts/deps.sh"
+build_and_install
+
+WORK=$(mktemp -d /tmp/pg_rbac_test.XXXXXX)
+chmod 755 "$WORK"
+chown postgres "$WORK" 2>/dev/null || true
+trap 'rm -rf "$WORK"' EXIT
+status=0
+
+run_regress() {
+    echo "=== pg_regress ==="
+    cp -r "$SRC_DIR/sql" "$SRC_DIR/expected" "$WORK/"
+    [ -d "$SRC_DIR/data" ] && cp -r "$SRC_DIR/data" "$WORK/"
+    chown -R postgres "$WORK" 2>/dev/null || true
+    tests=$(cd "$SRC_DIR/sql" && ls *.sql | sed 's/\.sql$//' | sort)
+    if ! (cd "$WORK" && as_pg "$PG_REGRESS" --temp-instance="$WORK/instance" \
+            --bindir="$BINDIR" --inputdir="$WORK" --outputdir="$WORK" \
+            --temp-config="$SRC_DIR/tests/regress.conf" \
+            --load-extension=pg_rbac $tests); then
+        cat "$WORK/regression.diffs" 2>/dev/null | head -300
+        status=1
+    fi
+}
+
+run_tap() {
+    echo "=== TAP ==="
+    mkdir -p "$WORK/tap"
+    cp -r "$SRC_DIR/tests/t" "$WORK/tap/"
+    chown -R postgres "$WORK/tap" 2>/dev/null || true
+    local files=("$@")
+    if [ ${#files[@]} -eq 0 ]; then
+        files=(t/*.pl)
+    else
+        files=("${files[@]/#tests\/t\//t/}")
+    fi
+    if ! (cd "$WORK/tap" && as_pg env TESTDIR="$WORK/tap" PATH="$BINDIR:$PATH" \
+            PG_REGRESS="$PG_REGRESS" RBAC_SRC="$SRC_DIR" \
+            prove -I "$PERL_TEST_DIR" -I t "${files[@]}"); then
+        for f in "$WORK"/tap/tmp_check/log/regress_log_*; do
+            [ -f "$f" ] && { echo "--- $f (tail)"; tail -40 "$f"; }
+        done
+        status=1
+    fi
+}
+
+run_fuzz() {
+    echo "=== fuzz ==="
+    if [ -x "$SRC_DIR/tests/fuzz/run.sh" ]; then
+        "$SRC_DIR/tests/fuzz/run.sh" "${1:-60}" || status=1
+    else
+        echo "no fuzz target"
+    fi
+}
+
+case "$what" in
+    regress) run_regress ;;
+    tap) shift; run_tap "$@" ;;
+    fuzz) shift; run_fuzz "${1:-60}" ;;
+    all) run_regress; run_tap; run_fuzz 60 ;;
+    *) echo "usage: $0 [all|regress|tap [FILES]|fuzz [SECONDS]]" >&2; exit 2 ;;
+esac
+
+if [ $status -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "TESTS FAILED"; fi
+exit $status
