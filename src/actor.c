@@ -21,3 +21,9 @@ rbac_current_actor_name(void)
 {
 	return current_actor;
 }
+
+/* Define the settings of the actor module (called from _PG_init). */
+void
+rbac_actor_init(void)
+{
+}

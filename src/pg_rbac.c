@@ -17,10 +17,11 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* Module load: nothing to set up yet beyond what other files register. */
+/* Module load: define settings and register callbacks. */
 void
 _PG_init(void)
 {
+	rbac_actor_init();
 }
 
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */

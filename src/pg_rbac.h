@@ -35,6 +35,7 @@ extern char *rbac_loaded_policy_source(void);
 extern void rbac_audit(const char *operation, const char *detail_json);
 
 /* actor.c */
+extern void rbac_actor_init(void);
 extern const char *rbac_current_actor_name(void);
 
 #endif							/* PG_RBAC_H */
