@@ -47,6 +47,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RBAC_INDEX_MAGIC	0x52424958u /* "RBIX" */
@@ -1047,11 +1048,13 @@ path_text(Validator *v, const RbacPath *p)
 /*
  * Resolve a path operand of a rule body: its variable (var_index), the
  * relation hops, and what the last field is (tail, end_type).  Columns are
- * checked through the lookup callback.  Returns false when the path did not
- * resolve (an error was reported, or an earlier error left a type unknown).
+ * checked through the lookup callback.  With ref_only (the target of
+ * has_role / has_permission) a last field other than id must be a relation.
+ * Returns false when the path did not resolve (an error was reported, or an
+ * earlier error left a type unknown).
  */
 static bool
-resolve_path(Validator *v, RbacRule *rule, RbacOperand *op)
+resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 {
 	RbacPath   *p = &op->path;
 	RbacType   *cur;
@@ -1163,6 +1166,20 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op)
 		p->end_type = cur->terms[pos].target_type;
 		return p->end_type != NULL;
 	}
+	if (ref_only)
+	{
+		if (pos < 0)
+			report(v, op->line, op->col, RBAC_SEV_ERROR, NULL,
+				   suggest_term(v, cur, f, K_REL),
+				   "undeclared relation \"%s\" in %s %s",
+				   f, tkind(cur), safe(cur->name));
+		else
+			report(v, op->line, op->col, RBAC_SEV_ERROR, NULL, NULL,
+				   "\"%s\" is a %s of %s %s, not a relation",
+				   f, term_kind_word(cur->terms[pos].kind), tkind(cur),
+				   safe(cur->name));
+		return false;
+	}
 	p->tail = RBAC_TAIL_COLUMN;
 	if (v->lookup != NULL && cur->name != NULL)
 	{
@@ -1180,9 +1197,12 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op)
 	return true;
 }
 
-/* Check one operand of a rule body and classify it for comparison checks. */
+/*
+ * Check one operand of a rule body and classify it for comparison checks
+ * (ref_only: see resolve_path).
+ */
 static OpClass
-check_operand(Validator *v, RbacRule *rule, RbacOperand *op)
+check_operand(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 {
 	if (op == NULL)
 		return OC_UNKNOWN;
@@ -1197,7 +1217,7 @@ check_operand(Validator *v, RbacRule *rule, RbacOperand *op)
 		case RBAC_OP_NIL:
 			return OC_NIL;
 		case RBAC_OP_PATH:
-			if (!resolve_path(v, rule, op))
+			if (!resolve_path(v, rule, op, ref_only))
 				return OC_UNKNOWN;
 			switch (op->path.tail)
 			{
@@ -1271,8 +1291,8 @@ cmp_text(RbacCmpOp op)
 static void
 check_cmp(Validator *v, RbacRule *rule, RbacExpr *e)
 {
-	OpClass		ca = check_operand(v, rule, e->a);
-	OpClass		cb = check_operand(v, rule, e->b);
+	OpClass		ca = check_operand(v, rule, e->a, false);
+	OpClass		cb = check_operand(v, rule, e->b, false);
 	bool		ordering = (e->op == RBAC_CMP_LT || e->op == RBAC_CMP_LE ||
 							e->op == RBAC_CMP_GT || e->op == RBAC_CMP_GE);
 	bool		alit = (ca == OC_LITERAL || ca == OC_BOOL || ca == OC_NIL);
@@ -1330,7 +1350,7 @@ check_cmp(Validator *v, RbacRule *rule, RbacExpr *e)
 static void
 check_in(Validator *v, RbacRule *rule, RbacExpr *e)
 {
-	OpClass		c = check_operand(v, rule, e->a);
+	OpClass		c = check_operand(v, rule, e->a, false);
 	int			i;
 
 	if (c == OC_SELF || c == OC_RELATION)
@@ -1339,7 +1359,7 @@ check_in(Validator *v, RbacRule *rule, RbacExpr *e)
 		return;
 	for (i = 0; i < e->nlist; i++)
 	{
-		c = check_operand(v, rule, e->list[i]);
+		c = check_operand(v, rule, e->list[i], false);
 		if (c == OC_SELF || c == OC_RELATION)
 			report_not_value(v, e->list[i], c, false);
 	}
@@ -1349,7 +1369,7 @@ check_in(Validator *v, RbacRule *rule, RbacExpr *e)
 static void
 check_bare(Validator *v, RbacRule *rule, RbacExpr *e)
 {
-	OpClass		c = check_operand(v, rule, e->a);
+	OpClass		c = check_operand(v, rule, e->a, false);
 
 	switch (c)
 	{
@@ -1409,7 +1429,7 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
 			   fn);
 		return;
 	}
-	switch (check_operand(v, rule, e->target))
+	switch (check_operand(v, rule, e->target, true))
 	{
 		case OC_SELF:
 			t = e->target->path.end_type;
@@ -1555,6 +1575,16 @@ typedef struct CycleScratch
 	int			stamp;
 } CycleScratch;
 
+/* qsort comparator for term positions. */
+static int
+cmp_int(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * The edge body -> head of a shorthand rule, if it is an implication
  * between two roles or permissions of t itself (no "on", not global).
@@ -1678,6 +1708,8 @@ warn_cycle(Validator *v, RbacType *t, CycleScratch *cs, int c)
 	{
 		StrBuf		hb = {NULL, 0, 0};
 
+		/* members in declaration order (the BFS is done with them) */
+		qsort(cs->members + m0, (size_t) (m1 - m0), sizeof(int), cmp_int);
 		sb_append(v->alloc, &hb, "All of ");
 		for (m = m0; m < m1; m++)
 		{
