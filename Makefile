@@ -17,7 +17,10 @@ OBJS = \
 	src/pg_rbac.o \
 	src/actor.o \
 	src/policy_api.o \
-	src/graph.o
+	src/graph.o \
+	src/model.o \
+	src/sqlgen.o \
+	src/check.o
 
 # The install script is the concatenation of src/sql/*.sql in name order.
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
@@ -29,7 +32,7 @@ REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
 PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Wno-unused-parameter \
 	-Wno-sign-compare -Wno-missing-field-initializers \
-	-Wno-cast-function-type
+	-Wno-cast-function-type -Wno-clobbered
 SHLIB_LINK =
 
 EXTRA_CLEAN = results regression.diffs regression.out tmp_check log

@@ -24,7 +24,7 @@ status=0
 run_regress() {
     echo "=== pg_regress ==="
     cp -r "$SRC_DIR/sql" "$SRC_DIR/expected" "$WORK/"
-    [ -d "$SRC_DIR/data" ] && cp -r "$SRC_DIR/data" "$WORK/"
+    cp -r "$SRC_DIR/examples" "$WORK/"
     chown -R postgres "$WORK" 2>/dev/null || true
     tests=$(cd "$SRC_DIR/sql" && ls *.sql | sed 's/\.sql$//' | sort)
     if ! (cd "$WORK" && as_pg "$PG_REGRESS" --temp-instance="$WORK/instance" \

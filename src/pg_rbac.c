@@ -8,6 +8,7 @@
  *-------------------------------------------------------------------------
  */
 #include "pg_rbac.h"
+#include "model.h"
 
 #include "executor/spi.h"
 #include "catalog/pg_type.h"
@@ -22,6 +23,7 @@ void
 _PG_init(void)
 {
 	rbac_actor_init();
+	rbac_model_init();
 }
 
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */

@@ -1,0 +1,1668 @@
+/*-------------------------------------------------------------------------
+ *
+ * check.c
+ *	  The check engine: does actor A hold permission or role X on resource
+ *	  R?  (SPEC section 4.1.)
+ *
+ * One evaluation works on a small graph of resource nodes: R and every
+ * resource reached from it through relations that some relevant rule walks
+ * ("on" rules), found by fetching each node's relation columns from its
+ * bound table with a saved plan.  Relations are columns, so each node has
+ * at most one neighbour per relation and the graph is a chain or a small
+ * tree, however deep (self-referential relations are followed to any depth;
+ * a cycle in the data is simply a node seen twice).
+ *
+ * Each node starts with the terms held directly: roles assigned to A or to
+ * a group A belongs to (transitively), unexpired, and the permissions and
+ * implied roles of custom roles so assigned, plus terms granted by
+ * last-mile rules whose body holds for (A, node).  Then the shorthand rules
+ * of every node's type are applied until nothing changes (a least
+ * fixpoint, so implication cycles and cyclic data terminate and mean
+ * exactly what they should).  Only terms that can contribute to the asked
+ * term ("relevant" terms, a backward closure over the rules) are looked at.
+ *
+ * A resource of a bound type with no row holds only what direct
+ * assignments on its id (and implications from them) give.
+ *
+ * Every lookup runs as the internal user (model.c) in the caller's
+ * snapshot, so a change made earlier in the transaction is seen and
+ * uncommitted changes of others are not.  Nothing here writes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "check.h"
+#include "sqlgen.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(rbac_is_allowed);
+PG_FUNCTION_INFO_V1(rbac_is_allowed_current);
+PG_FUNCTION_INFO_V1(rbac_authorize);
+PG_FUNCTION_INFO_V1(rbac_authorize_current);
+PG_FUNCTION_INFO_V1(rbac_authorized_actions);
+PG_FUNCTION_INFO_V1(rbac_authorized_actions_current);
+PG_FUNCTION_INFO_V1(rbac_authorized_roles);
+PG_FUNCTION_INFO_V1(rbac_authorized_roles_current);
+PG_FUNCTION_INFO_V1(rbac_authorized_resources);
+PG_FUNCTION_INFO_V1(rbac_authorized_resources_current);
+PG_FUNCTION_INFO_V1(rbac_who_can);
+PG_FUNCTION_INFO_V1(rbac_explain);
+PG_FUNCTION_INFO_V1(rbac_explain_current);
+PG_FUNCTION_INFO_V1(rbac_holds);
+
+/* How a term came to be held on a node (for explain). */
+typedef enum WhyKind
+{
+	WHY_NONE,
+	WHY_ASSIGNED,				/* role assigned to actor_ref */
+	WHY_CUSTOM,					/* custom role `custom` assigned to actor_ref */
+	WHY_RULE,					/* shorthand rule `rule` of the node's type */
+	WHY_LASTMILE				/* last-mile rule `rule` */
+} WhyKind;
+
+typedef struct Why
+{
+	WhyKind		kind;
+	int			rule;			/* MRule index or MLastMile index */
+	int			actor;			/* index into the actor set */
+	char	   *custom;			/* custom role name */
+} Why;
+
+/* One member of the actor set: the actor or a group it belongs to. */
+typedef struct ActorEntry
+{
+	char	   *type;
+	char	   *id;
+	int			via;			/* entry whose membership led here, -1 */
+} ActorEntry;
+
+/* One resource node of an evaluation. */
+typedef struct RNode
+{
+	MType	   *type;
+	char	   *id;
+	bool		restricted;		/* bound type, no row: assignments only */
+	bool		fetched;
+	char	  **relval;			/* per term: related id, or NULL */
+	int		   *relnode;		/* per term: node index, or -1 */
+	bool	   *held;			/* per term */
+	Why		   *why;			/* per term */
+} RNode;
+
+typedef struct Eval
+{
+	RbacModel  *m;
+	/* the actor; NULL type when there is none */
+	char	   *atype;
+	char	   *aid;
+	char	   *aref;
+	ActorEntry *actors;
+	int			nactors;
+	bool		globals_loaded;
+	bool	   *global_held;	/* per global role */
+	int		   *global_actor;	/* per global role: actor entry holding it */
+	/* relevance: per type, per term */
+	bool	  **relevant;
+	/* the node graph */
+	RNode	   *nodes;
+	int			nnodes;
+	int			capnodes;
+} Eval;
+
+/* Stack of (actor, term, type, id) being evaluated by rbac._holds(). */
+typedef struct HoldsFrame
+{
+	const char *key;
+	struct HoldsFrame *next;
+} HoldsFrame;
+
+static HoldsFrame *holds_stack = NULL;
+
+static SPIPlanPtr members_plan = NULL;
+static SPIPlanPtr assign_plan = NULL;
+static SPIPlanPtr global_plan = NULL;
+
+/* ---------------------------------------------------------------------
+ * References and names
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Split "Type:id" at the first colon.  Both parts must be non-empty; the id
+ * may itself contain colons.
+ */
+bool
+rbac_parse_ref(const char *text, RbacRef *ref)
+{
+	const char *colon;
+
+	if (text == NULL)
+		return false;
+	colon = strchr(text, ':');
+	if (colon == NULL || colon == text || colon[1] == '\0')
+		return false;
+	ref->type = pnstrdup(text, colon - text);
+	ref->id = pstrdup(colon + 1);
+	return true;
+}
+
+/* Parse a reference or raise 22023 naming what it was meant to be. */
+RbacRef
+rbac_require_ref(const char *text, const char *what)
+{
+	RbacRef		ref;
+
+	if (!rbac_parse_ref(text, &ref))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s reference \"%s\"", what, text ? text : "(null)"),
+				 errhint("A reference is written Type:id, for example \"Repository:42\".")));
+	return ref;
+}
+
+/* Names of the types of the model of one kind, for suggestions. */
+static const char *
+closest_type(RbacModel *m, const char *name, bool actor)
+{
+	const char **c = palloc(sizeof(char *) * (m->ntypes + 1));
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < m->ntypes; i++)
+		if (!actor || m->types[i].is_actor)
+			c[n++] = m->types[i].name;
+	return rbac_closest(name, c, n);
+}
+
+/*
+ * Look up a type of the loaded policy or raise 42704 (with a suggestion).
+ * With actor, the type must be an actor type.
+ */
+MType *
+rbac_require_type(RbacModel *m, const char *name, bool actor)
+{
+	MType	   *t = rbac_model_type(m, name);
+
+	if (t == NULL || (actor && !t->is_actor))
+	{
+		const char *s = closest_type(m, name, actor);
+
+		if (m->parsed == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown %s type \"%s\"", actor ? "actor" : "resource", name),
+					 errhint("No policy is loaded; load one with rbac.load_policy().")));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown %s type \"%s\"", actor ? "actor" : "resource", name),
+				 s ? errhint("Did you mean \"%s\"?", s) : 0));
+	}
+	return t;
+}
+
+/* Index of permission action of type t, or raise 42704. */
+static int
+require_permission(MType *t, const char *action)
+{
+	int			term = rbac_type_term(t, action);
+
+	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
+	{
+		const char **c = palloc(sizeof(char *) * (t->nterms + 1));
+		int			n = 0;
+		int			i;
+		const char *s;
+
+		for (i = 0; i < t->nterms; i++)
+			if (t->ast->terms[i].kind == RBAC_TERM_PERMISSION)
+				c[n++] = t->ast->terms[i].name;
+		s = rbac_closest(action, c, n);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown action \"%s\" for type %s", action, t->name),
+				 s ? errhint("Did you mean \"%s\"?", s) : 0));
+	}
+	return term;
+}
+
+/* ---------------------------------------------------------------------
+ * Lookups
+ * ---------------------------------------------------------------------
+ */
+
+/* Prepare (once per backend) and keep an internal statement. */
+static SPIPlanPtr
+keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare internal statement: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*slot = p;
+	}
+	return *slot;
+}
+
+/* Build a text[] datum from C strings. */
+static Datum
+text_array(char **vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(vals[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* Arrays of the actor set's types and ids (the query filters pairs). */
+static void
+actor_arrays(Eval *ev, Datum *types, Datum *ids)
+{
+	char	  **t = palloc(sizeof(char *) * (ev->nactors + 1));
+	char	  **i = palloc(sizeof(char *) * (ev->nactors + 1));
+	int			k;
+
+	for (k = 0; k < ev->nactors; k++)
+	{
+		t[k] = ev->actors[k].type;
+		i[k] = ev->actors[k].id;
+	}
+	*types = text_array(t, ev->nactors);
+	*ids = text_array(i, ev->nactors);
+}
+
+/* Index of (type, id) in the actor set, or -1. */
+static int
+actor_index(Eval *ev, const char *type, const char *id)
+{
+	int			k;
+
+	for (k = 0; k < ev->nactors; k++)
+		if (strcmp(ev->actors[k].type, type) == 0 &&
+			strcmp(ev->actors[k].id, id) == 0)
+			return k;
+	return -1;
+}
+
+/* Add an entry to the actor set. */
+static void
+add_actor(Eval *ev, const char *type, const char *id, int via)
+{
+	ev->actors = ev->actors ?
+		repalloc(ev->actors, sizeof(ActorEntry) * (ev->nactors + 1)) :
+		palloc(sizeof(ActorEntry));
+	ev->actors[ev->nactors].type = pstrdup(type);
+	ev->actors[ev->nactors].id = pstrdup(id);
+	ev->actors[ev->nactors].via = via;
+	ev->nactors++;
+}
+
+/*
+ * The actor set: the actor and every group it belongs to, transitively,
+ * one query per level of nesting.
+ */
+static void
+expand_groups(Eval *ev)
+{
+	Oid			argtypes[2] = {TEXTARRAYOID, TEXTARRAYOID};
+	SPIPlanPtr	plan = keep_plan(&members_plan,
+								 "SELECT m.member_type, m.member_id, m.group_type, m.group_id "
+								 "FROM rbac.membership m "
+								 "WHERE m.member_type OPERATOR(pg_catalog.=) ANY ($1) "
+								 "AND m.member_id OPERATOR(pg_catalog.=) ANY ($2)",
+								 2, argtypes);
+	int			done = 0;
+
+	while (done < ev->nactors)
+	{
+		int			start = done;
+		int			end = ev->nactors;
+		char	  **t = palloc(sizeof(char *) * (end - start));
+		char	  **i = palloc(sizeof(char *) * (end - start));
+		Datum		values[2];
+		uint64		r;
+		int			k;
+
+		for (k = start; k < end; k++)
+		{
+			t[k - start] = ev->actors[k].type;
+			i[k - start] = ev->actors[k].id;
+		}
+		values[0] = text_array(t, end - start);
+		values[1] = text_array(i, end - start);
+		if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read rbac.membership");
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			char	   *mt = SPI_getvalue(tup, desc, 1);
+			char	   *mi = SPI_getvalue(tup, desc, 2);
+			char	   *gt = SPI_getvalue(tup, desc, 3);
+			char	   *gi = SPI_getvalue(tup, desc, 4);
+			int			from = actor_index(ev, mt, mi);
+
+			/* the arrays cross types and ids: keep only real pairs */
+			if (from < start || from >= end)
+				continue;
+			if (actor_index(ev, gt, gi) < 0)
+				add_actor(ev, gt, gi, from);
+		}
+		done = end;
+	}
+}
+
+/* Load the global roles held by the actor set (once per evaluation). */
+static void
+load_globals(Eval *ev)
+{
+	Oid			argtypes[2] = {TEXTARRAYOID, TEXTARRAYOID};
+	SPIPlanPtr	plan;
+	Datum		values[2];
+	uint64		r;
+
+	if (ev->globals_loaded)
+		return;
+	ev->globals_loaded = true;
+	ev->global_held = palloc0(sizeof(bool) * (ev->m->nglobals + 1));
+	ev->global_actor = palloc0(sizeof(int) * (ev->m->nglobals + 1));
+	if (ev->nactors == 0 || ev->m->nglobals == 0)
+		return;
+	plan = keep_plan(&global_plan,
+					 "SELECT a.actor_type, a.actor_id, a.role FROM rbac.assignment a "
+					 "WHERE a.resource_type IS NULL AND a.resource_id IS NULL "
+					 "AND a.actor_type OPERATOR(pg_catalog.=) ANY ($1) "
+					 "AND a.actor_id OPERATOR(pg_catalog.=) ANY ($2) "
+					 "AND (a.expires_at IS NULL OR a.expires_at OPERATOR(pg_catalog.>) pg_catalog.now())",
+					 2, argtypes);
+	actor_arrays(ev, &values[0], &values[1]);
+	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.assignment");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int			who = actor_index(ev, SPI_getvalue(tup, desc, 1),
+									  SPI_getvalue(tup, desc, 2));
+		int			g = rbac_model_global(ev->m, SPI_getvalue(tup, desc, 3));
+
+		if (who >= 0 && g >= 0 && !ev->global_held[g])
+		{
+			ev->global_held[g] = true;
+			ev->global_actor[g] = who;
+		}
+	}
+}
+
+/* Mark term held on node n (first reason wins); true if it is new. */
+static bool
+hold(RNode *n, int term, WhyKind kind, int rule, int actor, char *custom)
+{
+	if (term < 0 || n->held[term])
+		return false;
+	n->held[term] = true;
+	n->why[term].kind = kind;
+	n->why[term].rule = rule;
+	n->why[term].actor = actor;
+	n->why[term].custom = custom;
+	return true;
+}
+
+/*
+ * Direct assignments of the actor set on node n: built-in roles, and the
+ * permissions and implied roles of custom roles of this tenant.
+ */
+static void
+load_assignments(Eval *ev, RNode *n)
+{
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
+	SPIPlanPtr	plan;
+	Datum		values[4];
+	uint64		r;
+
+	if (ev->nactors == 0)
+		return;
+	plan = keep_plan(&assign_plan,
+					 "SELECT a.actor_type, a.actor_id, a.role, c.name IS NOT NULL, "
+					 "c.permissions, c.implies "
+					 "FROM rbac.assignment a "
+					 "LEFT JOIN rbac.custom_role c "
+					 "ON c.tenant_type OPERATOR(pg_catalog.=) a.resource_type "
+					 "AND c.tenant_id OPERATOR(pg_catalog.=) a.resource_id "
+					 "AND c.name OPERATOR(pg_catalog.=) a.role "
+					 "WHERE a.resource_type OPERATOR(pg_catalog.=) $1 "
+					 "AND a.resource_id OPERATOR(pg_catalog.=) $2 "
+					 "AND a.actor_type OPERATOR(pg_catalog.=) ANY ($3) "
+					 "AND a.actor_id OPERATOR(pg_catalog.=) ANY ($4) "
+					 "AND (a.expires_at IS NULL OR a.expires_at OPERATOR(pg_catalog.>) pg_catalog.now())",
+					 4, argtypes);
+	values[0] = CStringGetTextDatum(n->type->name);
+	values[1] = CStringGetTextDatum(n->id);
+	actor_arrays(ev, &values[2], &values[3]);
+	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.assignment");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int			who = actor_index(ev, SPI_getvalue(tup, desc, 1),
+									  SPI_getvalue(tup, desc, 2));
+		char	   *role = SPI_getvalue(tup, desc, 3);
+		bool		isnull;
+		bool		custom;
+
+		if (who < 0)
+			continue;
+		custom = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
+		if (!custom)
+		{
+			int			term = rbac_type_term(n->type, role);
+
+			if (term >= 0 && n->type->ast->terms[term].kind == RBAC_TERM_ROLE)
+				hold(n, term, WHY_ASSIGNED, -1, who, NULL);
+		}
+		else
+		{
+			int			col;
+
+			for (col = 5; col <= 6; col++)
+			{
+				Datum		arr = SPI_getbinval(tup, desc, col, &isnull);
+				Datum	   *elems;
+				bool	   *nulls;
+				int			nelems;
+				int			k;
+
+				if (isnull)
+					continue;
+				deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false,
+								  TYPALIGN_INT, &elems, &nulls, &nelems);
+				for (k = 0; k < nelems; k++)
+				{
+					int			term;
+
+					if (nulls[k])
+						continue;
+					term = rbac_type_term(n->type, TextDatumGetCString(elems[k]));
+					if (term >= 0 && n->type->ast->terms[term].kind !=
+						RBAC_TERM_RELATION)
+						hold(n, term, WHY_CUSTOM, -1, who, pstrdup(role));
+				}
+			}
+		}
+	}
+}
+
+/*
+ * Fetch node n's row: whether it exists and the values of its relation
+ * columns.
+ */
+static void
+fetch_row(Eval *ev, RNode *n)
+{
+	MType	   *t = n->type;
+	Datum		key;
+	bool		ok;
+	int			term;
+
+	n->fetched = true;
+	if (!t->bound)
+		return;
+	key = rbac_key_datum(t, n->id, &ok);
+	if (!ok)
+	{
+		n->restricted = true;
+		return;
+	}
+	if (SPI_execute_plan(t->row_plan, &key, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the table bound to type %s", t->name);
+	if (SPI_processed == 0)
+	{
+		n->restricted = true;
+		return;
+	}
+	for (term = 0; term < t->nterms; term++)
+	{
+		if (t->rel_pos[term] < 0)
+			continue;
+		n->relval[term] = SPI_getvalue(SPI_tuptable->vals[0],
+									   SPI_tuptable->tupdesc, t->rel_pos[term]);
+	}
+}
+
+/* RNode index of (type, id), adding it if new. */
+static int
+get_node(Eval *ev, MType *t, const char *id)
+{
+	RNode	   *n;
+	int			i;
+
+	for (i = 0; i < ev->nnodes; i++)
+		if (ev->nodes[i].type == t && strcmp(ev->nodes[i].id, id) == 0)
+			return i;
+	if (ev->nnodes == ev->capnodes)
+	{
+		ev->capnodes = ev->capnodes ? ev->capnodes * 2 : 8;
+		ev->nodes = ev->nodes ?
+			repalloc(ev->nodes, sizeof(RNode) * ev->capnodes) :
+			palloc(sizeof(RNode) * ev->capnodes);
+	}
+	n = &ev->nodes[ev->nnodes];
+	memset(n, 0, sizeof(RNode));
+	n->type = t;
+	n->id = pstrdup(id);
+	n->relval = palloc0(sizeof(char *) * (t->nterms + 1));
+	n->relnode = palloc(sizeof(int) * (t->nterms + 1));
+	for (i = 0; i <= t->nterms; i++)
+		n->relnode[i] = -1;
+	n->held = palloc0(sizeof(bool) * (t->nterms + 1));
+	n->why = palloc0(sizeof(Why) * (t->nterms + 1));
+	return ev->nnodes++;
+}
+
+/* ---------------------------------------------------------------------
+ * Relevance
+ * ---------------------------------------------------------------------
+ */
+
+/* Mark (t, term) relevant and, backwards through the rules, what feeds it. */
+static void
+mark_relevant(Eval *ev, MType *t0, int term0)
+{
+	typedef struct Item
+	{
+		MType	   *t;
+		int			term;
+	} Item;
+	Item	   *stack;
+	int			nstack = 0;
+	int			cap = 64;
+
+	stack = palloc(sizeof(Item) * cap);
+	if (ev->relevant[t0->index][term0])
+		return;
+	ev->relevant[t0->index][term0] = true;
+	stack[nstack].t = t0;
+	stack[nstack].term = term0;
+	nstack++;
+	while (nstack > 0)
+	{
+		Item		it = stack[--nstack];
+		int			r;
+
+		for (r = 0; r < it.t->nrules; r++)
+		{
+			MRule	   *rule = &it.t->rules[r];
+			MType	   *bt = it.t;
+
+			if (rule->head != it.term || rule->body_kind != RBAC_BODY_TERM)
+				continue;
+			if (rule->via >= 0)
+				bt = rbac_model_type(ev->m, it.t->ast->terms[rule->via].target);
+			if (bt == NULL || ev->relevant[bt->index][rule->body])
+				continue;
+			ev->relevant[bt->index][rule->body] = true;
+			if (nstack == cap)
+			{
+				cap *= 2;
+				stack = repalloc(stack, sizeof(Item) * cap);
+			}
+			stack[nstack].t = bt;
+			stack[nstack].term = rule->body;
+			nstack++;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Evaluation
+ * ---------------------------------------------------------------------
+ */
+
+/* Set up an evaluation for an actor reference (NULL: no actor). */
+static void
+eval_init(Eval *ev, RbacModel *m, const char *actor)
+{
+	int			i;
+
+	memset(ev, 0, sizeof(Eval));
+	ev->m = m;
+	ev->relevant = palloc0(sizeof(bool *) * (m->ntypes + 1));
+	for (i = 0; i < m->ntypes; i++)
+		ev->relevant[i] = palloc0(sizeof(bool) * (m->types[i].nterms + 1));
+	if (actor != NULL)
+	{
+		RbacRef		ref = rbac_require_ref(actor, "actor");
+
+		rbac_require_type(m, ref.type, true);
+		ev->atype = ref.type;
+		ev->aid = ref.id;
+		ev->aref = pstrdup(actor);
+		add_actor(ev, ref.type, ref.id, -1);
+		expand_groups(ev);
+	}
+}
+
+/* Does the actor match a last-mile rule's actor parameter? */
+static bool
+lastmile_actor_matches(Eval *ev, RbacRule *rule)
+{
+	switch (rule->actor_kind)
+	{
+		case RBAC_ACTOR_ANYONE:
+			return true;
+		case RBAC_ACTOR_ANY_ACTOR:
+			return ev->atype != NULL;
+		case RBAC_ACTOR_TYPED:
+		default:
+			return ev->atype != NULL && rule->actor_type != NULL &&
+				strcmp(ev->atype, rule->actor_type) == 0;
+	}
+}
+
+/* Build (once) the plan that evaluates a last-mile rule on one resource. */
+static void
+compile_lastmile(Eval *ev, MType *t, MLastMile *lm)
+{
+	SqlActor	actor = {"$1", "$2", "$4", "$3"};
+	char	   *body;
+	StringInfoData sql;
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+
+	lm->compiled = true;
+	if (lm->rule->body == NULL || lm->rule->body->kind == RBAC_EX_TRUE)
+		return;					/* no body: holds, no plan needed */
+	body = rbac_sql_lastmile_body(ev->m, lm->rule, "_rbac_r", &actor);
+	if (body == NULL)
+	{
+		/* refers to something unbound: cannot hold */
+		lm->plan = NULL;
+		lm->compiled = true;
+		return;
+	}
+	initStringInfo(&sql);
+	if (t->bound)
+	{
+		appendStringInfo(&sql, "SELECT %s FROM %s _rbac_r WHERE _rbac_r.%s OPERATOR(pg_catalog.=) $3",
+						 body, t->qualname, quote_identifier(t->key_col));
+		argtypes[2] = t->key_type;
+	}
+	else
+		appendStringInfo(&sql, "SELECT %s", body);
+	lm->plan = SPI_prepare(sql.data, 4, argtypes);
+	if (lm->plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("could not compile the rule at line %d of the policy: %s",
+						lm->rule->line, SPI_result_code_string(SPI_result)),
+				 errdetail("Generated SQL: %s", sql.data)));
+	SPI_keepplan(lm->plan);
+}
+
+/* Is a last-mile rule's body true for the evaluation's actor on node n? */
+static bool
+lastmile_holds(Eval *ev, RNode *n, MLastMile *lm)
+{
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	bool		isnull;
+	bool		ok = true;
+
+	if (!lastmile_actor_matches(ev, lm->rule))
+		return false;
+	if (!lm->compiled)
+		compile_lastmile(ev, n->type, lm);
+	if (lm->rule->body == NULL || lm->rule->body->kind == RBAC_EX_TRUE)
+		return true;
+	if (lm->plan == NULL)
+		return false;
+	if (ev->atype)
+	{
+		values[0] = CStringGetTextDatum(ev->aid);
+		values[1] = CStringGetTextDatum(ev->atype);
+		values[3] = CStringGetTextDatum(ev->aref);
+	}
+	else
+		nulls[0] = nulls[1] = nulls[3] = 'n';
+	if (n->type->bound)
+		values[2] = rbac_key_datum(n->type, n->id, &ok);
+	else
+		values[2] = CStringGetTextDatum(n->id);
+	if (!ok)
+		return false;
+	if (SPI_execute_plan(lm->plan, values, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not evaluate the rule at line %d of the policy",
+			 lm->rule->line);
+	if (SPI_processed == 0)
+		return false;
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull)) && !isnull;
+}
+
+/*
+ * Build the node graph from the root: fetch rows, follow relations walked
+ * by relevant rules, load assignments and last-mile grants.
+ */
+static void
+expand_nodes(Eval *ev, int root)
+{
+	int			i;
+
+	for (i = root; i < ev->nnodes; i++)
+	{
+		RNode	   *n;
+		MType	   *t;
+		int			r;
+
+		CHECK_FOR_INTERRUPTS();
+		n = &ev->nodes[i];
+		t = n->type;
+		fetch_row(ev, n);
+
+		/* follow relations of relevant "on" rules */
+		for (r = 0; r < t->nrules && !n->restricted; r++)
+		{
+			MRule	   *rule = &t->rules[r];
+			MType	   *target;
+			int			next;
+
+			if (rule->via < 0 || !ev->relevant[t->index][rule->head])
+				continue;
+			if (n->relnode[rule->via] >= 0 || n->relval[rule->via] == NULL)
+				continue;
+			target = rbac_model_type(ev->m, t->ast->terms[rule->via].target);
+			if (target == NULL || target->is_actor)
+				continue;
+			next = get_node(ev, target, n->relval[rule->via]);
+			n = &ev->nodes[i];	/* get_node may move the array */
+			n->relnode[rule->via] = next;
+		}
+		/* actor relations walked by "on" rules need the related row too */
+
+		load_assignments(ev, n);
+		if (!n->restricted)
+		{
+			for (r = 0; r < t->nlastmile; r++)
+			{
+				MLastMile  *lm = &t->lastmile[r];
+
+				if (!ev->relevant[t->index][lm->term] || n->held[lm->term])
+					continue;
+				if (lastmile_holds(ev, n, lm))
+				{
+					n = &ev->nodes[i];
+					hold(n, lm->term, WHY_LASTMILE, r, -1, NULL);
+				}
+				n = &ev->nodes[i];
+			}
+		}
+	}
+}
+
+/* Is the related actor of relation term on node n the evaluation's actor? */
+static bool
+actor_relation_holds(Eval *ev, RNode *n, int term)
+{
+	const char *target;
+
+	if (ev->atype == NULL || n->restricted || n->relval[term] == NULL)
+		return false;
+	target = n->type->ast->terms[term].target;
+	return target != NULL && strcmp(target, ev->atype) == 0 &&
+		strcmp(n->relval[term], ev->aid) == 0;
+}
+
+/* Apply the shorthand rules of every node until nothing changes. */
+static void
+fixpoint(Eval *ev)
+{
+	bool		changed = true;
+
+	while (changed)
+	{
+		int			i;
+
+		changed = false;
+		for (i = 0; i < ev->nnodes; i++)
+		{
+			RNode	   *n = &ev->nodes[i];
+			MType	   *t = n->type;
+			int			r;
+
+			for (r = 0; r < t->nrules; r++)
+			{
+				MRule	   *rule = &t->rules[r];
+				bool		cond = false;
+
+				if (n->held[rule->head] || !ev->relevant[t->index][rule->head])
+					continue;
+				switch (rule->body_kind)
+				{
+					case RBAC_BODY_TERM:
+						if (rule->via < 0)
+							cond = n->held[rule->body];
+						else if (n->relnode[rule->via] >= 0)
+							cond = ev->nodes[n->relnode[rule->via]].held[rule->body];
+						break;
+					case RBAC_BODY_ACTOR_RELATION:
+						if (rule->via < 0)
+							cond = actor_relation_holds(ev, n, rule->body);
+						else if (n->relnode[rule->via] >= 0)
+							cond = actor_relation_holds(ev, &ev->nodes[n->relnode[rule->via]],
+														rule->body);
+						break;
+					case RBAC_BODY_GLOBAL:
+						if (!n->restricted)
+						{
+							load_globals(ev);
+							cond = ev->global_held[rule->body];
+						}
+						break;
+					default:
+						break;
+				}
+				if (cond && hold(n, rule->head, WHY_RULE, r, -1, NULL))
+					changed = true;
+			}
+		}
+	}
+}
+
+/*
+ * Evaluate the terms of a resource for an actor.  terms (NULL: every role
+ * and permission of the type) are made relevant.  Returns the root node.
+ */
+static RNode *
+evaluate(Eval *ev, MType *t, const char *id, const int *terms, int nterms)
+{
+	int			root;
+	int			i;
+
+	if (terms == NULL)
+	{
+		for (i = 0; i < t->nterms; i++)
+			if (t->ast->terms[i].kind != RBAC_TERM_RELATION)
+				mark_relevant(ev, t, i);
+	}
+	else
+		for (i = 0; i < nterms; i++)
+			mark_relevant(ev, t, terms[i]);
+	/* relations to actors walked via "on" need their target's relevance */
+	root = get_node(ev, t, id);
+	expand_nodes(ev, root);
+	fixpoint(ev);
+	return &ev->nodes[root];
+}
+
+/*
+ * Bracket a block that runs with SPI connected as the internal user,
+ * restoring the user on error too.  Allocations stay in the caller's
+ * memory context (SPI results are copied out with SPI_getvalue), so what
+ * the block computes outlives SPI_finish.  The model is fetched before
+ * (it has its own connection).
+ */
+#define INTERNAL_BEGIN() \
+	do { \
+		Oid			save_user_; \
+		int			save_sec_; \
+		MemoryContext callcxt_ = CurrentMemoryContext; \
+		rbac_enter_internal(&save_user_, &save_sec_); \
+		SPI_connect(); \
+		MemoryContextSwitchTo(callcxt_); \
+		PG_TRY(); \
+		{
+
+#define INTERNAL_END() \
+		} \
+		PG_FINALLY(); \
+		{ \
+			rbac_leave_internal(save_user_, save_sec_); \
+		} \
+		PG_END_TRY(); \
+		SPI_finish(); \
+	} while (0)
+
+/*
+ * The core check: may actor (NULL: none) perform action on resource?
+ * Raises for unknown types and actions and malformed references.
+ */
+bool
+rbac_check(const char *actor, const char *action, const char *resource)
+{
+	RbacModel  *m = rbac_get_model();
+	RbacRef		ref = rbac_require_ref(resource, "resource");
+	MType	   *t = rbac_require_type(m, ref.type, false);
+	int			term = require_permission(t, action);
+	volatile bool result = false;
+
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+		RNode	   *root;
+
+		eval_init(&ev, m, actor);
+		root = evaluate(&ev, t, ref.id, &term, 1);
+		result = root->held[term];
+	}
+	INTERNAL_END();
+	return result;
+}
+
+/* The current actor as text, or NULL. */
+static const char *
+current_actor(void)
+{
+	return rbac_current_actor_name();
+}
+
+/* Text argument n, or NULL. */
+static char *
+arg_text(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* Raise 22023 for a NULL argument where a value is required. */
+static char *
+arg_required(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	char	   *v = arg_text(fcinfo, n);
+
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be null", what)));
+	return v;
+}
+
+/* rbac.is_allowed(actor, action, resource) -> boolean */
+Datum
+rbac_is_allowed(PG_FUNCTION_ARGS)
+{
+	char	   *actor = arg_required(fcinfo, 0, "actor");
+
+	PG_RETURN_BOOL(rbac_check(actor, arg_required(fcinfo, 1, "action"),
+							  arg_required(fcinfo, 2, "resource")));
+}
+
+/* rbac.is_allowed(action, resource) -> boolean, for the current actor */
+Datum
+rbac_is_allowed_current(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(rbac_check(current_actor(),
+							  arg_required(fcinfo, 0, "action"),
+							  arg_required(fcinfo, 1, "resource")));
+}
+
+/* The action whose absence makes authorize report "not found". */
+static const char *
+read_action(void)
+{
+	const char *v = GetConfigOption("rbac.read_action", true, false);
+
+	return (v && *v) ? v : "read";
+}
+
+/*
+ * Raise unless allowed: not found (P0002) when the actor may not even read
+ * the resource, forbidden (42501) otherwise.
+ */
+static void
+do_authorize(const char *actor, const char *action, const char *resource)
+{
+	RbacModel  *m;
+	RbacRef		ref;
+	MType	   *t;
+	const char *readp;
+	int			rterm;
+
+	if (rbac_check(actor, action, resource))
+		return;
+	m = rbac_get_model();
+	ref = rbac_require_ref(resource, "resource");
+	t = rbac_require_type(m, ref.type, false);
+	readp = read_action();
+	rterm = rbac_type_term(t, readp);
+	if (rterm < 0 || t->ast->terms[rterm].kind != RBAC_TERM_PERMISSION ||
+		!rbac_check(actor, readp, resource))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("%s not found", resource)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("%s may not %s %s", actor ? actor : "nobody", action, resource)));
+}
+
+/* rbac.authorize(actor, action, resource) -> void */
+Datum
+rbac_authorize(PG_FUNCTION_ARGS)
+{
+	do_authorize(arg_required(fcinfo, 0, "actor"),
+				 arg_required(fcinfo, 1, "action"),
+				 arg_required(fcinfo, 2, "resource"));
+	PG_RETURN_VOID();
+}
+
+/* rbac.authorize(action, resource) -> void, for the current actor */
+Datum
+rbac_authorize_current(PG_FUNCTION_ARGS)
+{
+	do_authorize(current_actor(), arg_required(fcinfo, 0, "action"),
+				 arg_required(fcinfo, 1, "resource"));
+	PG_RETURN_VOID();
+}
+
+/* qsort comparator for C strings. */
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/*
+ * Return the sorted names of the terms of one kind that the actor holds
+ * on resource (permissions for authorized_actions, roles for
+ * authorized_roles; custom roles held directly count as roles).
+ */
+static void
+held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
+		   RbacTermKind kind)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RbacModel  *m;
+	RbacRef		ref;
+	MType	   *t;
+	char	  **names;
+	int			n = 0;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = rbac_get_model();
+	ref = rbac_require_ref(resource, "resource");
+	t = rbac_require_type(m, ref.type, false);
+	names = palloc(sizeof(char *) * (t->nterms + 64));
+
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+		RNode	   *root;
+
+		eval_init(&ev, m, actor);
+		root = evaluate(&ev, t, ref.id, NULL, 0);
+		for (i = 0; i < t->nterms; i++)
+			if (root->held[i] && t->ast->terms[i].kind == kind)
+				names[n++] = t->ast->terms[i].name;
+		if (kind == RBAC_TERM_ROLE)
+		{
+			/* custom roles held directly on the resource */
+			for (i = 0; i < t->nterms; i++)
+			{
+				char	   *c = root->held[i] && root->why[i].kind == WHY_CUSTOM ?
+				root->why[i].custom : NULL;
+				int			k;
+				bool		dup = false;
+
+				if (c == NULL)
+					continue;
+				for (k = 0; k < n; k++)
+					if (strcmp(names[k], c) == 0)
+						dup = true;
+				if (!dup && n < t->nterms + 63)
+					names[n++] = c;
+			}
+		}
+	}
+	INTERNAL_END();
+
+	qsort(names, n, sizeof(char *), cmp_cstr);
+	for (i = 0; i < n; i++)
+	{
+		Datum		v = CStringGetTextDatum(names[i]);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+}
+
+/* rbac.authorized_actions(actor, resource) -> SETOF text */
+Datum
+rbac_authorized_actions(PG_FUNCTION_ARGS)
+{
+	held_terms(fcinfo, arg_required(fcinfo, 0, "actor"),
+			   arg_required(fcinfo, 1, "resource"), RBAC_TERM_PERMISSION);
+	return (Datum) 0;
+}
+
+/* rbac.authorized_actions(resource) -> SETOF text, for the current actor */
+Datum
+rbac_authorized_actions_current(PG_FUNCTION_ARGS)
+{
+	held_terms(fcinfo, current_actor(), arg_required(fcinfo, 0, "resource"),
+			   RBAC_TERM_PERMISSION);
+	return (Datum) 0;
+}
+
+/* rbac.authorized_roles(actor, resource) -> SETOF text */
+Datum
+rbac_authorized_roles(PG_FUNCTION_ARGS)
+{
+	held_terms(fcinfo, arg_required(fcinfo, 0, "actor"),
+			   arg_required(fcinfo, 1, "resource"), RBAC_TERM_ROLE);
+	return (Datum) 0;
+}
+
+/* rbac.authorized_roles(resource) -> SETOF text, for the current actor */
+Datum
+rbac_authorized_roles_current(PG_FUNCTION_ARGS)
+{
+	held_terms(fcinfo, current_actor(), arg_required(fcinfo, 0, "resource"),
+			   RBAC_TERM_ROLE);
+	return (Datum) 0;
+}
+
+/* Add a string to a growable list of C strings. */
+static void
+list_push(char ***list, int *n, int *cap, char *s)
+{
+	if (*n == *cap)
+	{
+		*cap = *cap ? *cap * 2 : 64;
+		*list = *list ? repalloc(*list, sizeof(char *) * *cap) :
+			palloc(sizeof(char *) * *cap);
+	}
+	(*list)[(*n)++] = s;
+}
+
+/*
+ * Candidate ids of type t for authorized_resources: every key of the bound
+ * table, or (unbound) every id with an assignment.  Each is then checked.
+ */
+static void
+authorized_resources(FunctionCallInfo fcinfo, const char *actor,
+					 const char *action, const char *type)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RbacModel  *m;
+	MType	   *t;
+	int			term;
+	char	  **ids = NULL;
+	int			nids = 0;
+	int			capids = 0;
+	char	  **result = NULL;
+	int			nres = 0;
+	int			capres = 0;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = rbac_get_model();
+	t = rbac_require_type(m, type, false);
+	term = require_permission(t, action);
+	if (actor)
+	{
+		RbacRef		a = rbac_require_ref(actor, "actor");
+
+		rbac_require_type(m, a.type, true);
+	}
+
+	INTERNAL_BEGIN();
+	{
+		MemoryContext outer = CurrentMemoryContext;
+		char	   *sql;
+		uint64		r;
+		int			ret;
+
+		if (t->bound)
+			sql = psprintf("SELECT %s::pg_catalog.text FROM %s ORDER BY 1",
+						   quote_identifier(t->key_col), t->qualname);
+		else
+			sql = psprintf("SELECT DISTINCT resource_id FROM rbac.assignment "
+						   "WHERE resource_type OPERATOR(pg_catalog.=) %s ORDER BY 1",
+						   quote_literal_cstr(t->name));
+		ret = SPI_execute(sql, true, 0);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "could not list resources of type %s", t->name);
+		for (r = 0; r < SPI_processed; r++)
+		{
+			char	   *v = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+
+			if (v)
+				list_push(&ids, &nids, &capids, v);
+		}
+		for (i = 0; i < nids; i++)
+		{
+			Eval		ev;
+			RNode	   *root;
+			MemoryContext tmp = AllocSetContextCreate(outer, "rbac check",
+													  ALLOCSET_SMALL_SIZES);
+			MemoryContext old = MemoryContextSwitchTo(tmp);
+			bool		ok;
+
+			eval_init(&ev, m, actor);
+			root = evaluate(&ev, t, ids[i], &term, 1);
+			ok = root->held[term];
+			MemoryContextSwitchTo(old);
+			MemoryContextDelete(tmp);
+			if (ok)
+				list_push(&result, &nres, &capres, ids[i]);
+		}
+	}
+	INTERNAL_END();
+
+	for (i = 0; i < nres; i++)
+	{
+		Datum		v = CStringGetTextDatum(result[i]);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+}
+
+/* rbac.authorized_resources(actor, action, type) -> SETOF text */
+Datum
+rbac_authorized_resources(PG_FUNCTION_ARGS)
+{
+	authorized_resources(fcinfo, arg_required(fcinfo, 0, "actor"),
+						 arg_required(fcinfo, 1, "action"),
+						 arg_required(fcinfo, 2, "type"));
+	return (Datum) 0;
+}
+
+/* rbac.authorized_resources(action, type) -> SETOF text, current actor */
+Datum
+rbac_authorized_resources_current(PG_FUNCTION_ARGS)
+{
+	authorized_resources(fcinfo, current_actor(),
+						 arg_required(fcinfo, 0, "action"),
+						 arg_required(fcinfo, 1, "type"));
+	return (Datum) 0;
+}
+
+/*
+ * rbac.who_can(action, resource) -> SETOF text
+ *
+ * Candidates are the actors with an assignment on the resource, on any
+ * resource reachable from it through relations, or of a global role, and
+ * every transitive member of such groups; each is then checked.  Sorted.
+ */
+Datum
+rbac_who_can(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *action = arg_required(fcinfo, 0, "action");
+	char	   *resource = arg_required(fcinfo, 1, "resource");
+	RbacModel  *m;
+	RbacRef		ref;
+	MType	   *t;
+	int			term;
+	char	  **result = NULL;
+	int			nres = 0;
+	int			capres = 0;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = rbac_get_model();
+	ref = rbac_require_ref(resource, "resource");
+	t = rbac_require_type(m, ref.type, false);
+	term = require_permission(t, action);
+
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+		StringInfoData sql;
+		char	  **cands = NULL;
+		int			ncands = 0;
+		int			capc = 0;
+		uint64		r;
+
+		/* the nodes reachable from the resource, with no actor */
+		eval_init(&ev, m, NULL);
+		evaluate(&ev, t, ref.id, NULL, 0);
+		initStringInfo(&sql);
+		appendStringInfoString(&sql,
+							   "WITH RECURSIVE direct AS ("
+							   " SELECT a.actor_type, a.actor_id FROM rbac.assignment a"
+							   " WHERE a.resource_type IS NULL");
+		for (i = 0; i < ev.nnodes; i++)
+			appendStringInfo(&sql,
+							 " OR (a.resource_type OPERATOR(pg_catalog.=) %s"
+							 " AND a.resource_id OPERATOR(pg_catalog.=) %s)",
+							 quote_literal_cstr(ev.nodes[i].type->name),
+							 quote_literal_cstr(ev.nodes[i].id));
+		appendStringInfoString(&sql,
+							   "), everyone(t, i) AS ("
+							   " SELECT actor_type, actor_id FROM direct"
+							   " UNION"
+							   " SELECT m.member_type, m.member_id FROM rbac.membership m"
+							   " JOIN everyone e ON m.group_type OPERATOR(pg_catalog.=) e.t"
+							   " AND m.group_id OPERATOR(pg_catalog.=) e.i)"
+							   " SELECT t OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) i"
+							   " FROM everyone ORDER BY 1");
+		if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not list candidate actors");
+		for (r = 0; r < SPI_processed; r++)
+			list_push(&cands, &ncands, &capc,
+					  SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
+		for (i = 0; i < ncands; i++)
+		{
+			Eval		ev2;
+			RNode	   *root;
+			RbacRef		a;
+
+			if (!rbac_parse_ref(cands[i], &a) || rbac_model_type(m, a.type) == NULL ||
+				!rbac_model_type(m, a.type)->is_actor)
+				continue;
+			eval_init(&ev2, m, cands[i]);
+			root = evaluate(&ev2, t, ref.id, &term, 1);
+			if (root->held[term])
+				list_push(&result, &nres, &capres, cands[i]);
+		}
+	}
+	INTERNAL_END();
+
+	for (i = 0; i < nres; i++)
+	{
+		Datum		v = CStringGetTextDatum(result[i]);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * explain
+ * ---------------------------------------------------------------------
+ */
+
+/* "User:alice" or "User:alice (member of Group:eng, member of ...)". */
+static char *
+actor_chain(Eval *ev, int who)
+{
+	StringInfoData buf;
+	int			k = who;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s:%s", ev->actors[who].type, ev->actors[who].id);
+	if (ev->actors[who].via >= 0)
+	{
+		appendStringInfoString(&buf, ", which has member");
+		while (ev->actors[k].via >= 0)
+		{
+			k = ev->actors[k].via;
+			appendStringInfo(&buf, " %s:%s%s", ev->actors[k].type, ev->actors[k].id,
+							 ev->actors[k].via >= 0 ? ", which has member" : "");
+		}
+	}
+	return buf.data;
+}
+
+/* Emit the proof lines of term on node index ni, premises first. */
+static void
+explain_term(Eval *ev, int ni, int term, List **lines, int depth)
+{
+	RNode	   *n = &ev->nodes[ni];
+	MType	   *t = n->type;
+	Why		   *w = &n->why[term];
+	const char *tname = t->ast->terms[term].name;
+	const char *tkind = t->ast->terms[term].kind == RBAC_TERM_ROLE ? "role" : "permission";
+
+	check_stack_depth();
+	switch (w->kind)
+	{
+		case WHY_ASSIGNED:
+			*lines = lappend(*lines,
+							 psprintf("%s has role \"%s\" on %s:%s (direct assignment)",
+									  actor_chain(ev, w->actor), tname, t->name, n->id));
+			break;
+		case WHY_CUSTOM:
+			*lines = lappend(*lines,
+							 psprintf("%s has custom role \"%s\" on %s:%s, which grants %s \"%s\"",
+									  actor_chain(ev, w->actor), w->custom, t->name, n->id,
+									  tkind, tname));
+			break;
+		case WHY_LASTMILE:
+			{
+				MLastMile  *lm = &t->lastmile[w->rule];
+				char	   *src = rbac_policy_rule_text(ev->m, lm->rule);
+
+				*lines = lappend(*lines,
+								 psprintf("%s \"%s\" on %s:%s by rule at line %d: %s",
+										  tkind, tname, t->name, n->id, lm->rule->line, src));
+				break;
+			}
+		case WHY_RULE:
+			{
+				MRule	   *r = &t->rules[w->rule];
+				RbacShorthand *s = &t->ast->rules[r->ord];
+				char	   *head = psprintf("%s \"%s\" on %s:%s", tkind, tname, t->name, n->id);
+
+				switch (r->body_kind)
+				{
+					case RBAC_BODY_TERM:
+						if (r->via < 0)
+						{
+							explain_term(ev, ni, r->body, lines, depth + 1);
+							*lines = lappend(*lines,
+											 psprintf("%s because \"%s\" if \"%s\" (line %d)",
+													  head, s->head, s->body, s->head_line));
+						}
+						else
+						{
+							int			rn = n->relnode[r->via];
+
+							explain_term(ev, rn, r->body, lines, depth + 1);
+							*lines = lappend(*lines,
+											 psprintf("%s:%s is the %s of %s:%s",
+													  ev->nodes[rn].type->name, ev->nodes[rn].id,
+													  s->via, t->name, n->id));
+							*lines = lappend(*lines,
+											 psprintf("%s because \"%s\" if \"%s\" on \"%s\" (line %d)",
+													  head, s->head, s->body, s->via, s->head_line));
+						}
+						break;
+					case RBAC_BODY_ACTOR_RELATION:
+						*lines = lappend(*lines,
+										 psprintf("%s is the %s of %s:%s",
+												  ev->aref, s->via ? s->via : s->body,
+												  t->name, n->id));
+						*lines = lappend(*lines,
+										 psprintf("%s because \"%s\" if \"%s\"%s%s%s (line %d)",
+												  head, s->head, s->body,
+												  s->via ? " on \"" : "", s->via ? s->via : "",
+												  s->via ? "\"" : "", s->head_line));
+						break;
+					case RBAC_BODY_GLOBAL:
+						*lines = lappend(*lines,
+										 psprintf("%s has global role \"%s\"",
+												  actor_chain(ev, ev->global_actor[r->body]),
+												  s->body));
+						*lines = lappend(*lines,
+										 psprintf("%s because \"%s\" if global \"%s\" (line %d)",
+												  head, s->head, s->body, s->head_line));
+						break;
+					default:
+						break;
+				}
+				break;
+			}
+		case WHY_NONE:
+		default:
+			break;
+	}
+}
+
+/* What would grant the permission: its direct sources in the policy. */
+static char *
+explain_denied(Eval *ev, MType *t, int term, const char *actor,
+			   const char *action, const char *resource)
+{
+	StringInfoData buf;
+	int			r;
+	int			n = 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "denied: %s may not %s %s", actor ? actor : "nobody (no actor is set)",
+					 action, resource);
+	for (r = 0; r < t->nrules; r++)
+	{
+		RbacShorthand *s = &t->ast->rules[t->rules[r].ord];
+
+		if (t->rules[r].head != term)
+			continue;
+		appendStringInfoString(&buf, n++ ? ", " : "; it would need ");
+		if (s->is_global)
+			appendStringInfo(&buf, "global role \"%s\"", s->body);
+		else if (s->via)
+			appendStringInfo(&buf, "\"%s\" on its %s", s->body, s->via);
+		else
+			appendStringInfo(&buf, "\"%s\"", s->body);
+	}
+	for (r = 0; r < t->nlastmile; r++)
+		if (t->lastmile[r].term == term)
+		{
+			appendStringInfoString(&buf, n++ ? ", " : "; it would need ");
+			appendStringInfo(&buf, "the rule at line %d to hold", t->lastmile[r].rule->line);
+		}
+	if (n == 0)
+		appendStringInfoString(&buf, "; only a custom role granting it can");
+	else
+		appendStringInfoString(&buf, ", or a custom role granting it");
+	return buf.data;
+}
+
+/* Explain for an actor (NULL: none). */
+static void
+do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
+		   const char *resource)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RbacModel  *m;
+	RbacRef		ref;
+	MType	   *t;
+	int			term;
+	List	   *lines = NIL;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = rbac_get_model();
+	ref = rbac_require_ref(resource, "resource");
+	t = rbac_require_type(m, ref.type, false);
+	term = require_permission(t, action);
+
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+		RNode	   *root;
+
+		eval_init(&ev, m, actor);
+		root = evaluate(&ev, t, ref.id, &term, 1);
+		if (root->held[term])
+		{
+			explain_term(&ev, 0, term, &lines, 0);
+			lines = lappend(lines, psprintf("allowed: %s may %s %s", actor, action, resource));
+		}
+		else
+			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));
+	}
+	INTERNAL_END();
+
+	foreach(lc, lines)
+	{
+		Datum		v = CStringGetTextDatum((char *) lfirst(lc));
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+}
+
+/* rbac.explain(actor, action, resource) -> SETOF text */
+Datum
+rbac_explain(PG_FUNCTION_ARGS)
+{
+	do_explain(fcinfo, arg_required(fcinfo, 0, "actor"),
+			   arg_required(fcinfo, 1, "action"),
+			   arg_required(fcinfo, 2, "resource"));
+	return (Datum) 0;
+}
+
+/* rbac.explain(action, resource) -> SETOF text, for the current actor */
+Datum
+rbac_explain_current(PG_FUNCTION_ARGS)
+{
+	do_explain(fcinfo, current_actor(), arg_required(fcinfo, 0, "action"),
+			   arg_required(fcinfo, 1, "resource"));
+	return (Datum) 0;
+}
+
+/*
+ * rbac._holds(actor, term, type, id) -> boolean
+ *
+ * Used by compiled last-mile rule bodies: does the actor hold the role or
+ * permission on Type:id?  NULL id or actor: false.  A re-entrant call for
+ * the same question (a rule that depends on itself through the data) is
+ * false, which is the least fixpoint for such recursion.
+ */
+Datum
+rbac_holds(PG_FUNCTION_ARGS)
+{
+	char	   *actor = arg_text(fcinfo, 0);
+	char	   *termname = arg_text(fcinfo, 1);
+	char	   *type = arg_text(fcinfo, 2);
+	char	   *id = arg_text(fcinfo, 3);
+	RbacModel  *m;
+	MType	   *t;
+	int			term;
+	HoldsFrame	frame;
+	HoldsFrame *f;
+	volatile bool result = false;
+
+	if (termname == NULL || type == NULL || id == NULL)
+		PG_RETURN_BOOL(false);
+	check_stack_depth();
+	frame.key = psprintf("%s\x1f%s\x1f%s\x1f%s", actor ? actor : "", termname, type, id);
+	for (f = holds_stack; f; f = f->next)
+		if (strcmp(f->key, frame.key) == 0)
+			PG_RETURN_BOOL(false);
+	m = rbac_get_model();
+	t = rbac_model_type(m, type);
+	if (t == NULL)
+		PG_RETURN_BOOL(false);
+	term = rbac_type_term(t, termname);
+	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
+		PG_RETURN_BOOL(false);
+
+	frame.next = holds_stack;
+	holds_stack = &frame;
+	PG_TRY();
+	{
+		INTERNAL_BEGIN();
+		{
+			Eval		ev;
+			RNode	   *root;
+
+			eval_init(&ev, m, actor);
+			root = evaluate(&ev, t, id, &term, 1);
+			result = root->held[term];
+		}
+		INTERNAL_END();
+	}
+	PG_FINALLY();
+	{
+		holds_stack = frame.next;
+	}
+	PG_END_TRY();
+	PG_RETURN_BOOL(result);
+}

@@ -1,0 +1,526 @@
+/*-------------------------------------------------------------------------
+ *
+ * model.c
+ *	  The per-backend cache of the compiled model: the loaded policy parsed
+ *	  and resolved to term indexes, and the bindings of types to tables with
+ *	  a saved plan per bound table to fetch a row's relation columns.
+ *
+ * Invalidation follows the pattern of shared NOTES section 3: a statement
+ * trigger on rbac.policy and rbac.binding calls
+ * CacheInvalidateRelcacheByRelid() on the changed catalog, which is
+ * transactional (sent at commit, seen by the writer at its next command,
+ * replayed on hot standbys); one relcache callback marks the cache stale and
+ * the next use rebuilds it.  Nothing is freed inside the callback.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "model.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "catalog/pg_authid.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/uuid.h"
+
+PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
+
+static RbacModel *cached_model = NULL;
+static bool model_stale = true;
+static Oid	policy_relid = InvalidOid;
+static Oid	binding_relid = InvalidOid;
+
+typedef struct TypeHashEntry
+{
+	char		name[NAMEDATALEN * 4];	/* key: the type name (truncated
+										 * names are compared in full below) */
+	int			index;
+} TypeHashEntry;
+
+/* Relcache callback: a change to a catalog the model is built from. */
+static void
+model_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == policy_relid || relid == binding_relid)
+		model_stale = true;
+}
+
+/* Register the invalidation callback (called once from _PG_init). */
+void
+rbac_model_init(void)
+{
+	CacheRegisterRelcacheCallback(model_relcache_cb, (Datum) 0);
+}
+
+/*
+ * Mark the model stale for this and (at commit) every other backend.  Used
+ * by the statement trigger on the catalogs the model is built from.
+ */
+void
+rbac_model_invalidate(void)
+{
+	Oid			nsp = get_namespace_oid("rbac", true);
+
+	if (!OidIsValid(nsp))
+		return;
+	CacheInvalidateRelcacheByRelid(get_relname_relid("policy", nsp));
+	CacheInvalidateRelcacheByRelid(get_relname_relid("binding", nsp));
+	model_stale = true;
+}
+
+/* Statement trigger on rbac.policy and rbac.binding: invalidate the model. */
+Datum
+rbac_invalidate_trigger(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac._invalidate_model() must be called as a trigger");
+	rbac_model_invalidate();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Run internal lookups as the bootstrap superuser: they must see every row
+ * of bound tables and catalogs whatever the caller may see (RLS on a bound
+ * table must not hide a parent from the engine), and must not be
+ * redirected by the caller's role.  Every internal statement is
+ * schema-qualified and uses OPERATOR(pg_catalog.=).
+ */
+void
+rbac_enter_internal(Oid *save_user, int *save_sec)
+{
+	GetUserIdAndSecContext(save_user, save_sec);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   *save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/* Undo rbac_enter_internal. */
+void
+rbac_leave_internal(Oid save_user, int save_sec)
+{
+	SetUserIdAndSecContext(save_user, save_sec);
+}
+
+/* Find a type of the model by name, or NULL. */
+MType *
+rbac_model_type(RbacModel *m, const char *name)
+{
+	int			i;
+
+	if (m->type_hash == NULL || name == NULL)
+		return NULL;
+	if (strlen(name) < sizeof(((TypeHashEntry *) 0)->name))
+	{
+		TypeHashEntry *e = hash_search(m->type_hash, name, HASH_FIND, NULL);
+
+		return e ? &m->types[e->index] : NULL;
+	}
+	/* very long names are not hashed */
+	for (i = 0; i < m->ntypes; i++)
+		if (strcmp(m->types[i].name, name) == 0)
+			return &m->types[i];
+	return NULL;
+}
+
+/* Index of a term of a type by name, or -1. */
+int
+rbac_type_term(MType *t, const char *name)
+{
+	int			i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < t->nterms; i++)
+		if (strcmp(t->ast->terms[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The source text of a last-mile rule, as written in the policy. */
+char *
+rbac_policy_rule_text(RbacModel *m, RbacRule *rule)
+{
+	if (m->source == NULL || rule->end_offset <= rule->start_offset)
+		return pstrdup("");
+	return pnstrdup(m->source + rule->start_offset,
+					rule->end_offset - rule->start_offset);
+}
+
+/* Index of a global role by name, or -1. */
+int
+rbac_model_global(RbacModel *m, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < m->nglobals; i++)
+		if (strcmp(m->globals[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Resolve the shorthand and last-mile rules of the parsed policy. */
+static void
+resolve_rules(RbacModel *m)
+{
+	RbacPolicy *p = m->parsed->policy;
+	int			i,
+				j;
+
+	for (i = 0; i < m->ntypes; i++)
+	{
+		MType	   *t = &m->types[i];
+
+		t->rules = palloc0(sizeof(MRule) * (t->ast->nrules + 1));
+		t->via_used = palloc0(sizeof(bool) * (t->nterms + 1));
+		for (j = 0; j < t->ast->nrules; j++)
+		{
+			RbacShorthand *s = &t->ast->rules[j];
+			MRule	   *r = &t->rules[t->nrules];
+			MType	   *bt = t;
+
+			r->head = rbac_type_term(t, s->head);
+			r->body_kind = s->body_kind;
+			r->via = s->via ? rbac_type_term(t, s->via) : -1;
+			r->ord = j;
+			if (r->via >= 0)
+			{
+				bt = rbac_model_type(m, t->ast->terms[r->via].target);
+				if (bt == NULL)
+					continue;
+				t->via_used[r->via] = true;
+			}
+			if (s->body_kind == RBAC_BODY_GLOBAL)
+				r->body = rbac_model_global(m, s->body);
+			else
+				r->body = rbac_type_term(bt, s->body);
+			if (r->head < 0 || r->body < 0)
+				continue;		/* cannot happen after validation */
+			t->nrules++;
+		}
+	}
+	for (i = 0; i < p->nrules; i++)
+	{
+		RbacRule   *rule = p->rules[i];
+		MType	   *t = rbac_model_type(m, rule->resource_type);
+		int			term;
+
+		if (t == NULL)
+			continue;
+		term = rbac_type_term(t, rule->name);
+		if (term < 0)
+			continue;
+		if (t->lastmile == NULL)
+			t->lastmile = palloc0(sizeof(MLastMile) * p->nrules);
+		t->lastmile[t->nlastmile].rule = rule;
+		t->lastmile[t->nlastmile].term = term;
+		t->nlastmile++;
+	}
+}
+
+/*
+ * Attach bindings: table, key column and type, relation columns, and the
+ * saved plan that fetches a row's relation columns by key.
+ */
+static void
+load_bindings(RbacModel *m)
+{
+	uint64		i;
+	int			ret;
+	SPITupleTable *tt;
+
+	ret = SPI_execute("SELECT b.type, b.tbl::pg_catalog.oid, b.key_column::pg_catalog.text, "
+					  "r.key, r.value "
+					  "FROM rbac.binding b "
+					  "LEFT JOIN LATERAL pg_catalog.jsonb_each_text(b.relations) r ON true "
+					  "ORDER BY b.type, r.key", true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.binding: SPI error %d", ret);
+	tt = SPI_tuptable;
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = tt->vals[i];
+		char	   *tname = SPI_getvalue(tup, tt->tupdesc, 1);
+		MType	   *t = rbac_model_type(m, tname);
+		char	   *relname = SPI_getvalue(tup, tt->tupdesc, 4);
+		char	   *col = SPI_getvalue(tup, tt->tupdesc, 5);
+		bool		isnull;
+
+		if (t == NULL)
+			continue;
+		if (!t->bound)
+		{
+			AttrNumber	att;
+
+			t->bound = true;
+			t->relid = DatumGetObjectId(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
+			t->key_col = MemoryContextStrdup(m->cxt, SPI_getvalue(tup, tt->tupdesc, 3));
+			t->qualname = MemoryContextStrdup(m->cxt,
+											  quote_qualified_identifier(get_namespace_name(get_rel_namespace(t->relid)),
+																		 get_rel_name(t->relid)));
+			att = get_attnum(t->relid, t->key_col);
+			t->key_type = att == InvalidAttrNumber ? TEXTOID :
+				get_atttype(t->relid, att);
+			t->rel_col = palloc0(sizeof(char *) * (t->nterms + 1));
+			t->rel_pos = palloc0(sizeof(int) * (t->nterms + 1));
+		}
+		if (relname != NULL && col != NULL)
+		{
+			int			term = rbac_type_term(t, relname);
+
+			if (term >= 0 && t->ast->terms[term].kind == RBAC_TERM_RELATION)
+				t->rel_col[term] = MemoryContextStrdup(m->cxt, col);
+		}
+	}
+
+	/* one saved plan per bound type */
+	for (i = 0; i < (uint64) m->ntypes; i++)
+	{
+		MType	   *t = &m->types[i];
+		StringInfoData sql;
+		int			j;
+
+		if (!t->bound)
+			continue;
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "SELECT true");
+		for (j = 0; j < t->nterms; j++)
+		{
+			t->rel_pos[j] = -1;
+			if (t->rel_col[j] == NULL)
+				continue;
+			appendStringInfo(&sql, ", %s::pg_catalog.text",
+							 quote_identifier(t->rel_col[j]));
+			t->rel_pos[j] = 2 + t->nrelcols++;
+		}
+		appendStringInfo(&sql, " FROM %s WHERE %s OPERATOR(pg_catalog.=) $1",
+						 t->qualname, quote_identifier(t->key_col));
+		t->row_plan = SPI_prepare(sql.data, 1, &t->key_type);
+		if (t->row_plan == NULL)
+			elog(ERROR, "could not prepare the row lookup for type \"%s\": %s",
+				 t->name, SPI_result_code_string(SPI_result));
+		SPI_keepplan(t->row_plan);
+		pfree(sql.data);
+	}
+}
+
+/* Free the saved plans and memory of a model that is no longer used. */
+static void
+free_model(RbacModel *m)
+{
+	int			i;
+
+	for (i = 0; i < m->ntypes; i++)
+	{
+		MType	   *t = &m->types[i];
+		int			j;
+
+		if (t->row_plan)
+			SPI_freeplan(t->row_plan);
+		for (j = 0; j < t->nlastmile; j++)
+			if (t->lastmile[j].plan)
+				SPI_freeplan(t->lastmile[j].plan);
+	}
+	MemoryContextDelete(m->cxt);
+}
+
+/* Build the model from the catalogs.  Caller has connected SPI. */
+static RbacModel *
+build_model(void)
+{
+	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac model",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	RbacModel  *m = palloc0(sizeof(RbacModel));
+	Oid			nsp = get_namespace_oid("rbac", false);
+	char	   *src;
+	int			i;
+
+	m->cxt = cxt;
+	policy_relid = get_relname_relid("policy", nsp);
+	binding_relid = get_relname_relid("binding", nsp);
+
+	src = rbac_loaded_policy_source();
+	if (src != NULL)
+	{
+		HASHCTL		ctl;
+		RbacPolicy *p;
+
+		src = MemoryContextStrdup(cxt, src);
+		m->source = src;
+		m->parsed = rbac_parse_policy_text(src, strlen(src), false, cxt);
+		if (m->parsed->diags.nerrors > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the stored policy does not validate"),
+					 errhint("Load a valid policy with rbac.load_policy().")));
+		p = m->parsed->policy;
+		m->ntypes = p->ntypes;
+		m->types = palloc0(sizeof(MType) * (p->ntypes + 1));
+		ctl.keysize = sizeof(((TypeHashEntry *) 0)->name);
+		ctl.entrysize = sizeof(TypeHashEntry);
+		ctl.hcxt = cxt;
+		m->type_hash = hash_create("pg_rbac types", Max(p->ntypes, 16), &ctl,
+								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		for (i = 0; i < p->ntypes; i++)
+		{
+			MType	   *t = &m->types[i];
+
+			t->name = p->types[i]->name;
+			t->index = i;
+			t->is_actor = p->types[i]->is_actor;
+			t->ast = p->types[i];
+			t->nterms = p->types[i]->nterms;
+			if (strlen(t->name) < sizeof(((TypeHashEntry *) 0)->name))
+			{
+				TypeHashEntry *e = hash_search(m->type_hash, t->name, HASH_ENTER, NULL);
+
+				e->index = i;
+			}
+		}
+		m->nglobals = p->nglobals;
+		m->globals = palloc0(sizeof(char *) * (p->nglobals + 1));
+		for (i = 0; i < p->nglobals; i++)
+			m->globals[i] = p->globals[i].name;
+		resolve_rules(m);
+		for (i = 0; i < m->ntypes; i++)
+		{
+			int			j;
+
+			for (j = 0; j < m->types[i].nrules; j++)
+				if (m->types[i].rules[j].body_kind == RBAC_BODY_GLOBAL)
+					m->any_global_rules = true;
+		}
+		load_bindings(m);
+	}
+	MemoryContextSwitchTo(old);
+	return m;
+}
+
+/*
+ * The current model, rebuilt if a catalog changed since it was built.
+ * Builds run as the internal user so bound tables are read in full.
+ */
+RbacModel *
+rbac_get_model(void)
+{
+	Oid			save_user;
+	int			save_sec;
+	RbacModel  *m;
+
+	if (cached_model != NULL && !model_stale)
+		return cached_model;
+
+	rbac_enter_internal(&save_user, &save_sec);
+	SPI_connect();
+	PG_TRY();
+	{
+		/* mark fresh first: an invalidation during the build re-marks it */
+		model_stale = false;
+		m = build_model();
+	}
+	PG_CATCH();
+	{
+		model_stale = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	SPI_finish();
+	rbac_leave_internal(save_user, save_sec);
+
+	if (cached_model != NULL)
+		free_model(cached_model);
+	cached_model = m;
+	return m;
+}
+
+/*
+ * Convert a reference id to a datum of the type's key type.  Sets *ok to
+ * false (and returns 0) when the id is not a valid value of that type: such
+ * an id cannot have a row.
+ */
+Datum
+rbac_key_datum(MType *t, const char *id, bool *ok)
+{
+	*ok = true;
+	switch (t->key_type)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			{
+				char	   *end;
+				long long	v;
+
+				errno = 0;
+				v = strtoll(id, &end, 10);
+				if (*id == '\0' || *end != '\0' || errno != 0 ||
+					(t->key_type == INT2OID && (v < PG_INT16_MIN || v > PG_INT16_MAX)) ||
+					(t->key_type == INT4OID && (v < PG_INT32_MIN || v > PG_INT32_MAX)))
+				{
+					*ok = false;
+					return (Datum) 0;
+				}
+				if (t->key_type == INT2OID)
+					return Int16GetDatum((int16) v);
+				if (t->key_type == INT4OID)
+					return Int32GetDatum((int32) v);
+				return Int64GetDatum((int64) v);
+			}
+		case UUIDOID:
+			{
+				int			hex = 0;
+				const char *c;
+
+				for (c = id; *c; c++)
+				{
+					if (isxdigit((unsigned char) *c))
+						hex++;
+					else if (*c != '-')
+						break;
+				}
+				if (*c != '\0' || hex != 32 || strlen(id) > 36 || id[0] == '-')
+				{
+					*ok = false;
+					return (Datum) 0;
+				}
+				return DirectFunctionCall1(uuid_in, CStringGetDatum(id));
+			}
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			return CStringGetTextDatum(id);
+		default:
+			{
+				Oid			infunc;
+				Oid			ioparam;
+				MemoryContext cxt = CurrentMemoryContext;
+				ResourceOwner owner = CurrentResourceOwner;
+				Datum		d = (Datum) 0;
+
+				getTypeInputInfo(t->key_type, &infunc, &ioparam);
+				BeginInternalSubTransaction(NULL);
+				MemoryContextSwitchTo(cxt);
+				PG_TRY();
+				{
+					d = OidInputFunctionCall(infunc, (char *) id, ioparam, -1);
+					ReleaseCurrentSubTransaction();
+				}
+				PG_CATCH();
+				{
+					MemoryContextSwitchTo(cxt);
+					FlushErrorState();
+					RollbackAndReleaseCurrentSubTransaction();
+					*ok = false;
+				}
+				PG_END_TRY();
+				MemoryContextSwitchTo(cxt);
+				CurrentResourceOwner = owner;
+				return d;
+			}
+	}
+}

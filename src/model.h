@@ -1,0 +1,91 @@
+/*-------------------------------------------------------------------------
+ *
+ * model.h
+ *	  The compiled authorization model cached per backend: the loaded
+ *	  policy resolved to indexes, plus the bindings of types to tables.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_MODEL_H
+#define RBAC_MODEL_H
+
+#include "pg_rbac.h"
+
+#include "executor/spi.h"
+#include "utils/hsearch.h"
+
+/* A shorthand rule, resolved to term indexes. */
+typedef struct MRule
+{
+	int			head;			/* term index in the rule's type */
+	RbacBodyKind body_kind;
+	int			body;			/* TERM: term index in this type, or in the
+								 * via target type; ACTOR_RELATION: relation
+								 * term index (in the via target type when
+								 * via >= 0); GLOBAL: global role index */
+	int			via;			/* relation term index, or -1 */
+	int			ord;			/* position in the policy, for explain */
+} MRule;
+
+/* A last-mile rule attached to (type, term). */
+typedef struct MLastMile
+{
+	RbacRule   *rule;			/* in the model's parse arena */
+	int			term;			/* term index in the resource type */
+	bool		compiled;		/* plan built (or found unevaluable) */
+	SPIPlanPtr	plan;			/* evaluates the body for one resource, or
+								 * NULL when it cannot be evaluated */
+} MLastMile;
+
+/* One declared type with its binding. */
+typedef struct MType
+{
+	char	   *name;
+	int			index;
+	bool		is_actor;
+	RbacType   *ast;			/* parsed declaration (terms in same order) */
+	int			nterms;
+	MRule	   *rules;
+	int			nrules;
+	MLastMile  *lastmile;
+	int			nlastmile;
+	bool	   *via_used;		/* per term: relation walked by some rule */
+	/* binding, when bound */
+	bool		bound;
+	Oid			relid;
+	char	   *qualname;		/* quoted schema.table */
+	char	   *key_col;
+	Oid			key_type;
+	char	  **rel_col;		/* per term: column of a relation, or NULL */
+	int		   *rel_pos;		/* per term: position in row plan, or -1 */
+	int			nrelcols;
+	SPIPlanPtr	row_plan;		/* SELECT rel cols FROM t WHERE key = $1 */
+} MType;
+
+/* The whole cached model. */
+typedef struct RbacModel
+{
+	MemoryContext cxt;
+	RbacParsed *parsed;			/* NULL when no policy is loaded */
+	char	   *source;			/* the policy source parsed */
+	int			ntypes;
+	MType	   *types;
+	HTAB	   *type_hash;		/* name -> index */
+	int			nglobals;
+	char	  **globals;
+	bool		any_global_rules;
+} RbacModel;
+
+/* model.c */
+extern RbacModel *rbac_get_model(void);
+extern MType *rbac_model_type(RbacModel *m, const char *name);
+extern int	rbac_type_term(MType *t, const char *name);
+extern int	rbac_model_global(RbacModel *m, const char *name);
+extern void rbac_model_invalidate(void);
+extern char *rbac_policy_rule_text(RbacModel *m, RbacRule *rule);
+extern void rbac_model_init(void);
+extern Datum rbac_key_datum(MType *t, const char *id, bool *ok);
+extern void rbac_enter_internal(Oid *save_user, int *save_sec);
+extern void rbac_leave_internal(Oid save_user, int save_sec);
+
+#endif							/* RBAC_MODEL_H */

@@ -1,0 +1,403 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqlgen.c
+ *	  Compile last-mile rule bodies (has_permission / has_role rules with
+ *	  attribute conditions) into SQL boolean expressions over one row of the
+ *	  resource type's bound table.
+ *
+ * Field comparisons become SQL on the row; relation hops become scalar
+ * subqueries on the bound tables of the types walked; has_role and
+ * has_permission in a body become calls of rbac._holds() on the related
+ * resource.  Every identifier is quoted, every literal literal-quoted,
+ * every operator written OPERATOR(pg_catalog.op) so the caller's
+ * search_path cannot redirect it.
+ *
+ * The actor is passed in as SQL expressions (parameters for the check
+ * engine): its id as text, its type name as text, and its full reference.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "model.h"
+#include "sqlgen.h"
+
+#include "utils/builtins.h"
+
+typedef struct GenCtx
+{
+	RbacModel  *m;
+	RbacRule   *rule;
+	const char *alias;			/* row alias of the resource */
+	MType	   *rtype;
+	const SqlActor *actor;
+	int			nalias;
+	bool		failed;			/* something cannot be evaluated */
+} GenCtx;
+
+static void gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e);
+
+/* The SQL spelling of a comparison operator, search_path-proof. */
+static const char *
+cmp_sql(RbacCmpOp op)
+{
+	switch (op)
+	{
+		case RBAC_CMP_EQ:
+			return "OPERATOR(pg_catalog.=)";
+		case RBAC_CMP_NE:
+			return "OPERATOR(pg_catalog.<>)";
+		case RBAC_CMP_LT:
+			return "OPERATOR(pg_catalog.<)";
+		case RBAC_CMP_LE:
+			return "OPERATOR(pg_catalog.<=)";
+		case RBAC_CMP_GT:
+			return "OPERATOR(pg_catalog.>)";
+		case RBAC_CMP_GE:
+		default:
+			return "OPERATOR(pg_catalog.>=)";
+	}
+}
+
+/* Append a literal operand as SQL. */
+static void
+gen_literal(StringInfo buf, RbacOperand *op)
+{
+	switch (op->kind)
+	{
+		case RBAC_OP_STRING:
+			appendStringInfoString(buf, quote_literal_cstr(op->text));
+			break;
+		case RBAC_OP_INTEGER:
+		case RBAC_OP_DECIMAL:
+			/* validated digits, sign and point only; parenthesized for "-" */
+			appendStringInfo(buf, "(%s)", op->text);
+			break;
+		case RBAC_OP_BOOL:
+			appendStringInfoString(buf, op->bval ? "true" : "false");
+			break;
+		case RBAC_OP_NIL:
+		default:
+			appendStringInfoString(buf, "NULL");
+			break;
+	}
+}
+
+/*
+ * Append "(SELECT h.col FROM tbl h WHERE h.key = keyexpr)" for a column of
+ * type t's row whose key is given by keyexpr; keyexpr_is_text compares the
+ * key as text (when the key comes from the actor reference).
+ */
+static void
+gen_lookup(GenCtx *g, StringInfo buf, MType *t, const char *col,
+		   const char *keyexpr, bool keyexpr_is_text)
+{
+	char		alias[32];
+
+	if (t == NULL || !t->bound || col == NULL)
+	{
+		g->failed = true;
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
+	snprintf(alias, sizeof(alias), "_rbac_h%d", ++g->nalias);
+	appendStringInfo(buf, "(SELECT %s.%s FROM %s %s WHERE %s.%s%s OPERATOR(pg_catalog.=) %s)",
+					 alias, quote_identifier(col), t->qualname, alias,
+					 alias, quote_identifier(t->key_col),
+					 keyexpr_is_text ? "::pg_catalog.text" : "",
+					 keyexpr);
+}
+
+/*
+ * Append the SQL value of a path.  For TAIL_SELF and TAIL_RELATION the
+ * value is the key of the referenced row (for the actor variable itself:
+ * the actor id).  Sets *is_actor_ref when the value is the actor itself.
+ */
+static void
+gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
+{
+	MType	   *t;
+	StringInfoData key;
+	bool		key_is_text;
+	bool		from_row;		/* key names a column of the resource row */
+	int			i;
+
+	*is_actor_self = false;
+	initStringInfo(&key);
+	if (p->var_index == 0)
+	{
+		/* the actor variable */
+		if (p->nfields == 0)
+		{
+			*is_actor_self = true;
+			appendStringInfoString(buf, g->actor->id_sql);
+			return;
+		}
+		t = g->rule->atype ? rbac_model_type(g->m, g->rule->atype->name) : NULL;
+		appendStringInfoString(&key, g->actor->id_sql);
+		key_is_text = true;
+		from_row = false;
+	}
+	else
+	{
+		t = g->rtype;
+		if (t->bound)
+			appendStringInfo(&key, "%s.%s", g->alias, quote_identifier(t->key_col));
+		else
+			appendStringInfoString(&key, g->actor->resource_id_sql);
+		key_is_text = !t->bound;
+		from_row = t->bound;
+	}
+
+	if (p->tail == RBAC_TAIL_SELF || (p->tail == RBAC_TAIL_ID && p->nhops == 0))
+	{
+		appendStringInfoString(buf, key.data);
+		return;
+	}
+
+	/* walk relation hops: the key of the next row is a relation column */
+	for (i = 0; i < p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0); i++)
+	{
+		int			term = t ? rbac_type_term(t, p->fields[i]) : -1;
+		const char *col = (t && term >= 0 && t->bound) ? t->rel_col[term] : NULL;
+		StringInfoData next;
+
+		initStringInfo(&next);
+		if (col == NULL)
+		{
+			g->failed = true;
+			appendStringInfoString(buf, "NULL");
+			return;
+		}
+		if (from_row && i == 0)
+			appendStringInfo(&next, "%s.%s", g->alias, quote_identifier(col));
+		else
+			gen_lookup(g, &next, t, col, key.data, key_is_text);
+		key = next;
+		key_is_text = false;
+		from_row = false;
+		t = rbac_model_type(g->m, t->ast->terms[term].target);
+	}
+	if (p->tail == RBAC_TAIL_RELATION || p->tail == RBAC_TAIL_ID)
+	{
+		appendStringInfoString(buf, key.data);
+		return;
+	}
+	/* TAIL_COLUMN: a column of the row reached */
+	if (from_row)
+		appendStringInfo(buf, "%s.%s", g->alias,
+						 quote_identifier(p->fields[p->nfields - 1]));
+	else
+		gen_lookup(g, buf, t, p->fields[p->nfields - 1], key.data, key_is_text);
+}
+
+/* Append an operand; *kind tells what it stands for. */
+static void
+gen_operand(GenCtx *g, StringInfo buf, RbacOperand *op, bool *is_actor_self,
+			bool *is_actor_id)
+{
+	*is_actor_self = false;
+	*is_actor_id = false;
+	if (op->kind != RBAC_OP_PATH)
+	{
+		gen_literal(buf, op);
+		return;
+	}
+	gen_path(g, buf, &op->path, is_actor_self);
+	if (op->path.var_index == 0 && op->path.tail == RBAC_TAIL_ID)
+		*is_actor_id = true;
+}
+
+/* The actor type a relation-ended path points to, or NULL for any actor. */
+static const char *
+relation_actor_type(RbacOperand *op)
+{
+	if (op->kind == RBAC_OP_PATH && op->path.tail == RBAC_TAIL_RELATION &&
+		op->path.end_type)
+		return op->path.end_type->name;
+	return NULL;
+}
+
+/* Append a comparison. */
+static void
+gen_cmp(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	StringInfoData a,
+				b;
+	bool		a_self,
+				b_self,
+				a_id,
+				b_id;
+
+	initStringInfo(&a);
+	initStringInfo(&b);
+	gen_operand(g, &a, e->a, &a_self, &a_id);
+	gen_operand(g, &b, e->b, &b_self, &b_id);
+
+	/* x = nil, x != nil */
+	if (e->a->kind == RBAC_OP_NIL || e->b->kind == RBAC_OP_NIL)
+	{
+		const char *v = e->a->kind == RBAC_OP_NIL ? b.data : a.data;
+
+		appendStringInfo(buf, "(%s IS %sNULL)", v,
+						 e->op == RBAC_CMP_NE ? "NOT " : "");
+		return;
+	}
+
+	/* the actor itself against a relation to an actor: same type and id */
+	if (a_self || b_self)
+	{
+		RbacOperand *rel = a_self ? e->b : e->a;
+		const char *other = a_self ? b.data : a.data;
+		const char *atype = relation_actor_type(rel);
+
+		appendStringInfo(buf, "(%s(%s::pg_catalog.text OPERATOR(pg_catalog.=) %s",
+						 e->op == RBAC_CMP_NE ? "NOT " : "",
+						 other, g->actor->id_sql);
+		if (atype)
+			appendStringInfo(buf, " AND %s OPERATOR(pg_catalog.=) %s",
+							 g->actor->type_sql, quote_literal_cstr(atype));
+		appendStringInfoString(buf, ") IS TRUE)");
+		return;
+	}
+
+	/* the actor id is text: compare the other side as text */
+	if (a_id || b_id)
+	{
+		appendStringInfo(buf, "(%s::pg_catalog.text %s %s::pg_catalog.text)",
+						 a.data, cmp_sql(e->op), b.data);
+		return;
+	}
+	appendStringInfo(buf, "(%s %s %s)", a.data, cmp_sql(e->op), b.data);
+}
+
+/* Append has_role / has_permission on the resource a path reaches. */
+static void
+gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	StringInfoData target;
+	bool		self;
+	RbacPath   *p = &e->target->path;
+	const char *tname;
+
+	initStringInfo(&target);
+	if (e->target->kind != RBAC_OP_PATH || p->end_type == NULL)
+	{
+		g->failed = true;
+		appendStringInfoString(buf, "false");
+		return;
+	}
+	tname = p->end_type->name;
+	gen_path(g, &target, p, &self);
+	if (self && p->var_index == 0)
+	{
+		/* has_role(user, "x", user): the actor as a resource */
+		appendStringInfo(buf, "rbac._holds(%s, %s, %s, %s)",
+						 g->actor->ref_sql, quote_literal_cstr(e->name),
+						 g->actor->type_sql, g->actor->id_sql);
+		return;
+	}
+	appendStringInfo(buf, "rbac._holds(%s, %s, %s, (%s)::pg_catalog.text)",
+					 g->actor->ref_sql, quote_literal_cstr(e->name),
+					 quote_literal_cstr(tname), target.data);
+}
+
+/* Append a boolean expression. */
+static void
+gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	int			i;
+
+	if (e == NULL)
+	{
+		appendStringInfoString(buf, "false");
+		return;
+	}
+	switch (e->kind)
+	{
+		case RBAC_EX_TRUE:
+			appendStringInfoString(buf, "true");
+			break;
+		case RBAC_EX_AND:
+		case RBAC_EX_OR:
+			appendStringInfoChar(buf, '(');
+			gen_expr(g, buf, e->left);
+			appendStringInfoString(buf, e->kind == RBAC_EX_AND ? " AND " : " OR ");
+			gen_expr(g, buf, e->right);
+			appendStringInfoChar(buf, ')');
+			break;
+		case RBAC_EX_NOT:
+			/* NULL (a missing row) counts as false before negation */
+			appendStringInfoString(buf, "(NOT COALESCE(");
+			gen_expr(g, buf, e->left);
+			appendStringInfoString(buf, ", false))");
+			break;
+		case RBAC_EX_CMP:
+			gen_cmp(g, buf, e);
+			break;
+		case RBAC_EX_IN:
+			{
+				StringInfoData a;
+				bool		self,
+							isid;
+
+				initStringInfo(&a);
+				gen_operand(g, &a, e->a, &self, &isid);
+				appendStringInfoChar(buf, '(');
+				for (i = 0; i < e->nlist; i++)
+				{
+					if (i > 0)
+						appendStringInfoString(buf, " OR ");
+					appendStringInfo(buf, "%s%s OPERATOR(pg_catalog.=) ",
+									 a.data, isid ? "::pg_catalog.text" : "");
+					gen_literal(buf, e->list[i]);
+				}
+				if (e->nlist == 0)
+					appendStringInfoString(buf, "false");
+				appendStringInfoChar(buf, ')');
+				break;
+			}
+		case RBAC_EX_OPERAND:
+			{
+				bool		self,
+							isid;
+
+				appendStringInfoChar(buf, '(');
+				gen_operand(g, buf, e->a, &self, &isid);
+				appendStringInfoString(buf, " IS TRUE)");
+				break;
+			}
+		case RBAC_EX_HAS_ROLE:
+		case RBAC_EX_HAS_PERMISSION:
+			gen_has(g, buf, e);
+			break;
+	}
+}
+
+/*
+ * The SQL boolean expression of a last-mile rule's body over the row
+ * aliased alias of the rule's resource type, or NULL when it refers to
+ * something that cannot be evaluated (an unbound type, an unbound
+ * relation).  The result is never NULL-valued: COALESCE(..., false).
+ */
+char *
+rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
+					   const SqlActor *actor)
+{
+	GenCtx		g;
+	StringInfoData buf;
+
+	memset(&g, 0, sizeof(g));
+	g.m = m;
+	g.rule = rule;
+	g.alias = alias;
+	g.actor = actor;
+	g.rtype = rbac_model_type(m, rule->resource_type);
+	if (g.rtype == NULL)
+		return NULL;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "COALESCE(");
+	gen_expr(&g, &buf, rule->body);
+	appendStringInfoString(&buf, ", false)");
+	if (g.failed)
+		return NULL;
+	return buf.data;
+}
