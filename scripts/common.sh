@@ -40,3 +40,29 @@ build_and_install() {
     fi
     (cd "$BUILD_DIR" && make -s clean >/dev/null && make -s COPT=-Werror >/dev/null && make -s install >/dev/null)
 }
+
+# Start a throwaway cluster in DIR on PORT (socket in DIR too), as postgres.
+# Extra postgresql.conf lines may follow as arguments.
+cluster_start() {
+    local dir=$1 port=$2
+    shift 2
+    mkdir -p "$dir"
+    chown postgres "$dir" 2>/dev/null || true
+    as_pg "$BINDIR/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+    {
+        echo "port = $port"
+        echo "unix_socket_directories = '$dir'"
+        echo "listen_addresses = ''"
+        echo "fsync = off"
+        echo "shared_buffers = 512MB"
+        for line in "$@"; do echo "$line"; done
+    } >> "$dir/data/postgresql.conf"
+    as_pg "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
+}
+
+# Stop the cluster started by cluster_start and remove it.
+cluster_stop() {
+    local dir=$1
+    as_pg "$BINDIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
