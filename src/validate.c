@@ -1285,8 +1285,9 @@ cmp_text(RbacCmpOp op)
 
 /*
  * Check a comparison: operands resolve; ordering operators do not apply
- * to booleans or nil; variables and relations are compared only in the
- * form "issue.creator = user".
+ * to booleans or nil; a variable itself is compared only in the form
+ * "issue.creator = user", and a relation only with the actor, with nil,
+ * or with another relation to the same type.
  */
 static void
 check_cmp(Validator *v, RbacRule *rule, RbacExpr *e)
@@ -1337,6 +1338,21 @@ check_cmp(Validator *v, RbacRule *rule, RbacExpr *e)
 		else if (ordering)
 			report(v, rel->line, rel->col, RBAC_SEV_ERROR, NULL, NULL,
 				   "operator \"%s\" cannot be applied to actors",
+				   cmp_text(e->op));
+		return;
+	}
+	/* "repo.parent = nil": the reference is missing */
+	if ((ca == OC_RELATION && cb == OC_NIL) ||
+		(ca == OC_NIL && cb == OC_RELATION))
+		return;
+	/* two relations to the same type: "issue.creator = issue.assignee" */
+	if (ca == OC_RELATION && cb == OC_RELATION &&
+		e->a->path.end_type != NULL &&
+		e->a->path.end_type == e->b->path.end_type)
+	{
+		if (ordering)
+			report(v, e->a->line, e->a->col, RBAC_SEV_ERROR, NULL, NULL,
+				   "operator \"%s\" cannot be applied to references",
 				   cmp_text(e->op));
 		return;
 	}
