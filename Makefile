@@ -16,6 +16,7 @@ OBJS = \
 	src/validate.o \
 	src/pg_rbac.o \
 	src/actor.o \
+	src/jwt.o \
 	src/policy_api.o \
 	src/graph.o \
 	src/model.o \

@@ -1,29 +1,407 @@
 /*-------------------------------------------------------------------------
  *
  * actor.c
- *	  The current actor of the session.
+ *	  The settings of pg_rbac and the current actor of the session
+ *	  (SPEC section 3.2).
  *
- * The actor lives in backend-private C state, never in a custom setting, so
- * SET / set_config cannot change it (see shared NOTES section 2).  Setting
- * and verifying it (set_actor, set_actor_token) is implemented by the check
- * engine issue; this file holds the state other parts read.
+ * Where the actor lives.  The actor is stored in a hidden setting,
+ * rbac.actor, so that it has exactly the lifetime rules of a setting:
+ * a transaction or savepoint that aborts restores the previous actor,
+ * a transaction-local actor (local => true, the equivalent of SET LOCAL)
+ * ends with its transaction, RESET ALL and DISCARD ALL clear it, and
+ * parallel workers inherit it.  But the setting refuses every change that
+ * does not come from this file: its check hook rejects any new value unless
+ * the backend-private flag actor_change_allowed is on, and only
+ * apply_actor() turns that flag on, around its own set_config_option call.
+ * So SET, SET LOCAL, set_config(), ALTER ROLE/DATABASE ... SET, a function's
+ * SET clause, connection options (PGOPTIONS -c), postgresql.conf and a
+ * placeholder set before the library was loaded all fail, whoever the
+ * caller is; the setting is also PGC_SUSET, so ordinary roles are already
+ * refused by permission before the hook runs.  Resetting to the built-in
+ * default (empty) needs no hook and is harmless: it is what RESET ALL does.
+ *
+ * C code reads the actor through rbac_current_actor_name(), i.e. the
+ * setting's own C variable, never through current_setting().
+ *
+ * The other settings (rbac.jwt_secret, rbac.jwt_actor_type,
+ * rbac.read_action, rbac.manage_permission) are all PGC_SUSET: each one
+ * decides who someone is or what they may learn or change, so only a
+ * superuser (or a role granted SET on the parameter) may change them.
  *
  *-------------------------------------------------------------------------
  */
 #include "pg_rbac.h"
 
-/* The acting actor's reference ("User:alice"), or NULL when none is set. */
-static char *current_actor = NULL;
+#include "access/parallel.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "jwt.h"
+
+PG_FUNCTION_INFO_V1(rbac_set_actor);
+PG_FUNCTION_INFO_V1(rbac_set_actor_token);
+PG_FUNCTION_INFO_V1(rbac_current_actor);
+PG_FUNCTION_INFO_V1(rbac_reset_actor);
+
+#define ACTOR_SETTING "rbac.actor"
+
+/* rbac.actor: the acting actor's reference, NULL or "" when none is set */
+static char *actor_setting = NULL;
+
+/* On only while apply_actor() changes rbac.actor. */
+static bool actor_change_allowed = false;
+
+/* rbac.jwt_secret: HS256 key of rbac.set_actor_token (superuser-only) */
+char	   *rbac_jwt_secret = NULL;
+
+/* rbac.jwt_actor_type: type prefixed to a bare "sub" claim */
+char	   *rbac_jwt_actor_type = NULL;
+
+/* rbac.read_action: the permission that separates NotFound from Forbidden */
+char	   *rbac_read_action = NULL;
+
+/* rbac.manage_permission: the permission that delegates role management */
+char	   *rbac_manage_permission = NULL;
 
 /* The current actor's reference, or NULL when none is set. */
 const char *
 rbac_current_actor_name(void)
 {
-	return current_actor;
+	if (actor_setting == NULL || actor_setting[0] == '\0')
+		return NULL;
+	return actor_setting;
 }
 
-/* Define the settings of the actor module (called from _PG_init). */
+/*
+ * Check hook of rbac.actor: the gate described at the top of this file.
+ * Accepts a change only from apply_actor(), from the built-in default, and
+ * while a parallel worker copies its leader's settings (the leader's value
+ * passed this hook when it was set).
+ */
+static bool
+check_actor_setting(char **newval, void **extra, GucSource source)
+{
+	if (actor_change_allowed || InitializingParallelWorker)
+		return true;
+	if (source == PGC_S_DEFAULT && (*newval == NULL || (*newval)[0] == '\0'))
+		return true;
+	GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+	GUC_check_errmsg("the current actor cannot be changed with a setting");
+	GUC_check_errdetail("Setting \"%s\" can only be changed by rbac.set_actor, rbac.set_actor_token and rbac.reset_actor.",
+						ACTOR_SETTING);
+	GUC_check_errhint("Call rbac.set_actor(actor) or rbac.set_actor_token(token).");
+	return false;
+}
+
+/* Check hook of rbac.jwt_actor_type: a non-empty type name without ':'. */
+static bool
+check_actor_type_setting(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0' || strchr(*newval, ':') != NULL)
+	{
+		GUC_check_errdetail("The actor type must be a non-empty type name without \":\".");
+		return false;
+	}
+	return true;
+}
+
+/* Check hook of settings that name a permission: must not be empty. */
+static bool
+check_permission_setting(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("The permission name must not be empty.");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Define the settings of the extension (called from _PG_init) and reserve
+ * the prefix "rbac", so that a misspelt or unknown rbac.* setting is an
+ * error instead of a silently ignored placeholder.
+ */
 void
 rbac_actor_init(void)
 {
+	DefineCustomStringVariable(ACTOR_SETTING,
+							   "The current actor of the session.",
+							   "Read-only: changed only by rbac.set_actor, rbac.set_actor_token and rbac.reset_actor.",
+							   &actor_setting,
+							   NULL,
+							   PGC_SUSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE |
+							   GUC_DISALLOW_IN_FILE | GUC_DISALLOW_IN_AUTO_FILE,
+							   check_actor_setting, NULL, NULL);
+
+	DefineCustomStringVariable("rbac.jwt_secret",
+							   "Key that rbac.set_actor_token verifies HS256 tokens with.",
+							   "Visible to superusers only.  Set it in postgresql.conf, with pg_rbac in shared_preload_libraries or session_preload_libraries.",
+							   &rbac_jwt_secret,
+							   NULL,
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL |
+							   GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rbac.jwt_actor_type",
+							   "Actor type of a token whose \"sub\" claim is a bare id.",
+							   NULL,
+							   &rbac_jwt_actor_type,
+							   "User",
+							   PGC_SUSET,
+							   0,
+							   check_actor_type_setting, NULL, NULL);
+
+	DefineCustomStringVariable("rbac.read_action",
+							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",
+							   NULL,
+							   &rbac_read_action,
+							   "read",
+							   PGC_SUSET,
+							   0,
+							   check_permission_setting, NULL, NULL);
+
+	DefineCustomStringVariable("rbac.manage_permission",
+							   "Permission that lets the current actor change role data on a resource.",
+							   NULL,
+							   &rbac_manage_permission,
+							   "manage_roles",
+							   PGC_SUSET,
+							   0,
+							   check_permission_setting, NULL, NULL);
+
+	MarkGUCPrefixReserved("rbac");
+}
+
+/*
+ * Change rbac.actor: to actor, or back to none when actor is NULL.  The
+ * only place that opens the check hook's gate, and only for this call.
+ */
+static void
+apply_actor(const char *actor, bool local)
+{
+	actor_change_allowed = true;
+	PG_TRY();
+	{
+		(void) set_config_option(ACTOR_SETTING, actor,
+								 PGC_SUSET, PGC_S_SESSION,
+								 local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
+								 true, ERROR, false);
+	}
+	PG_FINALLY();
+	{
+		actor_change_allowed = false;
+	}
+	PG_END_TRY();
+}
+
+/*
+ * Check that an actor reference is well formed ("Type:id", both parts
+ * non-empty) and, when a policy is loaded, that Type is a declared actor
+ * type.  errcode_format is the SQLSTATE for a malformed reference,
+ * errcode_type the one for an undeclared type (set_actor: 22023 and 42704;
+ * set_actor_token: 28000 for both, the token being what is wrong).
+ */
+static void
+check_actor_reference(const char *ref, int errcode_format, int errcode_type)
+{
+	static SPIPlanPtr plan = NULL;
+	const char *colon = strchr(ref, ':');
+	char	   *type;
+	int			ret;
+	uint64		i;
+	const char *kind = NULL;
+	const char **actor_types;
+	int			nactor = 0;
+	StringInfoData list;
+
+	if (colon == NULL || colon == ref || colon[1] == '\0')
+		ereport(ERROR,
+				(errcode(errcode_format),
+				 errmsg("invalid actor reference \"%s\"", ref),
+				 errdetail("An actor reference has the form Type:id, with a non-empty type and id.")));
+	type = pnstrdup(ref, colon - ref);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare("SELECT name, kind FROM rbac.policy_type ORDER BY name COLLATE \"C\"",
+									0, NULL);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare query on rbac.policy_type: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		plan = p;
+	}
+	ret = SPI_execute_plan(plan, NULL, NULL, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.policy_type: %s",
+			 SPI_result_code_string(ret));
+
+	/* no policy loaded: every well-formed type is accepted */
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return;
+	}
+
+	actor_types = palloc(sizeof(char *) * SPI_processed);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i],
+										SPI_tuptable->tupdesc, 1);
+		char	   *k = SPI_getvalue(SPI_tuptable->vals[i],
+									 SPI_tuptable->tupdesc, 2);
+
+		if (strcmp(name, type) == 0)
+			kind = k;
+		if (strcmp(k, "actor") == 0)
+			actor_types[nactor++] = name;
+	}
+	if (kind != NULL && strcmp(kind, "actor") == 0)
+	{
+		SPI_finish();
+		return;
+	}
+
+	/* not an actor type: say what would be */
+	initStringInfo(&list);
+	for (i = 0; i < nactor; i++)
+		appendStringInfo(&list, "%s\"%s\"", i ? ", " : "", actor_types[i]);
+	if (kind != NULL)
+		ereport(ERROR,
+				(errcode(errcode_type),
+				 errmsg("type \"%s\" is not an actor type", type),
+				 errdetail("The policy declares \"%s\" as a %s type.", type, kind),
+				 nactor ? errhint("Actor types: %s.", list.data) :
+				 errhint("The policy declares no actor types.")));
+	else
+	{
+		const char *best = rbac_closest(type, actor_types, nactor);
+
+		if (best)
+			ereport(ERROR,
+					(errcode(errcode_type),
+					 errmsg("actor type \"%s\" does not exist", type),
+					 errhint("Did you mean \"%s\"?", best)));
+		ereport(ERROR,
+				(errcode(errcode_type),
+				 errmsg("actor type \"%s\" does not exist", type),
+				 nactor ? errhint("Actor types: %s.", list.data) :
+				 errhint("The policy declares no actor types.")));
+	}
+}
+
+/* Warn when a transaction-local actor will not outlive this statement. */
+static void
+warn_local_outside_block(void)
+{
+	if (!IsTransactionBlock())
+		ereport(WARNING,
+				(errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
+				 errmsg("a transaction-local actor lasts only until the end of the transaction"),
+				 errdetail("No transaction block is open, so the actor is cleared when the current statement ends."),
+				 errhint("Call it after BEGIN, or with local => false for the whole session.")));
+}
+
+/*
+ * rbac.set_actor(actor text, local boolean DEFAULT false) -> void
+ *
+ * Set the acting actor for the session, or for the transaction when local.
+ * A NULL actor is an error rather than a no-op (STRICT would silently keep
+ * the previous actor, which is the wrong failure for a pooled connection).
+ */
+Datum
+rbac_set_actor(PG_FUNCTION_ARGS)
+{
+	char	   *actor;
+	bool		local;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("actor must not be null"),
+				 errhint("Use rbac.reset_actor() to clear the current actor.")));
+	actor = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+
+	check_actor_reference(actor, ERRCODE_INVALID_PARAMETER_VALUE,
+						  ERRCODE_UNDEFINED_OBJECT);
+	if (local)
+		warn_local_outside_block();
+	apply_actor(actor, local);
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.set_actor_token(token text, local boolean DEFAULT false) -> text
+ *
+ * Verify an HS256 JWT against rbac.jwt_secret and make its subject the
+ * actor: "sub" is a full reference when it contains ':', otherwise a bare
+ * id of type rbac.jwt_actor_type.  Returns the actor.  Every failure is
+ * 28000 and leaves the actor as it was.
+ */
+Datum
+rbac_set_actor_token(PG_FUNCTION_ARGS)
+{
+	char	   *token;
+	bool		local;
+	char	   *sub;
+	char	   *actor;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("invalid token"),
+				 errdetail("The token is null.")));
+	if (rbac_jwt_secret == NULL || rbac_jwt_secret[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("tokens cannot be verified because rbac.jwt_secret is not set"),
+				 errhint("A superuser must set rbac.jwt_secret, preferably in postgresql.conf with pg_rbac in shared_preload_libraries.")));
+	token = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+
+	sub = rbac_jwt_verify_subject(token, rbac_jwt_secret);
+	if (strchr(sub, ':') != NULL)
+		actor = sub;
+	else
+		actor = psprintf("%s:%s", rbac_jwt_actor_type, sub);
+
+	check_actor_reference(actor, ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION,
+						  ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION);
+	if (local)
+		warn_local_outside_block();
+	apply_actor(actor, local);
+	PG_RETURN_TEXT_P(cstring_to_text(actor));
+}
+
+/* rbac.current_actor() -> text: the actor, NULL when none is set. */
+Datum
+rbac_current_actor(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+
+	if (actor == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(actor));
+}
+
+/*
+ * rbac.reset_actor() -> void: no actor for the rest of the session (or
+ * until a surrounding transaction or savepoint aborts).
+ */
+Datum
+rbac_reset_actor(PG_FUNCTION_ARGS)
+{
+	apply_actor(NULL, false);
+	PG_RETURN_VOID();
 }
