@@ -21,7 +21,9 @@ OBJS = \
 	src/graph.o \
 	src/model.o \
 	src/sqlgen.o \
-	src/check.o
+	src/check.o \
+	src/roledata.o \
+	src/bind.o
 
 # The install script is the concatenation of src/sql/*.sql in name order.
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))

@@ -34,6 +34,9 @@ extern int	rbac_diag_sqlstate(const RbacDiag *d);
 extern char *rbac_loaded_policy_source(void);
 extern void rbac_audit(const char *operation, const char *detail_json);
 
+/* roledata.c */
+extern bool rbac_may_manage(const char *resource_type, const char *resource_id);
+
 /* actor.c */
 extern void rbac_actor_init(void);
 extern const char *rbac_current_actor_name(void);

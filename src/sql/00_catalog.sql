@@ -112,7 +112,7 @@ COMMENT ON TABLE rbac.custom_role IS 'Custom roles created by tenants (rbac.crea
 -- Audit trail of every change to policy, bindings and role data.
 CREATE TABLE rbac.audit_log (
     at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    db_user     text NOT NULL DEFAULT SESSION_USER,
+    db_user     text NOT NULL DEFAULT CURRENT_USER,
     actor       text,
     operation   text NOT NULL,
     detail      jsonb

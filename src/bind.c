@@ -1,0 +1,767 @@
+/*-------------------------------------------------------------------------
+ *
+ * bind.c
+ *	  Bindings of actor and resource types to tables (SPEC 3.1 rbac.bind,
+ *	  rbac.unbind) and the triggers that keep role data in step with the
+ *	  rows of bound tables (SPEC 4.4).
+ *
+ * bind records the key column and one column per relation of the type
+ * (given, or inferred from a single-column foreign key to the table bound
+ * to the relation's target type) in rbac.binding, and installs two
+ * statement-level triggers on the table: AFTER DELETE (with the deleted
+ * rows as transition table rbac_old) and AFTER TRUNCATE.  They delete the
+ * role data of the deleted ids of every type bound to the table: the
+ * assignments held on them and by them, the custom roles of a tenant, and
+ * memberships as member and as group, so that a reused id never inherits
+ * old grants.  One trigger pair per table serves every type bound to it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pg_rbac.h"
+#include "roledata.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/index.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(rbac_bind);
+PG_FUNCTION_INFO_V1(rbac_unbind);
+PG_FUNCTION_INFO_V1(rbac_bound_delete);
+PG_FUNCTION_INFO_V1(rbac_bound_truncate);
+
+#define DELETE_TRIGGER	 "rbac_bound_delete"
+#define TRUNCATE_TRIGGER "rbac_bound_truncate"
+
+/* schema.table, quoted. */
+static char *
+qualified_name(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/* Run SQL with parameters; error unless it returns the expected code. */
+static void
+bind_sql(const char *sql, int nargs, Oid *argtypes, Datum *values,
+		 const char *nulls, bool read_only, int expected)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, values, nulls,
+											read_only, 0);
+
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
+}
+
+/* Columns (names) of a table, in order, for did-you-mean hints. */
+static char **
+table_columns(Oid relid, int *n)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	char	  **names = palloc0(sizeof(char *) * (desc->natts + 1));
+	int			i;
+
+	*n = 0;
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped)
+			names[(*n)++] = pstrdup(NameStr(att->attname));
+	}
+	table_close(rel, AccessShareLock);
+	return names;
+}
+
+/* 42703 for a column that tbl lacks, with the closest existing column. */
+static void
+undefined_column(Oid relid, const char *column, const char *role)
+{
+	int			n;
+	char	  **cols = table_columns(relid, &n);
+	const char *closest = rbac_closest(column, (const char *const *) cols, n);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" of relation %s does not exist", column,
+					qualified_name(relid)),
+			 errdetail("It was given as the %s.", role),
+			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
+}
+
+/* Attribute number of a user column, or an error naming its role. */
+static AttrNumber
+column_attnum(Oid relid, const char *column, const char *role)
+{
+	AttrNumber	attnum = get_attnum(relid, column);
+
+	if (attnum <= 0)
+		undefined_column(relid, column, role);
+	return attnum;
+}
+
+/*
+ * The single-column primary key of a table, or an error saying why there
+ * is none to default to.
+ */
+static char *
+primary_key_column(Oid relid, const char *type)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	Relation	idx;
+	int			nkeys;
+	AttrNumber	attnum;
+
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(pk))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+				 errmsg("table %s has no primary key", qualified_name(relid)),
+				 errhint("Name the key column: rbac.bind('%s', '%s', key => 'column').",
+						 type, qualified_name(relid))));
+	idx = index_open(pk, AccessShareLock);
+	nkeys = idx->rd_index->indnkeyatts;
+	attnum = idx->rd_index->indkey.values[0];
+	index_close(idx, AccessShareLock);
+	if (nkeys != 1 || attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+				 errmsg("primary key of table %s is not a single column", qualified_name(relid)),
+				 errdetail("A type's key must be one column: its values are the ids of references."),
+				 errhint("Name the key column: rbac.bind('%s', '%s', key => 'column').",
+						 type, qualified_name(relid))));
+	return get_attname(relid, attnum, false);
+}
+
+/* A relation of the type being bound. */
+typedef struct BindRelation
+{
+	char	   *name;
+	char	   *target;
+	char	   *column;			/* chosen column, or NULL */
+} BindRelation;
+
+/* The relations the policy declares for type, sorted by name. */
+static BindRelation *
+type_relations(const char *type, int *n)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	BindRelation *rels;
+	uint64		i;
+
+	values[0] = CStringGetTextDatum(type);
+	bind_sql("SELECT name, target FROM rbac.policy_term "
+			 "WHERE type = $1 AND kind = 'relation' ORDER BY name COLLATE \"C\"",
+			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	rels = palloc0(sizeof(BindRelation) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		rels[i].name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		rels[i].target = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+	}
+	*n = (int) SPI_processed;
+	return rels;
+}
+
+/*
+ * Apply the relations argument ({relation: column}): every key must be a
+ * relation of the type and every value the name of a column of tbl.
+ */
+static void
+given_relations(Jsonb *relations, const char *type, Oid relid,
+				BindRelation *rels, int nrels)
+{
+	Oid			argtypes[1] = {JSONBOID};
+	Datum		values[1];
+	uint64		i;
+	int			j;
+
+	values[0] = JsonbPGetDatum(relations);
+	if (!JB_ROOT_IS_OBJECT(relations) || JB_ROOT_IS_SCALAR(relations))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relations must be a JSON object"),
+				 errdetail("It maps relation names to column names, for example '{\"parent\": \"org_id\"}'.")));
+	bind_sql("SELECT key, pg_catalog.jsonb_typeof(value), value #>> '{}' "
+			 "FROM pg_catalog.jsonb_each($1) ORDER BY key COLLATE \"C\"",
+			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *key = SPI_getvalue(tup, desc, 1);
+		char	   *jtype = SPI_getvalue(tup, desc, 2);
+		char	   *column = SPI_getvalue(tup, desc, 3);
+		BindRelation *found = NULL;
+
+		for (j = 0; j < nrels; j++)
+			if (strcmp(rels[j].name, key) == 0)
+				found = &rels[j];
+		if (found == NULL)
+		{
+			char	  **names = palloc0(sizeof(char *) * (nrels + 1));
+			const char *closest;
+
+			for (j = 0; j < nrels; j++)
+				names[j] = rels[j].name;
+			closest = rbac_closest(key, (const char *const *) names, nrels);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("relation \"%s\" is not declared for %s", key, type),
+					 nrels == 0 ? errhint("%s declares no relations.", type)
+					 : closest ? errhint("Did you mean \"%s\"?", closest) : 0));
+		}
+		if (strcmp(jtype, "string") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column of relation \"%s\" must be a JSON string, not %s", key, jtype)));
+		column_attnum(relid, column, psprintf("column of relation \"%s\"", key));
+		found->column = column;
+	}
+}
+
+/* Comma-separated list of the rows of the last SPI result, column 1. */
+static char *
+spi_column_list(void)
+{
+	StringInfoData buf;
+	uint64		i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < SPI_processed; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "",
+						 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	return buf.data;
+}
+
+/*
+ * Infer the column of a relation from the foreign keys of tbl: the single
+ * single-column foreign key that references the key column of the table
+ * bound to the relation's target type (tbl itself for a self-relation).
+ * None or several: an error naming the candidates.
+ */
+static void
+infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
+{
+	Oid			target_rel;
+	char	   *target_key;
+	AttrNumber	target_attnum;
+	Oid			argtypes[3] = {OIDOID, OIDOID, INT2OID};
+	Datum		values[3];
+	char	   *hint = psprintf("Name the column: relations => '{\"%s\": \"column\"}'.", r->name);
+
+	if (strcmp(r->target, type) == 0)
+	{
+		target_rel = relid;
+		target_key = pstrdup(key);
+	}
+	else
+	{
+		Oid			t[1] = {TEXTOID};
+		Datum		v[1];
+		bool		isnull;
+
+		v[0] = CStringGetTextDatum(r->target);
+		bind_sql("SELECT tbl::pg_catalog.oid, key_column::pg_catalog.text FROM rbac.binding WHERE type = $1",
+				 1, t, v, NULL, true, SPI_OK_SELECT);
+		if (SPI_processed == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+					 errmsg("cannot infer the column of relation \"%s\" of %s", r->name, type),
+					 errdetail("%s, the target type of the relation, is not bound to a table.",
+							   r->target),
+					 errhint("Bind %s first, or name the column: relations => '{\"%s\": \"column\"}'.",
+							 r->target, r->name)));
+		target_rel = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull));
+		target_key = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	}
+	target_attnum = get_attnum(target_rel, target_key);
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = ObjectIdGetDatum(target_rel);
+	values[2] = Int16GetDatum(target_attnum);
+	bind_sql("SELECT DISTINCT a.attname::pg_catalog.text, a.attnum "
+			 "FROM pg_catalog.pg_constraint c "
+			 "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+			 "WHERE c.conrelid = $1 AND c.contype = 'f' AND c.confrelid = $2 "
+			 "  AND pg_catalog.cardinality(c.conkey) = 1 AND c.confkey[1] = $3 "
+			 "ORDER BY a.attnum",
+			 3, argtypes, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		r->column = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		return;
+	}
+	if (SPI_processed > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+				 errmsg("relation \"%s\" of %s is ambiguous", r->name, type),
+				 errdetail("Foreign keys on columns %s of %s reference %s(%s), the table bound to %s.",
+						   spi_column_list(), qualified_name(relid),
+						   qualified_name(target_rel), quote_identifier(target_key), r->target),
+				 errhint("%s", hint)));
+
+	/* No foreign key: offer the columns of the target key's type. */
+	{
+		Oid			t[3] = {OIDOID, OIDOID, INT2OID};
+		Datum		v[3];
+
+		v[0] = ObjectIdGetDatum(relid);
+		v[1] = ObjectIdGetDatum(get_atttype(target_rel, target_attnum));
+		v[2] = Int16GetDatum(get_attnum(relid, key));
+		bind_sql("SELECT attname::pg_catalog.text FROM pg_catalog.pg_attribute "
+				 "WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped "
+				 "  AND atttypid = $2 AND attnum <> $3 ORDER BY attnum",
+				 3, t, v, NULL, true, SPI_OK_SELECT);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+				 errmsg("cannot infer the column of relation \"%s\" of %s", r->name, type),
+				 SPI_processed > 0
+				 ? errdetail("No single-column foreign key of %s references %s(%s), the table bound to %s. Candidate columns of the same type: %s.",
+							 qualified_name(relid), qualified_name(target_rel),
+							 quote_identifier(target_key), r->target, spi_column_list())
+				 : errdetail("No single-column foreign key of %s references %s(%s), the table bound to %s, and no column has the type of its key.",
+							 qualified_name(relid), qualified_name(target_rel),
+							 quote_identifier(target_key), r->target),
+				 errhint("%s", hint)));
+	}
+}
+
+/* Does any binding use table relid (other than for type except)? */
+static bool
+table_still_bound(Oid relid, const char *except)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(except);
+	bind_sql("SELECT 1 FROM rbac.binding WHERE tbl::pg_catalog.oid = $1 AND type <> $2",
+			 2, argtypes, values, NULL, true, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
+/* Install (or replace) the delete and truncate triggers on relid. */
+static void
+create_triggers(Oid relid)
+{
+	char	   *tbl = qualified_name(relid);
+	int			ret;
+
+	ret = SPI_execute(psprintf("CREATE OR REPLACE TRIGGER " DELETE_TRIGGER
+							   " AFTER DELETE ON %s REFERENCING OLD TABLE AS rbac_old"
+							   " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete()",
+							   tbl), false, 0);
+	if (ret != SPI_OK_UTILITY)
+		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	ret = SPI_execute(psprintf("CREATE OR REPLACE TRIGGER " TRUNCATE_TRIGGER
+							   " AFTER TRUNCATE ON %s"
+							   " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()",
+							   tbl), false, 0);
+	if (ret != SPI_OK_UTILITY)
+		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
+}
+
+/* Drop the triggers from relid, if the table still exists. */
+static void
+drop_triggers(Oid relid)
+{
+	char	   *tbl;
+	int			ret;
+
+	if (get_rel_name(relid) == NULL)
+		return;
+	tbl = qualified_name(relid);
+	ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " DELETE_TRIGGER " ON %s", tbl), false, 0);
+	if (ret != SPI_OK_UTILITY)
+		elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl), false, 0);
+	if (ret != SPI_OK_UTILITY)
+		elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+}
+
+/* The table type is bound to (InvalidOid when not bound). */
+static Oid
+bound_table(const char *type)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+
+	values[0] = CStringGetTextDatum(type);
+	bind_sql("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
+			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return InvalidOid;
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										  1, &isnull));
+}
+
+/* 42501 unless the caller holds mode on rbac.binding. */
+static void
+check_binding_privilege(AclMode mode, const char *operation)
+{
+	if (!rbac_has_privilege("binding", mode))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for %s", operation),
+				 errdetail("Database role \"%s\" has no %s privilege on rbac.binding.",
+						   GetUserNameFromId(GetUserId(), false),
+						   mode == ACL_INSERT ? "INSERT" : "DELETE")));
+}
+
+/* Let whatever depends on bindings know (generated RLS, model caches). */
+static void
+bindings_changed(void)
+{
+	CacheInvalidateRelcacheByRelid(rbac_catalog_relid("binding"));
+	if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not refresh objects that depend on the policy");
+}
+
+/*
+ * rbac.bind(type, tbl, key DEFAULT NULL, relations DEFAULT NULL) -> void
+ *
+ * Link a declared type to its table; rebinding replaces.  Validation and
+ * the triggers' DDL run as the caller (who needs TRIGGER privilege on the
+ * table); the catalog write and the audit row as the extension owner.
+ */
+Datum
+rbac_bind(PG_FUNCTION_ARGS)
+{
+	char	   *type;
+	Oid			relid;
+	char	   *key;
+	Jsonb	   *relations = PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3);
+	char		relkind;
+	BindRelation *rels;
+	int			nrels;
+	int			i;
+	Oid			old_relid;
+	StringInfoData relsjson;
+	RbacOwnerSwitch sw;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type and table must not be null")));
+	type = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	relid = PG_GETARG_OID(1);
+	key = PG_ARGISNULL(2) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(2)));
+
+	check_binding_privilege(ACL_INSERT, "bind");
+	relkind = get_rel_relkind(relid);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", get_rel_name(relid) ? get_rel_name(relid) : "?"),
+				 errdetail("Only tables and partitioned tables can be bound.")));
+
+	SPI_connect();
+	if (rbac_type_kind(type) == 0)
+		rbac_undeclared_type(type, NULL);
+
+	if (key == NULL)
+		key = primary_key_column(relid, type);
+	else
+		column_attnum(relid, key, "key");
+
+	rels = type_relations(type, &nrels);
+	if (relations)
+		given_relations(relations, type, relid, rels, nrels);
+	for (i = 0; i < nrels; i++)
+		if (rels[i].column == NULL)
+			infer_relation(type, relid, key, &rels[i]);
+
+	initStringInfo(&relsjson);
+	appendStringInfoChar(&relsjson, '{');
+	for (i = 0; i < nrels; i++)
+		rbac_json_field(&relsjson, rels[i].name, rels[i].column);
+	appendStringInfoChar(&relsjson, '}');
+
+	old_relid = bound_table(type);
+
+	/* DDL as the caller: its privileges on the tables apply. */
+	create_triggers(relid);
+	if (OidIsValid(old_relid) && old_relid != relid && !table_still_bound(old_relid, type))
+		drop_triggers(old_relid);
+
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Oid			argtypes[4] = {TEXTOID, OIDOID, TEXTOID, TEXTOID};
+		Datum		values[4];
+		StringInfo	detail = makeStringInfo();
+
+		values[0] = CStringGetTextDatum(type);
+		values[1] = ObjectIdGetDatum(relid);
+		values[2] = CStringGetTextDatum(key);
+		values[3] = CStringGetTextDatum(relsjson.data);
+		bind_sql("INSERT INTO rbac.binding AS b (type, tbl, key_column, relations) "
+				 "VALUES ($1, $2::pg_catalog.regclass, $3::pg_catalog.name, $4::pg_catalog.jsonb) "
+				 "ON CONFLICT (type) DO UPDATE SET tbl = excluded.tbl, "
+				 "key_column = excluded.key_column, relations = excluded.relations",
+				 4, argtypes, values, NULL, false, SPI_OK_INSERT);
+
+		appendStringInfoChar(detail, '{');
+		rbac_json_field(detail, "type", type);
+		rbac_json_field(detail, "table", qualified_name(relid));
+		rbac_json_field(detail, "key", key);
+		appendStringInfo(detail, ", \"relations\": %s", relsjson.data);
+		if (OidIsValid(old_relid))
+			appendStringInfoString(detail, ", \"rebind\": true");
+		rbac_audit_json(sw.caller, "bind", detail);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+
+	bindings_changed();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.unbind(type) -> void: remove a binding, and the triggers from its
+ * table when no other type is bound to it.  Role data is kept.
+ */
+Datum
+rbac_unbind(PG_FUNCTION_ARGS)
+{
+	char	   *type;
+	Oid			relid;
+	RbacOwnerSwitch sw;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type must not be null")));
+	type = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	check_binding_privilege(ACL_DELETE, "unbind");
+
+	SPI_connect();
+	relid = bound_table(type);
+	if (!OidIsValid(relid))
+	{
+		if (rbac_type_kind(type) == 0)
+			rbac_undeclared_type(type, NULL);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type \"%s\" is not bound", type)));
+	}
+	if (!table_still_bound(relid, type))
+		drop_triggers(relid);
+
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Oid			argtypes[1] = {TEXTOID};
+		Datum		values[1];
+		StringInfo	detail = makeStringInfo();
+
+		values[0] = CStringGetTextDatum(type);
+		bind_sql("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values, NULL,
+				 false, SPI_OK_DELETE);
+		appendStringInfoChar(detail, '{');
+		rbac_json_field(detail, "type", type);
+		rbac_json_field(detail, "table", get_rel_name(relid) ? qualified_name(relid) : NULL);
+		rbac_audit_json(sw.caller, "unbind", detail);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+
+	bindings_changed();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * Delete the role data of ids of type (ids_sql: a query yielding the ids
+ * as text, or NULL for every id of the type) and audit what went.  SPI is
+ * connected and the owner is the current user.
+ */
+static void
+delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
+				 const char *operation)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	StringInfoData sql;
+	bool		isnull;
+	int64		counts[4];
+	int			i;
+
+	initStringInfo(&sql);
+	if (ids_sql)
+		appendStringInfo(&sql,
+						 "WITH ids AS MATERIALIZED (%s), "
+						 "a AS (DELETE FROM rbac.assignment x WHERE x.resource_type = $1 "
+						 "      AND x.resource_id IN (SELECT id FROM ids) RETURNING 1), "
+						 "b AS (DELETE FROM rbac.assignment x WHERE x.actor_type = $1 "
+						 "      AND x.actor_id IN (SELECT id FROM ids) RETURNING 1), "
+						 "c AS (DELETE FROM rbac.custom_role x WHERE x.tenant_type = $1 "
+						 "      AND x.tenant_id IN (SELECT id FROM ids) RETURNING 1), "
+						 "m AS (DELETE FROM rbac.membership x WHERE x.member_type = $1 "
+						 "      AND x.member_id IN (SELECT id FROM ids) RETURNING 1), "
+						 "g AS (DELETE FROM rbac.membership x WHERE x.group_type = $1 "
+						 "      AND x.group_id IN (SELECT id FROM ids) RETURNING 1) "
+						 "SELECT (SELECT pg_catalog.count(*) FROM ids), "
+						 "(SELECT pg_catalog.count(*) FROM a) + (SELECT pg_catalog.count(*) FROM b), "
+						 "(SELECT pg_catalog.count(*) FROM c), "
+						 "(SELECT pg_catalog.count(*) FROM m) + (SELECT pg_catalog.count(*) FROM g)",
+						 ids_sql);
+	else
+		appendStringInfoString(&sql,
+							   "WITH a AS (DELETE FROM rbac.assignment x WHERE x.resource_type = $1 RETURNING 1), "
+							   "b AS (DELETE FROM rbac.assignment x WHERE x.actor_type = $1 RETURNING 1), "
+							   "c AS (DELETE FROM rbac.custom_role x WHERE x.tenant_type = $1 RETURNING 1), "
+							   "m AS (DELETE FROM rbac.membership x WHERE x.member_type = $1 RETURNING 1), "
+							   "g AS (DELETE FROM rbac.membership x WHERE x.group_type = $1 RETURNING 1) "
+							   "SELECT NULL::pg_catalog.int8, "
+							   "(SELECT pg_catalog.count(*) FROM a) + (SELECT pg_catalog.count(*) FROM b), "
+							   "(SELECT pg_catalog.count(*) FROM c), "
+							   "(SELECT pg_catalog.count(*) FROM m) + (SELECT pg_catalog.count(*) FROM g)");
+	values[0] = CStringGetTextDatum(type);
+	bind_sql(sql.data, 1, argtypes, values, NULL, false, SPI_OK_SELECT);
+	for (i = 0; i < 4; i++)
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &isnull);
+
+		counts[i] = isnull ? -1 : DatumGetInt64(d);
+	}
+	if (counts[1] + counts[2] + counts[3] > 0)
+	{
+		StringInfo	detail = makeStringInfo();
+
+		appendStringInfoChar(detail, '{');
+		rbac_json_field(detail, "type", type);
+		rbac_json_field(detail, "table", qualified_name(relid));
+		if (counts[0] >= 0)
+			appendStringInfo(detail, ", \"ids\": %lld", (long long) counts[0]);
+		appendStringInfo(detail, ", \"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld",
+						 (long long) counts[1], (long long) counts[2], (long long) counts[3]);
+		rbac_audit_json(caller, operation, detail);
+	}
+}
+
+/* Types bound to relid with their key columns, in the SPI context. */
+static int
+bindings_of_table(Oid relid, char ***types, char ***keys)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	uint64		i;
+
+	values[0] = ObjectIdGetDatum(relid);
+	bind_sql("SELECT type, key_column::pg_catalog.text FROM rbac.binding "
+			 "WHERE tbl::pg_catalog.oid = $1 ORDER BY type COLLATE \"C\"",
+			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	*types = palloc0(sizeof(char *) * (SPI_processed + 1));
+	*keys = palloc0(sizeof(char *) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		(*types)[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		(*keys)[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+	}
+	return (int) SPI_processed;
+}
+
+/*
+ * AFTER DELETE ... REFERENCING OLD TABLE AS rbac_old FOR EACH STATEMENT
+ * trigger installed by bind: delete the role data of the deleted ids of
+ * every type bound to the table, as the extension owner.
+ */
+Datum
+rbac_bound_delete(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	RbacOwnerSwitch sw;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
+		elog(ERROR, "rbac._bound_delete: must be an AFTER DELETE statement trigger with an OLD TABLE");
+
+	SPI_connect();
+	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "could not register the transition table");
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Oid			relid = RelationGetRelid(td->tg_relation);
+		char	  **types;
+		char	  **keys;
+		int			n = bindings_of_table(relid, &types, &keys);
+		int			i;
+
+		for (i = 0; i < n; i++)
+		{
+			const char *k = quote_identifier(keys[i]);
+
+			delete_role_data(sw.caller, types[i], relid,
+							 psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
+									  "FROM %s o WHERE o.%s IS NOT NULL",
+									  k, quote_identifier(td->tg_trigger->tgoldtable), k),
+							 "delete_cascade");
+		}
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * AFTER TRUNCATE FOR EACH STATEMENT trigger installed by bind: every id of
+ * the types bound to the table is gone, so is all their role data.
+ */
+Datum
+rbac_bound_truncate(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	RbacOwnerSwitch sw;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+		elog(ERROR, "rbac._bound_truncate: must be an AFTER TRUNCATE trigger");
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Oid			relid = RelationGetRelid(td->tg_relation);
+		char	  **types;
+		char	  **keys;
+		int			n = bindings_of_table(relid, &types, &keys);
+		int			i;
+
+		for (i = 0; i < n; i++)
+			delete_role_data(sw.caller, types[i], relid, NULL, "truncate_cascade");
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}

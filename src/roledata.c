@@ -1,0 +1,1903 @@
+/*-------------------------------------------------------------------------
+ *
+ * roledata.c
+ *	  Role data (SPEC 3.4, 3.5): role assignments, group memberships,
+ *	  custom roles, the writable view rbac.role_assignments and the
+ *	  append-only audit log.
+ *
+ * Every write function is a plain C function (not SECURITY DEFINER).  It
+ * validates its arguments against the loaded policy, then checks that the
+ * CALLER may write: INSERT (adds) or DELETE (removes) privilege on the
+ * catalog table concerned, or the delegated path rbac_may_manage() for the
+ * current actor.  The writes themselves run through SPI as the owner of the
+ * catalogs (the extension owner), so a delegated caller needs no table
+ * privilege.  Hot statements use saved plans; the write and its audit row
+ * are one statement.
+ *
+ * Ids of types bound to a table whose key is not a string type are
+ * canonicalized through the key type ("Repository:007" is stored as
+ * "Repository:7" when Repository's key is an integer), so that the delete
+ * triggers of bind.c, which compare key::text, find them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pg_rbac.h"
+#include "roledata.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "parser/parse_coerce.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(rbac_assign_role);
+PG_FUNCTION_INFO_V1(rbac_remove_role);
+PG_FUNCTION_INFO_V1(rbac_assignments);
+PG_FUNCTION_INFO_V1(rbac_add_member);
+PG_FUNCTION_INFO_V1(rbac_remove_member);
+PG_FUNCTION_INFO_V1(rbac_members);
+PG_FUNCTION_INFO_V1(rbac_groups_of);
+PG_FUNCTION_INFO_V1(rbac_create_role);
+PG_FUNCTION_INFO_V1(rbac_drop_role);
+PG_FUNCTION_INFO_V1(rbac_roles);
+PG_FUNCTION_INFO_V1(rbac_role_assignments_row);
+PG_FUNCTION_INFO_V1(rbac_role_assignments_stmt);
+PG_FUNCTION_INFO_V1(rbac_audit_append_only);
+
+/* ----------------------------------------------------------------------
+ * Delegated administration
+ * ----------------------------------------------------------------------
+ */
+
+/*
+ * May the current actor administer role data on the given resource (or,
+ * for memberships, the given group)?  resource_type is NULL for global
+ * roles, which are never delegated.
+ *
+ * For now this always returns false: only database roles with privileges
+ * on the catalogs may write.  The check engine issue makes it test whether
+ * the current actor holds the permission named by setting
+ * rbac.manage_permission (default "manage_roles") on the resource.  It is
+ * called while running as the extension owner, so it may read every
+ * catalog whatever the caller's privileges.
+ */
+bool
+rbac_may_manage(const char *resource_type, const char *resource_id)
+{
+	return false;
+}
+
+/* ----------------------------------------------------------------------
+ * Small helpers
+ * ----------------------------------------------------------------------
+ */
+
+/* OID of rbac.<relname>; errors if the extension's schema is broken. */
+Oid
+rbac_catalog_relid(const char *relname)
+{
+	Oid			nsp = get_namespace_oid("rbac", false);
+	Oid			relid = get_relname_relid(relname, nsp);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "catalog table rbac.%s does not exist", relname);
+	return relid;
+}
+
+/*
+ * Split a reference "Type:id" (type = everything before the first colon,
+ * id = the rest, which may contain colons).  what names the argument in
+ * error messages.  NULL, a missing colon, an empty type or an empty id are
+ * 22023 invalid_parameter_value.
+ */
+void
+rbac_parse_ref(const char *what, const char *ref, RbacRef *out)
+{
+	const char *colon;
+
+	if (ref == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be null", what)));
+	colon = strchr(ref, ':');
+	if (colon == NULL || colon == ref || colon[1] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s reference \"%s\"", what, ref),
+				 errdetail("A reference is written Type:id, for example \"User:alice\" or \"Repository:42\".")));
+	out->type = pnstrdup(ref, colon - ref);
+	out->id = pstrdup(colon + 1);
+}
+
+/* "Type:id" for a reference. */
+static char *
+ref_text(const RbacRef *r)
+{
+	return psprintf("%s:%s", r->type, r->id);
+}
+
+/* Text argument n as a C string, or NULL. */
+static char *
+arg_cstring(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* Does the caller (the current user) hold mode on rbac.<relname>? */
+bool
+rbac_has_privilege(const char *relname, AclMode mode)
+{
+	return pg_class_aclcheck(rbac_catalog_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
+}
+
+/*
+ * Switch to the owner of the catalogs (the extension owner) for the
+ * writes.  The caller restores with rbac_restore_user, in PG_FINALLY.
+ */
+void
+rbac_become_owner(RbacOwnerSwitch *sw)
+{
+	Oid			relid = rbac_catalog_relid("assignment");
+	HeapTuple	tup;
+	Oid			owner;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+
+	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
+	sw->caller = sw->save_userid;
+	SetUserIdAndSecContext(owner, sw->save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/* Undo rbac_become_owner. */
+void
+rbac_restore_user(RbacOwnerSwitch *sw)
+{
+	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
+}
+
+/*
+ * 42501 unless the caller holds mode on rbac.<relname> or the current
+ * actor may manage the resource (resource_type NULL: no delegation).
+ */
+static void
+check_write_privilege(RbacOwnerSwitch *sw, const char *relname, AclMode mode,
+					  const char *resource_type, const char *resource_id,
+					  const char *operation)
+{
+	const char *actor;
+
+	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, mode) == ACLCHECK_OK)
+		return;
+	if (resource_type != NULL && rbac_may_manage(resource_type, resource_id))
+		return;
+	actor = rbac_current_actor_name();
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for %s", operation),
+			 resource_type
+			 ? errdetail("Database role \"%s\" has no %s privilege on rbac.%s, and %s may not manage roles on %s:%s.",
+						 GetUserNameFromId(sw->caller, false),
+						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname,
+						 actor ? actor : "no actor (none is set)",
+						 resource_type, resource_id)
+			 : errdetail("Database role \"%s\" has no %s privilege on rbac.%s.",
+						 GetUserNameFromId(sw->caller, false),
+						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname),
+			 errhint("Grant %s on rbac.%s to the role, or act as an actor that holds the manage_roles permission on the resource.",
+					 mode == ACL_INSERT ? "INSERT" : "DELETE", relname)));
+}
+
+/* Prepare and keep a plan once per backend. */
+static SPIPlanPtr
+saved_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		*slot = plan;
+	}
+	return *slot;
+}
+
+/* Run a saved plan; error unless it returns the expected SPI code. */
+static void
+run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, bool read_only,
+		 int expected)
+{
+	int			ret = SPI_execute_plan(plan, values, nulls, read_only, 0);
+
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+}
+
+/* Run a one-off query with text parameters. */
+static void
+run_sql(const char *sql, int nargs, Datum *values, const char *nulls,
+		bool read_only, int expected)
+{
+	Oid			argtypes[8];
+	int			i;
+	int			ret;
+
+	Assert(nargs <= 8);
+	for (i = 0; i < nargs; i++)
+		argtypes[i] = TEXTOID;
+	ret = SPI_execute_with_args(sql, nargs, argtypes, values, nulls, read_only, 0);
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
+}
+
+/* Text datum of a C string (NULL allowed: the caller marks the null). */
+static Datum
+tdatum(const char *s)
+{
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+/* Column n of row i of the last SPI result as a C string, or NULL. */
+static char *
+spi_str(uint64 i, int n)
+{
+	return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, n);
+}
+
+/* Column n of the first row of the last SPI result as a bool (NULL false). */
+static bool
+spi_bool(int n)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_processed == 0)
+		return false;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, n, &isnull);
+	return isnull ? false : DatumGetBool(d);
+}
+
+/* Column n of the first row of the last SPI result as an int64. */
+static int64
+spi_int64(int n)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_processed == 0)
+		return 0;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, n, &isnull);
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * Append "key": value (a JSON string, or null) to an object under
+ * construction in buf (which starts with '{'; rbac_audit_json closes it).
+ */
+void
+rbac_json_field(StringInfo buf, const char *key, const char *value)
+{
+	if (buf->len > 1)
+		appendStringInfoString(buf, ", ");
+	escape_json(buf, key);
+	appendStringInfoString(buf, ": ");
+	if (value)
+		escape_json(buf, value);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+/* Append "key": raw (a JSON literal written by the caller). */
+static void
+json_raw(StringInfo buf, const char *key, const char *raw)
+{
+	if (buf->len > 1)
+		appendStringInfoString(buf, ", ");
+	escape_json(buf, key);
+	appendStringInfo(buf, ": %s", raw);
+}
+
+/* Append "key": ["a", "b"]. */
+static void
+json_str_array(StringInfo buf, const char *key, char **items, int n)
+{
+	int			i;
+
+	if (buf->len > 1)
+		appendStringInfoString(buf, ", ");
+	escape_json(buf, key);
+	appendStringInfoString(buf, ": [");
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(buf, ", ");
+		escape_json(buf, items[i]);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/*
+ * Append a row to rbac.audit_log: the calling database role, the current
+ * actor, the operation and the detail object in buf (closed here).  Runs
+ * a saved plan; SPI is connected and the owner is the current user.
+ */
+void
+rbac_audit_json(Oid caller, const char *operation, StringInfo detail)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	const char *actor = rbac_current_actor_name();
+
+	appendStringInfoChar(detail, '}');
+	saved_plan(&plan,
+			   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
+			   "VALUES ($1, $2, $3, $4::pg_catalog.jsonb)", 4, argtypes);
+	values[0] = CStringGetTextDatum(GetUserNameFromId(caller, false));
+	values[1] = tdatum(actor);
+	if (!actor)
+		nulls[1] = 'n';
+	values[2] = CStringGetTextDatum(operation);
+	values[3] = CStringGetTextDatum(detail->data);
+	run_plan(plan, values, nulls, false, SPI_OK_INSERT);
+}
+
+/* A StringInfo holding "{", ready for rbac_json_field. */
+static StringInfo
+json_start(void)
+{
+	StringInfo	buf = makeStringInfo();
+
+	appendStringInfoChar(buf, '{');
+	return buf;
+}
+
+/* qsort comparator for C strings. */
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* ----------------------------------------------------------------------
+ * Model lookups
+ * ----------------------------------------------------------------------
+ */
+
+/* What validation needs to know about a type. */
+typedef struct TypeInfo
+{
+	char		kind;			/* 'a' actor, 'r' resource, 0 undeclared */
+	Oid			keytype;		/* key column type when bound, else Invalid */
+	bool		canon;			/* ids go through the key type's I/O */
+	Oid			infunc;
+	Oid			ioparam;
+	Oid			outfunc;
+} TypeInfo;
+
+/*
+ * Per-statement cache for rows arriving through rbac.role_assignments
+ * (COPY of millions of rows): type infos and built-in role lookups.  It is
+ * filled by the row trigger and valid only within the statement that the
+ * BEFORE STATEMENT trigger started (tagged with the local transaction id
+ * and the statement start time), so a policy change is never missed.
+ */
+#define STMT_CACHE_MAX 64
+typedef struct CachedType
+{
+	char	   *name;
+	TypeInfo	info;
+} CachedType;
+typedef struct CachedRole
+{
+	char	   *type;			/* NULL: global role */
+	char	   *role;
+	char		kind;			/* 'r' role, 'p' permission, 'l' relation,
+								 * 'g' global role, 0 none */
+} CachedRole;
+typedef struct StmtCache
+{
+	MemoryContext cxt;
+	LocalTransactionId lxid;
+	TimestampTz stmt_start;
+	bool		active;
+	int			ntypes;
+	CachedType	types[STMT_CACHE_MAX];
+	int			nroles;
+	CachedRole	roles[STMT_CACHE_MAX];
+	/* per-statement counts for the statement's audit summary */
+	int64		inserted;
+	int64		updated;
+	int64		deleted;
+} StmtCache;
+
+static StmtCache stmt_cache;
+
+/* Is the statement cache valid for the statement now running? */
+static bool
+stmt_cache_valid(void)
+{
+	return stmt_cache.active &&
+		stmt_cache.lxid == MyProc->lxid &&
+		stmt_cache.stmt_start == GetCurrentStatementStartTimestamp();
+}
+
+/* Start a fresh statement cache (BEFORE STATEMENT trigger of the view). */
+static void
+stmt_cache_reset(void)
+{
+	if (stmt_cache.cxt == NULL)
+		stmt_cache.cxt = AllocSetContextCreate(TopMemoryContext,
+											   "pg_rbac statement cache",
+											   ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(stmt_cache.cxt);
+	stmt_cache.lxid = MyProc->lxid;
+	stmt_cache.stmt_start = GetCurrentStatementStartTimestamp();
+	stmt_cache.active = true;
+	stmt_cache.ntypes = 0;
+	stmt_cache.nroles = 0;
+	stmt_cache.inserted = stmt_cache.updated = stmt_cache.deleted = 0;
+}
+
+/* Kind and key type of a declared type (kind 0 when undeclared). */
+static void
+lookup_type(const char *type, TypeInfo *ti)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+	bool		cache = stmt_cache_valid();
+	int			i;
+
+	if (cache)
+	{
+		for (i = 0; i < stmt_cache.ntypes; i++)
+			if (strcmp(stmt_cache.types[i].name, type) == 0)
+			{
+				*ti = stmt_cache.types[i].info;
+				return;
+			}
+	}
+
+	saved_plan(&plan,
+			   "SELECT t.kind, "
+			   "  (SELECT a.atttypid FROM rbac.binding b "
+			   "   JOIN pg_catalog.pg_attribute a ON a.attrelid = b.tbl::pg_catalog.oid "
+			   "    AND a.attname = b.key_column AND NOT a.attisdropped "
+			   "   WHERE b.type = t.name) "
+			   "FROM rbac.policy_type t WHERE t.name = $1",
+			   1, argtypes);
+	values[0] = CStringGetTextDatum(type);
+	run_plan(plan, values, NULL, true, SPI_OK_SELECT);
+	memset(ti, 0, sizeof(TypeInfo));
+	if (SPI_processed > 0)
+	{
+		char	   *kind = spi_str(0, 1);
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+		ti->kind = (strcmp(kind, "actor") == 0) ? 'a' : 'r';
+		ti->keytype = isnull ? InvalidOid : DatumGetObjectId(d);
+		if (OidIsValid(ti->keytype) && TypeCategory(ti->keytype) != TYPCATEGORY_STRING)
+		{
+			bool		isvarlena;
+
+			ti->canon = true;
+			getTypeInputInfo(ti->keytype, &ti->infunc, &ti->ioparam);
+			getTypeOutputInfo(ti->keytype, &ti->outfunc, &isvarlena);
+		}
+	}
+
+	if (cache && stmt_cache.ntypes < STMT_CACHE_MAX)
+	{
+		CachedType *ct = &stmt_cache.types[stmt_cache.ntypes++];
+
+		ct->name = MemoryContextStrdup(stmt_cache.cxt, type);
+		ct->info = *ti;
+	}
+}
+
+/* Names of the declared types (of kind, or all when kind is NULL). */
+static char **
+type_names(const char *kind, int *n)
+{
+	Datum		values[1];
+	char		nulls[1] = {kind ? ' ' : 'n'};
+	char	  **names;
+	uint64		i;
+
+	values[0] = tdatum(kind);
+	run_sql("SELECT name FROM rbac.policy_type WHERE $1 IS NULL OR kind = $1 "
+			"ORDER BY name COLLATE \"C\"", 1, values, nulls, true, SPI_OK_SELECT);
+	names = palloc0(sizeof(char *) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+		names[i] = spi_str(i, 1);
+	*n = (int) SPI_processed;
+	return names;
+}
+
+/*
+ * Raise 42704 for a type that is not declared with the wanted kind
+ * ("actor", "resource", or NULL for any), with a did-you-mean hint.
+ */
+void
+rbac_undeclared_type(const char *type, const char *kind_wanted)
+{
+	int			nall;
+	int			n;
+	char	  **all = type_names(NULL, &nall);
+	char	  **names;
+	const char *closest;
+	char		kind = rbac_type_kind(type);
+
+	if (kind != 0 && kind_wanted != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("\"%s\" is %s type, not %s type", type,
+						kind == 'a' ? "an actor" : "a resource",
+						strcmp(kind_wanted, "actor") == 0 ? "an actor" : "a resource")));
+	if (nall == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s type \"%s\" is not declared in the policy",
+						kind_wanted ? kind_wanted : "the", type),
+				 errhint("No policy is loaded; call rbac.load_policy first.")));
+	names = kind_wanted ? type_names(kind_wanted, &n) : all;
+	if (!kind_wanted)
+		n = nall;
+	closest = rbac_closest(type, (const char *const *) names, n);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("%s type \"%s\" is not declared in the policy",
+					kind_wanted ? kind_wanted : "the", type),
+			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
+}
+
+/* 'a', 'r', or 0 for a type name (no cache). */
+char
+rbac_type_kind(const char *type)
+{
+	TypeInfo	ti;
+
+	lookup_type(type, &ti);
+	return ti.kind;
+}
+
+/*
+ * Canonical form of an id of a type whose key is not a string: the key
+ * type's output of its input ("007" -> "7" for integers).  An id the key
+ * type rejects is 22023.
+ */
+static char *
+canonical_id(const char *type, const char *id, const TypeInfo *ti)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	char	   *result = NULL;
+
+	if (!ti->canon)
+		return (char *) id;
+	PG_TRY();
+	{
+		Datum		d = OidInputFunctionCall(ti->infunc, (char *) id, ti->ioparam, -1);
+
+		result = OidOutputFunctionCall(ti->outfunc, d);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid id \"%s\" for type %s", id, type),
+				 errdetail("%s is bound to a table whose key column has type %s: %s",
+						   type, format_type_be(ti->keytype), edata->message)));
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
+ * Check that ref names a declared type of the wanted kind ("actor" or
+ * "resource") and canonicalize its id in place.
+ */
+static void
+resolve_ref(RbacRef *ref, const char *kind_wanted)
+{
+	TypeInfo	ti;
+
+	lookup_type(ref->type, &ti);
+	if (ti.kind == 0 || ti.kind != kind_wanted[0])
+		rbac_undeclared_type(ref->type, kind_wanted);
+	ref->id = canonical_id(ref->type, ref->id, &ti);
+}
+
+/* Kind of term name of type ('r', 'p', 'l'), or 0; cached per statement. */
+static char
+term_kind(const char *type, const char *name)
+{
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr gplan = NULL;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	bool		cache = stmt_cache_valid();
+	char		kind = 0;
+	int			i;
+
+	if (cache)
+	{
+		for (i = 0; i < stmt_cache.nroles; i++)
+		{
+			CachedRole *cr = &stmt_cache.roles[i];
+
+			if (strcmp(cr->role, name) == 0 &&
+				((type == NULL && cr->type == NULL) ||
+				 (type != NULL && cr->type != NULL && strcmp(cr->type, type) == 0)))
+				return cr->kind;
+		}
+	}
+
+	if (type == NULL)
+	{
+		saved_plan(&gplan, "SELECT 'g' FROM rbac.policy_global_role WHERE name = $1",
+				   1, argtypes);
+		values[0] = CStringGetTextDatum(name);
+		run_plan(gplan, values, NULL, true, SPI_OK_SELECT);
+	}
+	else
+	{
+		saved_plan(&plan,
+				   "SELECT CASE kind WHEN 'role' THEN 'r' WHEN 'permission' THEN 'p' ELSE 'l' END "
+				   "FROM rbac.policy_term WHERE type = $1 AND name = $2",
+				   2, argtypes);
+		values[0] = CStringGetTextDatum(type);
+		values[1] = CStringGetTextDatum(name);
+		run_plan(plan, values, NULL, true, SPI_OK_SELECT);
+	}
+	if (SPI_processed > 0)
+		kind = spi_str(0, 1)[0];
+
+	if (cache && stmt_cache.nroles < STMT_CACHE_MAX)
+	{
+		CachedRole *cr = &stmt_cache.roles[stmt_cache.nroles++];
+
+		cr->type = type ? MemoryContextStrdup(stmt_cache.cxt, type) : NULL;
+		cr->role = MemoryContextStrdup(stmt_cache.cxt, name);
+		cr->kind = kind;
+	}
+	return kind;
+}
+
+/* Does tenant (type, id) have a custom role name?  Runs as the owner. */
+static bool
+custom_role_exists(const char *type, const char *id, const char *name)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3];
+
+	saved_plan(&plan,
+			   "SELECT 1 FROM rbac.custom_role "
+			   "WHERE tenant_type = $1 AND tenant_id = $2 AND name = $3",
+			   3, argtypes);
+	values[0] = CStringGetTextDatum(type);
+	values[1] = CStringGetTextDatum(id);
+	values[2] = CStringGetTextDatum(name);
+	run_plan(plan, values, NULL, true, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
+/*
+ * A quoted, comma-separated list of the rows of a one-column query with
+ * text parameters ("a", "b"), and the names themselves.
+ */
+static char *
+quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
+			char ***names_out, int *n_out)
+{
+	StringInfoData buf;
+	char	  **names;
+	uint64		i;
+
+	run_sql(sql, nargs, values, nulls, true, SPI_OK_SELECT);
+	initStringInfo(&buf);
+	names = palloc0(sizeof(char *) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		names[i] = spi_str(i, 1);
+		appendStringInfo(&buf, "%s\"%s\"", i ? ", " : "", names[i]);
+	}
+	if (names_out)
+		*names_out = names;
+	if (n_out)
+		*n_out = (int) SPI_processed;
+	return buf.data;
+}
+
+/*
+ * Raise 42704 for a role that is not assignable on res (NULL: global),
+ * with a hint listing the valid roles (built-in plus the tenant's custom
+ * roles) and, when the role belongs to another type, a detail saying so.
+ */
+static void
+unknown_role(const char *role, const RbacRef *res, char kind)
+{
+	Datum		values[2];
+	char	   *list;
+	char	  **names;
+	int			n;
+	char	   *others;
+	const char *closest;
+
+	values[0] = CStringGetTextDatum(role);
+	others = quoted_list("SELECT type FROM rbac.policy_term WHERE name = $1 AND kind = 'role' "
+						 "ORDER BY type COLLATE \"C\"", 1, values, NULL, NULL, &n);
+	if (n == 0)
+		others = NULL;
+
+	if (res == NULL)
+	{
+		list = quoted_list("SELECT name FROM rbac.policy_global_role ORDER BY name COLLATE \"C\"",
+						   0, NULL, NULL, &names, &n);
+		closest = rbac_closest(role, (const char *const *) names, n);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("global role \"%s\" is not declared in the policy", role),
+				 others ? errdetail("\"%s\" is a role of %s; pass the resource it applies to.",
+									role, others) : 0,
+				 n == 0 ? errhint("The policy declares no global roles.")
+				 : closest ? errhint("Did you mean \"%s\"? Global roles are %s.", closest, list)
+				 : errhint("Global roles are %s.", list)));
+	}
+
+	values[0] = CStringGetTextDatum(res->type);
+	values[1] = CStringGetTextDatum(res->id);
+	list = quoted_list("SELECT name FROM ("
+					   "  SELECT name FROM rbac.policy_term WHERE type = $1 AND kind = 'role' "
+					   "  UNION SELECT name FROM rbac.custom_role "
+					   "  WHERE tenant_type = $1 AND tenant_id = $2) s "
+					   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &n);
+	closest = rbac_closest(role, (const char *const *) names, n);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 kind == 'p' ? errmsg("\"%s\" is a permission of %s, not a role", role, res->type)
+			 : kind == 'l' ? errmsg("\"%s\" is a relation of %s, not a role", role, res->type)
+			 : errmsg("role \"%s\" is not declared for %s", role, res->type),
+			 (kind == 0 && others) ? errdetail("\"%s\" is a role of %s.", role, others) : 0,
+			 n == 0 ? errhint("%s:%s has no assignable roles.", res->type, res->id)
+			 : closest ? errhint("Did you mean \"%s\"? Valid roles for %s:%s are %s.",
+								 closest, res->type, res->id, list)
+			 : errhint("Valid roles for %s:%s are %s.", res->type, res->id, list)));
+}
+
+/* Check that role is assignable on res (NULL: global role). */
+static void
+validate_role(const char *role, const RbacRef *res)
+{
+	char		kind;
+
+	if (res == NULL)
+	{
+		if (term_kind(NULL, role) != 'g')
+			unknown_role(role, NULL, 0);
+		return;
+	}
+	kind = term_kind(res->type, role);
+	if (kind == 'r')
+		return;
+	if (kind == 0 && custom_role_exists(res->type, res->id, role))
+		return;
+	unknown_role(role, res, kind);
+}
+
+/* ----------------------------------------------------------------------
+ * Assignments
+ * ----------------------------------------------------------------------
+ */
+
+/* An assignment as passed in: references parsed, not yet validated. */
+typedef struct AssignArgs
+{
+	RbacRef		actor;
+	char	   *role;
+	RbacRef		res;
+	bool		global;			/* res unused */
+	Datum		expires_at;
+	bool		expires_null;
+} AssignArgs;
+
+/* Parse the text arguments of an assignment (no SPI needed). */
+static void
+parse_assign_args(AssignArgs *a, const char *actor, const char *role,
+				  const char *resource)
+{
+	memset(a, 0, sizeof(AssignArgs));
+	rbac_parse_ref("actor", actor, &a->actor);
+	if (role == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role must not be null")));
+	a->role = pstrdup(role);
+	a->global = (resource == NULL);
+	if (!a->global)
+		rbac_parse_ref("resource", resource, &a->res);
+	a->expires_null = true;
+}
+
+/*
+ * Resolve types (canonicalizing ids), check the caller's privilege
+ * (mode ACL_INSERT or ACL_DELETE on rbac.assignment, or delegation) and
+ * validate the role.  Runs as the owner inside SPI.
+ */
+static void
+validate_assignment(RbacOwnerSwitch *sw, AssignArgs *a, AclMode mode,
+					const char *operation)
+{
+	resolve_ref(&a->actor, "actor");
+	if (!a->global)
+		resolve_ref(&a->res, "resource");
+	check_write_privilege(sw, "assignment", mode,
+						  a->global ? NULL : a->res.type,
+						  a->global ? NULL : a->res.id, operation);
+	validate_role(a->role, a->global ? NULL : &a->res);
+}
+
+/* Parameter values and nulls for the assignment statements. */
+static void
+assign_params(AssignArgs *a, Oid caller, Datum *values, char *nulls)
+{
+	const char *actor = rbac_current_actor_name();
+
+	memset(nulls, ' ', 8);
+	values[0] = CStringGetTextDatum(a->actor.type);
+	values[1] = CStringGetTextDatum(a->actor.id);
+	values[2] = CStringGetTextDatum(a->role);
+	if (a->global)
+	{
+		nulls[3] = nulls[4] = 'n';
+		values[3] = values[4] = (Datum) 0;
+	}
+	else
+	{
+		values[3] = CStringGetTextDatum(a->res.type);
+		values[4] = CStringGetTextDatum(a->res.id);
+	}
+	values[5] = a->expires_at;
+	if (a->expires_null)
+		nulls[5] = 'n';
+	values[6] = CStringGetTextDatum(GetUserNameFromId(caller, false));
+	values[7] = tdatum(actor);
+	if (!actor)
+		nulls[7] = 'n';
+}
+
+/*
+ * Insert or update an assignment and audit the change, in one saved
+ * statement.  Returns 1 when inserted, 0 when the expiry was updated, -1
+ * when it already held with the same expiry (nothing written, no audit).
+ */
+static int
+write_assignment(AssignArgs *a, Oid caller, const char *operation)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[9] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9];
+
+	saved_plan(&plan,
+			   "WITH w AS ("
+			   "  INSERT INTO rbac.assignment AS a "
+			   "    (actor_type, actor_id, role, resource_type, resource_id, expires_at) "
+			   "  VALUES ($1, $2, $3, $4, $5, $6) "
+			   "  ON CONFLICT (resource_type, resource_id, actor_type, actor_id, role) "
+			   "  DO UPDATE SET expires_at = excluded.expires_at "
+			   "  WHERE a.expires_at IS DISTINCT FROM excluded.expires_at "
+			   "  RETURNING (a.xmax = 0) AS inserted), "
+			   "l AS ("
+			   "  INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
+			   "  SELECT $7, $8, $9, pg_catalog.jsonb_build_object("
+			   "    'actor', $1 || ':' || $2, 'role', $3, 'resource', $4 || ':' || $5, "
+			   "    'expires_at', $6, 'new', w.inserted) FROM w) "
+			   "SELECT inserted FROM w",
+			   9, argtypes);
+	assign_params(a, caller, values, nulls);
+	values[8] = CStringGetTextDatum(operation);
+	nulls[8] = ' ';
+	run_plan(plan, values, nulls, false, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return -1;
+	return spi_bool(1) ? 1 : 0;
+}
+
+/*
+ * Delete an assignment and audit it, in one saved statement.  Returns
+ * whether it was held.
+ */
+static bool
+delete_assignment(AssignArgs *a, Oid caller, const char *operation)
+{
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr gplan = NULL;
+	Oid			argtypes[9] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9];
+	SPIPlanPtr	p;
+
+#define DELETE_ASSIGNMENT_SQL(COND) \
+	"WITH d AS (" \
+	"  DELETE FROM rbac.assignment " \
+	"  WHERE actor_type = $1 AND actor_id = $2 AND role = $3 AND " COND \
+	"  RETURNING expires_at), " \
+	"l AS (" \
+	"  INSERT INTO rbac.audit_log (db_user, actor, operation, detail) " \
+	"  SELECT $7, $8, $9, pg_catalog.jsonb_build_object(" \
+	"    'actor', $1 || ':' || $2, 'role', $3, 'resource', $4 || ':' || $5, " \
+	"    'expires_at', d.expires_at) FROM d) " \
+	"SELECT 1 FROM d"
+
+	if (a->global)
+		p = saved_plan(&gplan,
+					   DELETE_ASSIGNMENT_SQL("resource_type IS NULL AND resource_id IS NULL"),
+					   9, argtypes);
+	else
+		p = saved_plan(&plan,
+					   DELETE_ASSIGNMENT_SQL("resource_type = $4 AND resource_id = $5"),
+					   9, argtypes);
+	assign_params(a, caller, values, nulls);
+	values[8] = CStringGetTextDatum(operation);
+	nulls[8] = ' ';
+	run_plan(p, values, nulls, false, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
+/*
+ * rbac.assign_role(actor, role, resource DEFAULT NULL, expires_at DEFAULT
+ * NULL) -> boolean: true when new, false when it already held (the expiry
+ * is updated).
+ */
+Datum
+rbac_assign_role(PG_FUNCTION_ARGS)
+{
+	AssignArgs	a;
+	RbacOwnerSwitch sw;
+	int			r = 0;
+
+	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
+					  arg_cstring(fcinfo, 2));
+	if (!PG_ARGISNULL(3))
+	{
+		a.expires_at = PG_GETARG_DATUM(3);
+		a.expires_null = false;
+	}
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		validate_assignment(&sw, &a, ACL_INSERT, "assign_role");
+		r = write_assignment(&a, sw.caller, "assign_role");
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_BOOL(r == 1);
+}
+
+/*
+ * rbac.remove_role(actor, role, resource DEFAULT NULL) -> boolean: false
+ * when it was not held.
+ */
+Datum
+rbac_remove_role(PG_FUNCTION_ARGS)
+{
+	AssignArgs	a;
+	RbacOwnerSwitch sw;
+	bool		held = false;
+
+	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
+					  arg_cstring(fcinfo, 2));
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		validate_assignment(&sw, &a, ACL_DELETE, "remove_role");
+		held = delete_assignment(&a, sw.caller, "remove_role");
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_BOOL(held);
+}
+
+/* Copy every row of the last SPI result into the SRF's tuplestore. */
+static void
+spi_to_tuplestore(ReturnSetInfo *rsinfo)
+{
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	int			natts = desc->natts;
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+	uint64		i;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		heap_deform_tuple(SPI_tuptable->vals[i], desc, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/* Is ref the current actor? */
+static bool
+is_current_actor(const RbacRef *ref)
+{
+	const char *cur = rbac_current_actor_name();
+	char	   *full;
+
+	if (cur == NULL)
+		return false;
+	full = ref_text(ref);
+	return strcmp(cur, full) == 0;
+}
+
+/*
+ * 42501 unless the caller may read rbac.<relname> (SELECT privilege), or
+ * reads its own current actor's data (self), or may manage the resource.
+ */
+static void
+check_read_privilege(RbacOwnerSwitch *sw, const char *relname, bool self,
+					 const RbacRef *managed, const char *operation)
+{
+	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
+		return;
+	if (self)
+		return;
+	if (managed && rbac_may_manage(managed->type, managed->id))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for %s", operation),
+			 errdetail("Database role \"%s\" has no SELECT privilege on rbac.%s.",
+					   GetUserNameFromId(sw->caller, false), relname),
+			 errhint("Grant SELECT on rbac.%s to the role, ask about the current actor only, or act as an actor that manages the resource.",
+					 relname)));
+}
+
+/*
+ * rbac.assignments(actor DEFAULT NULL, resource DEFAULT NULL) ->
+ * TABLE(actor, role, resource, expires_at): direct assignments, expired
+ * ones included, sorted by actor, resource (global first) and role.
+ */
+Datum
+rbac_assignments(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *actor = arg_cstring(fcinfo, 0);
+	char	   *resource = arg_cstring(fcinfo, 1);
+	RbacRef		aref = {0};
+	RbacRef		rref = {0};
+	RbacOwnerSwitch sw;
+	StringInfoData sql;
+	Datum		values[4];
+	int			nargs = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (actor)
+		rbac_parse_ref("actor", actor, &aref);
+	if (resource)
+		rbac_parse_ref("resource", resource, &rref);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		if (actor)
+			resolve_ref(&aref, "actor");
+		if (resource)
+			resolve_ref(&rref, "resource");
+		check_read_privilege(&sw, "assignment", actor && is_current_actor(&aref),
+							 resource ? &rref : NULL, "assignments");
+
+		initStringInfo(&sql);
+		appendStringInfoString(&sql,
+							   "SELECT actor_type || ':' || actor_id, role, "
+							   "resource_type || ':' || resource_id, expires_at "
+							   "FROM rbac.assignment WHERE true");
+		if (actor)
+		{
+			appendStringInfo(&sql, " AND actor_type = $%d AND actor_id = $%d",
+							 nargs + 1, nargs + 2);
+			values[nargs++] = CStringGetTextDatum(aref.type);
+			values[nargs++] = CStringGetTextDatum(aref.id);
+		}
+		if (resource)
+		{
+			appendStringInfo(&sql, " AND resource_type = $%d AND resource_id = $%d",
+							 nargs + 1, nargs + 2);
+			values[nargs++] = CStringGetTextDatum(rref.type);
+			values[nargs++] = CStringGetTextDatum(rref.id);
+		}
+		appendStringInfoString(&sql, " ORDER BY 1 COLLATE \"C\", 3 COLLATE \"C\" NULLS FIRST, 2 COLLATE \"C\"");
+		run_sql(sql.data, nargs, values, NULL, true, SPI_OK_SELECT);
+		spi_to_tuplestore(rsinfo);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Groups
+ * ----------------------------------------------------------------------
+ */
+
+/*
+ * rbac.add_member(grp, member) -> boolean: true when new.  Both are actor
+ * references; a membership that would close a cycle is 22023.
+ */
+Datum
+rbac_add_member(PG_FUNCTION_ARGS)
+{
+	RbacRef		grp;
+	RbacRef		member;
+	RbacOwnerSwitch sw;
+	bool		added = false;
+
+	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[4];
+		StringInfo	detail;
+
+		resolve_ref(&grp, "actor");
+		resolve_ref(&member, "actor");
+		check_write_privilege(&sw, "membership", ACL_INSERT, grp.type, grp.id,
+							  "add_member");
+
+		if (strcmp(grp.type, member.type) == 0 && strcmp(grp.id, member.id) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s cannot be a member of itself", ref_text(&grp))));
+
+		/*
+		 * Serialize membership changes so that two concurrent additions
+		 * cannot close a cycle together; read committed then sees the
+		 * other's committed rows in the check below.
+		 */
+		LockRelationOid(rbac_catalog_relid("membership"), ShareRowExclusiveLock);
+
+		values[0] = CStringGetTextDatum(grp.type);
+		values[1] = CStringGetTextDatum(grp.id);
+		values[2] = CStringGetTextDatum(member.type);
+		values[3] = CStringGetTextDatum(member.id);
+		/* Is grp already (transitively) a member of member? */
+		run_sql("WITH RECURSIVE up(t, i) AS ("
+				"  SELECT group_type, group_id FROM rbac.membership "
+				"  WHERE member_type = $1 AND member_id = $2 "
+				"  UNION "
+				"  SELECT m.group_type, m.group_id FROM rbac.membership m "
+				"  JOIN up ON m.member_type = up.t AND m.member_id = up.i) "
+				"SELECT EXISTS (SELECT 1 FROM up WHERE t = $3 AND i = $4)",
+				4, values, NULL, false, SPI_OK_SELECT);
+		if (spi_bool(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("adding %s to %s would create a cycle of groups",
+							ref_text(&member), ref_text(&grp)),
+					 errdetail("%s is already a member of %s, directly or through other groups.",
+							   ref_text(&grp), ref_text(&member))));
+
+		run_sql("INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
+				"VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+				4, values, NULL, false, SPI_OK_INSERT);
+		added = SPI_processed > 0;
+		if (added)
+		{
+			detail = json_start();
+			rbac_json_field(detail, "group", ref_text(&grp));
+			rbac_json_field(detail, "member", ref_text(&member));
+			rbac_audit_json(sw.caller, "add_member", detail);
+		}
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_BOOL(added);
+}
+
+/* rbac.remove_member(grp, member) -> boolean: false when not a member. */
+Datum
+rbac_remove_member(PG_FUNCTION_ARGS)
+{
+	RbacRef		grp;
+	RbacRef		member;
+	RbacOwnerSwitch sw;
+	bool		removed = false;
+
+	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[4];
+		StringInfo	detail;
+
+		resolve_ref(&grp, "actor");
+		resolve_ref(&member, "actor");
+		check_write_privilege(&sw, "membership", ACL_DELETE, grp.type, grp.id,
+							  "remove_member");
+		values[0] = CStringGetTextDatum(grp.type);
+		values[1] = CStringGetTextDatum(grp.id);
+		values[2] = CStringGetTextDatum(member.type);
+		values[3] = CStringGetTextDatum(member.id);
+		run_sql("DELETE FROM rbac.membership WHERE group_type = $1 AND group_id = $2 "
+				"AND member_type = $3 AND member_id = $4",
+				4, values, NULL, false, SPI_OK_DELETE);
+		removed = SPI_processed > 0;
+		if (removed)
+		{
+			detail = json_start();
+			rbac_json_field(detail, "group", ref_text(&grp));
+			rbac_json_field(detail, "member", ref_text(&member));
+			rbac_audit_json(sw.caller, "remove_member", detail);
+		}
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_BOOL(removed);
+}
+
+/*
+ * rbac.members(grp, transitive DEFAULT false) -> SETOF text: the direct
+ * members of a group, or with transitive every member at any depth (the
+ * nested groups included), sorted.
+ */
+Datum
+rbac_members(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		transitive = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	RbacRef		grp;
+	RbacOwnerSwitch sw;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[2];
+
+		resolve_ref(&grp, "actor");
+		check_read_privilege(&sw, "membership", false, &grp, "members");
+		values[0] = CStringGetTextDatum(grp.type);
+		values[1] = CStringGetTextDatum(grp.id);
+		if (transitive)
+			run_sql("WITH RECURSIVE down(t, i) AS ("
+					"  SELECT member_type, member_id FROM rbac.membership "
+					"  WHERE group_type = $1 AND group_id = $2 "
+					"  UNION "
+					"  SELECT m.member_type, m.member_id FROM rbac.membership m "
+					"  JOIN down ON m.group_type = down.t AND m.group_id = down.i) "
+					"SELECT t || ':' || i FROM down ORDER BY 1 COLLATE \"C\"",
+					2, values, NULL, true, SPI_OK_SELECT);
+		else
+			run_sql("SELECT member_type || ':' || member_id FROM rbac.membership "
+					"WHERE group_type = $1 AND group_id = $2 ORDER BY 1 COLLATE \"C\"",
+					2, values, NULL, true, SPI_OK_SELECT);
+		spi_to_tuplestore(rsinfo);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * rbac.groups_of(actor) -> SETOF text: every group the actor belongs to,
+ * directly or through nested groups, sorted.
+ */
+Datum
+rbac_groups_of(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RbacRef		actor;
+	RbacOwnerSwitch sw;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	rbac_parse_ref("actor", arg_cstring(fcinfo, 0), &actor);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[2];
+
+		resolve_ref(&actor, "actor");
+		check_read_privilege(&sw, "membership", is_current_actor(&actor), NULL,
+							 "groups_of");
+		values[0] = CStringGetTextDatum(actor.type);
+		values[1] = CStringGetTextDatum(actor.id);
+		run_sql("WITH RECURSIVE up(t, i) AS ("
+				"  SELECT group_type, group_id FROM rbac.membership "
+				"  WHERE member_type = $1 AND member_id = $2 "
+				"  UNION "
+				"  SELECT m.group_type, m.group_id FROM rbac.membership m "
+				"  JOIN up ON m.member_type = up.t AND m.member_id = up.i) "
+				"SELECT t || ':' || i FROM up ORDER BY 1 COLLATE \"C\"",
+				2, values, NULL, true, SPI_OK_SELECT);
+		spi_to_tuplestore(rsinfo);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Custom roles
+ * ----------------------------------------------------------------------
+ */
+
+/*
+ * The distinct, sorted, non-null strings of a text[] argument (NULL array
+ * = empty).  what names the argument in errors.
+ */
+static char **
+text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, int *n_out)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+	int			j;
+	char	  **out;
+
+	*n_out = 0;
+	if (PG_ARGISNULL(argno))
+		return palloc0(sizeof(char *));
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	out = palloc0(sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain nulls", what)));
+		out[i] = TextDatumGetCString(elems[i]);
+	}
+	if (n > 1)
+		qsort(out, n, sizeof(char *), cmp_cstr);
+	for (i = 0, j = 0; i < n; i++)
+		if (j == 0 || strcmp(out[j - 1], out[i]) != 0)
+			out[j++] = out[i];
+	*n_out = j;
+	return out;
+}
+
+/* A text[] datum of n C strings. */
+static Datum
+text_array_datum(char **items, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(items[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Check that every item is a term of kind ("permission" or "role") of
+ * type; 42704 naming the first that is not, with the valid ones.
+ */
+static void
+check_terms(const char *type, char **items, int n, const char *kind)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		char		k = term_kind(type, items[i]);
+
+		if (k != kind[0])
+		{
+			Datum		values[2];
+			char	  **names;
+			int			nn;
+			char	   *list;
+			const char *closest;
+
+			values[0] = CStringGetTextDatum(type);
+			values[1] = CStringGetTextDatum(kind);
+			list = quoted_list("SELECT name FROM rbac.policy_term WHERE type = $1 AND kind = $2 "
+							   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &nn);
+			closest = rbac_closest(items[i], (const char *const *) names, nn);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("%s \"%s\" is not declared for %s", kind, items[i], type),
+					 strcmp(kind, "role") == 0
+					 ? errdetail("A custom role implies built-in roles of its tenant's type only.") : 0,
+					 nn == 0 ? errhint("%s declares no %ss.", type, kind)
+					 : closest ? errhint("Did you mean \"%s\"? Valid %ss of %s are %s.",
+										 closest, kind, type, list)
+					 : errhint("Valid %ss of %s are %s.", kind, type, list)));
+		}
+	}
+}
+
+/*
+ * rbac.create_role(tenant, name, permissions DEFAULT '{}', implies DEFAULT
+ * '{}') -> void: a custom role on one tenant resource, granting
+ * permissions of the tenant's type and implying built-in roles of it.
+ */
+Datum
+rbac_create_role(PG_FUNCTION_ARGS)
+{
+	RbacRef		tenant;
+	char	   *name = arg_cstring(fcinfo, 1);
+	char	  **perms;
+	char	  **implies;
+	int			nperms;
+	int			nimplies;
+	RbacOwnerSwitch sw;
+
+	rbac_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	if (name == NULL || name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("custom role name must not be null or empty")));
+	perms = text_array_arg(fcinfo, 2, "permissions", &nperms);
+	implies = text_array_arg(fcinfo, 3, "implies", &nimplies);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[4];
+		char		k;
+		StringInfo	detail;
+
+		resolve_ref(&tenant, "resource");
+		check_write_privilege(&sw, "custom_role", ACL_INSERT, tenant.type, tenant.id,
+							  "create_role");
+		k = term_kind(tenant.type, name);
+		if (k != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("custom role \"%s\" clashes with the built-in %s \"%s\" of %s",
+							name, k == 'r' ? "role" : k == 'p' ? "permission" : "relation",
+							name, tenant.type),
+					 errhint("Choose another name.")));
+		check_terms(tenant.type, perms, nperms, "permission");
+		check_terms(tenant.type, implies, nimplies, "role");
+
+		values[0] = CStringGetTextDatum(tenant.type);
+		values[1] = CStringGetTextDatum(tenant.id);
+		values[2] = CStringGetTextDatum(name);
+		{
+			Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
+			Datum		v[5];
+			int			ret;
+
+			v[0] = values[0];
+			v[1] = values[1];
+			v[2] = values[2];
+			v[3] = text_array_datum(perms, nperms);
+			v[4] = text_array_datum(implies, nimplies);
+			ret = SPI_execute_with_args("INSERT INTO rbac.custom_role "
+										"(tenant_type, tenant_id, name, permissions, implies) "
+										"VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+										5, argtypes, v, NULL, false, 0);
+			if (ret != SPI_OK_INSERT)
+				elog(ERROR, "could not insert into rbac.custom_role: %s",
+					 SPI_result_code_string(ret));
+		}
+		if (SPI_processed == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("custom role \"%s\" already exists on %s", name, ref_text(&tenant)),
+					 errhint("Drop it first with rbac.drop_role to redefine it.")));
+
+		detail = json_start();
+		rbac_json_field(detail, "tenant", ref_text(&tenant));
+		rbac_json_field(detail, "name", name);
+		json_str_array(detail, "permissions", perms, nperms);
+		json_str_array(detail, "implies", implies, nimplies);
+		rbac_audit_json(sw.caller, "create_role", detail);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.drop_role(tenant, name, cascade DEFAULT false) -> void.  A custom
+ * role that is still assigned is 2BP01 unless cascade, which deletes its
+ * assignments too.
+ */
+Datum
+rbac_drop_role(PG_FUNCTION_ARGS)
+{
+	RbacRef		tenant;
+	char	   *name = arg_cstring(fcinfo, 1);
+	bool		cascade = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
+	RbacOwnerSwitch sw;
+
+	rbac_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	if (name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("custom role name must not be null")));
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[3];
+		int64		nassigned;
+		char		k;
+		StringInfo	detail;
+
+		resolve_ref(&tenant, "resource");
+		check_write_privilege(&sw, "custom_role", ACL_DELETE, tenant.type, tenant.id,
+							  "drop_role");
+		values[0] = CStringGetTextDatum(tenant.type);
+		values[1] = CStringGetTextDatum(tenant.id);
+		values[2] = CStringGetTextDatum(name);
+
+		/* Lock the role row: nobody assigns it while we count. */
+		run_sql("SELECT 1 FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
+				"AND name = $3 FOR UPDATE", 3, values, NULL, false, SPI_OK_SELECT);
+		if (SPI_processed == 0)
+		{
+			k = term_kind(tenant.type, name);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("custom role \"%s\" does not exist on %s", name, ref_text(&tenant)),
+					 k == 'r' ? errdetail("\"%s\" is a built-in role of %s; built-in roles change with the policy.",
+										  name, tenant.type) : 0));
+		}
+		run_sql("SELECT pg_catalog.count(*) FROM rbac.assignment "
+				"WHERE resource_type = $1 AND resource_id = $2 AND role = $3",
+				3, values, NULL, false, SPI_OK_SELECT);
+		nassigned = spi_int64(1);
+		if (nassigned > 0 && !cascade)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("custom role \"%s\" on %s is still assigned", name, ref_text(&tenant)),
+					 errdetail_plural("%lld role assignment uses it.",
+									  "%lld role assignments use it.",
+									  (unsigned long) nassigned, (long long) nassigned),
+					 errhint("Remove the assignments first, or call rbac.drop_role(tenant, name, cascade => true).")));
+		if (nassigned > 0)
+			run_sql("DELETE FROM rbac.assignment "
+					"WHERE resource_type = $1 AND resource_id = $2 AND role = $3",
+					3, values, NULL, false, SPI_OK_DELETE);
+		run_sql("DELETE FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
+				"AND name = $3", 3, values, NULL, false, SPI_OK_DELETE);
+
+		detail = json_start();
+		rbac_json_field(detail, "tenant", ref_text(&tenant));
+		rbac_json_field(detail, "name", name);
+		json_raw(detail, "cascade", cascade ? "true" : "false");
+		json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
+		rbac_audit_json(sw.caller, "drop_role", detail);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.roles(target) -> TABLE(name, custom, permissions, implies): the
+ * assignable roles of a type ("Repository") or of a tenant
+ * ("Organization:acme": built-in plus the tenant's custom roles), built-in
+ * roles first, each group sorted by name.  For a built-in role,
+ * permissions are those it grants directly and implies the roles it
+ * implies directly ("member" if "owner": owner implies member).  PUBLIC.
+ */
+Datum
+rbac_roles(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target = arg_cstring(fcinfo, 0);
+	RbacRef		ref = {0};
+	RbacOwnerSwitch sw;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (target == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target must not be null")));
+	if (strchr(target, ':') != NULL)
+		rbac_parse_ref("tenant", target, &ref);
+	else if (target[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target must be a type name or a reference")));
+	else
+		ref.type = target;
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		Datum		values[2];
+		char		nulls[2] = {' ', ' '};
+
+		if (ref.id)
+			resolve_ref(&ref, "resource");
+		else if (rbac_type_kind(ref.type) == 0)
+			rbac_undeclared_type(ref.type, NULL);
+		values[0] = CStringGetTextDatum(ref.type);
+		values[1] = tdatum(ref.id);
+		if (!ref.id)
+			nulls[1] = 'n';
+		run_sql("SELECT name, custom, permissions, implies FROM ("
+				"  SELECT t.name, false AS custom, "
+				"    ARRAY(SELECT DISTINCT r.head COLLATE \"C\" FROM rbac.policy_rule r "
+				"          WHERE r.type = t.type AND r.body = t.name AND r.body_kind = 'role' "
+				"            AND r.head_kind = 'permission' AND r.via IS NULL ORDER BY 1) AS permissions, "
+				"    ARRAY(SELECT DISTINCT r.head COLLATE \"C\" FROM rbac.policy_rule r "
+				"          WHERE r.type = t.type AND r.body = t.name AND r.body_kind = 'role' "
+				"            AND r.head_kind = 'role' AND r.via IS NULL ORDER BY 1) AS implies "
+				"  FROM rbac.policy_term t WHERE t.type = $1 AND t.kind = 'role' "
+				"  UNION ALL "
+				"  SELECT c.name, true, c.permissions, c.implies FROM rbac.custom_role c "
+				"  WHERE c.tenant_type = $1 AND c.tenant_id = $2) s "
+				"ORDER BY custom, name COLLATE \"C\"",
+				2, values, nulls, true, SPI_OK_SELECT);
+		spi_to_tuplestore(rsinfo);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------------
+ * The writable view rbac.role_assignments
+ * ----------------------------------------------------------------------
+ */
+
+/* Text column attno of a view row, or NULL. */
+static char *
+row_text(HeapTuple tup, TupleDesc desc, int attno)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, attno, desc, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* Parse a view row (actor, role, resource, expires_at) into a. */
+static void
+row_args(HeapTuple tup, TupleDesc desc, AssignArgs *a)
+{
+	bool		isnull;
+	Datum		d;
+
+	parse_assign_args(a, row_text(tup, desc, 1), row_text(tup, desc, 2),
+					  row_text(tup, desc, 3));
+	d = heap_getattr(tup, 4, desc, &isnull);
+	a->expires_null = isnull;
+	a->expires_at = isnull ? (Datum) 0 : d;
+}
+
+/* The view row of a validated assignment (ids canonical), in cxt. */
+static HeapTuple
+row_of(AssignArgs *a, TupleDesc desc, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	HeapTuple	tup;
+
+	values[0] = CStringGetTextDatum(ref_text(&a->actor));
+	values[1] = CStringGetTextDatum(a->role);
+	if (a->global)
+		nulls[2] = true;
+	else
+		values[2] = CStringGetTextDatum(ref_text(&a->res));
+	values[3] = a->expires_at;
+	nulls[3] = a->expires_null;
+	tup = heap_form_tuple(desc, values, nulls);
+	MemoryContextSwitchTo(old);
+	return tup;
+}
+
+/*
+ * INSTEAD OF INSERT/UPDATE/DELETE row trigger of rbac.role_assignments:
+ * the same validation, privileges and audit as assign_role / remove_role,
+ * one audit row per changed assignment.  INSERT of an assignment that
+ * already holds with the same expiry, and DELETE of one that does not
+ * hold, return NULL (not counted).  UPDATE removes the old assignment and
+ * assigns the new one (only the expiry when the rest is unchanged).
+ */
+Datum
+rbac_role_assignments_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	MemoryContext outer = CurrentMemoryContext;
+	HeapTuple	result = NULL;
+	RbacOwnerSwitch sw;
+	AssignArgs	oldrow;
+	AssignArgs	newrow;
+	bool		ins;
+	bool		del;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		elog(ERROR, "rbac_role_assignments_row: not called as an INSTEAD OF row trigger");
+	desc = td->tg_relation->rd_att;
+	ins = TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	del = TRIGGER_FIRED_BY_DELETE(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		row_args(td->tg_trigtuple, desc, &oldrow);
+		row_args(td->tg_newtuple, desc, &newrow);
+	}
+	else if (ins)
+		row_args(td->tg_trigtuple, desc, &newrow);
+	else
+		row_args(td->tg_trigtuple, desc, &oldrow);
+
+	SPI_connect();
+	rbac_become_owner(&sw);
+	PG_TRY();
+	{
+		bool		same = false;
+		bool		changed = false;
+
+		if (ins)
+			validate_assignment(&sw, &newrow, ACL_INSERT, "INSERT on rbac.role_assignments");
+		if (del)
+			validate_assignment(&sw, &oldrow, ACL_DELETE, "DELETE on rbac.role_assignments");
+		if (ins && del)
+			same = strcmp(ref_text(&oldrow.actor), ref_text(&newrow.actor)) == 0 &&
+				strcmp(oldrow.role, newrow.role) == 0 &&
+				oldrow.global == newrow.global &&
+				(oldrow.global || strcmp(ref_text(&oldrow.res), ref_text(&newrow.res)) == 0);
+		if (del && !same)
+		{
+			changed = delete_assignment(&oldrow, sw.caller, "remove_role");
+			if (changed && stmt_cache_valid())
+				stmt_cache.deleted++;
+		}
+		if (ins)
+		{
+			int			r = write_assignment(&newrow, sw.caller, "assign_role");
+
+			if (r >= 0)
+				changed = true;
+			if (stmt_cache_valid())
+			{
+				if (r == 1)
+					stmt_cache.inserted++;
+				else if (r == 0)
+					stmt_cache.updated++;
+			}
+		}
+		if (changed)
+			result = row_of(ins ? &newrow : &oldrow, desc, outer);
+	}
+	PG_FINALLY();
+	{
+		rbac_restore_user(&sw);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return PointerGetDatum(result);
+}
+
+/*
+ * BEFORE STATEMENT trigger of rbac.role_assignments: starts the
+ * per-statement validation cache (see StmtCache).
+ */
+Datum
+rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac_role_assignments_stmt: not called as a trigger");
+	stmt_cache_reset();
+	return PointerGetDatum(NULL);
+}
+
+/* ----------------------------------------------------------------------
+ * Audit log
+ * ----------------------------------------------------------------------
+ */
+
+/*
+ * BEFORE UPDATE/DELETE (row) and BEFORE TRUNCATE (statement) trigger of
+ * rbac.audit_log: the log is append-only for everyone but superusers.
+ */
+Datum
+rbac_audit_append_only(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac_audit_append_only: not called as a trigger");
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("rbac.audit_log is append-only"),
+				 errdetail("Only a superuser may update, delete or truncate audit records.")));
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return PointerGetDatum(td->tg_newtuple);
+	if (TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		return PointerGetDatum(td->tg_trigtuple);
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,45 @@
+/*-------------------------------------------------------------------------
+ *
+ * roledata.h
+ *	  Helpers shared by the role-data files (roledata.c, bind.c): typed
+ *	  references, privilege checks, running as the extension owner, audit
+ *	  records with a saved plan, and the model lookups used by validation.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_ROLEDATA_H
+#define RBAC_ROLEDATA_H
+
+#include "pg_rbac.h"
+
+#include "executor/spi.h"
+#include "utils/acl.h"
+
+/* A parsed reference "Type:id". */
+typedef struct RbacRef
+{
+	char	   *type;
+	char	   *id;
+} RbacRef;
+
+/* Saved user id and security context while running as the owner. */
+typedef struct RbacOwnerSwitch
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			caller;
+} RbacOwnerSwitch;
+
+/* roledata.c */
+extern Oid	rbac_catalog_relid(const char *relname);
+extern void rbac_parse_ref(const char *what, const char *ref, RbacRef *out);
+extern bool rbac_has_privilege(const char *relname, AclMode mode);
+extern void rbac_become_owner(RbacOwnerSwitch *sw);
+extern void rbac_restore_user(RbacOwnerSwitch *sw);
+extern void rbac_audit_json(Oid caller, const char *operation,
+							StringInfo detail);
+extern void rbac_json_field(StringInfo buf, const char *key, const char *value);
+extern char rbac_type_kind(const char *type);
+extern void rbac_undeclared_type(const char *type, const char *kind_wanted);
+
+#endif							/* RBAC_ROLEDATA_H */
