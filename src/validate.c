@@ -378,17 +378,48 @@ is_anon(const char *var)
 	return var == NULL || strcmp(var, "_") == 0;
 }
 
+/* Is b the string a with exactly one pair of adjacent characters swapped? */
+static bool
+is_transposition(const char *a, const char *b)
+{
+	size_t		la = strlen(a);
+	size_t		i;
+
+	if (la < 2 || la != strlen(b))
+		return false;
+	for (i = 0; i < la && a[i] == b[i]; i++)
+		;
+	if (i + 1 >= la || a[i] != b[i + 1] || a[i + 1] != b[i])
+		return false;
+	return strcmp(a + i + 2, b + i + 2) == 0;
+}
+
 /*
- * The closest of n candidates in v->cand (or the given list), charged
- * against the suggestion budget so that many errors stay linear.
+ * The closest of n candidates, charged against the suggestion budget so
+ * that many errors stay linear.  On top of rbac_closest: a swap of two
+ * adjacent characters counts as one typo ("dco" -> "doc"), and a
+ * one-character name is not "corrected" into another one-character name.
  */
 static const char *
 suggest_from(Validator *v, const char *name, const char *const *cands, int n)
 {
+	const char *best;
+	int			i;
+
 	if (name == NULL || n <= 0 || v->budget < n)
 		return NULL;
 	v->budget -= n;
-	return rbac_closest(name, cands, n);
+	best = rbac_closest(name, cands, n);
+	if (best == NULL)
+	{
+		for (i = 0; i < n; i++)
+			if (cands[i] != NULL && is_transposition(name, cands[i]))
+				return cands[i];
+		return NULL;
+	}
+	if (strlen(name) == 1 && strlen(best) == 1)
+		return NULL;
+	return best;
 }
 
 /* Make room for n entries in the scratch candidate list. */

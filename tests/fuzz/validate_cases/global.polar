@@ -1,0 +1,6 @@
+global { roles = ["superadmin"]; }
+resource Doc {
+  permissions = ["read"];
+  "read" if global "superadmin";
+  "read" if global "superadmn";
+}
