@@ -22,10 +22,13 @@ COMMENT ON FUNCTION rbac.set_actor_token(text, boolean) IS
 'Verify an HS256 JWT with the key in setting rbac.jwt_secret and make its subject the current actor; returns the actor. The token must carry a numeric exp in the future (and nbf, if present, not in the future) and a string sub: a full reference Type:id, or a bare id prefixed with setting rbac.jwt_actor_type (default User). Any malformed, forged, expired or not yet valid token, or an unknown actor type: 28000, and the actor is unchanged. local as for rbac.set_actor.';
 GRANT EXECUTE ON FUNCTION rbac.set_actor_token(text, boolean) TO PUBLIC;
 
+-- No SET search_path here, unlike every other function: current_actor runs
+-- no SQL and looks up no name, so there is nothing to pin, and a SET clause
+-- would make each call save and restore a setting (measured: 1.9 us instead
+-- of 0.16 us per call, which matters when a query calls it per row).
 CREATE FUNCTION rbac.current_actor()
 RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_current_actor';
 COMMENT ON FUNCTION rbac.current_actor() IS
 'The current actor (Type:id), or NULL when none is set.';
