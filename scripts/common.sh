@@ -11,6 +11,10 @@ if [ -n "${RBAC_PRIVATE:-}" ]; then
         cp -a /usr/lib/postgresql/15 "$PRIV/usr/lib/postgresql/"
         cp -a /usr/share/postgresql/15 "$PRIV/usr/share/postgresql/"
     fi
+    if [ ! -d "$PRIV/usr/include/postgresql" ]; then
+        mkdir -p "$PRIV/usr/include"
+        cp -a /usr/include/postgresql "$PRIV/usr/include/"
+    fi
     PG_CONFIG=$PRIV/usr/lib/postgresql/15/bin/pg_config
     BUILD_DIR=/tmp/pg_rbac-build-$RBAC_PRIVATE
 else
