@@ -54,3 +54,7 @@ has_permission(_: User, "read", repo: Repository) if repo.is_public = true;
 has_permission(user: User, "read", issue: Issue) if issue.visibility = "internal" and has_role(user, "member", issue.repository.parent);
 
 allow(actor, action, resource) if has_permission(actor, action, resource);
+
+# Expected diagnostics (line:col severity: message), checked with a column
+# lookup that knows Repository(is_public, name) and Issue(visibility, title):
+# (none)
