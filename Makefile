@@ -33,9 +33,10 @@ DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
-PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Wno-unused-parameter \
-	-Wno-sign-compare -Wno-missing-field-initializers \
-	-Wno-cast-function-type -Wno-clobbered
+PG_CPPFLAGS = -I$(srcdir)/src
+# Warnings for gcc (clang builds the JIT bitcode with CPPFLAGS only).
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers -Wno-cast-function-type -Wno-clobbered
 SHLIB_LINK =
 
 EXTRA_CLEAN = results regression.diffs regression.out tmp_check log

@@ -25,7 +25,7 @@ SELECT rbac.policy_graph();
 SELECT operation, detail FROM rbac.audit_log WHERE operation = 'load_policy';
 
 -- a failed load keeps the previous policy, model and audit log intact
-SELECT rbac.load_policy($$resource Repository { roles = ["reader"]; "read" if "reeder"; }$$);
+SELECT rbac.load_policy($$resource Repository { roles = ["reader"]; permissions = ["read"]; "read" if "reeder"; }$$);
 \echo :LAST_ERROR_SQLSTATE
 SELECT rbac.policy_source() = :'spec_policy' AS source_kept;
 SELECT count(*) AS types FROM rbac.policy_type;

@@ -907,19 +907,18 @@ evaluate(Eval *ev, MType *t, const char *id, const int *terms, int nterms)
 
 /*
  * Bracket a block that runs with SPI connected as the internal user,
- * restoring the user on error too.  Allocations stay in the caller's
- * memory context (SPI results are copied out with SPI_getvalue), so what
- * the block computes outlives SPI_finish.  The model is fetched before
- * (it has its own connection).
+ * restoring the user on error too.  Scratch memory of the block lives in
+ * SPI's procedure context and goes away at SPI_finish; anything that must
+ * outlive the block is copied into callcxt_ (the caller's context).  The
+ * model is fetched before (it has its own connection).
  */
 #define INTERNAL_BEGIN() \
 	do { \
 		Oid			save_user_; \
 		int			save_sec_; \
-		MemoryContext callcxt_ = CurrentMemoryContext; \
+		MemoryContext callcxt_ pg_attribute_unused() = CurrentMemoryContext; \
 		rbac_enter_internal(&save_user_, &save_sec_); \
 		SPI_connect(); \
-		MemoryContextSwitchTo(callcxt_); \
 		PG_TRY(); \
 		{
 
@@ -1089,7 +1088,7 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 	int			n = 0;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
 	ref = rbac_require_ref(resource, "resource");
 	t = rbac_require_type(m, ref.type, false);
@@ -1121,7 +1120,7 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 					if (strcmp(names[k], c) == 0)
 						dup = true;
 				if (!dup && n < t->nterms + 63)
-					names[n++] = c;
+					names[n++] = MemoryContextStrdup(callcxt_, c);
 			}
 		}
 	}
@@ -1206,7 +1205,7 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 	int			capres = 0;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
 	t = rbac_require_type(m, type, false);
 	term = require_permission(t, action);
@@ -1256,7 +1255,12 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 			MemoryContextSwitchTo(old);
 			MemoryContextDelete(tmp);
 			if (ok)
-				list_push(&result, &nres, &capres, ids[i]);
+			{
+				MemoryContext old = MemoryContextSwitchTo(callcxt_);
+
+				list_push(&result, &nres, &capres, pstrdup(ids[i]));
+				MemoryContextSwitchTo(old);
+			}
 		}
 	}
 	INTERNAL_END();
@@ -1312,7 +1316,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 	int			capres = 0;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
 	ref = rbac_require_ref(resource, "resource");
 	t = rbac_require_type(m, ref.type, false);
@@ -1367,7 +1371,12 @@ rbac_who_can(PG_FUNCTION_ARGS)
 			eval_init(&ev2, m, cands[i]);
 			root = evaluate(&ev2, t, ref.id, &term, 1);
 			if (root->held[term])
-				list_push(&result, &nres, &capres, cands[i]);
+			{
+				MemoryContext old = MemoryContextSwitchTo(callcxt_);
+
+				list_push(&result, &nres, &capres, pstrdup(cands[i]));
+				MemoryContextSwitchTo(old);
+			}
 		}
 	}
 	INTERNAL_END();
@@ -1387,26 +1396,29 @@ rbac_who_can(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* "User:alice" or "User:alice (member of Group:eng, member of ...)". */
+/*
+ * Emit the membership steps that put the evaluation's actor into actor
+ * entry who ("User:dave is a member of Group:eng-leads", ...), and return
+ * who's reference.
+ */
 static char *
-actor_chain(Eval *ev, int who)
+explain_actor(Eval *ev, int who, List **lines)
 {
-	StringInfoData buf;
-	int			k = who;
+	List	   *chain = NIL;
+	ListCell   *lc;
+	int			k;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s:%s", ev->actors[who].type, ev->actors[who].id);
-	if (ev->actors[who].via >= 0)
+	for (k = who; ev->actors[k].via >= 0; k = ev->actors[k].via)
+		chain = lcons_int(k, chain);
+	foreach(lc, chain)
 	{
-		appendStringInfoString(&buf, ", which has member");
-		while (ev->actors[k].via >= 0)
-		{
-			k = ev->actors[k].via;
-			appendStringInfo(&buf, " %s:%s%s", ev->actors[k].type, ev->actors[k].id,
-							 ev->actors[k].via >= 0 ? ", which has member" : "");
-		}
+		ActorEntry *g = &ev->actors[lfirst_int(lc)];
+		ActorEntry *m = &ev->actors[g->via];
+
+		*lines = lappend(*lines, psprintf("%s:%s is a member of %s:%s",
+										  m->type, m->id, g->type, g->id));
 	}
-	return buf.data;
+	return psprintf("%s:%s", ev->actors[who].type, ev->actors[who].id);
 }
 
 /* Emit the proof lines of term on node index ni, premises first. */
@@ -1423,16 +1435,23 @@ explain_term(Eval *ev, int ni, int term, List **lines, int depth)
 	switch (w->kind)
 	{
 		case WHY_ASSIGNED:
-			*lines = lappend(*lines,
-							 psprintf("%s has role \"%s\" on %s:%s (direct assignment)",
-									  actor_chain(ev, w->actor), tname, t->name, n->id));
-			break;
+			{
+				char	   *who = explain_actor(ev, w->actor, lines);
+
+				*lines = lappend(*lines,
+								 psprintf("%s has role \"%s\" on %s:%s (direct assignment)",
+										  who, tname, t->name, n->id));
+				break;
+			}
 		case WHY_CUSTOM:
-			*lines = lappend(*lines,
-							 psprintf("%s has custom role \"%s\" on %s:%s, which grants %s \"%s\"",
-									  actor_chain(ev, w->actor), w->custom, t->name, n->id,
-									  tkind, tname));
-			break;
+			{
+				char	   *who = explain_actor(ev, w->actor, lines);
+
+				*lines = lappend(*lines,
+								 psprintf("%s has custom role \"%s\" on %s:%s, which grants %s \"%s\"",
+										  who, w->custom, t->name, n->id, tkind, tname));
+				break;
+			}
 		case WHY_LASTMILE:
 			{
 				MLastMile  *lm = &t->lastmile[w->rule];
@@ -1485,10 +1504,12 @@ explain_term(Eval *ev, int ni, int term, List **lines, int depth)
 												  s->via ? "\"" : "", s->head_line));
 						break;
 					case RBAC_BODY_GLOBAL:
-						*lines = lappend(*lines,
-										 psprintf("%s has global role \"%s\"",
-												  actor_chain(ev, ev->global_actor[r->body]),
-												  s->body));
+						{
+							char	   *who = explain_actor(ev, ev->global_actor[r->body], lines);
+
+							*lines = lappend(*lines,
+											 psprintf("%s has global role \"%s\"", who, s->body));
+						}
 						*lines = lappend(*lines,
 										 psprintf("%s because \"%s\" if global \"%s\" (line %d)",
 												  head, s->head, s->body, s->head_line));
@@ -1556,7 +1577,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 	List	   *lines = NIL;
 	ListCell   *lc;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
 	ref = rbac_require_ref(resource, "resource");
 	t = rbac_require_type(m, ref.type, false);
@@ -1576,6 +1597,15 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 		}
 		else
 			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));
+		{
+			MemoryContext old = MemoryContextSwitchTo(callcxt_);
+			List	   *copy = NIL;
+
+			foreach(lc, lines)
+				copy = lappend(copy, pstrdup((char *) lfirst(lc)));
+			lines = copy;
+			MemoryContextSwitchTo(old);
+		}
 	}
 	INTERNAL_END();
 

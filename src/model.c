@@ -240,6 +240,8 @@ load_bindings(RbacModel *m)
 					  "ORDER BY b.type, r.key", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read rbac.binding: SPI error %d", ret);
+	/* SPI calls leave SPI's procedure context current: the model's again */
+	MemoryContextSwitchTo(m->cxt);
 	tt = SPI_tuptable;
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -304,6 +306,7 @@ load_bindings(RbacModel *m)
 			elog(ERROR, "could not prepare the row lookup for type \"%s\": %s",
 				 t->name, SPI_result_code_string(SPI_result));
 		SPI_keepplan(t->row_plan);
+		MemoryContextSwitchTo(m->cxt);
 		pfree(sql.data);
 	}
 }
@@ -345,6 +348,7 @@ build_model(void)
 	binding_relid = get_relname_relid("binding", nsp);
 
 	src = rbac_loaded_policy_source();
+	MemoryContextSwitchTo(cxt);
 	if (src != NULL)
 	{
 		HASHCTL		ctl;

@@ -195,7 +195,8 @@ rbac_report_errors(RbacParsed *parsed)
 			(errcode(rbac_diag_sqlstate(first)),
 			 errmsg("line %d, column %d: %s", first->line, first->col,
 					first->message),
-			 shown ? errdetail("%d more errors:\n%s", shown, detail.data) : 0,
+			 shown ? errdetail_plural("%d more error:\n%s", "%d more errors:\n%s",
+									  shown, shown, detail.data) : 0,
 			 first->hint ? errhint("%s", first->hint) : 0));
 }
 

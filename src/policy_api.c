@@ -198,18 +198,18 @@ store_model(RbacPolicy *p, const char *src)
 	}
 
 	bulk_insert("INSERT INTO rbac.policy_type (name, kind) "
-				"SELECT * FROM pg_catalog.unnest($1, $2)", ty, 2);
+				"SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2))", ty, 2);
 	bulk_insert("INSERT INTO rbac.policy_term (type, name, kind, target) "
-				"SELECT * FROM pg_catalog.unnest($1, $2, $3, $4)", te, 4);
+				"SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))", te, 4);
 	bulk_insert("INSERT INTO rbac.policy_global_role (name) "
 				"SELECT * FROM pg_catalog.unnest($1)", gl, 1);
 	bulk_insert("INSERT INTO rbac.policy_rule (type, ord, head, head_kind, body, body_kind, via) "
 				"SELECT a, b::pg_catalog.int4, c, d, e, f, g "
-				"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7) AS u(a, b, c, d, e, f, g)",
+				"FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)) AS u(a, b, c, d, e, f, g)",
 				ru, 7);
 	bulk_insert("INSERT INTO rbac.policy_lastmile (ord, kind, actor_kind, actor_type, name, resource_type, source) "
 				"SELECT a::pg_catalog.int4, b, c, d, e, f, g "
-				"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7) AS u(a, b, c, d, e, f, g)",
+				"FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)) AS u(a, b, c, d, e, f, g)",
 				lm, 7);
 }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark (issue 4): rbac.is_allowed for a three-hop inherited permission
+# (Issue -> Repository -> Organization membership) against a primary-key
+# lookup on the same data, pgbench prepared mode, 1 client, same run.
+# Data: 1,000 organizations, 100,000 repositories, 1,000,000 issues,
+# 100,000 users; user u is a member of organization u (u <= 1000).
+# Target: is_allowed reaches >= 50% of the primary-key lookup's tps.
+set -euo pipefail
+. "$(dirname "$0")/../../scripts/common.sh"
+SECS=${SECS:-15}
+DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
+PORT=${PORT:-55491}
+trap 'cluster_stop "$DIR"' EXIT
+cluster_start "$DIR" "$PORT"
+cp "$SRC_DIR/examples/gitclub.polar" "$SRC_DIR/tests/bench/gitclub_data.sql" "$DIR/"
+chmod 644 "$DIR"/*.polar "$DIR"/*.sql
+PSQL=(as_pg "$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -c "CREATE EXTENSION pg_rbac"
+"${PSQL[@]}" -c "SELECT rbac.load_policy(pg_read_file('$DIR/gitclub.polar'))"
+"${PSQL[@]}" -v orgs=1000 -v repos=100000 -v issues=1000000 -v users=100000 -v groups=1000 \
+    -f "$DIR/gitclub_data.sql" >/dev/null
+"${PSQL[@]}" -c "INSERT INTO rbac.role_assignments (actor, role, resource)
+                 SELECT 'User:' || i, 'member', 'Organization:' || i FROM generate_series(1, 1000) i"
+"${PSQL[@]}" -c "VACUUM ANALYZE"
+cat > "$DIR/pk.sql" <<'SQL'
+\set u random(1, 1000)
+\set k random(0, 99)
+\set j random(0, 9)
+SELECT 1 FROM issues WHERE id = :u + :k * 1000 + :j * 100000;
+SQL
+cat > "$DIR/check.sql" <<'SQL'
+\set u random(1, 1000)
+\set k random(0, 99)
+\set j random(0, 9)
+SELECT rbac.is_allowed('User:' || :u, 'read', 'Issue:' || (:u + :k * 1000 + :j * 100000));
+SQL
+chmod 644 "$DIR"/*.sql
+# sanity: the benchmarked checks are allowed
+"${PSQL[@]}" -At -c "SELECT bool_and(rbac.is_allowed('User:' || u, 'read', 'Issue:' || (u + 7 * 1000 + 3 * 100000))) FROM generate_series(1, 1000, 37) u" | grep -q t
+run() {
+    as_pg "$BINDIR/pgbench" -n -M prepared -c 1 -T "$SECS" -h "$DIR" -p "$PORT" -U postgres -f "$1" postgres 2>/dev/null \
+        | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+run "$DIR/pk.sql" >/dev/null   # warm up
+pk=$(run "$DIR/pk.sql")
+chk=$(run "$DIR/check.sql")
+echo "primary-key lookup:            $pk tps"
+echo "is_allowed, three hops:        $chk tps"
+awk -v a="$chk" -v b="$pk" 'BEGIN { r = a / b; printf "ratio is_allowed / pk lookup:  %.2f (target >= 0.50: %s)\n", r, r >= 0.5 ? "met" : "MISSED" }'
