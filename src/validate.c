@@ -666,8 +666,10 @@ build_index(Validator *v)
 	ht_init(v->alloc, &ix->types_ht, v->ntypes);
 	ht_init(v->alloc, &ix->globals_ht, v->nglobals);
 
-	v->typenames = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (v->ntypes + 1));
-	v->actornames = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (v->ntypes + 1));
+	v->typenames = rbac_alloc(v->alloc,
+							  sizeof(char *) * (size_t) (v->ntypes + 1));
+	v->actornames = rbac_alloc(v->alloc,
+							   sizeof(char *) * (size_t) (v->ntypes + 1));
 	for (i = 0; i < v->ntypes; i++)
 	{
 		RbacType   *t = p->types[i];
@@ -683,7 +685,8 @@ build_index(Validator *v)
 			v->actornames[v->nactornames++] = t->name;
 	}
 
-	v->globalnames = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (v->nglobals + 1));
+	v->globalnames = rbac_alloc(v->alloc,
+								sizeof(char *) * (size_t) (v->nglobals + 1));
 	for (i = 0; i < v->nglobals; i++)
 	{
 		const char *g = p->globals[i].name;

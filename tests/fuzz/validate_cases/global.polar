@@ -5,6 +5,6 @@ resource Doc {
   "read" if global "superadmn";
 }
 
-# Expected diagnostics (line:col severity: message), checked with a column
-# lookup that knows Repository(is_public, name) and Issue(visibility, title):
-# 5:20 error: undeclared global role "superadmn" (did you mean "superadmin"?)
+
+# Expected output of rbac_lint -q (checked by check.sh):
+#| 5:20: error: undeclared global role "superadmn" (did you mean "superadmin"?)

@@ -10,11 +10,13 @@ has_permission(_: User, "create", _: Organization);
 has_permission(u: User, "read_profile", p: User) if u.id = p.id;
 has_permission(u: User, "read", u: Repository);
 
-# Expected diagnostics (line:col severity: message), checked with a column
-# lookup that knows Repository(is_public, name) and Issue(visibility, title):
-# 4:1 error: undeclared actor type "Usr" (did you mean "User"?)
-# 5:36 error: undeclared type "Repo"
-# 6:1 error: resource Repository is not an actor type
-# 7:25 error: "reader" is a role of resource Repository, not a permission
-# 8:19 error: undeclared role "membr" in resource Organization (did you mean "member"?)
-# 11:1 error: variable "u" names both the actor and the resource
+
+# Expected output of rbac_lint -q (checked by check.sh):
+#| 4:1: error: undeclared actor type "Usr" (did you mean "User"?)
+#| 5:36: error: undeclared type "Repo"
+#| 6:1: error: resource Repository is not an actor type
+#|   hint: Only types declared with "actor Name {}" can be the actor of a rule.
+#| 7:25: error: "reader" is a role of resource Repository, not a permission
+#| 8:19: error: undeclared role "membr" in resource Organization (did you mean "member"?)
+#| 11:1: error: variable "u" names both the actor and the resource
+#|   hint: Name the resource differently and compare ids: u.id = other.id.

@@ -5,6 +5,6 @@ resource Repository {
   "admin" if "owner" on "parent";
 }
 
-# Expected diagnostics (line:col severity: message), checked with a column
-# lookup that knows Repository(is_public, name) and Issue(visibility, title):
-# 4:25 error: relation "parent" of resource Repository targets undeclared type "Organisation" (did you mean "Organization"?)
+
+# Expected output of rbac_lint -q (checked by check.sh):
+#| 4:25: error: relation "parent" of resource Repository targets undeclared type "Organisation" (did you mean "Organization"?)

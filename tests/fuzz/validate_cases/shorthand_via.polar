@@ -17,11 +17,12 @@ resource Repository {
   "read" if "owner" on "creator";
 }
 
-# Expected diagnostics (line:col severity: message), checked with a column
-# lookup that knows Repository(is_public, name) and Issue(visibility, title):
-# 12:14 error: undeclared role or permission "ownr" in resource Organization, the target of relation "parent" (did you mean "owner"?)
-# 13:25 error: undeclared relation "prent" in resource Repository (did you mean "parent"?)
-# 14:25 error: "admin" is a role of resource Repository, not a relation
-# 15:14 error: relation "up" of resource Organization, the target of relation "parent", is not an actor relation
-# 16:13 error: undeclared role or permission "repository.raed" in resource Organization, the target of relation "parent" (did you mean "repository.read"?)
-# 17:13 error: undeclared role or permission "owner" in actor User, the target of relation "creator"
+
+# Expected output of rbac_lint -q (checked by check.sh):
+#| 12:14: error: undeclared role or permission "ownr" in resource Organization, the target of relation "parent" (did you mean "owner"?)
+#| 13:25: error: undeclared relation "prent" in resource Repository (did you mean "parent"?)
+#| 14:25: error: "admin" is a role of resource Repository, not a relation
+#| 15:14: error: relation "up" of resource Organization, the target of relation "parent", is not an actor relation
+#|   hint: Inherit through one relation at a time: give resource Organization a role that holds through "up" and name that role here.
+#| 16:13: error: undeclared role or permission "repository.raed" in resource Organization, the target of relation "parent" (did you mean "repository.read"?)
+#| 17:13: error: undeclared role or permission "owner" in actor User, the target of relation "creator"

@@ -55,6 +55,5 @@ has_permission(user: User, "read", issue: Issue) if issue.visibility = "internal
 
 allow(actor, action, resource) if has_permission(actor, action, resource);
 
-# Expected diagnostics (line:col severity: message), checked with a column
-# lookup that knows Repository(is_public, name) and Issue(visibility, title):
-# (none)
+
+# Expected output of rbac_lint -q (checked by check.sh):
