@@ -279,7 +279,7 @@ check_actor_reference(const char *ref, int errcode_format, int errcode_type)
 	if (kind != NULL)
 		ereport(ERROR,
 				(errcode(errcode_type),
-				 errmsg("type \"%s\" is not an actor type", type),
+				 errmsg("unknown actor type \"%s\"", type),
 				 errdetail("The policy declares \"%s\" as a %s type.", type, kind),
 				 nactor ? errhint("Actor types: %s.", list.data) :
 				 errhint("The policy declares no actor types.")));
@@ -290,11 +290,11 @@ check_actor_reference(const char *ref, int errcode_format, int errcode_type)
 		if (best)
 			ereport(ERROR,
 					(errcode(errcode_type),
-					 errmsg("actor type \"%s\" does not exist", type),
+					 errmsg("unknown actor type \"%s\"", type),
 					 errhint("Did you mean \"%s\"?", best)));
 		ereport(ERROR,
 				(errcode(errcode_type),
-				 errmsg("actor type \"%s\" does not exist", type),
+				 errmsg("unknown actor type \"%s\"", type),
 				 nactor ? errhint("Actor types: %s.", list.data) :
 				 errhint("The policy declares no actor types.")));
 	}
