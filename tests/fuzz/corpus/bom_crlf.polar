@@ -1,0 +1,4 @@
+﻿actor User {}
+resource Doc {
+  roles = ["a"];
+}

@@ -1,0 +1,1 @@
+resource Doc { permissions = ["re\qad", "ok\"q\\", "tab\t"]; }

@@ -1,0 +1,3 @@
+resource Doc { permissions = ["read"];
+resource Other { roles = ["a"];
+global {

@@ -1,0 +1,5 @@
+resource Doc {
+  permissions = ["read];
+  roles = ["viewer"];
+}
+resource X { roles = ["a", "b

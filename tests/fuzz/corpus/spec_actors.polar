@@ -1,0 +1,2 @@
+actor User {}
+actor Group {}
