@@ -308,7 +308,7 @@ warn_local_outside_block(void)
 		ereport(WARNING,
 				(errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
 				 errmsg("a transaction-local actor lasts only until the end of the transaction"),
-				 errdetail("No transaction block is open, so the actor is cleared when the current statement ends."),
+				 errdetail("No transaction block is open, so the actor ends with the implicit transaction of the current statement."),
 				 errhint("Call it after BEGIN, or with local => false for the whole session.")));
 }
 
