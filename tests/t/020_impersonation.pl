@@ -125,6 +125,25 @@ is( $node->safe_psql(
 		connstr => $node->connstr('app') . ' user=app_conn'),
 	"\nUser:alice",
 	'the connection role granted set_actor sets the actor');
+# parallel workers copy the actor from their leader (the setting's gate lets
+# that copy through), for a session and a transaction-local actor
+$node->safe_psql('app',
+	'CREATE TABLE public.par AS SELECT g FROM generate_series(1, 20000) g; '
+	  . 'GRANT SELECT ON public.par TO app_conn;');
+is( $node->safe_psql(
+		'app', q{
+SET force_parallel_mode = on; SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+SELECT rbac.set_actor('User:alice');
+SELECT count(*) FROM public.par WHERE rbac.current_actor() = 'User:alice';
+BEGIN;
+SELECT rbac.set_actor('User:bob', true);
+SELECT count(*) FROM public.par WHERE rbac.current_actor() = 'User:bob';
+COMMIT;},
+		connstr => $node->connstr('app') . ' user=app_conn'),
+	"\n20000\n\n20000",
+	'parallel workers see the actor');
 
 # --- settings, once the library is loaded --------------------------------
 attempt('SET', sql => "SET rbac.actor = 'User:admin';");
