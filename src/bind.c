@@ -414,7 +414,7 @@ bound_table(const char *type)
 static void
 check_binding_privilege(AclMode mode, const char *operation)
 {
-	if (!rbac_has_privilege("binding", mode))
+	if (!rbac_rd_has_privilege("binding", mode))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for %s", operation),
@@ -427,7 +427,7 @@ check_binding_privilege(AclMode mode, const char *operation)
 static void
 bindings_changed(void)
 {
-	CacheInvalidateRelcacheByRelid(rbac_catalog_relid("binding"));
+	CacheInvalidateRelcacheByRelid(rbac_rd_relid("binding"));
 	if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not refresh objects that depend on the policy");
 }
@@ -452,7 +452,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	int			i;
 	Oid			old_relid;
 	StringInfoData relsjson;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -471,8 +471,8 @@ rbac_bind(PG_FUNCTION_ARGS)
 				 errdetail("Only tables and partitioned tables can be bound.")));
 
 	SPI_connect();
-	if (rbac_type_kind(type) == 0)
-		rbac_undeclared_type(type, NULL);
+	if (rbac_rd_type_kind(type) == 0)
+		rbac_rd_undeclared_type(type, NULL);
 
 	if (key == NULL)
 		key = primary_key_column(relid, type);
@@ -489,7 +489,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	initStringInfo(&relsjson);
 	appendStringInfoChar(&relsjson, '{');
 	for (i = 0; i < nrels; i++)
-		rbac_json_field(&relsjson, rels[i].name, rels[i].column);
+		rbac_rd_json_field(&relsjson, rels[i].name, rels[i].column);
 	appendStringInfoChar(&relsjson, '}');
 
 	old_relid = bound_table(type);
@@ -499,7 +499,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	if (OidIsValid(old_relid) && old_relid != relid && !table_still_bound(old_relid, type))
 		drop_triggers(old_relid);
 
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Oid			argtypes[4] = {TEXTOID, OIDOID, TEXTOID, TEXTOID};
@@ -517,17 +517,17 @@ rbac_bind(PG_FUNCTION_ARGS)
 				 4, argtypes, values, NULL, false, SPI_OK_INSERT);
 
 		appendStringInfoChar(detail, '{');
-		rbac_json_field(detail, "type", type);
-		rbac_json_field(detail, "table", qualified_name(relid));
-		rbac_json_field(detail, "key", key);
+		rbac_rd_json_field(detail, "type", type);
+		rbac_rd_json_field(detail, "table", qualified_name(relid));
+		rbac_rd_json_field(detail, "key", key);
 		appendStringInfo(detail, ", \"relations\": %s", relsjson.data);
 		if (OidIsValid(old_relid))
 			appendStringInfoString(detail, ", \"rebind\": true");
-		rbac_audit_json(sw.caller, "bind", detail);
+		rbac_rd_audit(sw.caller, "bind", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 
@@ -545,7 +545,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 {
 	char	   *type;
 	Oid			relid;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -558,8 +558,8 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	relid = bound_table(type);
 	if (!OidIsValid(relid))
 	{
-		if (rbac_type_kind(type) == 0)
-			rbac_undeclared_type(type, NULL);
+		if (rbac_rd_type_kind(type) == 0)
+			rbac_rd_undeclared_type(type, NULL);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("type \"%s\" is not bound", type)));
@@ -567,7 +567,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	if (!table_still_bound(relid, type))
 		drop_triggers(relid);
 
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Oid			argtypes[1] = {TEXTOID};
@@ -578,13 +578,13 @@ rbac_unbind(PG_FUNCTION_ARGS)
 		bind_sql("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values, NULL,
 				 false, SPI_OK_DELETE);
 		appendStringInfoChar(detail, '{');
-		rbac_json_field(detail, "type", type);
-		rbac_json_field(detail, "table", get_rel_name(relid) ? qualified_name(relid) : NULL);
-		rbac_audit_json(sw.caller, "unbind", detail);
+		rbac_rd_json_field(detail, "type", type);
+		rbac_rd_json_field(detail, "table", get_rel_name(relid) ? qualified_name(relid) : NULL);
+		rbac_rd_audit(sw.caller, "unbind", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 
@@ -652,13 +652,13 @@ delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
 		StringInfo	detail = makeStringInfo();
 
 		appendStringInfoChar(detail, '{');
-		rbac_json_field(detail, "type", type);
-		rbac_json_field(detail, "table", qualified_name(relid));
+		rbac_rd_json_field(detail, "type", type);
+		rbac_rd_json_field(detail, "table", qualified_name(relid));
 		if (counts[0] >= 0)
 			appendStringInfo(detail, ", \"ids\": %lld", (long long) counts[0]);
 		appendStringInfo(detail, ", \"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld",
 						 (long long) counts[1], (long long) counts[2], (long long) counts[3]);
-		rbac_audit_json(caller, operation, detail);
+		rbac_rd_audit(caller, operation, detail);
 	}
 }
 
@@ -693,7 +693,7 @@ Datum
 rbac_bound_delete(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
@@ -702,7 +702,7 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 	SPI_connect();
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "could not register the transition table");
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Oid			relid = RelationGetRelid(td->tg_relation);
@@ -724,7 +724,7 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -739,13 +739,13 @@ Datum
 rbac_bound_truncate(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 		elog(ERROR, "rbac._bound_truncate: must be an AFTER TRUNCATE trigger");
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Oid			relid = RelationGetRelid(td->tg_relation);
@@ -759,7 +759,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();

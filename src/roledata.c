@@ -23,6 +23,7 @@
  */
 #include "pg_rbac.h"
 #include "roledata.h"
+#include "model.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -53,7 +54,6 @@ PG_FUNCTION_INFO_V1(rbac_create_role);
 PG_FUNCTION_INFO_V1(rbac_drop_role);
 PG_FUNCTION_INFO_V1(rbac_roles);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_row);
-PG_FUNCTION_INFO_V1(rbac_role_assignments_stmt);
 PG_FUNCTION_INFO_V1(rbac_audit_append_only);
 
 /* ----------------------------------------------------------------------
@@ -86,7 +86,7 @@ rbac_may_manage(const char *resource_type, const char *resource_id)
 
 /* OID of rbac.<relname>; errors if the extension's schema is broken. */
 Oid
-rbac_catalog_relid(const char *relname)
+rbac_rd_relid(const char *relname)
 {
 	Oid			nsp = get_namespace_oid("rbac", false);
 	Oid			relid = get_relname_relid(relname, nsp);
@@ -103,7 +103,7 @@ rbac_catalog_relid(const char *relname)
  * 22023 invalid_parameter_value.
  */
 void
-rbac_parse_ref(const char *what, const char *ref, RbacRef *out)
+rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out)
 {
 	const char *colon;
 
@@ -123,7 +123,7 @@ rbac_parse_ref(const char *what, const char *ref, RbacRef *out)
 
 /* "Type:id" for a reference. */
 static char *
-ref_text(const RbacRef *r)
+ref_text(const RdRef *r)
 {
 	return psprintf("%s:%s", r->type, r->id);
 }
@@ -139,19 +139,19 @@ arg_cstring(FunctionCallInfo fcinfo, int n)
 
 /* Does the caller (the current user) hold mode on rbac.<relname>? */
 bool
-rbac_has_privilege(const char *relname, AclMode mode)
+rbac_rd_has_privilege(const char *relname, AclMode mode)
 {
-	return pg_class_aclcheck(rbac_catalog_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
+	return pg_class_aclcheck(rbac_rd_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
 }
 
 /*
  * Switch to the owner of the catalogs (the extension owner) for the
- * writes.  The caller restores with rbac_restore_user, in PG_FINALLY.
+ * writes.  The caller restores with rbac_rd_restore_user, in PG_FINALLY.
  */
 void
-rbac_become_owner(RbacOwnerSwitch *sw)
+rbac_rd_become_owner(RdOwnerSwitch *sw)
 {
-	Oid			relid = rbac_catalog_relid("assignment");
+	Oid			relid = rbac_rd_relid("assignment");
 	HeapTuple	tup;
 	Oid			owner;
 
@@ -166,9 +166,9 @@ rbac_become_owner(RbacOwnerSwitch *sw)
 	SetUserIdAndSecContext(owner, sw->save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 }
 
-/* Undo rbac_become_owner. */
+/* Undo rbac_rd_become_owner. */
 void
-rbac_restore_user(RbacOwnerSwitch *sw)
+rbac_rd_restore_user(RdOwnerSwitch *sw)
 {
 	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
 }
@@ -178,13 +178,13 @@ rbac_restore_user(RbacOwnerSwitch *sw)
  * actor may manage the resource (resource_type NULL: no delegation).
  */
 static void
-check_write_privilege(RbacOwnerSwitch *sw, const char *relname, AclMode mode,
+check_write_privilege(RdOwnerSwitch *sw, const char *relname, AclMode mode,
 					  const char *resource_type, const char *resource_id,
 					  const char *operation)
 {
 	const char *actor;
 
-	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, mode) == ACLCHECK_OK)
+	if (pg_class_aclcheck(rbac_rd_relid(relname), sw->caller, mode) == ACLCHECK_OK)
 		return;
 	if (resource_type != NULL && rbac_may_manage(resource_type, resource_id))
 		return;
@@ -192,12 +192,15 @@ check_write_privilege(RbacOwnerSwitch *sw, const char *relname, AclMode mode,
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied for %s", operation),
-			 resource_type
+			 (resource_type && actor)
 			 ? errdetail("Database role \"%s\" has no %s privilege on rbac.%s, and %s may not manage roles on %s:%s.",
 						 GetUserNameFromId(sw->caller, false),
 						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname,
-						 actor ? actor : "no actor (none is set)",
-						 resource_type, resource_id)
+						 actor, resource_type, resource_id)
+			 : resource_type
+			 ? errdetail("Database role \"%s\" has no %s privilege on rbac.%s, and no actor is set.",
+						 GetUserNameFromId(sw->caller, false),
+						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname)
 			 : errdetail("Database role \"%s\" has no %s privilege on rbac.%s.",
 						 GetUserNameFromId(sw->caller, false),
 						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname),
@@ -293,10 +296,10 @@ spi_int64(int n)
 
 /*
  * Append "key": value (a JSON string, or null) to an object under
- * construction in buf (which starts with '{'; rbac_audit_json closes it).
+ * construction in buf (which starts with '{'; rbac_rd_audit closes it).
  */
 void
-rbac_json_field(StringInfo buf, const char *key, const char *value)
+rbac_rd_json_field(StringInfo buf, const char *key, const char *value)
 {
 	if (buf->len > 1)
 		appendStringInfoString(buf, ", ");
@@ -343,7 +346,7 @@ json_str_array(StringInfo buf, const char *key, char **items, int n)
  * a saved plan; SPI is connected and the owner is the current user.
  */
 void
-rbac_audit_json(Oid caller, const char *operation, StringInfo detail)
+rbac_rd_audit(Oid caller, const char *operation, StringInfo detail)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -364,7 +367,7 @@ rbac_audit_json(Oid caller, const char *operation, StringInfo detail)
 	run_plan(plan, values, nulls, false, SPI_OK_INSERT);
 }
 
-/* A StringInfo holding "{", ready for rbac_json_field. */
+/* A StringInfo holding "{", ready for rbac_rd_json_field. */
 static StringInfo
 json_start(void)
 {
@@ -390,133 +393,34 @@ cmp_cstr(const void *a, const void *b)
 typedef struct TypeInfo
 {
 	char		kind;			/* 'a' actor, 'r' resource, 0 undeclared */
+	MType	   *mtype;			/* in the cached model, or NULL */
 	Oid			keytype;		/* key column type when bound, else Invalid */
 	bool		canon;			/* ids go through the key type's I/O */
-	Oid			infunc;
-	Oid			ioparam;
-	Oid			outfunc;
 } TypeInfo;
 
 /*
- * Per-statement cache for rows arriving through rbac.role_assignments
- * (COPY of millions of rows): type infos and built-in role lookups.  It is
- * filled by the row trigger and valid only within the statement that the
- * BEFORE STATEMENT trigger started (tagged with the local transaction id
- * and the statement start time), so a policy change is never missed.
+ * Kind and key type of a declared type (kind 0 when undeclared), from the
+ * check engine's cached model (model.c), which is rebuilt after any change
+ * to rbac.policy or rbac.binding, in this transaction or a committed one.
+ * No SPI: this is the hot path of assign_role and of COPY into
+ * rbac.role_assignments.
  */
-#define STMT_CACHE_MAX 64
-typedef struct CachedType
-{
-	char	   *name;
-	TypeInfo	info;
-} CachedType;
-typedef struct CachedRole
-{
-	char	   *type;			/* NULL: global role */
-	char	   *role;
-	char		kind;			/* 'r' role, 'p' permission, 'l' relation,
-								 * 'g' global role, 0 none */
-} CachedRole;
-typedef struct StmtCache
-{
-	MemoryContext cxt;
-	LocalTransactionId lxid;
-	TimestampTz stmt_start;
-	bool		active;
-	int			ntypes;
-	CachedType	types[STMT_CACHE_MAX];
-	int			nroles;
-	CachedRole	roles[STMT_CACHE_MAX];
-	/* per-statement counts for the statement's audit summary */
-	int64		inserted;
-	int64		updated;
-	int64		deleted;
-} StmtCache;
-
-static StmtCache stmt_cache;
-
-/* Is the statement cache valid for the statement now running? */
-static bool
-stmt_cache_valid(void)
-{
-	return stmt_cache.active &&
-		stmt_cache.lxid == MyProc->lxid &&
-		stmt_cache.stmt_start == GetCurrentStatementStartTimestamp();
-}
-
-/* Start a fresh statement cache (BEFORE STATEMENT trigger of the view). */
-static void
-stmt_cache_reset(void)
-{
-	if (stmt_cache.cxt == NULL)
-		stmt_cache.cxt = AllocSetContextCreate(TopMemoryContext,
-											   "pg_rbac statement cache",
-											   ALLOCSET_SMALL_SIZES);
-	else
-		MemoryContextReset(stmt_cache.cxt);
-	stmt_cache.lxid = MyProc->lxid;
-	stmt_cache.stmt_start = GetCurrentStatementStartTimestamp();
-	stmt_cache.active = true;
-	stmt_cache.ntypes = 0;
-	stmt_cache.nroles = 0;
-	stmt_cache.inserted = stmt_cache.updated = stmt_cache.deleted = 0;
-}
-
-/* Kind and key type of a declared type (kind 0 when undeclared). */
 static void
 lookup_type(const char *type, TypeInfo *ti)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	bool		isnull;
-	bool		cache = stmt_cache_valid();
-	int			i;
+	RbacModel  *m = rbac_get_model();
+	MType	   *t = rbac_model_type(m, type);
 
-	if (cache)
-	{
-		for (i = 0; i < stmt_cache.ntypes; i++)
-			if (strcmp(stmt_cache.types[i].name, type) == 0)
-			{
-				*ti = stmt_cache.types[i].info;
-				return;
-			}
-	}
-
-	saved_plan(&plan,
-			   "SELECT t.kind, "
-			   "  (SELECT a.atttypid FROM rbac.binding b "
-			   "   JOIN pg_catalog.pg_attribute a ON a.attrelid = b.tbl::pg_catalog.oid "
-			   "    AND a.attname = b.key_column AND NOT a.attisdropped "
-			   "   WHERE b.type = t.name) "
-			   "FROM rbac.policy_type t WHERE t.name = $1",
-			   1, argtypes);
-	values[0] = CStringGetTextDatum(type);
-	run_plan(plan, values, NULL, true, SPI_OK_SELECT);
 	memset(ti, 0, sizeof(TypeInfo));
-	if (SPI_processed > 0)
+	if (t == NULL)
+		return;
+	ti->mtype = t;
+	ti->kind = t->is_actor ? 'a' : 'r';
+	if (t->bound)
 	{
-		char	   *kind = spi_str(0, 1);
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-
-		ti->kind = (strcmp(kind, "actor") == 0) ? 'a' : 'r';
-		ti->keytype = isnull ? InvalidOid : DatumGetObjectId(d);
-		if (OidIsValid(ti->keytype) && TypeCategory(ti->keytype) != TYPCATEGORY_STRING)
-		{
-			bool		isvarlena;
-
-			ti->canon = true;
-			getTypeInputInfo(ti->keytype, &ti->infunc, &ti->ioparam);
-			getTypeOutputInfo(ti->keytype, &ti->outfunc, &isvarlena);
-		}
-	}
-
-	if (cache && stmt_cache.ntypes < STMT_CACHE_MAX)
-	{
-		CachedType *ct = &stmt_cache.types[stmt_cache.ntypes++];
-
-		ct->name = MemoryContextStrdup(stmt_cache.cxt, type);
-		ct->info = *ti;
+		ti->keytype = t->key_type;
+		ti->canon = OidIsValid(t->key_type) &&
+			TypeCategory(t->key_type) != TYPCATEGORY_STRING;
 	}
 }
 
@@ -544,14 +448,14 @@ type_names(const char *kind, int *n)
  * ("actor", "resource", or NULL for any), with a did-you-mean hint.
  */
 void
-rbac_undeclared_type(const char *type, const char *kind_wanted)
+rbac_rd_undeclared_type(const char *type, const char *kind_wanted)
 {
 	int			nall;
 	int			n;
 	char	  **all = type_names(NULL, &nall);
 	char	  **names;
 	const char *closest;
-	char		kind = rbac_type_kind(type);
+	char		kind = rbac_rd_type_kind(type);
 
 	if (kind != 0 && kind_wanted != NULL)
 		ereport(ERROR,
@@ -562,8 +466,8 @@ rbac_undeclared_type(const char *type, const char *kind_wanted)
 	if (nall == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("%s type \"%s\" is not declared in the policy",
-						kind_wanted ? kind_wanted : "the", type),
+				 kind_wanted ? errmsg("%s type \"%s\" is not declared in the policy", kind_wanted, type)
+				 : errmsg("type \"%s\" is not declared in the policy", type),
 				 errhint("No policy is loaded; call rbac.load_policy first.")));
 	names = kind_wanted ? type_names(kind_wanted, &n) : all;
 	if (!kind_wanted)
@@ -571,14 +475,14 @@ rbac_undeclared_type(const char *type, const char *kind_wanted)
 	closest = rbac_closest(type, (const char *const *) names, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("%s type \"%s\" is not declared in the policy",
-					kind_wanted ? kind_wanted : "the", type),
+			 kind_wanted ? errmsg("%s type \"%s\" is not declared in the policy", kind_wanted, type)
+			 : errmsg("type \"%s\" is not declared in the policy", type),
 			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
 }
 
 /* 'a', 'r', or 0 for a type name (no cache). */
 char
-rbac_type_kind(const char *type)
+rbac_rd_type_kind(const char *type)
 {
 	TypeInfo	ti;
 
@@ -596,14 +500,20 @@ canonical_id(const char *type, const char *id, const TypeInfo *ti)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	char	   *result = NULL;
+	Oid			infunc;
+	Oid			ioparam;
+	Oid			outfunc;
+	bool		isvarlena;
 
 	if (!ti->canon)
 		return (char *) id;
+	getTypeInputInfo(ti->keytype, &infunc, &ioparam);
+	getTypeOutputInfo(ti->keytype, &outfunc, &isvarlena);
 	PG_TRY();
 	{
-		Datum		d = OidInputFunctionCall(ti->infunc, (char *) id, ti->ioparam, -1);
+		Datum		d = OidInputFunctionCall(infunc, (char *) id, ioparam, -1);
 
-		result = OidOutputFunctionCall(ti->outfunc, d);
+		result = OidOutputFunctionCall(outfunc, d);
 	}
 	PG_CATCH();
 	{
@@ -627,70 +537,42 @@ canonical_id(const char *type, const char *id, const TypeInfo *ti)
  * "resource") and canonicalize its id in place.
  */
 static void
-resolve_ref(RbacRef *ref, const char *kind_wanted)
+resolve_ref(RdRef *ref, const char *kind_wanted)
 {
 	TypeInfo	ti;
 
 	lookup_type(ref->type, &ti);
 	if (ti.kind == 0 || ti.kind != kind_wanted[0])
-		rbac_undeclared_type(ref->type, kind_wanted);
+		rbac_rd_undeclared_type(ref->type, kind_wanted);
 	ref->id = canonical_id(ref->type, ref->id, &ti);
 }
 
-/* Kind of term name of type ('r', 'p', 'l'), or 0; cached per statement. */
+/*
+ * Kind of term name of type: 'r' role, 'p' permission, 'l' relation, or 0
+ * when undeclared; with type NULL, 'g' when name is a global role.  From
+ * the cached model.
+ */
 static char
 term_kind(const char *type, const char *name)
 {
-	static SPIPlanPtr plan = NULL;
-	static SPIPlanPtr gplan = NULL;
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		values[2];
-	bool		cache = stmt_cache_valid();
-	char		kind = 0;
+	RbacModel  *m = rbac_get_model();
+	MType	   *t;
 	int			i;
 
-	if (cache)
-	{
-		for (i = 0; i < stmt_cache.nroles; i++)
-		{
-			CachedRole *cr = &stmt_cache.roles[i];
-
-			if (strcmp(cr->role, name) == 0 &&
-				((type == NULL && cr->type == NULL) ||
-				 (type != NULL && cr->type != NULL && strcmp(cr->type, type) == 0)))
-				return cr->kind;
-		}
-	}
-
 	if (type == NULL)
+		return rbac_model_global(m, name) >= 0 ? 'g' : 0;
+	t = rbac_model_type(m, type);
+	if (t == NULL || (i = rbac_type_term(t, name)) < 0)
+		return 0;
+	switch (t->ast->terms[i].kind)
 	{
-		saved_plan(&gplan, "SELECT 'g' FROM rbac.policy_global_role WHERE name = $1",
-				   1, argtypes);
-		values[0] = CStringGetTextDatum(name);
-		run_plan(gplan, values, NULL, true, SPI_OK_SELECT);
+		case RBAC_TERM_ROLE:
+			return 'r';
+		case RBAC_TERM_PERMISSION:
+			return 'p';
+		default:
+			return 'l';
 	}
-	else
-	{
-		saved_plan(&plan,
-				   "SELECT CASE kind WHEN 'role' THEN 'r' WHEN 'permission' THEN 'p' ELSE 'l' END "
-				   "FROM rbac.policy_term WHERE type = $1 AND name = $2",
-				   2, argtypes);
-		values[0] = CStringGetTextDatum(type);
-		values[1] = CStringGetTextDatum(name);
-		run_plan(plan, values, NULL, true, SPI_OK_SELECT);
-	}
-	if (SPI_processed > 0)
-		kind = spi_str(0, 1)[0];
-
-	if (cache && stmt_cache.nroles < STMT_CACHE_MAX)
-	{
-		CachedRole *cr = &stmt_cache.roles[stmt_cache.nroles++];
-
-		cr->type = type ? MemoryContextStrdup(stmt_cache.cxt, type) : NULL;
-		cr->role = MemoryContextStrdup(stmt_cache.cxt, name);
-		cr->kind = kind;
-	}
-	return kind;
 }
 
 /* Does tenant (type, id) have a custom role name?  Runs as the owner. */
@@ -718,7 +600,7 @@ custom_role_exists(const char *type, const char *id, const char *name)
  */
 static char *
 quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
-			char ***names_out, int *n_out)
+			char ***names_out, int *n_out, bool quote)
 {
 	StringInfoData buf;
 	char	  **names;
@@ -730,7 +612,7 @@ quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
 	for (i = 0; i < SPI_processed; i++)
 	{
 		names[i] = spi_str(i, 1);
-		appendStringInfo(&buf, "%s\"%s\"", i ? ", " : "", names[i]);
+		appendStringInfo(&buf, quote ? "%s\"%s\"" : "%s%s", i ? ", " : "", names[i]);
 	}
 	if (names_out)
 		*names_out = names;
@@ -745,7 +627,7 @@ quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
  * roles) and, when the role belongs to another type, a detail saying so.
  */
 static void
-unknown_role(const char *role, const RbacRef *res, char kind)
+unknown_role(const char *role, const RdRef *res, char kind)
 {
 	Datum		values[2];
 	char	   *list;
@@ -756,14 +638,14 @@ unknown_role(const char *role, const RbacRef *res, char kind)
 
 	values[0] = CStringGetTextDatum(role);
 	others = quoted_list("SELECT type FROM rbac.policy_term WHERE name = $1 AND kind = 'role' "
-						 "ORDER BY type COLLATE \"C\"", 1, values, NULL, NULL, &n);
+						 "ORDER BY type COLLATE \"C\"", 1, values, NULL, NULL, &n, false);
 	if (n == 0)
 		others = NULL;
 
 	if (res == NULL)
 	{
 		list = quoted_list("SELECT name FROM rbac.policy_global_role ORDER BY name COLLATE \"C\"",
-						   0, NULL, NULL, &names, &n);
+						   0, NULL, NULL, &names, &n, true);
 		closest = rbac_closest(role, (const char *const *) names, n);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -781,14 +663,16 @@ unknown_role(const char *role, const RbacRef *res, char kind)
 					   "  SELECT name FROM rbac.policy_term WHERE type = $1 AND kind = 'role' "
 					   "  UNION SELECT name FROM rbac.custom_role "
 					   "  WHERE tenant_type = $1 AND tenant_id = $2) s "
-					   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &n);
+					   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &n, true);
 	closest = rbac_closest(role, (const char *const *) names, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
 			 kind == 'p' ? errmsg("\"%s\" is a permission of %s, not a role", role, res->type)
 			 : kind == 'l' ? errmsg("\"%s\" is a relation of %s, not a role", role, res->type)
 			 : errmsg("role \"%s\" is not declared for %s", role, res->type),
-			 (kind == 0 && others) ? errdetail("\"%s\" is a role of %s.", role, others) : 0,
+			 (kind == 0 && others) ? errdetail("\"%s\" is a role of %s.", role, others)
+			 : (kind == 0 && term_kind(NULL, role) == 'g')
+			 ? errdetail("\"%s\" is a global role; assign it with no resource.", role) : 0,
 			 n == 0 ? errhint("%s:%s has no assignable roles.", res->type, res->id)
 			 : closest ? errhint("Did you mean \"%s\"? Valid roles for %s:%s are %s.",
 								 closest, res->type, res->id, list)
@@ -797,7 +681,7 @@ unknown_role(const char *role, const RbacRef *res, char kind)
 
 /* Check that role is assignable on res (NULL: global role). */
 static void
-validate_role(const char *role, const RbacRef *res)
+validate_role(const char *role, const RdRef *res)
 {
 	char		kind;
 
@@ -823,9 +707,9 @@ validate_role(const char *role, const RbacRef *res)
 /* An assignment as passed in: references parsed, not yet validated. */
 typedef struct AssignArgs
 {
-	RbacRef		actor;
+	RdRef		actor;
 	char	   *role;
-	RbacRef		res;
+	RdRef		res;
 	bool		global;			/* res unused */
 	Datum		expires_at;
 	bool		expires_null;
@@ -837,7 +721,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
 				  const char *resource)
 {
 	memset(a, 0, sizeof(AssignArgs));
-	rbac_parse_ref("actor", actor, &a->actor);
+	rbac_rd_parse_ref("actor", actor, &a->actor);
 	if (role == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -845,7 +729,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
 	a->role = pstrdup(role);
 	a->global = (resource == NULL);
 	if (!a->global)
-		rbac_parse_ref("resource", resource, &a->res);
+		rbac_rd_parse_ref("resource", resource, &a->res);
 	a->expires_null = true;
 }
 
@@ -855,7 +739,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
  * validate the role.  Runs as the owner inside SPI.
  */
 static void
-validate_assignment(RbacOwnerSwitch *sw, AssignArgs *a, AclMode mode,
+validate_assignment(RdOwnerSwitch *sw, AssignArgs *a, AclMode mode,
 					const char *operation)
 {
 	resolve_ref(&a->actor, "actor");
@@ -986,7 +870,7 @@ Datum
 rbac_assign_role(PG_FUNCTION_ARGS)
 {
 	AssignArgs	a;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 	int			r = 0;
 
 	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
@@ -998,7 +882,7 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	}
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		validate_assignment(&sw, &a, ACL_INSERT, "assign_role");
@@ -1006,7 +890,7 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1021,13 +905,13 @@ Datum
 rbac_remove_role(PG_FUNCTION_ARGS)
 {
 	AssignArgs	a;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 	bool		held = false;
 
 	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
 					  arg_cstring(fcinfo, 2));
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		validate_assignment(&sw, &a, ACL_DELETE, "remove_role");
@@ -1035,7 +919,7 @@ rbac_remove_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1061,7 +945,7 @@ spi_to_tuplestore(ReturnSetInfo *rsinfo)
 
 /* Is ref the current actor? */
 static bool
-is_current_actor(const RbacRef *ref)
+is_current_actor(const RdRef *ref)
 {
 	const char *cur = rbac_current_actor_name();
 	char	   *full;
@@ -1077,10 +961,10 @@ is_current_actor(const RbacRef *ref)
  * reads its own current actor's data (self), or may manage the resource.
  */
 static void
-check_read_privilege(RbacOwnerSwitch *sw, const char *relname, bool self,
-					 const RbacRef *managed, const char *operation)
+check_read_privilege(RdOwnerSwitch *sw, const char *relname, bool self,
+					 const RdRef *managed, const char *operation)
 {
-	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
+	if (pg_class_aclcheck(rbac_rd_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
 		return;
 	if (self)
 		return;
@@ -1106,21 +990,21 @@ rbac_assignments(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *actor = arg_cstring(fcinfo, 0);
 	char	   *resource = arg_cstring(fcinfo, 1);
-	RbacRef		aref = {0};
-	RbacRef		rref = {0};
-	RbacOwnerSwitch sw;
+	RdRef		aref = {0};
+	RdRef		rref = {0};
+	RdOwnerSwitch sw;
 	StringInfoData sql;
 	Datum		values[4];
 	int			nargs = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (actor)
-		rbac_parse_ref("actor", actor, &aref);
+		rbac_rd_parse_ref("actor", actor, &aref);
 	if (resource)
-		rbac_parse_ref("resource", resource, &rref);
+		rbac_rd_parse_ref("resource", resource, &rref);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		if (actor)
@@ -1149,13 +1033,14 @@ rbac_assignments(PG_FUNCTION_ARGS)
 			values[nargs++] = CStringGetTextDatum(rref.type);
 			values[nargs++] = CStringGetTextDatum(rref.id);
 		}
-		appendStringInfoString(&sql, " ORDER BY 1 COLLATE \"C\", 3 COLLATE \"C\" NULLS FIRST, 2 COLLATE \"C\"");
+		appendStringInfoString(&sql, " ORDER BY (actor_type || ':' || actor_id) COLLATE \"C\", "
+							   "(resource_type || ':' || resource_id) COLLATE \"C\" NULLS FIRST, role COLLATE \"C\"");
 		run_sql(sql.data, nargs, values, NULL, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1174,16 +1059,16 @@ rbac_assignments(PG_FUNCTION_ARGS)
 Datum
 rbac_add_member(PG_FUNCTION_ARGS)
 {
-	RbacRef		grp;
-	RbacRef		member;
-	RbacOwnerSwitch sw;
+	RdRef		grp;
+	RdRef		member;
+	RdOwnerSwitch sw;
 	bool		added = false;
 
-	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
-	rbac_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("member", arg_cstring(fcinfo, 1), &member);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1204,7 +1089,7 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		 * cannot close a cycle together; read committed then sees the
 		 * other's committed rows in the check below.
 		 */
-		LockRelationOid(rbac_catalog_relid("membership"), ShareRowExclusiveLock);
+		LockRelationOid(rbac_rd_relid("membership"), ShareRowExclusiveLock);
 
 		values[0] = CStringGetTextDatum(grp.type);
 		values[1] = CStringGetTextDatum(grp.id);
@@ -1234,14 +1119,14 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		if (added)
 		{
 			detail = json_start();
-			rbac_json_field(detail, "group", ref_text(&grp));
-			rbac_json_field(detail, "member", ref_text(&member));
-			rbac_audit_json(sw.caller, "add_member", detail);
+			rbac_rd_json_field(detail, "group", ref_text(&grp));
+			rbac_rd_json_field(detail, "member", ref_text(&member));
+			rbac_rd_audit(sw.caller, "add_member", detail);
 		}
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1252,16 +1137,16 @@ rbac_add_member(PG_FUNCTION_ARGS)
 Datum
 rbac_remove_member(PG_FUNCTION_ARGS)
 {
-	RbacRef		grp;
-	RbacRef		member;
-	RbacOwnerSwitch sw;
+	RdRef		grp;
+	RdRef		member;
+	RdOwnerSwitch sw;
 	bool		removed = false;
 
-	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
-	rbac_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("member", arg_cstring(fcinfo, 1), &member);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1282,14 +1167,14 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 		if (removed)
 		{
 			detail = json_start();
-			rbac_json_field(detail, "group", ref_text(&grp));
-			rbac_json_field(detail, "member", ref_text(&member));
-			rbac_audit_json(sw.caller, "remove_member", detail);
+			rbac_rd_json_field(detail, "group", ref_text(&grp));
+			rbac_rd_json_field(detail, "member", ref_text(&member));
+			rbac_rd_audit(sw.caller, "remove_member", detail);
 		}
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1306,14 +1191,14 @@ rbac_members(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		transitive = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
-	RbacRef		grp;
-	RbacOwnerSwitch sw;
+	RdRef		grp;
+	RdOwnerSwitch sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1329,17 +1214,18 @@ rbac_members(PG_FUNCTION_ARGS)
 					"  UNION "
 					"  SELECT m.member_type, m.member_id FROM rbac.membership m "
 					"  JOIN down ON m.group_type = down.t AND m.group_id = down.i) "
-					"SELECT t || ':' || i FROM down ORDER BY 1 COLLATE \"C\"",
+					"SELECT t || ':' || i FROM down ORDER BY (t || ':' || i) COLLATE \"C\"",
 					2, values, NULL, true, SPI_OK_SELECT);
 		else
 			run_sql("SELECT member_type || ':' || member_id FROM rbac.membership "
-					"WHERE group_type = $1 AND group_id = $2 ORDER BY 1 COLLATE \"C\"",
+					"WHERE group_type = $1 AND group_id = $2 "
+					"ORDER BY (member_type || ':' || member_id) COLLATE \"C\"",
 					2, values, NULL, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1354,14 +1240,14 @@ Datum
 rbac_groups_of(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	RbacRef		actor;
-	RbacOwnerSwitch sw;
+	RdRef		actor;
+	RdOwnerSwitch sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_parse_ref("actor", arg_cstring(fcinfo, 0), &actor);
+	rbac_rd_parse_ref("actor", arg_cstring(fcinfo, 0), &actor);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1377,13 +1263,13 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 				"  UNION "
 				"  SELECT m.group_type, m.group_id FROM rbac.membership m "
 				"  JOIN up ON m.member_type = up.t AND m.member_id = up.i) "
-				"SELECT t || ':' || i FROM up ORDER BY 1 COLLATE \"C\"",
+				"SELECT t || ':' || i FROM up ORDER BY (t || ':' || i) COLLATE \"C\"",
 				2, values, NULL, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1469,7 +1355,7 @@ check_terms(const char *type, char **items, int n, const char *kind)
 			values[0] = CStringGetTextDatum(type);
 			values[1] = CStringGetTextDatum(kind);
 			list = quoted_list("SELECT name FROM rbac.policy_term WHERE type = $1 AND kind = $2 "
-							   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &nn);
+							   "ORDER BY name COLLATE \"C\"", 2, values, NULL, &names, &nn, true);
 			closest = rbac_closest(items[i], (const char *const *) names, nn);
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -1492,15 +1378,15 @@ check_terms(const char *type, char **items, int n, const char *kind)
 Datum
 rbac_create_role(PG_FUNCTION_ARGS)
 {
-	RbacRef		tenant;
+	RdRef		tenant;
 	char	   *name = arg_cstring(fcinfo, 1);
 	char	  **perms;
 	char	  **implies;
 	int			nperms;
 	int			nimplies;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
-	rbac_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	rbac_rd_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
 	if (name == NULL || name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1509,7 +1395,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	implies = text_array_arg(fcinfo, 3, "implies", &nimplies);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1558,15 +1444,15 @@ rbac_create_role(PG_FUNCTION_ARGS)
 					 errhint("Drop it first with rbac.drop_role to redefine it.")));
 
 		detail = json_start();
-		rbac_json_field(detail, "tenant", ref_text(&tenant));
-		rbac_json_field(detail, "name", name);
+		rbac_rd_json_field(detail, "tenant", ref_text(&tenant));
+		rbac_rd_json_field(detail, "name", name);
 		json_str_array(detail, "permissions", perms, nperms);
 		json_str_array(detail, "implies", implies, nimplies);
-		rbac_audit_json(sw.caller, "create_role", detail);
+		rbac_rd_audit(sw.caller, "create_role", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1581,19 +1467,19 @@ rbac_create_role(PG_FUNCTION_ARGS)
 Datum
 rbac_drop_role(PG_FUNCTION_ARGS)
 {
-	RbacRef		tenant;
+	RdRef		tenant;
 	char	   *name = arg_cstring(fcinfo, 1);
 	bool		cascade = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 
-	rbac_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	rbac_rd_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
 	if (name == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("custom role name must not be null")));
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[3];
@@ -1640,15 +1526,15 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 				"AND name = $3", 3, values, NULL, false, SPI_OK_DELETE);
 
 		detail = json_start();
-		rbac_json_field(detail, "tenant", ref_text(&tenant));
-		rbac_json_field(detail, "name", name);
+		rbac_rd_json_field(detail, "tenant", ref_text(&tenant));
+		rbac_rd_json_field(detail, "name", name);
 		json_raw(detail, "cascade", cascade ? "true" : "false");
 		json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
-		rbac_audit_json(sw.caller, "drop_role", detail);
+		rbac_rd_audit(sw.caller, "drop_role", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1668,8 +1554,8 @@ rbac_roles(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *target = arg_cstring(fcinfo, 0);
-	RbacRef		ref = {0};
-	RbacOwnerSwitch sw;
+	RdRef		ref = {0};
+	RdOwnerSwitch sw;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (target == NULL)
@@ -1677,7 +1563,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("target must not be null")));
 	if (strchr(target, ':') != NULL)
-		rbac_parse_ref("tenant", target, &ref);
+		rbac_rd_parse_ref("tenant", target, &ref);
 	else if (target[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1686,7 +1572,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 		ref.type = target;
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1694,8 +1580,8 @@ rbac_roles(PG_FUNCTION_ARGS)
 
 		if (ref.id)
 			resolve_ref(&ref, "resource");
-		else if (rbac_type_kind(ref.type) == 0)
-			rbac_undeclared_type(ref.type, NULL);
+		else if (rbac_rd_type_kind(ref.type) == 0)
+			rbac_rd_undeclared_type(ref.type, NULL);
 		values[0] = CStringGetTextDatum(ref.type);
 		values[1] = tdatum(ref.id);
 		if (!ref.id)
@@ -1718,7 +1604,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1791,7 +1677,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	MemoryContext outer = CurrentMemoryContext;
 	HeapTuple	result = NULL;
-	RbacOwnerSwitch sw;
+	RdOwnerSwitch sw;
 	AssignArgs	oldrow;
 	AssignArgs	newrow;
 	bool		ins;
@@ -1814,7 +1700,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		row_args(td->tg_trigtuple, desc, &oldrow);
 
 	SPI_connect();
-	rbac_become_owner(&sw);
+	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		bool		same = false;
@@ -1832,8 +1718,6 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		if (del && !same)
 		{
 			changed = delete_assignment(&oldrow, sw.caller, "remove_role");
-			if (changed && stmt_cache_valid())
-				stmt_cache.deleted++;
 		}
 		if (ins)
 		{
@@ -1841,37 +1725,17 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 
 			if (r >= 0)
 				changed = true;
-			if (stmt_cache_valid())
-			{
-				if (r == 1)
-					stmt_cache.inserted++;
-				else if (r == 0)
-					stmt_cache.updated++;
-			}
 		}
 		if (changed)
 			result = row_of(ins ? &newrow : &oldrow, desc, outer);
 	}
 	PG_FINALLY();
 	{
-		rbac_restore_user(&sw);
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
 	return PointerGetDatum(result);
-}
-
-/*
- * BEFORE STATEMENT trigger of rbac.role_assignments: starts the
- * per-statement validation cache (see StmtCache).
- */
-Datum
-rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
-{
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "rbac_role_assignments_stmt: not called as a trigger");
-	stmt_cache_reset();
-	return PointerGetDatum(NULL);
 }
 
 /* ----------------------------------------------------------------------

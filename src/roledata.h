@@ -16,30 +16,30 @@
 #include "utils/acl.h"
 
 /* A parsed reference "Type:id". */
-typedef struct RbacRef
+typedef struct RdRef
 {
 	char	   *type;
 	char	   *id;
-} RbacRef;
+} RdRef;
 
 /* Saved user id and security context while running as the owner. */
-typedef struct RbacOwnerSwitch
+typedef struct RdOwnerSwitch
 {
 	Oid			save_userid;
 	int			save_sec_context;
 	Oid			caller;
-} RbacOwnerSwitch;
+} RdOwnerSwitch;
 
 /* roledata.c */
-extern Oid	rbac_catalog_relid(const char *relname);
-extern void rbac_parse_ref(const char *what, const char *ref, RbacRef *out);
-extern bool rbac_has_privilege(const char *relname, AclMode mode);
-extern void rbac_become_owner(RbacOwnerSwitch *sw);
-extern void rbac_restore_user(RbacOwnerSwitch *sw);
-extern void rbac_audit_json(Oid caller, const char *operation,
+extern Oid	rbac_rd_relid(const char *relname);
+extern void rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out);
+extern bool rbac_rd_has_privilege(const char *relname, AclMode mode);
+extern void rbac_rd_become_owner(RdOwnerSwitch *sw);
+extern void rbac_rd_restore_user(RdOwnerSwitch *sw);
+extern void rbac_rd_audit(Oid caller, const char *operation,
 							StringInfo detail);
-extern void rbac_json_field(StringInfo buf, const char *key, const char *value);
-extern char rbac_type_kind(const char *type);
-extern void rbac_undeclared_type(const char *type, const char *kind_wanted);
+extern void rbac_rd_json_field(StringInfo buf, const char *key, const char *value);
+extern char rbac_rd_type_kind(const char *type);
+extern void rbac_rd_undeclared_type(const char *type, const char *kind_wanted);
 
 #endif							/* RBAC_ROLEDATA_H */

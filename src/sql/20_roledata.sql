@@ -156,17 +156,6 @@ AS 'MODULE_PATHNAME', 'rbac_role_assignments_row';
 COMMENT ON FUNCTION rbac._role_assignments_row() IS
 'INSTEAD OF trigger of rbac.role_assignments: validates and writes one assignment like assign_role / remove_role.';
 
-CREATE FUNCTION rbac._role_assignments_stmt()
-RETURNS trigger
-LANGUAGE c
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_role_assignments_stmt';
-COMMENT ON FUNCTION rbac._role_assignments_stmt() IS
-'BEFORE STATEMENT trigger of rbac.role_assignments: starts the per-statement validation cache used by bulk loads.';
-
-CREATE TRIGGER role_assignments_stmt
-    BEFORE INSERT OR UPDATE OR DELETE ON rbac.role_assignments
-    FOR EACH STATEMENT EXECUTE FUNCTION rbac._role_assignments_stmt();
 CREATE TRIGGER role_assignments_row
     INSTEAD OF INSERT OR UPDATE OR DELETE ON rbac.role_assignments
     FOR EACH ROW EXECUTE FUNCTION rbac._role_assignments_row();
