@@ -122,6 +122,7 @@ INSERT INTO rbac.role_assignments VALUES ('User:frank', 'reader', 'Repository:7'
 INSERT INTO rbac.role_assignments (actor, role) VALUES ('User:frank', 'superadmin');
 -- already held: nothing changes, the row does not count
 INSERT INTO rbac.role_assignments VALUES ('User:frank', 'reader', 'Repository:7', NULL);
+\echo rows: :ROW_COUNT
 -- RETURNING shows what was stored
 INSERT INTO rbac.role_assignments VALUES ('User:frank', 'admin', 'Repository:7', '2040-01-01 00:00:00+00')
 RETURNING *;
@@ -146,6 +147,7 @@ SELECT * FROM rbac.role_assignments WHERE actor = 'User:frank' ORDER BY resource
 
 -- DELETE
 DELETE FROM rbac.role_assignments WHERE actor = 'User:frank' AND resource IS NULL;
+\echo rows: :ROW_COUNT
 DELETE FROM rbac.role_assignments WHERE actor = 'User:frank' RETURNING actor, role, resource;
 SELECT * FROM rbac.role_assignments WHERE actor = 'User:frank';
 
@@ -157,6 +159,8 @@ Group:ops	admin	Repository:11	\N
 User:h3	superadmin	\N	\N
 User:h1	reader	Repository:10	\N
 \.
+-- COPY counts the five rows read; four assignments were made (one repeated)
+\echo rows: :ROW_COUNT
 SELECT * FROM rbac.role_assignments WHERE actor IN ('User:h1', 'User:h2', 'User:h3', 'Group:ops')
 ORDER BY actor, resource NULLS FIRST, role;
 -- a bad row fails the whole COPY

@@ -130,7 +130,8 @@ SELECT * FROM rbac.role_assignments ORDER BY actor;
 RESET ROLE;
 
 -- the audit log names the database role that made each change
-SELECT db_user, operation, detail->>'actor' AS actor, detail->>'role' AS role
+SELECT CASE db_user WHEN current_user THEN '(superuser)' ELSE db_user END AS db_user,
+       operation, detail->>'actor' AS actor, detail->>'role' AS role
 FROM rbac.audit_log WHERE at > :'t0' ORDER BY at;
 
 -- Append-only audit log ------------------------------------------------------

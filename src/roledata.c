@@ -116,7 +116,7 @@ rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s reference \"%s\"", what, ref),
-				 errdetail("A reference is written Type:id, for example \"User:alice\" or \"Repository:42\".")));
+				 errhint("A reference is written Type:id, for example \"User:alice\" or \"Repository:42\".")));
 	out->type = pnstrdup(ref, colon - ref);
 	out->id = pstrdup(colon + 1);
 }
@@ -466,8 +466,8 @@ rbac_rd_undeclared_type(const char *type, const char *kind_wanted)
 	if (nall == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 kind_wanted ? errmsg("%s type \"%s\" is not declared in the policy", kind_wanted, type)
-				 : errmsg("type \"%s\" is not declared in the policy", type),
+				 kind_wanted ? errmsg("unknown %s type \"%s\"", kind_wanted, type)
+				 : errmsg("unknown type \"%s\"", type),
 				 errhint("No policy is loaded; call rbac.load_policy first.")));
 	names = kind_wanted ? type_names(kind_wanted, &n) : all;
 	if (!kind_wanted)
@@ -475,8 +475,8 @@ rbac_rd_undeclared_type(const char *type, const char *kind_wanted)
 	closest = rbac_closest(type, (const char *const *) names, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 kind_wanted ? errmsg("%s type \"%s\" is not declared in the policy", kind_wanted, type)
-			 : errmsg("type \"%s\" is not declared in the policy", type),
+			 kind_wanted ? errmsg("unknown %s type \"%s\"", kind_wanted, type)
+			 : errmsg("unknown type \"%s\"", type),
 			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
 }
 
