@@ -20,6 +20,7 @@ OBJS = \
 	src/policy_api.o \
 	src/graph.o \
 	src/model.o \
+	src/lookup.o \
 	src/sqlgen.o \
 	src/check.o \
 	src/roledata.o \

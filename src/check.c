@@ -31,6 +31,7 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "lookup.h"
 #include "sqlgen.h"
 
 #include "catalog/pg_type.h"
@@ -113,6 +114,7 @@ typedef struct Eval
 	RNode	   *nodes;
 	int			nnodes;
 	int			capnodes;
+	RbacProbe	probe;			/* catalogs opened for index probes */
 } Eval;
 
 /* Stack of (actor, term, type, id) being evaluated by rbac._holds(). */
@@ -124,9 +126,6 @@ typedef struct HoldsFrame
 
 static HoldsFrame *holds_stack = NULL;
 
-static SPIPlanPtr members_plan = NULL;
-static SPIPlanPtr assign_plan = NULL;
-static SPIPlanPtr global_plan = NULL;
 
 /* ---------------------------------------------------------------------
  * References and names
@@ -236,52 +235,6 @@ require_permission(MType *t, const char *action)
  * ---------------------------------------------------------------------
  */
 
-/* Prepare (once per backend) and keep an internal statement. */
-static SPIPlanPtr
-keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare internal statement: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*slot = p;
-	}
-	return *slot;
-}
-
-/* Build a text[] datum from C strings. */
-static Datum
-text_array(char **vals, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(vals[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
-/* Arrays of the actor set's types and ids (the query filters pairs). */
-static void
-actor_arrays(Eval *ev, Datum *types, Datum *ids)
-{
-	char	  **t = palloc(sizeof(char *) * (ev->nactors + 1));
-	char	  **i = palloc(sizeof(char *) * (ev->nactors + 1));
-	int			k;
-
-	for (k = 0; k < ev->nactors; k++)
-	{
-		t[k] = ev->actors[k].type;
-		i[k] = ev->actors[k].id;
-	}
-	*types = text_array(t, ev->nactors);
-	*ids = text_array(i, ev->nactors);
-}
-
 /* Index of (type, id) in the actor set, or -1. */
 static int
 actor_index(Eval *ev, const char *type, const char *id)
@@ -308,58 +261,54 @@ add_actor(Eval *ev, const char *type, const char *id, int via)
 	ev->nactors++;
 }
 
+/* Callback context of the catalog probes. */
+typedef struct ProbeCtx
+{
+	Eval	   *ev;
+	int			actor;			/* actor entry probed for */
+	int			node;			/* node probed, -1 for global roles */
+} ProbeCtx;
+
+/* rbac_lookup_groups callback: add a newly found group to the set. */
+static void
+group_found(void *arg, const char *gtype, const char *gid)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+
+	if (gtype && gid && actor_index(p->ev, gtype, gid) < 0)
+		add_actor(p->ev, gtype, gid, p->actor);
+}
+
 /*
- * The actor set: the actor and every group it belongs to, transitively,
- * one query per level of nesting.
+ * The actor set: the actor and every group it belongs to, transitively
+ * (breadth first; each entry is probed once, so membership cycles end).
  */
 static void
 expand_groups(Eval *ev)
 {
-	Oid			argtypes[2] = {TEXTARRAYOID, TEXTARRAYOID};
-	SPIPlanPtr	plan = keep_plan(&members_plan,
-								 "SELECT m.member_type, m.member_id, m.group_type, m.group_id "
-								 "FROM rbac.membership m "
-								 "WHERE m.member_type OPERATOR(pg_catalog.=) ANY ($1) "
-								 "AND m.member_id OPERATOR(pg_catalog.=) ANY ($2)",
-								 2, argtypes);
-	int			done = 0;
+	ProbeCtx	p;
 
-	while (done < ev->nactors)
+	p.ev = ev;
+	p.node = -1;
+	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
 	{
-		int			start = done;
-		int			end = ev->nactors;
-		char	  **t = palloc(sizeof(char *) * (end - start));
-		char	  **i = palloc(sizeof(char *) * (end - start));
-		Datum		values[2];
-		uint64		r;
-		int			k;
+		CHECK_FOR_INTERRUPTS();
+		rbac_lookup_groups(&ev->probe, ev->actors[p.actor].type,
+						   ev->actors[p.actor].id, group_found, &p);
+	}
+}
 
-		for (k = start; k < end; k++)
-		{
-			t[k - start] = ev->actors[k].type;
-			i[k - start] = ev->actors[k].id;
-		}
-		values[0] = text_array(t, end - start);
-		values[1] = text_array(i, end - start);
-		if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read rbac.membership");
-		for (r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			char	   *mt = SPI_getvalue(tup, desc, 1);
-			char	   *mi = SPI_getvalue(tup, desc, 2);
-			char	   *gt = SPI_getvalue(tup, desc, 3);
-			char	   *gi = SPI_getvalue(tup, desc, 4);
-			int			from = actor_index(ev, mt, mi);
+/* rbac_lookup_roles callback for global assignments. */
+static void
+global_found(void *arg, const char *role)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+	int			g = role ? rbac_model_global(p->ev->m, role) : -1;
 
-			/* the arrays cross types and ids: keep only real pairs */
-			if (from < start || from >= end)
-				continue;
-			if (actor_index(ev, gt, gi) < 0)
-				add_actor(ev, gt, gi, from);
-		}
-		done = end;
+	if (g >= 0 && !p->ev->global_held[g])
+	{
+		p->ev->global_held[g] = true;
+		p->ev->global_actor[g] = p->actor;
 	}
 }
 
@@ -367,42 +316,20 @@ expand_groups(Eval *ev)
 static void
 load_globals(Eval *ev)
 {
-	Oid			argtypes[2] = {TEXTARRAYOID, TEXTARRAYOID};
-	SPIPlanPtr	plan;
-	Datum		values[2];
-	uint64		r;
+	ProbeCtx	p;
 
 	if (ev->globals_loaded)
 		return;
 	ev->globals_loaded = true;
 	ev->global_held = palloc0(sizeof(bool) * (ev->m->nglobals + 1));
 	ev->global_actor = palloc0(sizeof(int) * (ev->m->nglobals + 1));
-	if (ev->nactors == 0 || ev->m->nglobals == 0)
+	if (ev->m->nglobals == 0)
 		return;
-	plan = keep_plan(&global_plan,
-					 "SELECT a.actor_type, a.actor_id, a.role FROM rbac.assignment a "
-					 "WHERE a.resource_type IS NULL AND a.resource_id IS NULL "
-					 "AND a.actor_type OPERATOR(pg_catalog.=) ANY ($1) "
-					 "AND a.actor_id OPERATOR(pg_catalog.=) ANY ($2) "
-					 "AND (a.expires_at IS NULL OR a.expires_at OPERATOR(pg_catalog.>) pg_catalog.now())",
-					 2, argtypes);
-	actor_arrays(ev, &values[0], &values[1]);
-	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.assignment");
-	for (r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		int			who = actor_index(ev, SPI_getvalue(tup, desc, 1),
-									  SPI_getvalue(tup, desc, 2));
-		int			g = rbac_model_global(ev->m, SPI_getvalue(tup, desc, 3));
-
-		if (who >= 0 && g >= 0 && !ev->global_held[g])
-		{
-			ev->global_held[g] = true;
-			ev->global_actor[g] = who;
-		}
-	}
+	p.ev = ev;
+	p.node = -1;
+	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
+		rbac_lookup_roles(&ev->probe, NULL, NULL, ev->actors[p.actor].type,
+						  ev->actors[p.actor].id, global_found, &p);
 }
 
 /* Mark term held on node n (first reason wins); true if it is new. */
@@ -420,88 +347,58 @@ hold(RNode *n, int term, WhyKind kind, int rule, int actor, char *custom)
 }
 
 /*
- * Direct assignments of the actor set on node n: built-in roles, and the
- * permissions and implied roles of custom roles of this tenant.
+ * rbac_lookup_roles callback for assignments on a node: a built-in role of
+ * the node's type, or a custom role of the node (as tenant) whose
+ * permissions and implied roles are held.
  */
 static void
-load_assignments(Eval *ev, RNode *n)
+role_found(void *arg, const char *role)
 {
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
-	SPIPlanPtr	plan;
-	Datum		values[4];
-	uint64		r;
+	ProbeCtx   *p = (ProbeCtx *) arg;
+	RNode	   *n = &p->ev->nodes[p->node];
+	int			term = role ? rbac_type_term(n->type, role) : -1;
+	char	  **perms;
+	char	  **implies;
+	int			np,
+				ni,
+				k;
 
-	if (ev->nactors == 0)
+	if (role == NULL)
 		return;
-	plan = keep_plan(&assign_plan,
-					 "SELECT a.actor_type, a.actor_id, a.role, c.name IS NOT NULL, "
-					 "c.permissions, c.implies "
-					 "FROM rbac.assignment a "
-					 "LEFT JOIN rbac.custom_role c "
-					 "ON c.tenant_type OPERATOR(pg_catalog.=) a.resource_type "
-					 "AND c.tenant_id OPERATOR(pg_catalog.=) a.resource_id "
-					 "AND c.name OPERATOR(pg_catalog.=) a.role "
-					 "WHERE a.resource_type OPERATOR(pg_catalog.=) $1 "
-					 "AND a.resource_id OPERATOR(pg_catalog.=) $2 "
-					 "AND a.actor_type OPERATOR(pg_catalog.=) ANY ($3) "
-					 "AND a.actor_id OPERATOR(pg_catalog.=) ANY ($4) "
-					 "AND (a.expires_at IS NULL OR a.expires_at OPERATOR(pg_catalog.>) pg_catalog.now())",
-					 4, argtypes);
-	values[0] = CStringGetTextDatum(n->type->name);
-	values[1] = CStringGetTextDatum(n->id);
-	actor_arrays(ev, &values[2], &values[3]);
-	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.assignment");
-	for (r = 0; r < SPI_processed; r++)
+	if (term >= 0)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		int			who = actor_index(ev, SPI_getvalue(tup, desc, 1),
-									  SPI_getvalue(tup, desc, 2));
-		char	   *role = SPI_getvalue(tup, desc, 3);
-		bool		isnull;
-		bool		custom;
-
-		if (who < 0)
-			continue;
-		custom = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
-		if (!custom)
-		{
-			int			term = rbac_type_term(n->type, role);
-
-			if (term >= 0 && n->type->ast->terms[term].kind == RBAC_TERM_ROLE)
-				hold(n, term, WHY_ASSIGNED, -1, who, NULL);
-		}
-		else
-		{
-			int			col;
-
-			for (col = 5; col <= 6; col++)
-			{
-				Datum		arr = SPI_getbinval(tup, desc, col, &isnull);
-				Datum	   *elems;
-				bool	   *nulls;
-				int			nelems;
-				int			k;
-
-				if (isnull)
-					continue;
-				deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false,
-								  TYPALIGN_INT, &elems, &nulls, &nelems);
-				for (k = 0; k < nelems; k++)
-				{
-					int			term;
-
-					if (nulls[k])
-						continue;
-					term = rbac_type_term(n->type, TextDatumGetCString(elems[k]));
-					if (term >= 0 && n->type->ast->terms[term].kind !=
-						RBAC_TERM_RELATION)
-						hold(n, term, WHY_CUSTOM, -1, who, pstrdup(role));
-				}
-			}
-		}
+		if (n->type->ast->terms[term].kind == RBAC_TERM_ROLE)
+			hold(n, term, WHY_ASSIGNED, -1, p->actor, NULL);
+		return;
 	}
+	if (!rbac_lookup_custom_role(&p->ev->probe, n->type->name, n->id, role,
+								 &perms, &np, &implies, &ni))
+		return;
+	for (k = 0; k < np + ni; k++)
+	{
+		const char *name = k < np ? perms[k] : implies[k - np];
+
+		term = rbac_type_term(n->type, name);
+		if (term >= 0 && n->type->ast->terms[term].kind != RBAC_TERM_RELATION)
+			hold(n, term, WHY_CUSTOM, -1, p->actor, pstrdup(role));
+	}
+}
+
+/*
+ * Direct assignments of the actor set on every node of the graph: one
+ * index probe per (node, actor set member).
+ */
+static void
+load_assignments(Eval *ev)
+{
+	ProbeCtx	p;
+
+	p.ev = ev;
+	for (p.node = 0; p.node < ev->nnodes; p.node++)
+		for (p.actor = 0; p.actor < ev->nactors; p.actor++)
+			rbac_lookup_roles(&ev->probe, ev->nodes[p.node].type->name,
+							  ev->nodes[p.node].id, ev->actors[p.actor].type,
+							  ev->actors[p.actor].id, role_found, &p);
 }
 
 /*
@@ -523,6 +420,14 @@ fetch_row(Eval *ev, RNode *n)
 	if (!ok)
 	{
 		n->restricted = true;
+		return;
+	}
+	if (OidIsValid(t->key_index))
+	{
+		if (!rbac_fetch_row(t->relid, t->key_index, t->key_eqproc,
+							t->key_collation, key, t->nterms, t->rel_attnum,
+							t->rel_out, n->relval))
+			n->restricted = true;
 		return;
 	}
 	if (SPI_execute_plan(t->row_plan, &key, NULL, true, 1) != SPI_OK_SELECT)
@@ -576,6 +481,22 @@ get_node(Eval *ev, MType *t, const char *id)
  * ---------------------------------------------------------------------
  */
 
+/* Is term of type t relevant to the evaluation? */
+static inline bool
+is_relevant(Eval *ev, MType *t, int term)
+{
+	return ev->relevant[t->index] != NULL && ev->relevant[t->index][term];
+}
+
+/* Mark term of type t relevant (per-type flags are allocated on demand). */
+static void
+set_relevant(Eval *ev, MType *t, int term)
+{
+	if (ev->relevant[t->index] == NULL)
+		ev->relevant[t->index] = palloc0(sizeof(bool) * (t->nterms + 1));
+	ev->relevant[t->index][term] = true;
+}
+
 /* Mark (t, term) relevant and, backwards through the rules, what feeds it. */
 static void
 mark_relevant(Eval *ev, MType *t0, int term0)
@@ -590,9 +511,9 @@ mark_relevant(Eval *ev, MType *t0, int term0)
 	int			cap = 64;
 
 	stack = palloc(sizeof(Item) * cap);
-	if (ev->relevant[t0->index][term0])
+	if (is_relevant(ev, t0, term0))
 		return;
-	ev->relevant[t0->index][term0] = true;
+	set_relevant(ev, t0, term0);
 	stack[nstack].t = t0;
 	stack[nstack].term = term0;
 	nstack++;
@@ -610,9 +531,9 @@ mark_relevant(Eval *ev, MType *t0, int term0)
 				continue;
 			if (rule->via >= 0)
 				bt = rbac_model_type(ev->m, it.t->ast->terms[rule->via].target);
-			if (bt == NULL || ev->relevant[bt->index][rule->body])
+			if (bt == NULL || is_relevant(ev, bt, rule->body))
 				continue;
-			ev->relevant[bt->index][rule->body] = true;
+			set_relevant(ev, bt, rule->body);
 			if (nstack == cap)
 			{
 				cap *= 2;
@@ -634,13 +555,10 @@ mark_relevant(Eval *ev, MType *t0, int term0)
 static void
 eval_init(Eval *ev, RbacModel *m, const char *actor)
 {
-	int			i;
-
 	memset(ev, 0, sizeof(Eval));
 	ev->m = m;
+	rbac_probe_begin(&ev->probe, &m->cat);
 	ev->relevant = palloc0(sizeof(bool *) * (m->ntypes + 1));
-	for (i = 0; i < m->ntypes; i++)
-		ev->relevant[i] = palloc0(sizeof(bool) * (m->types[i].nterms + 1));
 	if (actor != NULL)
 	{
 		RbacRef		ref = rbac_require_ref(actor, "actor");
@@ -652,6 +570,13 @@ eval_init(Eval *ev, RbacModel *m, const char *actor)
 		add_actor(ev, ref.type, ref.id, -1);
 		expand_groups(ev);
 	}
+}
+
+/* Release what an evaluation opened. */
+static void
+eval_end(Eval *ev)
+{
+	rbac_probe_end(&ev->probe);
 }
 
 /* Does the actor match a last-mile rule's actor parameter? */
@@ -700,7 +625,7 @@ compile_lastmile(Eval *ev, MType *t, MLastMile *lm)
 	}
 	else
 		appendStringInfo(&sql, "SELECT %s", body);
-	lm->plan = SPI_prepare(sql.data, 4, argtypes);
+	lm->plan = SPI_prepare_cursor(sql.data, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
 	if (lm->plan == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
@@ -751,8 +676,33 @@ lastmile_holds(Eval *ev, RNode *n, MLastMile *lm)
 }
 
 /*
- * Build the node graph from the root: fetch rows, follow relations walked
- * by relevant rules, load assignments and last-mile grants.
+ * Does a node of type t need its row before the fixpoint?  Only when a
+ * relevant rule of t walks a relation, tests an actor relation or a global
+ * role (these hold only for resources that exist).  Otherwise direct
+ * assignments and same-resource implications need no row.
+ */
+static bool
+needs_row(Eval *ev, MType *t)
+{
+	int			r;
+
+	if (!t->bound)
+		return false;
+	for (r = 0; r < t->nrules; r++)
+	{
+		MRule	   *rule = &t->rules[r];
+
+		if (!is_relevant(ev, t, rule->head))
+			continue;
+		if (rule->via >= 0 || rule->body_kind != RBAC_BODY_TERM)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Build the node graph from the root: fetch the rows that matter and
+ * follow relations walked by relevant rules.
  */
 static void
 expand_nodes(Eval *ev, int root)
@@ -768,6 +718,8 @@ expand_nodes(Eval *ev, int root)
 		CHECK_FOR_INTERRUPTS();
 		n = &ev->nodes[i];
 		t = n->type;
+		if (!needs_row(ev, t))
+			continue;
 		fetch_row(ev, n);
 
 		/* follow relations of relevant "on" rules */
@@ -777,7 +729,7 @@ expand_nodes(Eval *ev, int root)
 			MType	   *target;
 			int			next;
 
-			if (rule->via < 0 || !ev->relevant[t->index][rule->head])
+			if (rule->via < 0 || !is_relevant(ev, t, rule->head))
 				continue;
 			if (n->relnode[rule->via] >= 0 || n->relval[rule->via] == NULL)
 				continue;
@@ -788,26 +740,41 @@ expand_nodes(Eval *ev, int root)
 			n = &ev->nodes[i];	/* get_node may move the array */
 			n->relnode[rule->via] = next;
 		}
-		/* actor relations walked by "on" rules need the related row too */
+	}
+}
 
-		load_assignments(ev, n);
-		if (!n->restricted)
+/*
+ * Grant the terms of relevant last-mile rules whose body holds, on every
+ * node (fetching rows not fetched yet: a rule holds only on an existing
+ * resource).  Returns whether anything new is held.
+ */
+static bool
+apply_lastmile(Eval *ev)
+{
+	bool		any = false;
+	int			i;
+
+	for (i = 0; i < ev->nnodes; i++)
+	{
+		MType	   *t = ev->nodes[i].type;
+		int			r;
+
+		for (r = 0; r < t->nlastmile; r++)
 		{
-			for (r = 0; r < t->nlastmile; r++)
-			{
-				MLastMile  *lm = &t->lastmile[r];
+			MLastMile  *lm = &t->lastmile[r];
 
-				if (!ev->relevant[t->index][lm->term] || n->held[lm->term])
-					continue;
-				if (lastmile_holds(ev, n, lm))
-				{
-					n = &ev->nodes[i];
-					hold(n, lm->term, WHY_LASTMILE, r, -1, NULL);
-				}
-				n = &ev->nodes[i];
-			}
+			if (!is_relevant(ev, t, lm->term) || ev->nodes[i].held[lm->term])
+				continue;
+			if (!ev->nodes[i].fetched)
+				fetch_row(ev, &ev->nodes[i]);
+			if (ev->nodes[i].restricted)
+				break;
+			if (lastmile_holds(ev, &ev->nodes[i], lm) &&
+				hold(&ev->nodes[i], lm->term, WHY_LASTMILE, r, -1, NULL))
+				any = true;
 		}
 	}
+	return any;
 }
 
 /* Is the related actor of relation term on node n the evaluation's actor? */
@@ -845,7 +812,7 @@ fixpoint(Eval *ev)
 				MRule	   *rule = &t->rules[r];
 				bool		cond = false;
 
-				if (n->held[rule->head] || !ev->relevant[t->index][rule->head])
+				if (n->held[rule->head] || !is_relevant(ev, t, rule->head))
 					continue;
 				switch (rule->body_kind)
 				{
@@ -881,13 +848,16 @@ fixpoint(Eval *ev)
 
 /*
  * Evaluate the terms of a resource for an actor.  terms (NULL: every role
- * and permission of the type) are made relevant.  Returns the root node.
+ * and permission of the type) are made relevant.  Last-mile rules, which
+ * cost a query each, are tried only when the cheaper derivations did not
+ * already give every asked term.  Returns the root node.
  */
 static RNode *
 evaluate(Eval *ev, MType *t, const char *id, const int *terms, int nterms)
 {
 	int			root;
 	int			i;
+	bool		all = true;
 
 	if (terms == NULL)
 	{
@@ -898,10 +868,19 @@ evaluate(Eval *ev, MType *t, const char *id, const int *terms, int nterms)
 	else
 		for (i = 0; i < nterms; i++)
 			mark_relevant(ev, t, terms[i]);
-	/* relations to actors walked via "on" need their target's relevance */
 	root = get_node(ev, t, id);
 	expand_nodes(ev, root);
+	load_assignments(ev);
 	fixpoint(ev);
+
+	if (terms == NULL)
+		all = false;
+	else
+		for (i = 0; i < nterms; i++)
+			if (!ev->nodes[root].held[terms[i]])
+				all = false;
+	if (!all && apply_lastmile(ev))
+		fixpoint(ev);
 	return &ev->nodes[root];
 }
 
@@ -953,6 +932,7 @@ rbac_check(const char *actor, const char *action, const char *resource)
 		eval_init(&ev, m, actor);
 		root = evaluate(&ev, t, ref.id, &term, 1);
 		result = root->held[term];
+		eval_end(&ev);
 	}
 	INTERNAL_END();
 	return result;
@@ -1123,6 +1103,7 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 					names[n++] = MemoryContextStrdup(callcxt_, c);
 			}
 		}
+		eval_end(&ev);
 	}
 	INTERNAL_END();
 
@@ -1252,6 +1233,7 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 			eval_init(&ev, m, actor);
 			root = evaluate(&ev, t, ids[i], &term, 1);
 			ok = root->held[term];
+			eval_end(&ev);
 			MemoryContextSwitchTo(old);
 			MemoryContextDelete(tmp);
 			if (ok)
@@ -1334,6 +1316,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 		/* the nodes reachable from the resource, with no actor */
 		eval_init(&ev, m, NULL);
 		evaluate(&ev, t, ref.id, NULL, 0);
+		eval_end(&ev);
 		initStringInfo(&sql);
 		appendStringInfoString(&sql,
 							   "WITH RECURSIVE direct AS ("
@@ -1370,6 +1353,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 				continue;
 			eval_init(&ev2, m, cands[i]);
 			root = evaluate(&ev2, t, ref.id, &term, 1);
+			eval_end(&ev2);
 			if (root->held[term])
 			{
 				MemoryContext old = MemoryContextSwitchTo(callcxt_);
@@ -1597,6 +1581,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 		}
 		else
 			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));
+		eval_end(&ev);
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt_);
 			List	   *copy = NIL;
@@ -1686,6 +1671,7 @@ rbac_holds(PG_FUNCTION_ARGS)
 			eval_init(&ev, m, actor);
 			root = evaluate(&ev, t, id, &term, 1);
 			result = root->held[term];
+			eval_end(&ev);
 		}
 		INTERNAL_END();
 	}

@@ -16,7 +16,13 @@
  */
 #include "model.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -25,10 +31,13 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/uuid.h"
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
+
+static void find_key_index(RbacModel *m, MType *t);
 
 static RbacModel *cached_model = NULL;
 static bool model_stale = true;
@@ -301,14 +310,76 @@ load_bindings(RbacModel *m)
 		}
 		appendStringInfo(&sql, " FROM %s WHERE %s OPERATOR(pg_catalog.=) $1",
 						 t->qualname, quote_identifier(t->key_col));
-		t->row_plan = SPI_prepare(sql.data, 1, &t->key_type);
+		t->row_plan = SPI_prepare_cursor(sql.data, 1, &t->key_type, CURSOR_OPT_GENERIC_PLAN);
 		if (t->row_plan == NULL)
 			elog(ERROR, "could not prepare the row lookup for type \"%s\": %s",
 				 t->name, SPI_result_code_string(SPI_result));
 		SPI_keepplan(t->row_plan);
 		MemoryContextSwitchTo(m->cxt);
 		pfree(sql.data);
+		find_key_index(m, t);
 	}
+}
+
+/*
+ * Find a plain btree index on the key column alone (the primary key, as a
+ * rule) so rows can be fetched by a direct index probe, and the output
+ * functions of the relation columns.
+ */
+static void
+find_key_index(RbacModel *m, MType *t)
+{
+	Relation	rel = table_open(t->relid, AccessShareLock);
+	AttrNumber	keyatt = get_attnum(t->relid, t->key_col);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	int			term;
+
+	t->rel_attnum = MemoryContextAllocZero(m->cxt, sizeof(AttrNumber) * (t->nterms + 1));
+	t->rel_out = MemoryContextAllocZero(m->cxt, sizeof(FmgrInfo) * (t->nterms + 1));
+	for (term = 0; term < t->nterms; term++)
+	{
+		Oid			outfunc;
+		bool		varlena;
+
+		if (t->rel_col[term] == NULL)
+			continue;
+		t->rel_attnum[term] = get_attnum(t->relid, t->rel_col[term]);
+		if (t->rel_attnum[term] == InvalidAttrNumber)
+			continue;
+		getTypeOutputInfo(get_atttype(t->relid, t->rel_attnum[term]), &outfunc, &varlena);
+		fmgr_info_cxt(outfunc, &t->rel_out[term], m->cxt);
+	}
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index form = idx->rd_index;
+		bool		ok;
+
+		ok = idx->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
+			IndexRelationGetNumberOfKeyAttributes(idx) == 1 &&
+			form->indkey.values[0] == keyatt &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL);
+		if (ok)
+		{
+			Oid			opno = get_opfamily_member(idx->rd_opfamily[0], t->key_type,
+												   t->key_type, BTEqualStrategyNumber);
+
+			if (OidIsValid(opno))
+			{
+				t->key_index = RelationGetRelid(idx);
+				t->key_eqproc = get_opcode(opno);
+				t->key_collation = idx->rd_indcollation[0];
+			}
+		}
+		index_close(idx, AccessShareLock);
+		if (OidIsValid(t->key_index))
+			break;
+	}
+	list_free(indexes);
+	table_close(rel, AccessShareLock);
 }
 
 /* Free the saved plans and memory of a model that is no longer used. */
@@ -344,6 +415,7 @@ build_model(void)
 	int			i;
 
 	m->cxt = cxt;
+	rbac_lookup_init(&m->cat);
 	policy_relid = get_relname_relid("policy", nsp);
 	binding_relid = get_relname_relid("binding", nsp);
 

@@ -10,6 +10,7 @@
 #define RBAC_MODEL_H
 
 #include "pg_rbac.h"
+#include "lookup.h"
 
 #include "executor/spi.h"
 #include "utils/hsearch.h"
@@ -60,6 +61,12 @@ typedef struct MType
 	int		   *rel_pos;		/* per term: position in row plan, or -1 */
 	int			nrelcols;
 	SPIPlanPtr	row_plan;		/* SELECT rel cols FROM t WHERE key = $1 */
+	Oid			key_index;		/* btree index on the key alone, or
+								 * InvalidOid (then row_plan is used) */
+	RegProcedure key_eqproc;	/* equality function for the key index */
+	Oid			key_collation;
+	AttrNumber *rel_attnum;		/* per term: relation column, or 0 */
+	FmgrInfo   *rel_out;		/* per term: output function of it */
 } MType;
 
 /* The whole cached model. */
@@ -74,6 +81,7 @@ typedef struct RbacModel
 	int			nglobals;
 	char	  **globals;
 	bool		any_global_rules;
+	RbacCatalogs cat;			/* role-data catalogs for index probes */
 } RbacModel;
 
 /* model.c */

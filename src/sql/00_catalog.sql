@@ -82,7 +82,7 @@ CREATE TABLE rbac.assignment (
     resource_id   text,
     expires_at    timestamptz,
     CHECK ((resource_type IS NULL) = (resource_id IS NULL)),
-    UNIQUE NULLS NOT DISTINCT (resource_type, resource_id, actor_type, actor_id, role)
+    CONSTRAINT assignment_key UNIQUE NULLS NOT DISTINCT (resource_type, resource_id, actor_type, actor_id, role)
 );
 CREATE INDEX assignment_actor_idx ON rbac.assignment (actor_type, actor_id, resource_type);
 COMMENT ON TABLE rbac.assignment IS 'Direct role assignments (rbac.assign_role, rbac.role_assignments).';

@@ -1,4 +1,9 @@
 -- pg_rbac install script, part 40: the check engine (SPEC 3.3).
+--
+-- The C functions below carry no SET search_path: every statement they run
+-- is schema-qualified and writes its operators as OPERATOR(pg_catalog.op),
+-- and a SET clause would cost a GUC save/restore on every call (these are
+-- called per row by RLS policies).
 
 -- Keep the per-backend model cache in step with the catalogs it is built
 -- from: a statement trigger sends a transactional relcache invalidation.
@@ -17,7 +22,6 @@ CREATE TRIGGER invalidate_model AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE FUNCTION rbac.is_allowed(actor text, action text, resource text)
 RETURNS boolean
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_is_allowed';
 COMMENT ON FUNCTION rbac.is_allowed(text, text, text) IS
 'May the actor perform the action on the resource?  Errors: 22023 malformed reference, 42704 unknown type or action.';
@@ -25,7 +29,6 @@ COMMENT ON FUNCTION rbac.is_allowed(text, text, text) IS
 CREATE FUNCTION rbac.authorize(actor text, action text, resource text)
 RETURNS void
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorize';
 COMMENT ON FUNCTION rbac.authorize(text, text, text) IS
 'Raise unless allowed: P0002 "not found" when the actor may not read the resource (setting rbac.read_action), else 42501.';
@@ -33,7 +36,6 @@ COMMENT ON FUNCTION rbac.authorize(text, text, text) IS
 CREATE FUNCTION rbac.authorized_actions(actor text, resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_actions';
 COMMENT ON FUNCTION rbac.authorized_actions(text, text) IS
 'The permissions the actor holds on the resource, sorted.';
@@ -41,7 +43,6 @@ COMMENT ON FUNCTION rbac.authorized_actions(text, text) IS
 CREATE FUNCTION rbac.authorized_roles(actor text, resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_roles';
 COMMENT ON FUNCTION rbac.authorized_roles(text, text) IS
 'The roles the actor holds on the resource, implied and inherited included (and custom roles held directly), sorted.';
@@ -49,7 +50,6 @@ COMMENT ON FUNCTION rbac.authorized_roles(text, text) IS
 CREATE FUNCTION rbac.authorized_resources(actor text, action text, type text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_resources';
 COMMENT ON FUNCTION rbac.authorized_resources(text, text, text) IS
 'Ids of the resources of the type on which the actor may perform the action, sorted.';
@@ -57,7 +57,6 @@ COMMENT ON FUNCTION rbac.authorized_resources(text, text, text) IS
 CREATE FUNCTION rbac.explain(actor text, action text, resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_explain';
 COMMENT ON FUNCTION rbac.explain(text, text, text) IS
 'One line per derivation step of a proof that the actor may act; when denied, one line saying so and what would grant it.';
@@ -65,7 +64,6 @@ COMMENT ON FUNCTION rbac.explain(text, text, text) IS
 CREATE FUNCTION rbac.who_can(action text, resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_who_can';
 COMMENT ON FUNCTION rbac.who_can(text, text) IS
 'The actors (members of groups expanded, groups listed too) that hold the permission through role assignments, sorted.';
@@ -79,7 +77,6 @@ REVOKE EXECUTE ON FUNCTION rbac.is_allowed(text, text, text), rbac.authorize(tex
 CREATE FUNCTION rbac.is_allowed(action text, resource text)
 RETURNS boolean
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_is_allowed_current';
 COMMENT ON FUNCTION rbac.is_allowed(text, text) IS
 'May the current actor perform the action on the resource?  False when no actor is set.';
@@ -87,7 +84,6 @@ COMMENT ON FUNCTION rbac.is_allowed(text, text) IS
 CREATE FUNCTION rbac.authorize(action text, resource text)
 RETURNS void
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorize_current';
 COMMENT ON FUNCTION rbac.authorize(text, text) IS
 'Raise unless the current actor may act: P0002 not found, or 42501 forbidden.';
@@ -95,7 +91,6 @@ COMMENT ON FUNCTION rbac.authorize(text, text) IS
 CREATE FUNCTION rbac.authorized_actions(resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_actions_current';
 COMMENT ON FUNCTION rbac.authorized_actions(text) IS
 'The permissions the current actor holds on the resource, sorted.';
@@ -103,7 +98,6 @@ COMMENT ON FUNCTION rbac.authorized_actions(text) IS
 CREATE FUNCTION rbac.authorized_roles(resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_roles_current';
 COMMENT ON FUNCTION rbac.authorized_roles(text) IS
 'The roles the current actor holds on the resource, sorted.';
@@ -111,7 +105,6 @@ COMMENT ON FUNCTION rbac.authorized_roles(text) IS
 CREATE FUNCTION rbac.authorized_resources(action text, type text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_authorized_resources_current';
 COMMENT ON FUNCTION rbac.authorized_resources(text, text) IS
 'Ids of the resources of the type on which the current actor may act, sorted.';
@@ -119,7 +112,6 @@ COMMENT ON FUNCTION rbac.authorized_resources(text, text) IS
 CREATE FUNCTION rbac.explain(action text, resource text)
 RETURNS SETOF text
 LANGUAGE c STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_explain_current';
 COMMENT ON FUNCTION rbac.explain(text, text) IS
 'Proof lines for the current actor, or one line saying what would grant the permission.';

@@ -46,4 +46,4 @@ pk=$(run "$DIR/pk.sql")
 chk=$(run "$DIR/check.sql")
 echo "primary-key lookup:            $pk tps"
 echo "is_allowed, three hops:        $chk tps"
-awk -v a="$chk" -v b="$pk" 'BEGIN { r = a / b; printf "ratio is_allowed / pk lookup:  %.2f (target >= 0.50: %s)\n", r, r >= 0.5 ? "met" : "MISSED" }'
+awk -v a="$chk" -v b="$pk" 'BEGIN { r = a / b; s = "MISSED"; if (r >= 0.5) s = "met"; printf "ratio is_allowed / pk lookup:  %.2f (target >= 0.50: %s)\n", r, s }'
