@@ -279,6 +279,9 @@ sb_append(RbacAlloc *alloc, StrBuf *sb, const char *s)
 	sb_appendn(alloc, sb, s, strlen(s));
 }
 
+static char *vfmt(RbacAlloc *alloc, const char *fmt, va_list ap)
+			__attribute__((format(printf, 2, 0)));
+
 /* printf into a new arena string (for hints and composed names). */
 static char *
 vfmt(RbacAlloc *alloc, const char *fmt, va_list ap)
