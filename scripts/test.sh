@@ -8,6 +8,7 @@
 #   scripts/test.sh regress         only pg_regress
 #   scripts/test.sh tap [FILES]     only TAP tests (all or the given files)
 #   scripts/test.sh fuzz [SECONDS]  only the fuzzer
+#   RBAC_KEEP=1 scripts/test.sh ... keeps the work directory
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,7 +19,12 @@ build_and_install
 WORK=$(mktemp -d /tmp/pg_rbac_test.XXXXXX)
 chmod 755 "$WORK"
 chown postgres "$WORK" 2>/dev/null || true
-trap 'rm -rf "$WORK"' EXIT
+# RBAC_KEEP=1 keeps the work directory (results/, regression.diffs).
+if [ -n "${RBAC_KEEP:-}" ]; then
+    trap 'echo "work directory kept: $WORK"' EXIT
+else
+    trap 'rm -rf "$WORK"' EXIT
+fi
 status=0
 
 run_regress() {

@@ -228,8 +228,9 @@ handle_orphans(bool drop_orphans)
 	bool		isnull;
 	char	   *detail;
 
+	/* not read-only: the query must see the model just stored */
 	if (SPI_execute("SELECT assignments, custom_roles, memberships FROM rbac._orphans()",
-					true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+					false, 0) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not count orphaned role data");
 	na = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	nc = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
