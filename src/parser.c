@@ -169,6 +169,9 @@ static RbacExpr *parse_or(Parser *p);
  * ---------------------------------------------------------------------
  */
 
+static char *vformat(Parser *p, const char *fmt, va_list ap)
+			__attribute__((format(printf, 2, 0)));
+
 /* printf into a new arena string. */
 static char *
 vformat(Parser *p, const char *fmt, va_list ap)
