@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: time rbac.load_policy and rbac.validate_policy on a generated
 # policy of N types (default 5000), against a reference measured in the same
-# run: parsing the same text as jsonb-free plain SQL work (length()).
-# Target (issue 2): load under 2 s.
+# run: storing the same text in a plain table.  Target (issue 2): load
+# under 2 s.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
 N=${1:-5000}
@@ -18,8 +18,9 @@ bytes=$(wc -c < "$DIR/policy.polar")
 out=$("${PSQL[@]}" -At <<SQL
 \set p \`cat $DIR/policy.polar\`
 CREATE TEMP TABLE t AS SELECT :'p'::text AS src;
+CREATE TABLE raw (src text);
 \timing on
-SELECT length(src) FROM t;
+INSERT INTO raw SELECT src FROM t;
 SELECT count(*) FROM t, rbac.validate_policy(src);
 SELECT rbac.load_policy(src) FROM t;
 SELECT rbac.load_policy(src) FROM t;
@@ -27,8 +28,9 @@ SQL
 )
 times=($(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'))
 echo "policy: $N types, $bytes bytes"
-printf "reference length():      %10.1f ms\n" "${times[0]}"
+printf "reference (store text):   %10.1f ms\n" "${times[0]}"
 printf "validate_policy:         %10.1f ms\n" "${times[1]}"
 printf "load_policy (first):     %10.1f ms\n" "${times[2]}"
 printf "load_policy (replace):   %10.1f ms\n" "${times[3]}"
+awk -v t="${times[2]}" -v r="${times[0]}" 'BEGIN { printf "ratio load / reference:  %10.1f\n", t / r }'
 awk -v t="${times[2]}" 'BEGIN { exit !(t < 2000) }' && echo "target load < 2000 ms: met" || echo "target load < 2000 ms: MISSED"
