@@ -22,6 +22,10 @@
 PG_FUNCTION_INFO_V1(rbac_load_policy);
 PG_FUNCTION_INFO_V1(rbac_validate_policy);
 PG_FUNCTION_INFO_V1(rbac_policy_source);
+PG_FUNCTION_INFO_V1(rbac_policy_changed);
+
+/* True while load_policy runs: it has validated columns already. */
+static bool in_load_policy = false;
 
 /* Growable column of text values (NULL allowed) for one bulk insert. */
 typedef struct TextColumn
@@ -299,8 +303,17 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 						parsed->policy->nrules, strlen(source)));
 
 	/* Regenerate whatever depends on the policy (generated RLS, caches). */
-	if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not refresh objects that depend on the policy");
+	in_load_policy = true;
+	PG_TRY();
+	{
+		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not refresh objects that depend on the policy");
+	}
+	PG_FINALLY();
+	{
+		in_load_policy = false;
+	}
+	PG_END_TRY();
 
 	rbac_free_parsed(parsed);
 	SPI_finish();
@@ -367,4 +380,44 @@ rbac_policy_source(PG_FUNCTION_ARGS)
 	if (result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(result);
+}
+
+/*
+ * rbac._policy_changed() -> void
+ *
+ * Called after the policy or a binding changed.  When a binding changed
+ * (rbac.bind / rbac.unbind), the loaded policy is validated again against
+ * the tables now bound, so a table that lacks a column a last-mile rule
+ * uses is refused and the binding rolls back.
+ */
+Datum
+rbac_policy_changed(PG_FUNCTION_ARGS)
+{
+	char	   *src;
+
+	if (in_load_policy)
+		PG_RETURN_VOID();
+	SPI_connect();
+	src = rbac_loaded_policy_source();
+	if (src != NULL)
+	{
+		RbacParsed *parsed = rbac_parse_policy_text(src, strlen(src), true,
+													CurrentMemoryContext);
+		RbacDiag   *first = NULL;
+		int			i;
+
+		for (i = 0; i < parsed->diags.n && first == NULL; i++)
+			if (parsed->diags.items[i].severity == RBAC_SEV_ERROR)
+				first = &parsed->diags.items[i];
+		if (first)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("the bound tables do not match the loaded policy"),
+					 errdetail("line %d, column %d: %s", first->line, first->col,
+							   first->message),
+					 errhint("Bind a table that has the columns the policy's rules use, or load a policy that does not use them.")));
+		rbac_free_parsed(parsed);
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
 }

@@ -114,12 +114,12 @@ $$;
 REVOKE EXECUTE ON FUNCTION rbac._orphan_custom_roles(), rbac._orphan_assignments(),
     rbac._orphan_memberships(), rbac._orphans(), rbac._drop_orphans() FROM PUBLIC;
 
--- Hook run by load_policy (and bind/unbind) after the model changes: other
--- parts of the extension (generated RLS) redefine this to regenerate what
--- depends on the policy.
+-- Hook run by load_policy, bind and unbind after the model changes: checks
+-- that the bound tables have the columns the policy's rules use (and, as
+-- the extension grows, regenerates what depends on the policy).
 CREATE FUNCTION rbac._policy_changed()
 RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE c VOLATILE
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT $$;
+AS 'MODULE_PATHNAME', 'rbac_policy_changed';
 REVOKE EXECUTE ON FUNCTION rbac._policy_changed() FROM PUBLIC;
