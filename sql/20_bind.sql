@@ -9,11 +9,13 @@ CREATE SCHEMA regress_rd;
 SET search_path = regress_rd, public;
 -- int, bigint, uuid and text keys
 CREATE TABLE orgs (id int PRIMARY KEY, name text);
-CREATE TABLE repos (id bigint PRIMARY KEY, org_id int REFERENCES orgs, name text);
+CREATE TABLE repos (id bigint PRIMARY KEY, org_id int REFERENCES orgs, name text,
+                    is_public boolean NOT NULL DEFAULT false);
 CREATE TABLE users (name text PRIMARY KEY);
 CREATE TABLE teams (slug text PRIMARY KEY);
 CREATE TABLE issues (id uuid PRIMARY KEY, repo bigint REFERENCES repos,
-                     author text REFERENCES users, reviewer text REFERENCES users);
+                     author text REFERENCES users, reviewer text REFERENCES users,
+                     visibility text);
 CREATE TABLE folders (id int PRIMARY KEY, parent int REFERENCES folders);
 CREATE TABLE nokey (id int, org int);
 CREATE TABLE twokeys (a int, b int, PRIMARY KEY (a, b));
@@ -200,10 +202,10 @@ SELECT rbac.unbind('Repo');
 SELECT operation, detail FROM rbac.audit_log WHERE at > :'t0' AND operation = 'unbind';
 
 -- a table bound to two types keeps its triggers until both are unbound
-SELECT rbac.bind('Repository', 'folders', 'id', '{"parent": "parent"}');
+SELECT rbac.bind('Organization', 'folders');
 SELECT rbac.unbind('Folder');
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'folders'::regclass AND tgname LIKE 'rbac%';
-SELECT rbac.unbind('Repository');
+SELECT rbac.unbind('Organization');
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'folders'::regclass AND tgname LIKE 'rbac%';
 
 -- clean up

@@ -120,7 +120,7 @@ SELECT * FROM rbac.role_assignments ORDER BY actor, resource NULLS FIRST, role;
 SELECT pg_catalog.clock_timestamp() AS t1 \gset
 INSERT INTO rbac.role_assignments VALUES ('User:frank', 'reader', 'Repository:7', NULL);
 INSERT INTO rbac.role_assignments (actor, role) VALUES ('User:frank', 'superadmin');
--- already held: nothing changes, the row does not count
+-- already held: nothing changes (every valid row inserted counts)
 INSERT INTO rbac.role_assignments VALUES ('User:frank', 'reader', 'Repository:7', NULL);
 \echo rows: :ROW_COUNT
 -- RETURNING shows what was stored

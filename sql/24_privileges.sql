@@ -8,7 +8,7 @@ SELECT pg_catalog.clock_timestamp() AS t0 \gset
 
 CREATE ROLE regress_rbac_app;
 CREATE ROLE regress_rbac_admin;
-CREATE TABLE regress_rbac_docs (id int PRIMARY KEY);
+CREATE TABLE regress_rbac_docs (id int PRIMARY KEY, is_public boolean);
 GRANT SELECT, DELETE ON regress_rbac_docs TO regress_rbac_app;
 SELECT rbac.assign_role('User:alice', 'owner', 'Organization:acme');
 SELECT rbac.add_member('Group:eng', 'User:alice');

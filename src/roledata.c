@@ -38,6 +38,7 @@
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -54,6 +55,7 @@ PG_FUNCTION_INFO_V1(rbac_create_role);
 PG_FUNCTION_INFO_V1(rbac_drop_role);
 PG_FUNCTION_INFO_V1(rbac_roles);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_row);
+PG_FUNCTION_INFO_V1(rbac_role_assignments_stmt);
 PG_FUNCTION_INFO_V1(rbac_audit_append_only);
 
 /* ----------------------------------------------------------------------
@@ -1663,12 +1665,273 @@ row_of(AssignArgs *a, TupleDesc desc, MemoryContext cxt)
 }
 
 /*
+ * Rows of one INSERT or COPY into rbac.role_assignments.  The row trigger
+ * validates each row (in memory, against the cached model) and appends it
+ * here; the AFTER STATEMENT trigger, or a full buffer, writes them all with
+ * one INSERT ... SELECT FROM unnest(...) ON CONFLICT and audits them with
+ * one INSERT into the audit log.  That is what makes COPY of millions of
+ * rows fast.  One frame per statement, stacked for nested statements, and
+ * dropped when a (sub)transaction aborts.
+ */
+#define PENDING_FLUSH_ROWS 10000
+#define PENDING_NCOLS 6
+
+typedef struct PendingRows
+{
+	MemoryContext cxt;			/* holds this struct */
+	MemoryContext data;			/* the rows; reset after each write */
+	int			level;			/* transaction nest level of the statement */
+	bool		bulk;			/* more than one batch: summary audit rows */
+	Oid			assignment_relid;	/* rbac.assignment, looked up once */
+	int			n;
+	int			cap;
+	Datum	   *values[PENDING_NCOLS];	/* actor_type, actor_id, role,
+										 * resource_type, resource_id,
+										 * expires_at */
+	bool	   *nulls[PENDING_NCOLS];
+	struct PendingRows *prev;
+} PendingRows;
+
+static PendingRows *pending = NULL;
+static bool pending_callbacks = false;
+
+/* Drop the top frame and its memory. */
+static void
+pending_pop(void)
+{
+	PendingRows *top = pending;
+
+	pending = top->prev;
+	MemoryContextDelete(top->cxt);
+}
+
+/* Transaction end: no statement is running any more. */
+static void
+pending_xact_cb(XactEvent event, void *arg)
+{
+	while (pending)
+		pending_pop();
+}
+
+/* Subtransaction abort: drop the frames of the statements it ran. */
+static void
+pending_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	while (pending && pending->level >= GetCurrentTransactionNestLevel())
+		pending_pop();
+}
+
+/* Start a frame for an INSERT or COPY statement on the view. */
+static void
+pending_push(void)
+{
+	MemoryContext cxt;
+	PendingRows *p;
+
+	if (!pending_callbacks)
+	{
+		RegisterXactCallback(pending_xact_cb, NULL);
+		RegisterSubXactCallback(pending_subxact_cb, NULL);
+		pending_callbacks = true;
+	}
+	cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac pending assignments",
+								ALLOCSET_DEFAULT_SIZES);
+	p = MemoryContextAllocZero(cxt, sizeof(PendingRows));
+	p->cxt = cxt;
+	p->data = AllocSetContextCreate(cxt, "pg_rbac pending rows", ALLOCSET_DEFAULT_SIZES);
+	p->level = GetCurrentTransactionNestLevel();
+	p->prev = pending;
+	pending = p;
+}
+
+/* The frame of the statement now running, or NULL. */
+static PendingRows *
+pending_current(void)
+{
+	if (pending && pending->level == GetCurrentTransactionNestLevel())
+		return pending;
+	return NULL;
+}
+
+/* Append a validated assignment to a frame. */
+static void
+pending_add(PendingRows *p, AssignArgs *a)
+{
+	MemoryContext old = MemoryContextSwitchTo(p->data);
+	const char *v[5];
+	int			i;
+
+	if (p->n == p->cap)
+	{
+		int			newcap = p->cap ? p->cap * 2 : 256;
+
+		for (i = 0; i < PENDING_NCOLS; i++)
+		{
+			if (p->cap == 0)
+			{
+				p->values[i] = palloc(sizeof(Datum) * newcap);
+				p->nulls[i] = palloc(sizeof(bool) * newcap);
+			}
+			else
+			{
+				p->values[i] = repalloc(p->values[i], sizeof(Datum) * newcap);
+				p->nulls[i] = repalloc(p->nulls[i], sizeof(bool) * newcap);
+			}
+		}
+		p->cap = newcap;
+	}
+	v[0] = a->actor.type;
+	v[1] = a->actor.id;
+	v[2] = a->role;
+	v[3] = a->global ? NULL : a->res.type;
+	v[4] = a->global ? NULL : a->res.id;
+	for (i = 0; i < 5; i++)
+	{
+		p->nulls[i][p->n] = (v[i] == NULL);
+		p->values[i][p->n] = v[i] ? CStringGetTextDatum(v[i]) : (Datum) 0;
+	}
+	p->nulls[5][p->n] = a->expires_null;
+	p->values[5][p->n] = a->expires_null ? (Datum) 0 : a->expires_at;
+	p->n++;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Write the rows of a frame: one upsert of the distinct assignments (the
+ * last expiry given wins), as the extension owner; SPI is connected.  A
+ * statement of at most PENDING_FLUSH_ROWS rows gets one audit row per
+ * assignment made or whose expiry changed, like assign_role; a bigger one
+ * (a bulk load) one summary row per batch, operation "bulk_assign" with
+ * the counts: auditing each of a million rows would double the load time.
+ */
+static void
+pending_flush(PendingRows *p, Oid caller)
+{
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr bulk_plan = NULL;
+	Oid			argtypes[PENDING_NCOLS + 2] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID, TEXTOID};
+	Datum		values[PENDING_NCOLS + 2];
+	char		nulls[PENDING_NCOLS + 2];
+	const char *actor = rbac_current_actor_name();
+	int			dims[1];
+	int			lbs[1] = {1};
+	int			i;
+
+	if (p->n == 0)
+		return;
+#define PENDING_UPSERT_SQL \
+			   "WITH input AS (" \
+			   "  SELECT DISTINCT ON (rt, ri, at, ai, r) at, ai, r, rt, ri, ex " \
+			   "  FROM unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY " \
+			   "       AS u(at, ai, r, rt, ri, ex, ord) " \
+			   "  ORDER BY rt, ri, at, ai, r, ord DESC), " \
+			   "w AS (" \
+			   "  INSERT INTO rbac.assignment AS a " \
+			   "    (actor_type, actor_id, role, resource_type, resource_id, expires_at) " \
+			   "  SELECT at, ai, r, rt, ri, ex FROM input " \
+			   "  ON CONFLICT (resource_type, resource_id, actor_type, actor_id, role) " \
+			   "  DO UPDATE SET expires_at = excluded.expires_at " \
+			   "  WHERE a.expires_at IS DISTINCT FROM excluded.expires_at " \
+			   "  RETURNING a.actor_type, a.actor_id, a.role, a.resource_type, a.resource_id, " \
+			   "    a.expires_at, (a.xmax = 0) AS inserted) "
+	if (p->bulk)
+		saved_plan(&bulk_plan,
+				   PENDING_UPSERT_SQL
+				   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
+				   "SELECT $7, $8, 'bulk_assign', pg_catalog.jsonb_build_object("
+				   "  'rows', pg_catalog.cardinality($1), "
+				   "  'inserted', pg_catalog.count(*) FILTER (WHERE w.inserted), "
+				   "  'expiry_updated', pg_catalog.count(*) FILTER (WHERE NOT w.inserted), "
+				   "  'via', 'rbac.role_assignments') FROM w",
+				   PENDING_NCOLS + 2, argtypes);
+	else
+		saved_plan(&plan,
+				   PENDING_UPSERT_SQL
+				   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
+				   "SELECT $7, $8, 'assign_role', pg_catalog.jsonb_build_object("
+				   "  'actor', w.actor_type || ':' || w.actor_id, 'role', w.role, "
+				   "  'resource', w.resource_type || ':' || w.resource_id, "
+				   "  'expires_at', w.expires_at, 'new', w.inserted) FROM w",
+				   PENDING_NCOLS + 2, argtypes);
+	dims[0] = p->n;
+	for (i = 0; i < PENDING_NCOLS; i++)
+	{
+		values[i] = PointerGetDatum(construct_md_array(p->values[i], p->nulls[i], 1, dims, lbs,
+													   i == 5 ? TIMESTAMPTZOID : TEXTOID,
+													   i == 5 ? sizeof(TimestampTz) : -1,
+													   i == 5 ? FLOAT8PASSBYVAL : false,
+													   i == 5 ? TYPALIGN_DOUBLE : TYPALIGN_INT));
+		nulls[i] = ' ';
+	}
+	values[6] = CStringGetTextDatum(GetUserNameFromId(caller, false));
+	nulls[6] = ' ';
+	values[7] = tdatum(actor);
+	nulls[7] = actor ? ' ' : 'n';
+	run_plan(p->bulk ? bulk_plan : plan, values, nulls, false, SPI_OK_INSERT);
+
+	/* empty the frame for the next batch */
+	MemoryContextReset(p->data);
+	for (i = 0; i < PENDING_NCOLS; i++)
+	{
+		p->values[i] = NULL;
+		p->nulls[i] = NULL;
+	}
+	p->n = 0;
+	p->cap = 0;
+}
+
+/*
+ * The fast path of a row inserted or copied into rbac.role_assignments
+ * while its statement's frame is open: every check that needs no SQL (types
+ * and built-in or global roles from the cached model, the caller's INSERT
+ * privilege on rbac.assignment) passes, and the row is buffered.  Returns
+ * false, having changed nothing, when anything needs the full path (a
+ * custom role, delegation, an error to report, a full buffer).
+ */
+static bool
+fast_insert(AssignArgs *a)
+{
+	PendingRows *frame = pending_current();
+	TypeInfo	ti;
+
+	if (frame == NULL || frame->n + 1 >= PENDING_FLUSH_ROWS)
+		return false;
+	if (!OidIsValid(frame->assignment_relid))
+		frame->assignment_relid = rbac_rd_relid("assignment");
+	if (pg_class_aclcheck(frame->assignment_relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
+		return false;
+	lookup_type(a->actor.type, &ti);
+	if (ti.kind != 'a')
+		return false;
+	a->actor.id = canonical_id(a->actor.type, a->actor.id, &ti);
+	if (a->global)
+	{
+		if (term_kind(NULL, a->role) != 'g')
+			return false;
+	}
+	else
+	{
+		lookup_type(a->res.type, &ti);
+		if (ti.kind != 'r' || term_kind(a->res.type, a->role) != 'r')
+			return false;
+		a->res.id = canonical_id(a->res.type, a->res.id, &ti);
+	}
+	pending_add(frame, a);
+	return true;
+}
+
+/*
  * INSTEAD OF INSERT/UPDATE/DELETE row trigger of rbac.role_assignments:
- * the same validation, privileges and audit as assign_role / remove_role,
- * one audit row per changed assignment.  INSERT of an assignment that
- * already holds with the same expiry, and DELETE of one that does not
- * hold, return NULL (not counted).  UPDATE removes the old assignment and
- * assigns the new one (only the expiry when the rest is unchanged).
+ * the same validation and privileges as assign_role / remove_role.
+ * INSERT (and COPY) rows are validated here and written in bulk at the end
+ * of the statement (see PendingRows); every valid row counts.  DELETE of
+ * an assignment that does not hold returns NULL (not counted).  UPDATE
+ * removes the old assignment and assigns the new one (only the expiry when
+ * the rest is unchanged), audited like remove_role / assign_role.
  */
 Datum
 rbac_role_assignments_row(PG_FUNCTION_ARGS)
@@ -1682,6 +1945,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	AssignArgs	newrow;
 	bool		ins;
 	bool		del;
+	int			gucnest;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
@@ -1699,18 +1963,42 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	else
 		row_args(td->tg_trigtuple, desc, &oldrow);
 
+	/* INSERT or COPY of a valid row with a built-in role: just buffer it */
+	if (ins && !del && fast_insert(&newrow))
+		return PointerGetDatum(row_of(&newrow, desc, outer));
+
+	/*
+	 * Everything else runs SQL: pin search_path as the SET clause of the
+	 * other functions does (this trigger function has none, to keep the
+	 * path above cheap).  Unwound at the end, or by the error's abort.
+	 */
+	gucnest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	SPI_connect();
 	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
 		bool		same = false;
 		bool		changed = false;
+		PendingRows *frame = NULL;
 
 		if (ins)
 			validate_assignment(&sw, &newrow, ACL_INSERT, "INSERT on rbac.role_assignments");
 		if (del)
 			validate_assignment(&sw, &oldrow, ACL_DELETE, "DELETE on rbac.role_assignments");
-		if (ins && del)
+		if (ins && !del && (frame = pending_current()) != NULL)
+		{
+			/* INSERT or COPY: written in bulk at the end of the statement */
+			pending_add(frame, &newrow);
+			if (frame->n >= PENDING_FLUSH_ROWS)
+			{
+				frame->bulk = true;
+				pending_flush(frame, sw.caller);
+			}
+			changed = true;
+		}
+		else if (ins && del)
 			same = strcmp(ref_text(&oldrow.actor), ref_text(&newrow.actor)) == 0 &&
 				strcmp(oldrow.role, newrow.role) == 0 &&
 				oldrow.global == newrow.global &&
@@ -1719,7 +2007,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		{
 			changed = delete_assignment(&oldrow, sw.caller, "remove_role");
 		}
-		if (ins)
+		if (ins && frame == NULL)
 		{
 			int			r = write_assignment(&newrow, sw.caller, "assign_role");
 
@@ -1735,7 +2023,49 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	SPI_finish();
+	AtEOXact_GUC(true, gucnest);
 	return PointerGetDatum(result);
+}
+
+/*
+ * BEFORE and AFTER INSERT statement triggers of rbac.role_assignments:
+ * start the statement's frame of pending rows, and write it.
+ */
+Datum
+rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	PendingRows *frame;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		elog(ERROR, "rbac_role_assignments_stmt: not called as a statement trigger");
+	if (TRIGGER_FIRED_BEFORE(td->tg_event))
+	{
+		pending_push();
+		return PointerGetDatum(NULL);
+	}
+	frame = pending_current();
+	if (frame == NULL)
+		return PointerGetDatum(NULL);
+	if (frame->n > 0)
+	{
+		RdOwnerSwitch sw;
+
+		SPI_connect();
+		rbac_rd_become_owner(&sw);
+		PG_TRY();
+		{
+			pending_flush(frame, sw.caller);
+		}
+		PG_FINALLY();
+		{
+			rbac_rd_restore_user(&sw);
+		}
+		PG_END_TRY();
+		SPI_finish();
+	}
+	pending_pop();
+	return PointerGetDatum(NULL);
 }
 
 /* ----------------------------------------------------------------------

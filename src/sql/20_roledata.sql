@@ -148,14 +148,29 @@ COMMENT ON VIEW rbac.role_assignments IS
 'Role assignments as references. INSERT, UPDATE, DELETE and COPY FROM go through the same validation, privilege checks and audit as rbac.assign_role / rbac.remove_role. Grant the view''s privileges to the roles that use it.';
 REVOKE ALL ON rbac.role_assignments FROM PUBLIC;
 
+-- No SET clause here: the C function pins search_path itself whenever it
+-- runs SQL, and the per-row fast path of COPY runs none.
 CREATE FUNCTION rbac._role_assignments_row()
 RETURNS trigger
 LANGUAGE c
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_role_assignments_row';
 COMMENT ON FUNCTION rbac._role_assignments_row() IS
 'INSTEAD OF trigger of rbac.role_assignments: validates and writes one assignment like assign_role / remove_role.';
 
+CREATE FUNCTION rbac._role_assignments_stmt()
+RETURNS trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_role_assignments_stmt';
+COMMENT ON FUNCTION rbac._role_assignments_stmt() IS
+'BEFORE/AFTER INSERT statement triggers of rbac.role_assignments: rows inserted or copied into the view are validated one by one and written in bulk at the end of the statement.';
+
+CREATE TRIGGER role_assignments_begin
+    BEFORE INSERT ON rbac.role_assignments
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._role_assignments_stmt();
+CREATE TRIGGER role_assignments_end
+    AFTER INSERT ON rbac.role_assignments
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._role_assignments_stmt();
 CREATE TRIGGER role_assignments_row
     INSTEAD OF INSERT OR UPDATE OR DELETE ON rbac.role_assignments
     FOR EACH ROW EXECUTE FUNCTION rbac._role_assignments_row();
