@@ -23,6 +23,8 @@ OBJS = \
 	src/lookup.o \
 	src/sqlgen.o \
 	src/check.o \
+	src/sets.o \
+	src/rls.o \
 	src/roledata.o \
 	src/bind.o
 

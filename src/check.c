@@ -32,6 +32,7 @@
  */
 #include "check.h"
 #include "lookup.h"
+#include "sets.h"
 #include "sqlgen.h"
 
 #include "catalog/pg_type.h"
@@ -56,66 +57,7 @@ PG_FUNCTION_INFO_V1(rbac_who_can);
 PG_FUNCTION_INFO_V1(rbac_explain);
 PG_FUNCTION_INFO_V1(rbac_explain_current);
 PG_FUNCTION_INFO_V1(rbac_holds);
-
-/* How a term came to be held on a node (for explain). */
-typedef enum WhyKind
-{
-	WHY_NONE,
-	WHY_ASSIGNED,				/* role assigned to actor_ref */
-	WHY_CUSTOM,					/* custom role `custom` assigned to actor_ref */
-	WHY_RULE,					/* shorthand rule `rule` of the node's type */
-	WHY_LASTMILE				/* last-mile rule `rule` */
-} WhyKind;
-
-typedef struct Why
-{
-	WhyKind		kind;
-	int			rule;			/* MRule index or MLastMile index */
-	int			actor;			/* index into the actor set */
-	char	   *custom;			/* custom role name */
-} Why;
-
-/* One member of the actor set: the actor or a group it belongs to. */
-typedef struct ActorEntry
-{
-	char	   *type;
-	char	   *id;
-	int			via;			/* entry whose membership led here, -1 */
-} ActorEntry;
-
-/* One resource node of an evaluation. */
-typedef struct RNode
-{
-	MType	   *type;
-	char	   *id;
-	bool		restricted;		/* bound type, no row: assignments only */
-	bool		fetched;
-	char	  **relval;			/* per term: related id, or NULL */
-	int		   *relnode;		/* per term: node index, or -1 */
-	bool	   *held;			/* per term */
-	Why		   *why;			/* per term */
-} RNode;
-
-typedef struct Eval
-{
-	RbacModel  *m;
-	/* the actor; NULL type when there is none */
-	char	   *atype;
-	char	   *aid;
-	char	   *aref;
-	ActorEntry *actors;
-	int			nactors;
-	bool		globals_loaded;
-	bool	   *global_held;	/* per global role */
-	int		   *global_actor;	/* per global role: actor entry holding it */
-	/* relevance: per type, per term */
-	bool	  **relevant;
-	/* the node graph */
-	RNode	   *nodes;
-	int			nnodes;
-	int			capnodes;
-	RbacProbe	probe;			/* catalogs opened for index probes */
-} Eval;
+PG_FUNCTION_INFO_V1(rbac_lastmile_row);
 
 /* Stack of (actor, term, type, id) being evaluated by rbac._holds(). */
 typedef struct HoldsFrame
@@ -313,7 +255,7 @@ global_found(void *arg, const char *role)
 }
 
 /* Load the global roles held by the actor set (once per evaluation). */
-static void
+void
 load_globals(Eval *ev)
 {
 	ProbeCtx	p;
@@ -481,13 +423,6 @@ get_node(Eval *ev, MType *t, const char *id)
  * ---------------------------------------------------------------------
  */
 
-/* Is term of type t relevant to the evaluation? */
-static inline bool
-is_relevant(Eval *ev, MType *t, int term)
-{
-	return ev->relevant[t->index] != NULL && ev->relevant[t->index][term];
-}
-
 /* Mark term of type t relevant (per-type flags are allocated on demand). */
 static void
 set_relevant(Eval *ev, MType *t, int term)
@@ -498,7 +433,7 @@ set_relevant(Eval *ev, MType *t, int term)
 }
 
 /* Mark (t, term) relevant and, backwards through the rules, what feeds it. */
-static void
+void
 mark_relevant(Eval *ev, MType *t0, int term0)
 {
 	typedef struct Item
@@ -552,7 +487,7 @@ mark_relevant(Eval *ev, MType *t0, int term0)
  */
 
 /* Set up an evaluation for an actor reference (NULL: no actor). */
-static void
+void
 eval_init(Eval *ev, RbacModel *m, const char *actor)
 {
 	memset(ev, 0, sizeof(Eval));
@@ -573,7 +508,7 @@ eval_init(Eval *ev, RbacModel *m, const char *actor)
 }
 
 /* Release what an evaluation opened. */
-static void
+void
 eval_end(Eval *ev)
 {
 	rbac_probe_end(&ev->probe);
@@ -885,33 +820,6 @@ evaluate(Eval *ev, MType *t, const char *id, const int *terms, int nterms)
 }
 
 /*
- * Bracket a block that runs with SPI connected as the internal user,
- * restoring the user on error too.  Scratch memory of the block lives in
- * SPI's procedure context and goes away at SPI_finish; anything that must
- * outlive the block is copied into callcxt_ (the caller's context).  The
- * model is fetched before (it has its own connection).
- */
-#define INTERNAL_BEGIN() \
-	do { \
-		Oid			save_user_; \
-		int			save_sec_; \
-		MemoryContext callcxt_ pg_attribute_unused() = CurrentMemoryContext; \
-		rbac_enter_internal(&save_user_, &save_sec_); \
-		SPI_connect(); \
-		PG_TRY(); \
-		{
-
-#define INTERNAL_END() \
-		} \
-		PG_FINALLY(); \
-		{ \
-			rbac_leave_internal(save_user_, save_sec_); \
-		} \
-		PG_END_TRY(); \
-		SPI_finish(); \
-	} while (0)
-
-/*
  * The core check: may actor (NULL: none) perform action on resource?
  * Raises for unknown types and actions and malformed references.
  */
@@ -1166,9 +1074,24 @@ list_push(char ***list, int *n, int *cap, char *s)
 	(*list)[(*n)++] = s;
 }
 
+/* qsort comparator: numeric keys in numeric order, then text order. */
+static int
+cmp_keys(const void *a, const void *b)
+{
+	const char *x = *(const char *const *) a;
+	const char *y = *(const char *const *) b;
+	size_t		lx = strspn(x, "0123456789");
+	size_t		ly = strspn(y, "0123456789");
+
+	if (lx > 0 && lx == strlen(x) && ly > 0 && ly == strlen(y) && lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
 /*
- * Candidate ids of type t for authorized_resources: every key of the bound
- * table, or (unbound) every id with an assignment.  Each is then checked.
+ * The ids of type t on which the actor may perform action, sorted (numbers
+ * numerically).  Computed as a set (sets.c): one query per rule and round,
+ * not one check per row.
  */
 static void
 authorized_resources(FunctionCallInfo fcinfo, const char *actor,
@@ -1178,12 +1101,10 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 	RbacModel  *m;
 	MType	   *t;
 	int			term;
-	char	  **ids = NULL;
-	int			nids = 0;
-	int			capids = 0;
-	char	  **result = NULL;
-	int			nres = 0;
-	int			capres = 0;
+	List	   *keys;
+	ListCell   *lc;
+	char	  **sorted;
+	int			n = 0;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
@@ -1196,60 +1117,14 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 
 		rbac_require_type(m, a.type, true);
 	}
-
-	INTERNAL_BEGIN();
+	keys = rbac_keys_list(actor, t, term);
+	sorted = palloc(sizeof(char *) * (list_length(keys) + 1));
+	foreach(lc, keys)
+		sorted[n++] = (char *) lfirst(lc);
+	qsort(sorted, n, sizeof(char *), cmp_keys);
+	for (i = 0; i < n; i++)
 	{
-		MemoryContext outer = CurrentMemoryContext;
-		char	   *sql;
-		uint64		r;
-		int			ret;
-
-		if (t->bound)
-			sql = psprintf("SELECT %s::pg_catalog.text FROM %s ORDER BY 1",
-						   quote_identifier(t->key_col), t->qualname);
-		else
-			sql = psprintf("SELECT DISTINCT resource_id FROM rbac.assignment "
-						   "WHERE resource_type OPERATOR(pg_catalog.=) %s ORDER BY 1",
-						   quote_literal_cstr(t->name));
-		ret = SPI_execute(sql, true, 0);
-		if (ret != SPI_OK_SELECT)
-			elog(ERROR, "could not list resources of type %s", t->name);
-		for (r = 0; r < SPI_processed; r++)
-		{
-			char	   *v = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-
-			if (v)
-				list_push(&ids, &nids, &capids, v);
-		}
-		for (i = 0; i < nids; i++)
-		{
-			Eval		ev;
-			RNode	   *root;
-			MemoryContext tmp = AllocSetContextCreate(outer, "rbac check",
-													  ALLOCSET_SMALL_SIZES);
-			MemoryContext old = MemoryContextSwitchTo(tmp);
-			bool		ok;
-
-			eval_init(&ev, m, actor);
-			root = evaluate(&ev, t, ids[i], &term, 1);
-			ok = root->held[term];
-			eval_end(&ev);
-			MemoryContextSwitchTo(old);
-			MemoryContextDelete(tmp);
-			if (ok)
-			{
-				MemoryContext old = MemoryContextSwitchTo(callcxt_);
-
-				list_push(&result, &nres, &capres, pstrdup(ids[i]));
-				MemoryContextSwitchTo(old);
-			}
-		}
-	}
-	INTERNAL_END();
-
-	for (i = 0; i < nres; i++)
-	{
-		Datum		v = CStringGetTextDatum(result[i]);
+		Datum		v = CStringGetTextDatum(sorted[i]);
 		bool		isnull = false;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
@@ -1680,5 +1555,44 @@ rbac_holds(PG_FUNCTION_ARGS)
 		holds_stack = frame.next;
 	}
 	PG_END_TRY();
+	PG_RETURN_BOOL(result);
+}
+
+/*
+ * rbac._lastmile_row(type text, rule int, id text) -> boolean
+ *
+ * Does last-mile rule number rule (1-based, among the rules of type) hold
+ * for the current actor on Type:id?  Generated policies call it per row
+ * for rule bodies they cannot express as set membership (columns reached
+ * through relation hops, columns of the actor's own table).
+ */
+Datum
+rbac_lastmile_row(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	MType	   *t;
+	int			r;
+	volatile bool result = false;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_BOOL(false);
+	t = rbac_model_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	r = PG_GETARG_INT32(1) - 1;
+	if (t == NULL || r < 0 || r >= t->nlastmile)
+		PG_RETURN_BOOL(false);
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+		int			ni;
+
+		eval_init(&ev, m, actor);
+		ni = get_node(&ev, t, text_to_cstring(PG_GETARG_TEXT_PP(2)));
+		fetch_row(&ev, &ev.nodes[ni]);
+		if (!ev.nodes[ni].restricted)
+			result = lastmile_holds(&ev, &ev.nodes[ni], &t->lastmile[r]);
+		eval_end(&ev);
+	}
+	INTERNAL_END();
 	PG_RETURN_BOOL(result);
 }

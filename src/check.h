@@ -10,6 +10,8 @@
 #define RBAC_CHECK_H
 
 #include "model.h"
+#include "lookup.h"
+#include "executor/spi.h"
 
 /* A parsed reference "Type:id". */
 typedef struct RbacRef
@@ -17,6 +19,108 @@ typedef struct RbacRef
 	char	   *type;
 	char	   *id;
 } RbacRef;
+
+/* How a term came to be held on a node (for explain). */
+typedef enum WhyKind
+{
+	WHY_NONE,
+	WHY_ASSIGNED,				/* role assigned to actor_ref */
+	WHY_CUSTOM,					/* custom role `custom` assigned to actor_ref */
+	WHY_RULE,					/* shorthand rule `rule` of the node's type */
+	WHY_LASTMILE				/* last-mile rule `rule` */
+} WhyKind;
+
+typedef struct Why
+{
+	WhyKind		kind;
+	int			rule;			/* MRule index or MLastMile index */
+	int			actor;			/* index into the actor set */
+	char	   *custom;			/* custom role name */
+} Why;
+
+/* One member of the actor set: the actor or a group it belongs to. */
+typedef struct ActorEntry
+{
+	char	   *type;
+	char	   *id;
+	int			via;			/* entry whose membership led here, -1 */
+} ActorEntry;
+
+/* One resource node of an evaluation. */
+typedef struct RNode
+{
+	MType	   *type;
+	char	   *id;
+	bool		restricted;		/* bound type, no row: assignments only */
+	bool		fetched;
+	char	  **relval;			/* per term: related id, or NULL */
+	int		   *relnode;		/* per term: node index, or -1 */
+	bool	   *held;			/* per term */
+	Why		   *why;			/* per term */
+} RNode;
+
+typedef struct Eval
+{
+	RbacModel  *m;
+	/* the actor; NULL type when there is none */
+	char	   *atype;
+	char	   *aid;
+	char	   *aref;
+	ActorEntry *actors;
+	int			nactors;
+	bool		globals_loaded;
+	bool	   *global_held;	/* per global role */
+	int		   *global_actor;	/* per global role: actor entry holding it */
+	/* relevance: per type, per term */
+	bool	  **relevant;
+	/* the node graph */
+	RNode	   *nodes;
+	int			nnodes;
+	int			capnodes;
+	RbacProbe	probe;			/* catalogs opened for index probes */
+} Eval;
+
+
+/* Is term of type t relevant to the evaluation? */
+static inline bool
+is_relevant(Eval *ev, MType *t, int term)
+{
+	return ev->relevant[t->index] != NULL && ev->relevant[t->index][term];
+}
+
+
+/*
+ * Bracket a block that runs with SPI connected as the internal user,
+ * restoring the user on error too.  Scratch memory of the block lives in
+ * SPI's procedure context and goes away at SPI_finish; anything that must
+ * outlive the block is copied into callcxt_ (the caller's context).  The
+ * model is fetched before (it has its own connection).
+ */
+#define INTERNAL_BEGIN() \
+	do { \
+		Oid			save_user_; \
+		int			save_sec_; \
+		MemoryContext callcxt_ pg_attribute_unused() = CurrentMemoryContext; \
+		rbac_enter_internal(&save_user_, &save_sec_); \
+		SPI_connect(); \
+		PG_TRY(); \
+		{
+
+#define INTERNAL_END() \
+		} \
+		PG_FINALLY(); \
+		{ \
+			rbac_leave_internal(save_user_, save_sec_); \
+		} \
+		PG_END_TRY(); \
+		SPI_finish(); \
+	} while (0)
+
+
+extern void eval_init(Eval *ev, RbacModel *m, const char *actor);
+extern void eval_end(Eval *ev);
+extern void load_globals(Eval *ev);
+extern void mark_relevant(Eval *ev, MType *t0, int term0);
 
 extern bool rbac_parse_ref(const char *text, RbacRef *ref);
 extern RbacRef rbac_require_ref(const char *text, const char *what);

@@ -77,6 +77,7 @@ rbac_lookup_init(RbacCatalogs *c)
 	c->membership_pkey = rbac_relid(nsp, "membership_pkey");
 	c->custom_role = rbac_relid(nsp, "custom_role");
 	c->custom_role_pkey = rbac_relid(nsp, "custom_role_pkey");
+	c->assignment_actor_idx = rbac_relid(nsp, "assignment_actor_idx");
 
 	c->asg_actor_type = column(c->assignment, "actor_type");
 	c->asg_actor_id = column(c->assignment, "actor_id");
@@ -150,6 +151,7 @@ rbac_probe_end(RbacProbe *p)
 	close_probe(&p->assignment);
 	close_probe(&p->membership);
 	close_probe(&p->custom_role);
+	close_probe(&p->by_actor);
 }
 
 /*
@@ -226,6 +228,39 @@ rbac_lookup_roles(RbacProbe *p, const char *rtype, const char *rid,
 		if (!isnull && DatumGetTimestampTz(exp) <= now)
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role));
+	}
+	index_endscan(scan);
+}
+
+/*
+ * Every unexpired assignment of actor (atype, aid) on resources of type
+ * rtype: fn(role, resource id) for each.
+ */
+void
+rbac_lookup_actor_roles(RbacProbe *p, const char *atype, const char *aid,
+						const char *rtype,
+						void (*fn) (void *arg, const char *role, const char *rid),
+						void *arg)
+{
+	RbacCatalogs *c = p->c;
+	ScanKeyData keys[3];
+	IndexScanDesc scan;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	open_probe(&p->by_actor, c->assignment, c->assignment_actor_idx);
+	text_key(keys, 0, c->asg_actor_type, atype);
+	text_key(keys, 1, c->asg_actor_id, aid);
+	text_key(keys, 2, c->asg_resource_type, rtype);
+	scan = begin_scan(&p->by_actor, keys, 3);
+	while (index_getnext_slot(scan, ForwardScanDirection, p->by_actor.slot))
+	{
+		bool		isnull;
+		Datum		exp = slot_getattr(p->by_actor.slot, c->asg_expires_at, &isnull);
+
+		if (!isnull && DatumGetTimestampTz(exp) <= now)
+			continue;
+		fn(arg, slot_text(p->by_actor.slot, c->asg_role),
+		   slot_text(p->by_actor.slot, c->asg_resource_id));
 	}
 	index_endscan(scan);
 }

@@ -23,6 +23,7 @@ typedef struct RbacCatalogs
 	Oid			membership_pkey;
 	Oid			custom_role;
 	Oid			custom_role_pkey;
+	Oid			assignment_actor_idx;
 	AttrNumber	asg_actor_type;
 	AttrNumber	asg_actor_id;
 	AttrNumber	asg_role;
@@ -55,6 +56,7 @@ typedef struct RbacProbe
 	RbacProbeRel assignment;
 	RbacProbeRel membership;
 	RbacProbeRel custom_role;
+	RbacProbeRel by_actor;		/* rbac.assignment by actor */
 } RbacProbe;
 
 extern void rbac_lookup_init(RbacCatalogs *c);
@@ -65,6 +67,11 @@ extern void rbac_lookup_roles(RbacProbe *p, const char *rtype,
 							  const char *aid,
 							  void (*fn) (void *arg, const char *role),
 							  void *arg);
+extern void rbac_lookup_actor_roles(RbacProbe *p, const char *atype,
+									const char *aid, const char *rtype,
+									void (*fn) (void *arg, const char *role,
+												const char *rid),
+									void *arg);
 extern void rbac_lookup_groups(RbacProbe *p, const char *mtype,
 							   const char *mid,
 							   void (*fn) (void *arg, const char *gtype,

@@ -522,8 +522,20 @@ rbac_get_model(void)
 Datum
 rbac_key_datum(MType *t, const char *id, bool *ok)
 {
+	return rbac_text_datum(t->key_type, id, ok);
+}
+
+/*
+ * Convert text to a datum of type typid; *ok is false (and 0 returned) when
+ * the text is not a valid value of the type.  Integers, uuids and text-like
+ * types are checked without raising; other types use their input function
+ * in a subtransaction.
+ */
+Datum
+rbac_text_datum(Oid typid, const char *id, bool *ok)
+{
 	*ok = true;
-	switch (t->key_type)
+	switch (typid)
 	{
 		case INT2OID:
 		case INT4OID:
@@ -535,15 +547,15 @@ rbac_key_datum(MType *t, const char *id, bool *ok)
 				errno = 0;
 				v = strtoll(id, &end, 10);
 				if (*id == '\0' || *end != '\0' || errno != 0 ||
-					(t->key_type == INT2OID && (v < PG_INT16_MIN || v > PG_INT16_MAX)) ||
-					(t->key_type == INT4OID && (v < PG_INT32_MIN || v > PG_INT32_MAX)))
+					(typid == INT2OID && (v < PG_INT16_MIN || v > PG_INT16_MAX)) ||
+					(typid == INT4OID && (v < PG_INT32_MIN || v > PG_INT32_MAX)))
 				{
 					*ok = false;
 					return (Datum) 0;
 				}
-				if (t->key_type == INT2OID)
+				if (typid == INT2OID)
 					return Int16GetDatum((int16) v);
-				if (t->key_type == INT4OID)
+				if (typid == INT4OID)
 					return Int32GetDatum((int32) v);
 				return Int64GetDatum((int64) v);
 			}
@@ -578,7 +590,7 @@ rbac_key_datum(MType *t, const char *id, bool *ok)
 				ResourceOwner owner = CurrentResourceOwner;
 				Datum		d = (Datum) 0;
 
-				getTypeInputInfo(t->key_type, &infunc, &ioparam);
+				getTypeInputInfo(typid, &infunc, &ioparam);
 				BeginInternalSubTransaction(NULL);
 				MemoryContextSwitchTo(cxt);
 				PG_TRY();

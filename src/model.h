@@ -93,6 +93,7 @@ extern void rbac_model_invalidate(void);
 extern char *rbac_policy_rule_text(RbacModel *m, RbacRule *rule);
 extern void rbac_model_init(void);
 extern Datum rbac_key_datum(MType *t, const char *id, bool *ok);
+extern Datum rbac_text_datum(Oid typid, const char *id, bool *ok);
 extern void rbac_enter_internal(Oid *save_user, int *save_sec);
 extern void rbac_leave_internal(Oid save_user, int save_sec);
 

@@ -382,22 +382,36 @@ rbac_policy_source(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(result);
 }
 
+/* Re-create the generated policies of every table with RLS enabled. */
+static void
+regenerate_rls(void)
+{
+	if (SPI_execute("SELECT rbac._regenerate_rls() WHERE EXISTS (SELECT 1 FROM rbac.rls_table)",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not regenerate row-level security policies");
+}
+
 /*
  * rbac._policy_changed() -> void
  *
  * Called after the policy or a binding changed.  When a binding changed
  * (rbac.bind / rbac.unbind), the loaded policy is validated again against
  * the tables now bound, so a table that lacks a column a last-mile rule
- * uses is refused and the binding rolls back.
+ * uses is refused and the binding rolls back.  Then the generated
+ * row-level-security policies are re-created from the new model.
  */
 Datum
 rbac_policy_changed(PG_FUNCTION_ARGS)
 {
 	char	   *src;
 
-	if (in_load_policy)
-		PG_RETURN_VOID();
 	SPI_connect();
+	if (in_load_policy)
+	{
+		regenerate_rls();
+		SPI_finish();
+		PG_RETURN_VOID();
+	}
 	src = rbac_loaded_policy_source();
 	if (src != NULL)
 	{
@@ -418,6 +432,7 @@ rbac_policy_changed(PG_FUNCTION_ARGS)
 					 errhint("Bind a table that has the columns the policy's rules use, or load a policy that does not use them.")));
 		rbac_free_parsed(parsed);
 	}
+	regenerate_rls();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -21,6 +21,7 @@
 #include "sqlgen.h"
 
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 typedef struct GenCtx
 {
@@ -31,6 +32,9 @@ typedef struct GenCtx
 	const SqlActor *actor;
 	int			nalias;
 	bool		failed;			/* something cannot be evaluated */
+	bool		rls;			/* for a policy: no subqueries on bound
+								 * tables, has_role as set membership */
+	bool		fallback;		/* rls: the body needs the per-row form */
 } GenCtx;
 
 static void gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e);
@@ -95,6 +99,13 @@ gen_lookup(GenCtx *g, StringInfo buf, MType *t, const char *col,
 	if (t == NULL || !t->bound || col == NULL)
 	{
 		g->failed = true;
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
+	if (g->rls)
+	{
+		/* a policy must not read other tables under the caller's RLS */
+		g->fallback = true;
 		appendStringInfoString(buf, "NULL");
 		return;
 	}
@@ -269,6 +280,63 @@ gen_cmp(GenCtx *g, StringInfo buf, RbacExpr *e)
 	appendStringInfo(buf, "(%s %s %s)", a.data, cmp_sql(e->op), b.data);
 }
 
+/* The SQL type name of a relation column (or key) of a bound type. */
+static char *
+column_type_sql(MType *t, const char *col)
+{
+	AttrNumber	att = get_attnum(t->relid, col);
+
+	return format_type_be(get_atttype(t->relid, att));
+}
+
+/*
+ * has_role / has_permission in a policy: set membership computed once per
+ * query.  On the resource itself: key = ANY(rbac._keys(...)); along
+ * relations r.h1...hk: r.h1 = ANY(rbac._keys_path(...)).  Anything else
+ * (the actor as target) falls back to the per-row form.
+ */
+static void
+gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	RbacPath   *p = &e->target->path;
+	MType	   *t = g->rtype;
+	int			nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
+	int			term;
+	const char *col;
+	int			i;
+
+	if (p->var_index != 1 || !t->bound ||
+		!(p->tail == RBAC_TAIL_SELF || p->tail == RBAC_TAIL_RELATION))
+	{
+		g->fallback = true;
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
+	if (nrel == 0)
+	{
+		appendStringInfo(buf, "(%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[]))",
+						 g->alias, quote_identifier(t->key_col),
+						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
+						 format_type_be(t->key_type), format_type_be(t->key_type));
+		return;
+	}
+	term = rbac_type_term(t, p->fields[0]);
+	col = term >= 0 ? t->rel_col[term] : NULL;
+	if (col == NULL)
+	{
+		g->failed = true;
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
+	appendStringInfo(buf, "(%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys_path(%s, ARRAY[",
+					 g->alias, quote_identifier(col), quote_literal_cstr(t->name));
+	for (i = 0; i < nrel; i++)
+		appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));
+	appendStringInfo(buf, "]::pg_catalog.text[], %s, NULL::%s))::%s[]))",
+					 quote_literal_cstr(e->name), column_type_sql(t, col),
+					 column_type_sql(t, col));
+}
+
 /* Append has_role / has_permission on the resource a path reaches. */
 static void
 gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
@@ -286,6 +354,11 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 		return;
 	}
 	tname = p->end_type->name;
+	if (g->rls)
+	{
+		gen_has_rls(g, buf, e);
+		return;
+	}
 	gen_path(g, &target, p, &self);
 	if (self && p->var_index == 0)
 	{
@@ -397,6 +470,50 @@ rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
 	appendStringInfoString(&buf, "COALESCE(");
 	gen_expr(&g, &buf, rule->body);
 	appendStringInfoString(&buf, ", false)");
+	if (g.failed)
+		return NULL;
+	return buf.data;
+}
+
+/*
+ * The SQL boolean expression of a last-mile rule's body for a generated
+ * row-level-security policy on the table aliased alias: columns of the row,
+ * the current actor through rbac._actor_id() / rbac._actor_type(), and
+ * has_role / has_permission as set membership.  Sets *fallback (and
+ * returns NULL) when the body needs columns of other tables, which a policy
+ * must not read under the caller's visibility: the caller then uses the
+ * per-row rbac._lastmile_row().  NULL without fallback: cannot hold.
+ */
+char *
+rbac_sql_lastmile_rls(RbacModel *m, RbacRule *rule, const char *alias,
+					  bool *fallback)
+{
+	static const SqlActor actor = {
+		"(SELECT rbac._actor_id())", "(SELECT rbac._actor_type())",
+		"(SELECT rbac.current_actor())", "NULL"
+	};
+	GenCtx		g;
+	StringInfoData buf;
+
+	memset(&g, 0, sizeof(g));
+	g.m = m;
+	g.rule = rule;
+	g.alias = alias;
+	g.actor = &actor;
+	g.rls = true;
+	g.rtype = rbac_model_type(m, rule->resource_type);
+	*fallback = false;
+	if (g.rtype == NULL || !g.rtype->bound)
+		return NULL;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "COALESCE(");
+	gen_expr(&g, &buf, rule->body);
+	appendStringInfoString(&buf, ", false)");
+	if (g.fallback)
+	{
+		*fallback = true;
+		return NULL;
+	}
 	if (g.failed)
 		return NULL;
 	return buf.data;

@@ -23,4 +23,7 @@ typedef struct SqlActor
 extern char *rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule,
 									const char *alias, const SqlActor *actor);
 
+extern char *rbac_sql_lastmile_rls(RbacModel *m, RbacRule *rule,
+								   const char *alias, bool *fallback);
+
 #endif							/* RBAC_SQLGEN_H */

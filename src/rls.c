@@ -1,0 +1,494 @@
+/*-------------------------------------------------------------------------
+ *
+ * rls.c
+ *	  Generated row-level security: rbac.filter, rbac.enable_rls,
+ *	  rbac.disable_rls, and regeneration when the policy or a binding
+ *	  changes.
+ *
+ * The predicate for permission X on type T, over a row r, is the OR of
+ * every way X can hold on r, following the rules of T (SPEC section 4.1):
+ *
+ *	r.key = ANY ((SELECT rbac._keys_direct('T', 'X', NULL::keytype)))
+ *		assignments and custom roles on r itself, with T's same-type
+ *		implications;
+ *	r.relcol = ANY ((SELECT rbac._keys('U', 'Y', NULL::coltype)))
+ *		for each rule "X'" if "Y" on "rel" (X' implies X within T): the
+ *		related resources on which the actor holds Y, computed once per
+ *		query as a set (sets.c), matched against an indexable column;
+ *	r.relcol = (SELECT rbac._actor_key('User', NULL::coltype))
+ *		for each actor relation rule ("close" if "creator");
+ *	(SELECT rbac._has_global('G'))   for each global role rule;
+ *	the body of each last-mile rule as SQL on the row (sqlgen.c).
+ *
+ * Every function call is wrapped in a scalar sub-SELECT, so it runs once
+ * per query as an InitPlan and the planner can use indexes on the key and
+ * relation columns.  The actor is read at run time, never embedded, so
+ * cached plans stay correct.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "check.h"
+#include "sqlgen.h"
+
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(rbac_filter);
+PG_FUNCTION_INFO_V1(rbac_enable_rls);
+PG_FUNCTION_INFO_V1(rbac_disable_rls);
+PG_FUNCTION_INFO_V1(rbac_regenerate_rls);
+
+/* The commands a policy is generated for, with their default actions. */
+static const char *const commands[] = {"select", "insert", "update", "delete"};
+static const char *const default_actions[] = {"read", "create", "update", "delete"};
+
+#define NCOMMANDS 4
+
+/* SQL type name of a column of a bound type's table. */
+static char *
+coltype(MType *t, const char *col)
+{
+	return format_type_be(get_atttype(t->relid, get_attnum(t->relid, col)));
+}
+
+/* Append " OR " between disjuncts. */
+static void
+add_or(StringInfo buf, int *n)
+{
+	if ((*n)++ > 0)
+		appendStringInfoString(buf, "\n   OR ");
+}
+
+/*
+ * The predicate for permission (or role) action on type t over the row
+ * aliased alias (already quoted), or "false" when it can never hold.
+ */
+static char *
+rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
+				   const char *alias)
+{
+	StringInfoData buf;
+	int			term = action ? rbac_type_term(t, action) : -1;
+	bool	   *closure;
+	bool		grew = true;
+	int			n = 0;
+	int			r;
+
+	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION || !t->bound)
+		return pstrdup("false");
+
+	/* terms of t that imply action through same-type rules */
+	closure = palloc0(sizeof(bool) * (t->nterms + 1));
+	closure[term] = true;
+	while (grew)
+	{
+		grew = false;
+		for (r = 0; r < t->nrules; r++)
+		{
+			MRule	   *rule = &t->rules[r];
+
+			if (rule->via < 0 && rule->body_kind == RBAC_BODY_TERM &&
+				closure[rule->head] && !closure[rule->body])
+				closure[rule->body] = grew = true;
+		}
+	}
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	add_or(&buf, &n);
+	appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[])",
+					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
+					 quote_literal_cstr(action), format_type_be(t->key_type),
+					 format_type_be(t->key_type));
+
+	for (r = 0; r < t->nrules; r++)
+	{
+		MRule	   *rule = &t->rules[r];
+		const char *col;
+		MType	   *u;
+
+		if (!closure[rule->head])
+			continue;
+		switch (rule->body_kind)
+		{
+			case RBAC_BODY_TERM:
+				if (rule->via < 0)
+					break;		/* same type: part of the closure */
+				col = t->rel_col[rule->via];
+				u = rbac_model_type(m, t->ast->terms[rule->via].target);
+				if (col == NULL || u == NULL || u->is_actor)
+					break;		/* unbound relation: never holds */
+				add_or(&buf, &n);
+				appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+								 alias, quote_identifier(col), quote_literal_cstr(u->name),
+								 quote_literal_cstr(u->ast->terms[rule->body].name),
+								 coltype(t, col), coltype(t, col));
+				break;
+			case RBAC_BODY_ACTOR_RELATION:
+				if (rule->via < 0)
+				{
+					col = t->rel_col[rule->body];
+					if (col == NULL)
+						break;
+					add_or(&buf, &n);
+					appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
+									 alias, quote_identifier(col),
+									 quote_literal_cstr(t->ast->terms[rule->body].target),
+									 coltype(t, col));
+				}
+				else
+				{
+					col = t->rel_col[rule->via];
+					u = rbac_model_type(m, t->ast->terms[rule->via].target);
+					if (col == NULL || u == NULL)
+						break;
+					add_or(&buf, &n);
+					appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+									 alias, quote_identifier(col), quote_literal_cstr(u->name),
+									 quote_literal_cstr(u->ast->terms[rule->body].name),
+									 coltype(t, col), coltype(t, col));
+				}
+				break;
+			case RBAC_BODY_GLOBAL:
+				add_or(&buf, &n);
+				appendStringInfo(&buf, "(SELECT rbac._has_global(%s))",
+								 quote_literal_cstr(m->globals[rule->body]));
+				break;
+			default:
+				break;
+		}
+	}
+
+	for (r = 0; r < t->nlastmile; r++)
+	{
+		MLastMile  *lm = &t->lastmile[r];
+		RbacRule   *rule = lm->rule;
+		const char *who;
+		char	   *body;
+		bool		fallback;
+
+		if (!closure[lm->term])
+			continue;
+		switch (rule->actor_kind)
+		{
+			case RBAC_ACTOR_ANYONE:
+				who = "true";
+				break;
+			case RBAC_ACTOR_ANY_ACTOR:
+				who = "(SELECT rbac.current_actor()) IS NOT NULL";
+				break;
+			default:
+				who = psprintf("(SELECT rbac._actor_type()) OPERATOR(pg_catalog.=) %s",
+							   quote_literal_cstr(rule->actor_type));
+				break;
+		}
+		if (rule->body == NULL || rule->body->kind == RBAC_EX_TRUE)
+			body = pstrdup("true");
+		else
+		{
+			body = rbac_sql_lastmile_rls(m, rule, alias, &fallback);
+			if (body == NULL && fallback)
+				body = psprintf("rbac._lastmile_row(%s, %d, %s.%s::pg_catalog.text)",
+								quote_literal_cstr(t->name), r + 1, alias,
+								quote_identifier(t->key_col));
+		}
+		if (body == NULL)
+			continue;
+		add_or(&buf, &n);
+		appendStringInfo(&buf, "(%s AND %s)", who, body);
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/*
+ * rbac.filter(action text, type text, alias text DEFAULT NULL) -> text
+ *
+ * The SQL boolean expression the generated policy uses, for hand-written
+ * queries and EXPLAIN.  alias (default: the bound table's name) qualifies
+ * the columns.
+ */
+Datum
+rbac_filter(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m = rbac_get_model();
+	MType	   *t;
+	char	   *action;
+	char	   *alias;
+	int			term;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("action and type must not be null")));
+	action = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(1)), false);
+	term = rbac_type_term(t, action);
+	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown action \"%s\" for type %s", action, t->name)));
+	if (!t->bound)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("type %s is not bound to a table", t->name),
+				 errhint("Bind it with rbac.bind().")));
+	alias = PG_ARGISNULL(2) ? (char *) quote_identifier(get_rel_name(t->relid)) :
+		(char *) quote_identifier(text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	PG_RETURN_TEXT_P(cstring_to_text(rbac_rls_predicate(m, t, action, alias)));
+}
+
+/* The action mapped to command c (NULL: the command is denied). */
+static char *
+mapped_action(Jsonb *actions, int c)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	if (actions == NULL)
+		return pstrdup(default_actions[c]);
+	k.type = jbvString;
+	k.val.string.val = (char *) commands[c];
+	k.val.string.len = strlen(commands[c]);
+	v = findJsonbValueFromContainer(&actions->root, JB_FOBJECT, &k);
+	if (v == NULL)
+		return pstrdup(default_actions[c]);
+	if (v->type == jbvNull)
+		return NULL;
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the action for %s must be a string or null", commands[c])));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* A JSON object of one or two string members, for the audit log. */
+static char *
+json_detail(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	escape_json(&buf, k1);
+	appendStringInfoString(&buf, ": ");
+	escape_json(&buf, v1);
+	if (k2)
+	{
+		appendStringInfoString(&buf, ", ");
+		escape_json(&buf, k2);
+		appendStringInfoString(&buf, ": ");
+		escape_json(&buf, v2);
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/* Run one utility statement through SPI. */
+static void
+run(const char *sql)
+{
+	int			ret = SPI_execute(sql, false, 0);
+
+	if (ret < 0)
+		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
+}
+
+/*
+ * (Re)create the four policies of table relid bound to type t, with the
+ * given action mapping.  A command whose permission the type lacks gets a
+ * policy that is always false.
+ */
+static void
+install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
+{
+	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												  get_rel_name(relid));
+	const char *alias = quote_identifier(get_rel_name(relid));
+	int			c;
+
+	for (c = 0; c < NCOMMANDS; c++)
+	{
+		char	   *action = mapped_action(actions, c);
+		char	   *pred;
+		int			term = (action && t) ? rbac_type_term(t, action) : -1;
+
+		if (t == NULL || term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
+			pred = pstrdup("false");
+		else
+			pred = rbac_rls_predicate(m, t, action, alias);
+		run(psprintf("DROP POLICY IF EXISTS %s ON %s",
+					 quote_identifier(psprintf("rbac_%s", commands[c])), qual));
+		if (c == 1)
+			run(psprintf("CREATE POLICY rbac_insert ON %s AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK (%s)",
+						 qual, pred));
+		else if (c == 2)
+			run(psprintf("CREATE POLICY rbac_update ON %s AS PERMISSIVE FOR UPDATE TO PUBLIC USING (%s) WITH CHECK (%s)",
+						 qual, pred, pred));
+		else
+			run(psprintf("CREATE POLICY %s ON %s AS PERMISSIVE FOR %s TO PUBLIC USING (%s)",
+						 quote_identifier(psprintf("rbac_%s", commands[c])), qual,
+						 c == 0 ? "SELECT" : "DELETE", pred));
+	}
+	run(psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", qual));
+	run(psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", qual));
+}
+
+/* The type bound to table relid, or NULL. */
+static MType *
+type_of_table(RbacModel *m, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < m->ntypes; i++)
+		if (m->types[i].bound && m->types[i].relid == relid)
+			return &m->types[i];
+	return NULL;
+}
+
+/*
+ * rbac.enable_rls(tbl regclass, actions jsonb DEFAULT NULL) -> void
+ *
+ * Generate and install policies for SELECT, INSERT, UPDATE and DELETE on a
+ * bound table (actions maps command -> permission; null denies), enable
+ * and force row level security, remember the table so the policies follow
+ * policy and binding changes.  Idempotent.
+ */
+Datum
+rbac_enable_rls(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	Jsonb	   *actions = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	RbacModel  *m = rbac_get_model();
+	MType	   *t = type_of_table(m, relid);
+	Oid			argtypes[3] = {OIDOID, TEXTOID, JSONBOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			c;
+
+	if (t == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table %s is not bound to a type", get_rel_name(relid)),
+				 errhint("Bind it first with rbac.bind(type, table).")));
+	if (actions && !JB_ROOT_IS_OBJECT(actions))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("actions must be a JSON object mapping select, insert, update and delete to permissions")));
+	if (actions)
+	{
+		JsonbIterator *it = JsonbIteratorInit(&actions->root);
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			bool		known = false;
+
+			if (tok != WJB_KEY)
+				continue;
+			for (c = 0; c < NCOMMANDS; c++)
+				if (strlen(commands[c]) == v.val.string.len &&
+					strncmp(commands[c], v.val.string.val, v.val.string.len) == 0)
+					known = true;
+			if (!known)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown command \"%.*s\" in actions", v.val.string.len,
+								v.val.string.val),
+						 errhint("The commands are select, insert, update and delete.")));
+		}
+		for (c = 0; c < NCOMMANDS; c++)
+		{
+			char	   *a = mapped_action(actions, c);
+			int			term = a ? rbac_type_term(t, a) : -1;
+
+			if (a && (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("unknown action \"%s\" for type %s", a, t->name)));
+		}
+	}
+
+	SPI_connect();
+	install_policies(m, relid, t, actions);
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(t->name);
+	if (actions)
+		values[2] = JsonbPGetDatum(actions);
+	else
+		nulls[2] = 'n';
+	if (SPI_execute_with_args("INSERT INTO rbac.rls_table (tbl, type, actions) VALUES ($1, $2, $3) "
+							  "ON CONFLICT (tbl) DO UPDATE SET type = excluded.type, actions = excluded.actions",
+							  3, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not record the table in rbac.rls_table");
+	rbac_audit("enable_rls", json_detail("table", get_rel_name(relid), "type", t->name));
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* rbac.disable_rls(tbl regclass) -> void: drop the generated policies. */
+Datum
+rbac_disable_rls(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												  get_rel_name(relid));
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	int			c;
+
+	SPI_connect();
+	for (c = 0; c < NCOMMANDS; c++)
+		run(psprintf("DROP POLICY IF EXISTS %s ON %s",
+					 quote_identifier(psprintf("rbac_%s", commands[c])), qual));
+	values[0] = ObjectIdGetDatum(relid);
+	if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not update rbac.rls_table");
+	rbac_audit("disable_rls", json_detail("table", get_rel_name(relid), NULL, NULL));
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac._regenerate_rls() -> void
+ *
+ * Re-create the policies of every table in rbac.rls_table from the current
+ * model (after load_policy, bind or unbind), in the same transaction.
+ */
+Datum
+rbac_regenerate_rls(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m;
+	uint64		i;
+	SPITupleTable *tt;
+	uint64		n;
+
+	rbac_model_invalidate();
+	m = rbac_get_model();
+	SPI_connect();
+	if (SPI_execute("SELECT tbl::pg_catalog.oid, actions FROM rbac.rls_table", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.rls_table");
+	tt = SPI_tuptable;
+	n = SPI_processed;
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Oid			relid = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
+		Datum		a = SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull);
+		MType	   *t = type_of_table(m, relid);
+
+		if (t == NULL)
+			ereport(WARNING,
+					(errmsg("table %s is no longer bound: its generated policies now deny every row",
+							get_rel_name(relid))));
+		install_policies(m, relid, t, isnull ? NULL : DatumGetJsonbP(a));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}

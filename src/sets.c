@@ -1,0 +1,889 @@
+/*-------------------------------------------------------------------------
+ *
+ * sets.c
+ *	  Set evaluation: the keys of every resource of a type on which the
+ *	  current actor holds a term, computed once per query for generated
+ *	  row-level-security policies (rbac._keys and friends), and for
+ *	  authorized_resources.
+ *
+ * It computes the same derivation as the per-resource engine in check.c,
+ * with sets instead of nodes.  For each relevant (type, term) pair a set of
+ * keys (their text form) is grown to a least fixpoint:
+ *
+ *	- direct: roles assigned to the actor or its groups (unexpired), and the
+ *	  permissions and implied roles of custom roles so assigned, on any id,
+ *	  with or without a row;
+ *	- same-type rules ("X" if "Y") union whole sets, so ids without rows get
+ *	  what direct assignments imply, exactly as in check.c;
+ *	- everything else holds only for existing rows and is found with one
+ *	  query on the bound table per rule and round: "on" rules (rows whose
+ *	  relation column is in the related set), actor relations (rows whose
+ *	  column is the actor), global roles (every row), last-mile rules (rows
+ *	  where the compiled body holds).
+ *
+ * A set can be universal (every id of an unbound type, from a global role
+ * or a body-less rule); rows relate to it whenever their column is set.
+ * Queries run as the internal user, so the caller's row-level security on
+ * bound tables never changes the answer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "check.h"
+#include "sets.h"
+#include "sqlgen.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(rbac_keys);
+PG_FUNCTION_INFO_V1(rbac_keys_direct);
+PG_FUNCTION_INFO_V1(rbac_keys_path);
+PG_FUNCTION_INFO_V1(rbac_has_global);
+PG_FUNCTION_INFO_V1(rbac_actor_key);
+PG_FUNCTION_INFO_V1(rbac_actor_id);
+PG_FUNCTION_INFO_V1(rbac_actor_type);
+
+/* A set of keys in their text form, in insertion order. */
+typedef struct KeySet
+{
+	HTAB	   *hash;			/* char * -> present */
+	char	  **items;
+	int			n;
+	int			cap;
+	bool		universal;		/* every id */
+} KeySet;
+
+/* Per-rule progress: how much of the body set was propagated already. */
+typedef struct SetEval
+{
+	Eval		ev;
+	KeySet	 ***sets;			/* [type][term], allocated on demand */
+	int		  **done;			/* [type][rule]: body items propagated */
+	bool	  **once;			/* [type][rule or nrules + lastmile] */
+	bool	   *direct_loaded;	/* [type] */
+} SetEval;
+
+/* dynahash callbacks for C-string keys stored by pointer. */
+static uint32
+str_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, (int) strlen(s));
+}
+
+static int
+str_match(const void *key1, const void *key2, Size keysize)
+{
+	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
+}
+
+/* A new empty set in the current memory context. */
+static KeySet *
+keyset_new(void)
+{
+	KeySet	   *k = palloc0(sizeof(KeySet));
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(char *);
+	ctl.entrysize = sizeof(char *);
+	ctl.hash = str_hash;
+	ctl.match = str_match;
+	ctl.hcxt = CurrentMemoryContext;
+	k->hash = hash_create("pg_rbac key set", 64, &ctl,
+						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	return k;
+}
+
+/* Add a key; true if it was new. */
+static bool
+keyset_add(KeySet *k, const char *key)
+{
+	bool		found;
+	char	   *copy;
+	char	  **entry;
+
+	if (key == NULL || k->universal)
+		return false;
+	copy = pstrdup(key);
+	entry = hash_search(k->hash, &copy, HASH_ENTER, &found);
+	if (found)
+	{
+		pfree(copy);
+		return false;
+	}
+	*entry = copy;
+	if (k->n == k->cap)
+	{
+		k->cap = k->cap ? k->cap * 2 : 64;
+		k->items = k->items ? repalloc_huge(k->items, sizeof(char *) * k->cap) :
+			palloc(sizeof(char *) * k->cap);
+	}
+	k->items[k->n++] = copy;
+	return true;
+}
+
+/* Make a set universal; true if it was not already. */
+static bool
+keyset_make_universal(KeySet *k)
+{
+	if (k->universal)
+		return false;
+	k->universal = true;
+	return true;
+}
+
+/* The set of (t, term), created on demand. */
+static KeySet *
+get_set(SetEval *se, MType *t, int term)
+{
+	if (se->sets[t->index] == NULL)
+		se->sets[t->index] = palloc0(sizeof(KeySet *) * (t->nterms + 1));
+	if (se->sets[t->index][term] == NULL)
+		se->sets[t->index][term] = keyset_new();
+	return se->sets[t->index][term];
+}
+
+/* Per-type progress arrays, created on demand. */
+static void
+ensure_progress(SetEval *se, MType *t)
+{
+	if (se->done[t->index] == NULL)
+	{
+		se->done[t->index] = palloc0(sizeof(int) * (t->nrules + 1));
+		se->once[t->index] = palloc0(sizeof(bool) * (t->nrules + t->nlastmile + 1));
+	}
+}
+
+typedef struct DirectCtx
+{
+	SetEval    *se;
+	MType	   *t;
+	int			actor;
+	bool		changed;
+} DirectCtx;
+
+/* rbac_lookup_actor_roles callback: record a direct grant. */
+static void
+direct_found(void *arg, const char *role, const char *rid)
+{
+	DirectCtx  *d = (DirectCtx *) arg;
+	MType	   *t = d->t;
+	int			term;
+	char	  **perms;
+	char	  **implies;
+	int			np,
+				ni,
+				k;
+
+	if (role == NULL || rid == NULL)
+		return;
+	term = rbac_type_term(t, role);
+	if (term >= 0)
+	{
+		if (t->ast->terms[term].kind == RBAC_TERM_ROLE &&
+			is_relevant(&d->se->ev, t, term) &&
+			keyset_add(get_set(d->se, t, term), rid))
+			d->changed = true;
+		return;
+	}
+	if (!rbac_lookup_custom_role(&d->se->ev.probe, t->name, rid, role,
+								 &perms, &np, &implies, &ni))
+		return;
+	for (k = 0; k < np + ni; k++)
+	{
+		term = rbac_type_term(t, k < np ? perms[k] : implies[k - np]);
+		if (term >= 0 && t->ast->terms[term].kind != RBAC_TERM_RELATION &&
+			is_relevant(&d->se->ev, t, term) &&
+			keyset_add(get_set(d->se, t, term), rid))
+			d->changed = true;
+	}
+}
+
+/* Load the direct grants of the actor set on resources of type t. */
+static bool
+load_direct(SetEval *se, MType *t)
+{
+	DirectCtx	d;
+
+	if (se->direct_loaded[t->index])
+		return false;
+	se->direct_loaded[t->index] = true;
+	d.se = se;
+	d.t = t;
+	d.changed = false;
+	for (d.actor = 0; d.actor < se->ev.nactors; d.actor++)
+		rbac_lookup_actor_roles(&se->ev.probe, se->ev.actors[d.actor].type,
+								se->ev.actors[d.actor].id, t->name,
+								direct_found, &d);
+	return d.changed;
+}
+
+/* Add the text keys returned by an SPI query (column 1) to a set. */
+static bool
+add_results(KeySet *k)
+{
+	bool		changed = false;
+	uint64		i;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		if (keyset_add(k, v))
+			changed = true;
+	}
+	return changed;
+}
+
+/* Run a query with parameters and add its keys to a set. */
+static bool
+query_into(KeySet *k, const char *sql, int nargs, Oid *argtypes, Datum *values,
+		   const char *nulls)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, values, nulls,
+											true, 0);
+
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "pg_rbac set query failed: %s", SPI_result_code_string(ret));
+	return add_results(k);
+}
+
+/*
+ * A typed array of the keys items[from..n) valid for typid (others cannot
+ * match any row and are skipped).
+ */
+static Datum
+typed_array(char **items, int from, int n, Oid typid)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *d = palloc(sizeof(Datum) * (n - from + 1));
+	int			m = 0;
+	int			i;
+
+	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
+	for (i = from; i < n; i++)
+	{
+		bool		ok;
+		Datum		v = rbac_text_datum(typid, items[i], &ok);
+
+		if (ok)
+			d[m++] = v;
+	}
+	return PointerGetDatum(construct_array(d, m, typid, typlen, typbyval, typalign));
+}
+
+/* "SELECT a.key::text FROM tbl a" for a bound type. */
+static char *
+select_keys(MType *t)
+{
+	return psprintf("SELECT a.%s::pg_catalog.text FROM %s a",
+					quote_identifier(t->key_col), t->qualname);
+}
+
+/* Type of a relation column of t. */
+static Oid
+relcol_type(MType *t, int term)
+{
+	return get_atttype(t->relid, t->rel_attnum[term]);
+}
+
+/*
+ * Rows of t whose relation column term is in set src (only the items not
+ * propagated yet, from *done on): add their keys to dst.
+ */
+static bool
+propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
+			  bool *once)
+{
+	char	   *sql;
+	bool		changed = false;
+
+	if (!t->bound || t->rel_col[term] == NULL || t->rel_attnum[term] == InvalidAttrNumber)
+		return false;
+	if (src->universal)
+	{
+		if (*once)
+			return false;
+		*once = true;
+		sql = psprintf("%s WHERE a.%s IS NOT NULL", select_keys(t),
+					   quote_identifier(t->rel_col[term]));
+		return query_into(dst, sql, 0, NULL, NULL, NULL);
+	}
+	if (*done < src->n)
+	{
+		Oid			ctype = relcol_type(t, term);
+		Oid			atype = get_array_type(ctype);
+		Datum		arr;
+
+		if (!OidIsValid(atype))
+			elog(ERROR, "relation column type %u has no array type", ctype);
+		arr = typed_array(src->items, *done, src->n, ctype);
+		*done = src->n;
+		sql = psprintf("%s WHERE a.%s OPERATOR(pg_catalog.=) ANY ($1)", select_keys(t),
+					   quote_identifier(t->rel_col[term]));
+		changed = query_into(dst, sql, 1, &atype, &arr, NULL);
+	}
+	return changed;
+}
+
+/* Rows of t whose relation column term is the actor (of its type). */
+static void
+rows_of_actor(SetEval *se, MType *t, int term, KeySet *dst)
+{
+	const char *target = t->ast->terms[term].target;
+	Oid			ctype;
+	Datum		v;
+	bool		ok;
+	char	   *sql;
+
+	if (se->ev.atype == NULL || target == NULL || strcmp(target, se->ev.atype) != 0 ||
+		!t->bound || t->rel_col[term] == NULL || t->rel_attnum[term] == InvalidAttrNumber)
+		return;
+	ctype = relcol_type(t, term);
+	v = rbac_text_datum(ctype, se->ev.aid, &ok);
+	if (!ok)
+		return;
+	sql = psprintf("%s WHERE a.%s OPERATOR(pg_catalog.=) $1", select_keys(t),
+				   quote_identifier(t->rel_col[term]));
+	query_into(dst, sql, 1, &ctype, &v, NULL);
+}
+
+/* Keys of rows of t where last-mile rule lm holds for the actor. */
+static bool
+lastmile_rows(SetEval *se, MType *t, MLastMile *lm, KeySet *dst)
+{
+	SqlActor	actor = {"$1", "$2", "$4", "$3"};
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4] = {0, 0, 0, 0};
+	char		nulls[4] = {' ', ' ', 'n', ' '};
+	RbacRule   *rule = lm->rule;
+	char	   *body;
+	bool		applies;
+
+	switch (rule->actor_kind)
+	{
+		case RBAC_ACTOR_ANYONE:
+			applies = true;
+			break;
+		case RBAC_ACTOR_ANY_ACTOR:
+			applies = se->ev.atype != NULL;
+			break;
+		default:
+			applies = se->ev.atype != NULL && rule->actor_type != NULL &&
+				strcmp(se->ev.atype, rule->actor_type) == 0;
+			break;
+	}
+	if (!applies)
+		return false;
+	if (rule->body == NULL || rule->body->kind == RBAC_EX_TRUE)
+	{
+		if (!t->bound)
+			return keyset_make_universal(dst);
+		return query_into(dst, select_keys(t), 0, NULL, NULL, NULL);
+	}
+	if (!t->bound)
+		return false;			/* a body needs rows to hold on */
+	body = rbac_sql_lastmile_body(se->ev.m, rule, "a", &actor);
+	if (body == NULL)
+		return false;
+	if (se->ev.atype)
+	{
+		values[0] = CStringGetTextDatum(se->ev.aid);
+		values[1] = CStringGetTextDatum(se->ev.atype);
+		values[3] = CStringGetTextDatum(se->ev.aref);
+	}
+	else
+		nulls[0] = nulls[1] = nulls[3] = 'n';
+	return query_into(dst, psprintf("%s WHERE %s", select_keys(t), body),
+					  4, argtypes, values, nulls);
+}
+
+/* One round over the rules of type t; true if any set grew. */
+static bool
+round_type(SetEval *se, MType *t)
+{
+	bool		changed = false;
+	int			r;
+
+	ensure_progress(se, t);
+	for (r = 0; r < t->nrules; r++)
+	{
+		MRule	   *rule = &t->rules[r];
+		KeySet	   *dst;
+
+		if (!is_relevant(&se->ev, t, rule->head))
+			continue;
+		dst = get_set(se, t, rule->head);
+		switch (rule->body_kind)
+		{
+			case RBAC_BODY_TERM:
+				if (rule->via < 0)
+				{
+					KeySet	   *src = get_set(se, t, rule->body);
+					int			i;
+
+					if (src->universal && keyset_make_universal(dst))
+						changed = true;
+					for (i = se->done[t->index][r]; i < src->n; i++)
+						if (keyset_add(dst, src->items[i]))
+							changed = true;
+					se->done[t->index][r] = src->n;
+				}
+				else
+				{
+					MType	   *v = rbac_model_type(se->ev.m, t->ast->terms[rule->via].target);
+
+					if (v == NULL || v->is_actor)
+						break;
+					if (propagate_via(t, rule->via, get_set(se, v, rule->body),
+									  &se->done[t->index][r], dst,
+									  &se->once[t->index][r]))
+						changed = true;
+				}
+				break;
+			case RBAC_BODY_ACTOR_RELATION:
+				if (se->once[t->index][r])
+					break;
+				se->once[t->index][r] = true;
+				if (rule->via < 0)
+				{
+					int			before = dst->n;
+
+					rows_of_actor(se, t, rule->body, dst);
+					changed |= dst->n > before;
+				}
+				else
+				{
+					MType	   *v = rbac_model_type(se->ev.m, t->ast->terms[rule->via].target);
+					KeySet	   *owned = keyset_new();
+					int			done = 0;
+					bool		once = false;
+
+					if (v == NULL)
+						break;
+					rows_of_actor(se, v, rule->body, owned);
+					changed |= propagate_via(t, rule->via, owned, &done, dst, &once);
+				}
+				break;
+			case RBAC_BODY_GLOBAL:
+				if (se->once[t->index][r])
+					break;
+				se->once[t->index][r] = true;
+				load_globals(&se->ev);
+				if (!se->ev.global_held[rule->body])
+					break;
+				if (!t->bound)
+					changed |= keyset_make_universal(dst);
+				else
+					changed |= query_into(dst, select_keys(t), 0, NULL, NULL, NULL);
+				break;
+			default:
+				break;
+		}
+	}
+	for (r = 0; r < t->nlastmile; r++)
+	{
+		MLastMile  *lm = &t->lastmile[r];
+
+		if (!is_relevant(&se->ev, t, lm->term) || se->once[t->index][t->nrules + r])
+			continue;
+		se->once[t->index][t->nrules + r] = true;
+		changed |= lastmile_rows(se, t, lm, get_set(se, t, lm->term));
+	}
+	return changed;
+}
+
+/*
+ * Compute the sets of every (type, term) relevant to (t, term) for the
+ * actor of se.  Caller has run eval_init inside INTERNAL_BEGIN.
+ */
+static KeySet *
+compute(SetEval *se, MType *t, int term)
+{
+	RbacModel  *m = se->ev.m;
+	bool		changed = true;
+	int			i;
+
+	se->sets = palloc0(sizeof(KeySet **) * (m->ntypes + 1));
+	se->done = palloc0(sizeof(int *) * (m->ntypes + 1));
+	se->once = palloc0(sizeof(bool *) * (m->ntypes + 1));
+	se->direct_loaded = palloc0(sizeof(bool) * (m->ntypes + 1));
+	mark_relevant(&se->ev, t, term);
+	for (i = 0; i < m->ntypes; i++)
+		if (se->ev.relevant[i] != NULL)
+			load_direct(se, &m->types[i]);
+	while (changed)
+	{
+		CHECK_FOR_INTERRUPTS();
+		changed = false;
+		for (i = 0; i < m->ntypes; i++)
+			if (se->ev.relevant[i] != NULL && round_type(se, &m->types[i]))
+				changed = true;
+	}
+	return get_set(se, t, term);
+}
+
+/*
+ * Only the direct grants on type t closed under its same-type rules: the
+ * part of a generated policy that is matched against the row's own key.
+ */
+static KeySet *
+compute_direct(SetEval *se, MType *t, int term)
+{
+	RbacModel  *m = se->ev.m;
+	bool		changed = true;
+
+	se->sets = palloc0(sizeof(KeySet **) * (m->ntypes + 1));
+	se->done = palloc0(sizeof(int *) * (m->ntypes + 1));
+	se->once = palloc0(sizeof(bool *) * (m->ntypes + 1));
+	se->direct_loaded = palloc0(sizeof(bool) * (m->ntypes + 1));
+	mark_relevant(&se->ev, t, term);
+	load_direct(se, t);
+	ensure_progress(se, t);
+	while (changed)
+	{
+		int			r;
+
+		changed = false;
+		for (r = 0; r < t->nrules; r++)
+		{
+			MRule	   *rule = &t->rules[r];
+			KeySet	   *src,
+					   *dst;
+			int			i;
+
+			if (rule->via >= 0 || rule->body_kind != RBAC_BODY_TERM ||
+				!is_relevant(&se->ev, t, rule->head))
+				continue;
+			src = get_set(se, t, rule->body);
+			dst = get_set(se, t, rule->head);
+			for (i = se->done[t->index][r]; i < src->n; i++)
+				if (keyset_add(dst, src->items[i]))
+					changed = true;
+			se->done[t->index][r] = src->n;
+		}
+	}
+	return get_set(se, t, term);
+}
+
+/* Every key of a bound type, or an error for an unbound one. */
+static KeySet *
+all_keys(MType *t)
+{
+	KeySet	   *k = keyset_new();
+
+	if (!t->bound)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("type %s holds a role or permission on every id, which cannot be listed", t->name),
+				 errhint("Bind the type to a table with rbac.bind().")));
+	query_into(k, select_keys(t), 0, NULL, NULL, NULL);
+	return k;
+}
+
+/*
+ * The keys (text) of resources of type t on which actor (NULL: none) holds
+ * term, sorted by their text; callable from C.  Raises for a universal set
+ * of an unbound type.
+ */
+List *
+rbac_keys_list(const char *actor, MType *t, int term)
+{
+	RbacModel  *m = rbac_get_model();
+	List	   *result = NIL;
+
+	INTERNAL_BEGIN();
+	{
+		SetEval		se;
+		KeySet	   *k;
+		int			i;
+
+		memset(&se, 0, sizeof(se));
+		eval_init(&se.ev, m, actor);
+		k = compute(&se, t, term);
+		if (k->universal)
+			k = all_keys(t);
+		eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt_);
+		for (i = 0; i < k->n; i++)
+			result = lappend(result, pstrdup(k->items[i]));
+	}
+	INTERNAL_END();
+	return result;
+}
+
+/* The model, type and term named by SQL arguments, or errors. */
+static MType *
+type_and_term(FunctionCallInfo fcinfo, int *term)
+{
+	RbacModel  *m = rbac_get_model();
+	MType	   *t;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type and term must not be null")));
+	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
+	*term = rbac_type_term(t, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (*term >= 0 && t->ast->terms[*term].kind == RBAC_TERM_RELATION &&
+		t->ast->terms[*term].target_type != NULL &&
+		t->ast->terms[*term].target_type->is_actor)
+		return t;				/* an actor relation: rows related to the actor */
+	if (*term < 0 || t->ast->terms[*term].kind == RBAC_TERM_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown role or permission \"%s\" for type %s",
+						text_to_cstring(PG_GETARG_TEXT_PP(1)), t->name)));
+	return t;
+}
+
+/* Build the anyarray result from text keys, typed like argument argno. */
+static Datum
+keys_result(FunctionCallInfo fcinfo, int argno, KeySet *k, MType *t)
+{
+	Oid			elemtype = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (!OidIsValid(elemtype))
+		elog(ERROR, "could not determine the key type");
+	return typed_array(k->items, 0, k->n, elemtype);
+}
+
+/*
+ * rbac._keys(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of the resources of type on which the current actor holds term,
+ * as an array of sample's type.  STABLE: generated policies call it once
+ * per query, as an InitPlan.
+ */
+Datum
+rbac_keys(PG_FUNCTION_ARGS)
+{
+	int			term;
+	MType	   *t = type_and_term(fcinfo, &term);
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	Datum		result = (Datum) 0;
+
+	INTERNAL_BEGIN();
+	{
+		SetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		eval_init(&se.ev, m, actor);
+		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
+		{
+			k = keyset_new();
+			rows_of_actor(&se, t, term, k);
+		}
+		else
+			k = compute(&se, t, term);
+		if (k->universal)
+			k = all_keys(t);
+		eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt_);
+		result = keys_result(fcinfo, 2, k, t);
+	}
+	INTERNAL_END();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * rbac._keys_direct(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of type on which the current actor holds term through direct
+ * assignments (and custom roles) and the type's same-type implications.
+ */
+Datum
+rbac_keys_direct(PG_FUNCTION_ARGS)
+{
+	int			term;
+	MType	   *t = type_and_term(fcinfo, &term);
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	Datum		result = (Datum) 0;
+
+	INTERNAL_BEGIN();
+	{
+		SetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		eval_init(&se.ev, m, actor);
+		k = t->ast->terms[term].kind == RBAC_TERM_RELATION ? keyset_new() :
+			compute_direct(&se, t, term);
+		eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt_);
+		result = keys_result(fcinfo, 2, k, t);
+	}
+	INTERNAL_END();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * rbac._keys_path(type text, path text[], term text, sample anyelement)
+ *	-> anyarray
+ *
+ * For has_role(actor, term, r.h1.h2...hk) in a policy on type: the keys of
+ * the type reached by h1 whose walk along h2..hk ends on a resource where
+ * the current actor holds term.  The policy compares r.h1 with them.
+ */
+Datum
+rbac_keys_path(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	MType	   *t;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nhops;
+	MType	  **types;
+	int		   *terms;
+	int			term;
+	int			i;
+	Datum		result = (Datum) 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type, path and term must not be null")));
+	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &nhops);
+	if (nhops < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the path must have at least one relation")));
+	/* types[0] = t, types[i] = target of hop i; terms[i] = relation of hop i+1 */
+	types = palloc(sizeof(MType *) * (nhops + 1));
+	terms = palloc(sizeof(int) * (nhops + 1));
+	types[0] = t;
+	for (i = 0; i < nhops; i++)
+	{
+		char	   *rel = TextDatumGetCString(elems[i]);
+
+		terms[i] = rbac_type_term(types[i], rel);
+		if (terms[i] < 0 || types[i]->ast->terms[terms[i]].kind != RBAC_TERM_RELATION)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown relation \"%s\" of type %s", rel, types[i]->name)));
+		types[i + 1] = rbac_require_type(m, types[i]->ast->terms[terms[i]].target, false);
+	}
+	term = rbac_type_term(types[nhops], text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	if (term < 0 || types[nhops]->ast->terms[term].kind == RBAC_TERM_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown role or permission \"%s\" for type %s",
+						text_to_cstring(PG_GETARG_TEXT_PP(2)), types[nhops]->name)));
+
+	INTERNAL_BEGIN();
+	{
+		SetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		eval_init(&se.ev, m, actor);
+		k = compute(&se, types[nhops], term);
+		/* walk back: keys of types[i] whose hop i is in k */
+		for (i = nhops - 1; i >= 1; i--)
+		{
+			KeySet	   *prev = keyset_new();
+			int			done = 0;
+			bool		once = false;
+
+			propagate_via(types[i], terms[i], k, &done, prev, &once);
+			k = prev;
+		}
+		if (k->universal)
+			k = all_keys(types[1]);
+		eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt_);
+		result = keys_result(fcinfo, 3, k, types[1]);
+	}
+	INTERNAL_END();
+	PG_RETURN_DATUM(result);
+}
+
+/* rbac._has_global(role text) -> boolean: does the current actor hold it? */
+Datum
+rbac_has_global(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	int			g;
+	volatile bool result = false;
+
+	if (PG_ARGISNULL(0) || actor == NULL)
+		PG_RETURN_BOOL(false);
+	g = rbac_model_global(m, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (g < 0)
+		PG_RETURN_BOOL(false);
+	INTERNAL_BEGIN();
+	{
+		Eval		ev;
+
+		eval_init(&ev, m, actor);
+		load_globals(&ev);
+		result = ev.global_held[g];
+		eval_end(&ev);
+	}
+	INTERNAL_END();
+	PG_RETURN_BOOL(result);
+}
+
+/*
+ * rbac._actor_key(type text, sample anyelement) -> anyelement
+ *
+ * The current actor's id as sample's type when the actor is of the given
+ * type (NULL otherwise, or when the id is not a value of that type): what a
+ * generated policy compares an actor relation column with.
+ */
+Datum
+rbac_actor_key(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	bool		ok;
+	Datum		v;
+
+	if (actor == NULL || PG_ARGISNULL(0) || !rbac_parse_ref(actor, &ref) ||
+		strcmp(ref.type, text_to_cstring(PG_GETARG_TEXT_PP(0))) != 0)
+		PG_RETURN_NULL();
+	v = rbac_text_datum(typid, ref.id, &ok);
+	if (!ok)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(v);
+}
+
+/* rbac._actor_id() -> text: the current actor's id, or NULL. */
+Datum
+rbac_actor_id(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+
+	if (actor == NULL || !rbac_parse_ref(actor, &ref))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(ref.id));
+}
+
+/* rbac._actor_type() -> text: the current actor's type, or NULL. */
+Datum
+rbac_actor_type(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+
+	if (actor == NULL || !rbac_parse_ref(actor, &ref))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(ref.type));
+}

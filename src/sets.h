@@ -1,0 +1,16 @@
+/*-------------------------------------------------------------------------
+ *
+ * sets.h
+ *	  Set evaluation of the derivation (sets.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_SETS_H
+#define RBAC_SETS_H
+
+#include "model.h"
+#include "nodes/pg_list.h"
+
+extern List *rbac_keys_list(const char *actor, MType *t, int term);
+
+#endif							/* RBAC_SETS_H */

@@ -1,0 +1,102 @@
+-- pg_rbac install script, part 50: generated row-level security (SPEC 3.1,
+-- 4.2).
+
+-- Tables with generated policies, and their command -> permission mapping.
+CREATE TABLE rbac.rls_table (
+    tbl         regclass PRIMARY KEY,
+    type        text NOT NULL,
+    actions     jsonb
+);
+COMMENT ON TABLE rbac.rls_table IS 'Tables protected by rbac.enable_rls, with their action mapping.';
+SELECT pg_catalog.pg_extension_config_dump('rbac.rls_table', '');
+REVOKE ALL ON rbac.rls_table FROM PUBLIC;
+GRANT SELECT ON rbac.rls_table TO PUBLIC;
+
+CREATE FUNCTION rbac.filter(action text, type text, alias text DEFAULT NULL)
+RETURNS text
+LANGUAGE c STABLE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_filter';
+COMMENT ON FUNCTION rbac.filter(text, text, text) IS
+'The SQL boolean expression the generated policy for action on type uses (columns qualified by alias, default the table name); errors 42704 unknown type or action, 55000 type not bound.';
+
+CREATE FUNCTION rbac.enable_rls(tbl regclass, actions jsonb DEFAULT NULL)
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_enable_rls';
+COMMENT ON FUNCTION rbac.enable_rls(regclass, jsonb) IS
+'Install generated policies (SELECT read, INSERT create, UPDATE update, DELETE delete unless actions says otherwise; null denies) and enable and force row level security on a bound table. Idempotent.';
+REVOKE EXECUTE ON FUNCTION rbac.enable_rls(regclass, jsonb) FROM PUBLIC;
+
+CREATE FUNCTION rbac.disable_rls(tbl regclass)
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_disable_rls';
+COMMENT ON FUNCTION rbac.disable_rls(regclass) IS
+'Drop the generated policies of a table (row level security stays enabled: with no policy, no rows are visible to non-owners).';
+REVOKE EXECUTE ON FUNCTION rbac.disable_rls(regclass) FROM PUBLIC;
+
+CREATE FUNCTION rbac._regenerate_rls()
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_regenerate_rls';
+REVOKE EXECUTE ON FUNCTION rbac._regenerate_rls() FROM PUBLIC;
+
+-- Functions called by generated policies, as the querying user.  They only
+-- reveal what the current actor itself may do, so PUBLIC may call them.
+-- No SET search_path (they are schema-qualified inside and run per query).
+CREATE FUNCTION rbac._keys(type text, term text, sample anyelement)
+RETURNS anyarray
+LANGUAGE c STABLE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'rbac_keys';
+COMMENT ON FUNCTION rbac._keys(text, text, anyelement) IS
+'Internal (generated policies): keys of type on which the current actor holds term.';
+
+CREATE FUNCTION rbac._keys_direct(type text, term text, sample anyelement)
+RETURNS anyarray
+LANGUAGE c STABLE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'rbac_keys_direct';
+COMMENT ON FUNCTION rbac._keys_direct(text, text, anyelement) IS
+'Internal (generated policies): keys of type on which the current actor holds term by direct assignment or custom role.';
+
+CREATE FUNCTION rbac._keys_path(type text, path text[], term text, sample anyelement)
+RETURNS anyarray
+LANGUAGE c STABLE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'rbac_keys_path';
+COMMENT ON FUNCTION rbac._keys_path(text, text[], text, anyelement) IS
+'Internal (generated policies): keys of the first hop of path from type whose walk ends where the current actor holds term.';
+
+CREATE FUNCTION rbac._has_global(role text)
+RETURNS boolean
+LANGUAGE c STABLE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'rbac_has_global';
+COMMENT ON FUNCTION rbac._has_global(text) IS 'Internal (generated policies): does the current actor hold the global role?';
+
+CREATE FUNCTION rbac._actor_key(type text, sample anyelement)
+RETURNS anyelement
+LANGUAGE c STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'rbac_actor_key';
+COMMENT ON FUNCTION rbac._actor_key(text, anyelement) IS
+'Internal (generated policies): the current actor''s id as sample''s type when the actor is of type, else NULL.';
+
+CREATE FUNCTION rbac._actor_id()
+RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'rbac_actor_id';
+COMMENT ON FUNCTION rbac._actor_id() IS 'Internal (generated policies): the current actor''s id.';
+
+CREATE FUNCTION rbac._actor_type()
+RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'rbac_actor_type';
+COMMENT ON FUNCTION rbac._actor_type() IS 'Internal (generated policies): the current actor''s type.';
+
+CREATE FUNCTION rbac._lastmile_row(type text, rule integer, id text)
+RETURNS boolean
+LANGUAGE c STABLE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'rbac_lastmile_row';
+COMMENT ON FUNCTION rbac._lastmile_row(text, integer, text) IS
+'Internal (generated policies): does the type''s last-mile rule number rule hold for the current actor on Type:id?';
