@@ -42,6 +42,7 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(rbac_assign_role);
@@ -1800,18 +1801,99 @@ pending_add(PendingRows *p, AssignArgs *a)
 }
 
 /*
- * Write the rows of a frame: one upsert of the distinct assignments (the
- * last expiry given wins), as the extension owner; SPI is connected.  A
+ * Write the rows of a frame as the extension owner (SPI is connected): the
+ * distinct assignments (the last expiry given wins) are upserted.  A
  * statement of at most PENDING_FLUSH_ROWS rows gets one audit row per
  * assignment made or whose expiry changed, like assign_role; a bigger one
- * (a bulk load) one summary row per batch, operation "bulk_assign" with
- * the counts: auditing each of a million rows would double the load time.
+ * (a bulk load) one summary row per batch, operation "bulk_assign" with the
+ * counts: auditing each of a million rows would double the load time.
+ *
+ * A bulk batch first tries a plain INSERT in a subtransaction: a load of
+ * new assignments then skips the speculative-insertion probe of ON
+ * CONFLICT (a fifth of the cost).  If any row already exists (unique
+ * violation, also after waiting for a concurrent writer) the subtransaction
+ * is rolled back and the batch upserted.
  */
+#define PENDING_INPUT_SQL \
+	"WITH input AS (" \
+	"  SELECT DISTINCT ON (rt COLLATE \"C\", ri COLLATE \"C\", at COLLATE \"C\", " \
+	"                      ai COLLATE \"C\", r COLLATE \"C\") " \
+	"         at, ai, r, rt, ri, ex " \
+	"  FROM unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY " \
+	"       AS u(at, ai, r, rt, ri, ex, ord) " \
+	"  ORDER BY rt COLLATE \"C\", ri COLLATE \"C\", at COLLATE \"C\", " \
+	"           ai COLLATE \"C\", r COLLATE \"C\", ord DESC), "
+#define PENDING_UPSERT_SQL \
+	"w AS (" \
+	"  INSERT INTO rbac.assignment AS a " \
+	"    (actor_type, actor_id, role, resource_type, resource_id, expires_at) " \
+	"  SELECT at, ai, r, rt, ri, ex FROM input " \
+	"  ON CONFLICT (resource_type, resource_id, actor_type, actor_id, role) " \
+	"  DO UPDATE SET expires_at = excluded.expires_at " \
+	"  WHERE a.expires_at IS DISTINCT FROM excluded.expires_at " \
+	"  RETURNING (a.xmax = 0) AS inserted, a.*) "
+#define PENDING_PLAIN_SQL \
+	"w AS (" \
+	"  INSERT INTO rbac.assignment AS a " \
+	"    (actor_type, actor_id, role, resource_type, resource_id, expires_at) " \
+	"  SELECT at, ai, r, rt, ri, ex FROM input " \
+	"  RETURNING true AS inserted, a.*) "
+#define PENDING_AUDIT_ROWS_SQL \
+	"INSERT INTO rbac.audit_log (db_user, actor, operation, detail) " \
+	"SELECT $7, $8, 'assign_role', pg_catalog.jsonb_build_object(" \
+	"  'actor', w.actor_type || ':' || w.actor_id, 'role', w.role, " \
+	"  'resource', w.resource_type || ':' || w.resource_id, " \
+	"  'expires_at', w.expires_at, 'new', w.inserted) FROM w"
+#define PENDING_AUDIT_BULK_SQL \
+	"INSERT INTO rbac.audit_log (db_user, actor, operation, detail) " \
+	"SELECT $7, $8, 'bulk_assign', pg_catalog.jsonb_build_object(" \
+	"  'rows', pg_catalog.cardinality($1), " \
+	"  'inserted', pg_catalog.count(*) FILTER (WHERE w.inserted), " \
+	"  'expiry_updated', pg_catalog.count(*) FILTER (WHERE NOT w.inserted), " \
+	"  'via', 'rbac.role_assignments') FROM w"
+
+/* Run the plain bulk insert in a subtransaction; false on unique violation. */
+static bool
+pending_try_plain(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	bool		ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		run_plan(plan, values, nulls, false, SPI_OK_INSERT);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			ReThrowError(edata);
+		FreeErrorData(edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
 static void
 pending_flush(PendingRows *p, Oid caller)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr rows_plan = NULL;
 	static SPIPlanPtr bulk_plan = NULL;
+	static SPIPlanPtr plain_plan = NULL;
 	Oid			argtypes[PENDING_NCOLS + 2] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID, TEXTOID};
 	Datum		values[PENDING_NCOLS + 2];
@@ -1823,40 +1905,6 @@ pending_flush(PendingRows *p, Oid caller)
 
 	if (p->n == 0)
 		return;
-#define PENDING_UPSERT_SQL \
-			   "WITH input AS (" \
-			   "  SELECT DISTINCT ON (rt, ri, at, ai, r) at, ai, r, rt, ri, ex " \
-			   "  FROM unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY " \
-			   "       AS u(at, ai, r, rt, ri, ex, ord) " \
-			   "  ORDER BY rt, ri, at, ai, r, ord DESC), " \
-			   "w AS (" \
-			   "  INSERT INTO rbac.assignment AS a " \
-			   "    (actor_type, actor_id, role, resource_type, resource_id, expires_at) " \
-			   "  SELECT at, ai, r, rt, ri, ex FROM input " \
-			   "  ON CONFLICT (resource_type, resource_id, actor_type, actor_id, role) " \
-			   "  DO UPDATE SET expires_at = excluded.expires_at " \
-			   "  WHERE a.expires_at IS DISTINCT FROM excluded.expires_at " \
-			   "  RETURNING a.actor_type, a.actor_id, a.role, a.resource_type, a.resource_id, " \
-			   "    a.expires_at, (a.xmax = 0) AS inserted) "
-	if (p->bulk)
-		saved_plan(&bulk_plan,
-				   PENDING_UPSERT_SQL
-				   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
-				   "SELECT $7, $8, 'bulk_assign', pg_catalog.jsonb_build_object("
-				   "  'rows', pg_catalog.cardinality($1), "
-				   "  'inserted', pg_catalog.count(*) FILTER (WHERE w.inserted), "
-				   "  'expiry_updated', pg_catalog.count(*) FILTER (WHERE NOT w.inserted), "
-				   "  'via', 'rbac.role_assignments') FROM w",
-				   PENDING_NCOLS + 2, argtypes);
-	else
-		saved_plan(&plan,
-				   PENDING_UPSERT_SQL
-				   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
-				   "SELECT $7, $8, 'assign_role', pg_catalog.jsonb_build_object("
-				   "  'actor', w.actor_type || ':' || w.actor_id, 'role', w.role, "
-				   "  'resource', w.resource_type || ':' || w.resource_id, "
-				   "  'expires_at', w.expires_at, 'new', w.inserted) FROM w",
-				   PENDING_NCOLS + 2, argtypes);
 	dims[0] = p->n;
 	for (i = 0; i < PENDING_NCOLS; i++)
 	{
@@ -1871,7 +1919,25 @@ pending_flush(PendingRows *p, Oid caller)
 	nulls[6] = ' ';
 	values[7] = tdatum(actor);
 	nulls[7] = actor ? ' ' : 'n';
-	run_plan(p->bulk ? bulk_plan : plan, values, nulls, false, SPI_OK_INSERT);
+
+	if (p->bulk)
+	{
+		saved_plan(&plain_plan,
+				   PENDING_INPUT_SQL PENDING_PLAIN_SQL PENDING_AUDIT_BULK_SQL,
+				   PENDING_NCOLS + 2, argtypes);
+		saved_plan(&bulk_plan,
+				   PENDING_INPUT_SQL PENDING_UPSERT_SQL PENDING_AUDIT_BULK_SQL,
+				   PENDING_NCOLS + 2, argtypes);
+		if (!pending_try_plain(plain_plan, values, nulls))
+			run_plan(bulk_plan, values, nulls, false, SPI_OK_INSERT);
+	}
+	else
+	{
+		saved_plan(&rows_plan,
+				   PENDING_INPUT_SQL PENDING_UPSERT_SQL PENDING_AUDIT_ROWS_SQL,
+				   PENDING_NCOLS + 2, argtypes);
+		run_plan(rows_plan, values, nulls, false, SPI_OK_INSERT);
+	}
 
 	/* empty the frame for the next batch */
 	MemoryContextReset(p->data);

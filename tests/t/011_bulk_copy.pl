@@ -1,0 +1,129 @@
+# Bulk load (issue 3 acceptance): 1,000,000 assignments through
+# COPY ... FROM into the writable view rbac.role_assignments, with the same
+# validation as rbac.assign_role.  Asserts the counts, the audit summary,
+# that a bad row anywhere fails the whole COPY, and reports the time.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+my $src_dir = $ENV{RBAC_SRC} // '../..';
+my $policy  = slurp_file("$src_dir/examples/gitclub.polar");
+my $rows    = 1_000_000;
+
+my $node = PostgreSQL::Test::Cluster->new('bulk_copy');
+$node->init;
+$node->append_conf('postgresql.conf', "max_wal_size = 4GB\ncheckpoint_timeout = 30min\n");
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION pg_rbac');
+$node->safe_psql('postgres', "SELECT rbac.load_policy(\$policy\$$policy\$policy\$)");
+$node->safe_psql('postgres', "SELECT rbac.create_role('Organization:org7', 'billing', ARRAY['read'])");
+
+# The data: repository roles, organization roles (one custom), expiring
+# assignments and global roles, with ids that repeat across rows.
+my $file = $node->basedir . '/assignments.tsv';
+open(my $fh, '>', $file) or die "could not write $file: $!";
+my @repo_roles = ('reader', 'maintainer', 'admin');
+my ($global, $expiring) = (0, 0);
+for my $i (1 .. $rows)
+{
+	my $line;
+	if ($i % 1000 == 0)
+	{
+		$line = "User:u$i\tsuperadmin\t\\N\t\\N";
+		$global++;
+	}
+	elsif ($i % 100 == 0)
+	{
+		$line = "User:u$i\t" . ($i % 200 ? 'owner' : 'member') . "\tOrganization:org" . ($i % 1000) . "\t\\N";
+	}
+	elsif ($i % 97 == 0)
+	{
+		$line = "Group:g" . ($i % 500) . "\tbilling\tOrganization:org7\t\\N";
+	}
+	else
+	{
+		my $exp = '\N';
+		if ($i % 10 == 3) { $exp = '2100-01-01 00:00:00+00'; $expiring++; }
+		$line = "User:u$i\t" . $repo_roles[ $i % 3 ] . "\tRepository:" . ($i % 50000) . "\t$exp";
+	}
+	print $fh "$line\n";
+}
+close($fh);
+chmod 0644, $file;
+
+# Group:gN billing on org7 repeats: count the distinct rows
+my $distinct = $node->safe_psql(
+	'postgres', qq{
+CREATE TEMP TABLE t (actor text, role text, resource text, expires_at timestamptz);
+COPY t FROM '$file';
+SELECT count(*) FROM (SELECT DISTINCT actor, role, resource FROM t) d;});
+my $billing = $node->safe_psql(
+	'postgres', qq{
+CREATE TEMP TABLE t (actor text, role text, resource text, expires_at timestamptz);
+COPY t FROM '$file';
+SELECT count(DISTINCT actor) FROM t WHERE role = 'billing';});
+
+my $t0 = time;
+my ($ret, $out, $err) = $node->psql('postgres',
+	"COPY rbac.role_assignments (actor, role, resource, expires_at) FROM '$file'",
+	extra_params => [ '-v', 'ON_ERROR_STOP=1' ]);
+my $elapsed = time - $t0;
+is($ret, 0, 'COPY into rbac.role_assignments succeeds') or diag($err);
+diag(sprintf('COPY of %d rows into rbac.role_assignments: %.1f s (%.0f rows/s)',
+		$rows, $elapsed, $rows / $elapsed));
+
+is($node->safe_psql('postgres', 'SELECT count(*) FROM rbac.assignment'),
+	$distinct, "every distinct assignment is stored ($distinct)");
+is($node->safe_psql('postgres', 'SELECT count(*) FROM rbac.role_assignments'),
+	$distinct, 'the view shows them all');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM rbac.assignment WHERE resource_type IS NULL}),
+	$global, 'global roles loaded with a NULL resource');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM rbac.assignment WHERE expires_at IS NOT NULL}),
+	$expiring, 'expiring assignments keep their expiry');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM rbac.assignment WHERE role = 'billing'}),
+	$billing, 'custom role assignments on their tenant');
+
+# Audited as one summary row per batch of 10,000 rows.
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT count(*), sum((detail->>'rows')::int), sum((detail->>'inserted')::int)
+		  FROM rbac.audit_log WHERE operation = 'bulk_assign'}),
+	"100|$rows|$distinct",
+	'bulk load audited: 100 summary rows with the counts');
+
+# A bad row anywhere (here the last) fails the whole COPY: nothing is written.
+open($fh, '>', "$file.bad") or die;
+print $fh "User:v$_\treader\tRepository:$_\t\\N\n" for 1 .. 25_000;
+print $fh "User:v0\towner\tRepository:1\t\\N\n";
+close($fh);
+chmod 0644, "$file.bad";
+($ret, $out, $err) = $node->psql('postgres',
+	"COPY rbac.role_assignments (actor, role, resource, expires_at) FROM '$file.bad'");
+isnt($ret, 0, 'a COPY with an invalid row fails');
+like($err, qr/role "owner" is not declared for Repository/, '... naming the row\'s error');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM rbac.assignment WHERE actor_id LIKE 'v%'}),
+	'0', '... and writes nothing, not even the batches already flushed');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM rbac.audit_log WHERE operation = 'bulk_assign'}),
+	'100', '... nor audit rows');
+
+# Loading rows that already hold changes nothing.
+$node->safe_psql('postgres',
+	"CREATE TABLE again AS SELECT * FROM rbac.role_assignments WHERE resource LIKE 'Repository:1%' LIMIT 5000");
+$node->safe_psql('postgres',
+	"COPY (SELECT * FROM again) TO '$file.again'");
+$node->safe_psql('postgres',
+	"COPY rbac.role_assignments FROM '$file.again'");
+is($node->safe_psql('postgres', 'SELECT count(*) FROM rbac.assignment'),
+	$distinct, 'reloading held assignments adds nothing');
+
+$node->stop;
+done_testing();
