@@ -208,6 +208,20 @@ SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'folders'::regclass 
 SELECT rbac.unbind('Organization');
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'folders'::regclass AND tgname LIKE 'rbac%';
 
+-- bindings follow DDL: a key or relation column cannot be dropped, other
+-- columns can; dropping a bound table unbinds its types
+SELECT rbac.bind('Repository', 'repos', relations => '{"parent": "org_id"}');
+ALTER TABLE repos DROP COLUMN org_id;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE repos DROP COLUMN id CASCADE;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE repos DROP COLUMN name;
+DROP TABLE repos CASCADE;
+SELECT type FROM rbac.binding WHERE type = 'Repository';
+SELECT operation, detail FROM rbac.audit_log
+WHERE at > :'t0' AND operation = 'unbind' AND detail ? 'reason';
+SELECT rbac.assign_role('User:carol', 'reader', 'Repository:7');
+
 -- clean up
 SELECT rbac.unbind(type) FROM rbac.binding ORDER BY type;
 DELETE FROM rbac.assignment;

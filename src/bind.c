@@ -26,6 +26,7 @@
 #include "catalog/index.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -38,6 +39,7 @@ PG_FUNCTION_INFO_V1(rbac_bind);
 PG_FUNCTION_INFO_V1(rbac_unbind);
 PG_FUNCTION_INFO_V1(rbac_bound_delete);
 PG_FUNCTION_INFO_V1(rbac_bound_truncate);
+PG_FUNCTION_INFO_V1(rbac_sql_drop);
 
 #define DELETE_TRIGGER	 "rbac_bound_delete"
 #define TRUNCATE_TRIGGER "rbac_bound_truncate"
@@ -764,4 +766,120 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * sql_drop event trigger: keep rbac.binding consistent with the tables.
+ * Dropping a bound table removes its bindings (audited as "unbind"), so no
+ * binding names a table that no longer exists; dropping a column that a
+ * binding uses as key or relation column is refused (2BP01), like a
+ * dependency, until the type is rebound or unbound.
+ */
+Datum
+rbac_sql_drop(PG_FUNCTION_ARGS)
+{
+	RdOwnerSwitch sw;
+	uint64		i;
+	int			n;
+	int			j;
+	char	  **types;
+	Oid		   *relids;
+	char	  **idents;
+	int32	   *subids;
+	bool		any_table = false;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "rbac._on_sql_drop: not called as an event trigger");
+
+	SPI_connect();
+	bind_sql("SELECT b.type, b.tbl::pg_catalog.oid, d.object_identity, d.objsubid "
+			 "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
+			 "JOIN rbac.binding b ON b.tbl::pg_catalog.oid = d.objid "
+			 "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+			 "ORDER BY b.type COLLATE \"C\", d.objsubid",
+			 0, NULL, NULL, NULL, true, SPI_OK_SELECT);
+	n = (int) SPI_processed;
+	types = palloc0(sizeof(char *) * (n + 1));
+	relids = palloc0(sizeof(Oid) * (n + 1));
+	idents = palloc0(sizeof(char *) * (n + 1));
+	subids = palloc0(sizeof(int32) * (n + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		types[i] = SPI_getvalue(tup, desc, 1);
+		relids[i] = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		idents[i] = SPI_getvalue(tup, desc, 3);
+		subids[i] = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		if (subids[i] == 0)
+			any_table = true;
+	}
+
+	/* a dropped column that a binding of a remaining table uses */
+	for (j = 0; j < n; j++)
+	{
+		Oid			argtypes[1] = {TEXTOID};
+		Datum		values[1];
+
+		if (subids[j] == 0 || get_rel_name(relids[j]) == NULL)
+			continue;
+		values[0] = CStringGetTextDatum(types[j]);
+		/* the columns it uses; the catalog cache sees this command's drop */
+		bind_sql("SELECT b.key_column::pg_catalog.text FROM rbac.binding b WHERE b.type = $1 "
+				 "UNION ALL SELECT r.value FROM rbac.binding b, "
+				 "  pg_catalog.jsonb_each_text(b.relations) r WHERE b.type = $1",
+				 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+		for (i = 0; i < SPI_processed; i++)
+		{
+			char	   *col = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+			if (get_attnum(relids[j], col) == InvalidAttrNumber)
+				ereport(ERROR,
+						(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+						 errmsg("cannot drop column \"%s\" of table %s because the binding of type %s uses it",
+								col, qualified_name(relids[j]), types[j]),
+						 errhint("Rebind the type with another column (rbac.bind), or unbind it (rbac.unbind) first.")));
+		}
+	}
+
+	/* a dropped table: its types are no longer bound */
+	if (any_table)
+	{
+		rbac_rd_become_owner(&sw);
+		PG_TRY();
+		{
+			for (j = 0; j < n; j++)
+			{
+				Oid			argtypes[1] = {TEXTOID};
+				Datum		values[1];
+				StringInfo	detail;
+
+				if (subids[j] != 0)
+					continue;
+				values[0] = CStringGetTextDatum(types[j]);
+				bind_sql("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values,
+						 NULL, false, SPI_OK_DELETE);
+				if (SPI_processed == 0)
+					continue;
+				detail = makeStringInfo();
+				appendStringInfoChar(detail, '{');
+				rbac_rd_json_field(detail, "type", types[j]);
+				rbac_rd_json_field(detail, "table", idents[j]);
+				rbac_rd_json_field(detail, "reason", "table dropped");
+				rbac_rd_audit(sw.caller, "unbind", detail);
+				ereport(NOTICE,
+						(errmsg("type %s is no longer bound: its table %s was dropped",
+								types[j], idents[j])));
+			}
+		}
+		PG_FINALLY();
+		{
+			rbac_rd_restore_user(&sw);
+		}
+		PG_END_TRY();
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
 }

@@ -48,6 +48,18 @@ AS 'MODULE_PATHNAME', 'rbac_bound_truncate';
 COMMENT ON FUNCTION rbac._bound_truncate() IS
 'Trigger (AFTER TRUNCATE) installed by rbac.bind: deletes the role data of every id of the types bound to the table.';
 
+-- Keep bindings consistent with the tables: dropping a bound table unbinds
+-- its types (audited), dropping a key or relation column is refused.
+CREATE FUNCTION rbac._on_sql_drop()
+RETURNS event_trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_sql_drop';
+COMMENT ON FUNCTION rbac._on_sql_drop() IS
+'sql_drop event trigger: dropping a bound table unbinds its types; dropping a column a binding uses is refused (2BP01).';
+CREATE EVENT TRIGGER rbac_sql_drop ON sql_drop
+    EXECUTE FUNCTION rbac._on_sql_drop();
+
 -- Assignments ------------------------------------------------------------
 
 CREATE FUNCTION rbac.assign_role(actor text, role text, resource text DEFAULT NULL,
