@@ -125,5 +125,26 @@ $node->safe_psql('postgres',
 is($node->safe_psql('postgres', 'SELECT count(*) FROM rbac.assignment'),
 	$distinct, 'reloading held assignments adds nothing');
 
+# A bulk batch that meets existing assignments falls back from the plain
+# insert to the upsert: 5,000 held rows among 25,000, one with a new expiry.
+$node->safe_psql(
+	'postgres', qq{
+CREATE TABLE mixed AS
+  SELECT actor, role, resource, expires_at FROM rbac.role_assignments
+  WHERE resource LIKE 'Repository:%' ORDER BY actor LIMIT 5000;
+UPDATE mixed SET expires_at = '2200-01-01 00:00:00+00' WHERE actor = (SELECT min(actor) FROM mixed);
+INSERT INTO mixed SELECT 'User:w' || i, 'reader', 'Repository:' || i, NULL FROM generate_series(1, 20000) i;
+COPY (SELECT * FROM mixed ORDER BY random()) TO '$file.mixed';});
+my $before = $node->safe_psql('postgres', 'SELECT clock_timestamp()');
+$node->safe_psql('postgres', "COPY rbac.role_assignments FROM '$file.mixed'");
+is($node->safe_psql('postgres', 'SELECT count(*) FROM rbac.assignment'),
+	$distinct + 20000, 'a bulk COPY mixing new and held assignments adds the new ones');
+is( $node->safe_psql(
+		'postgres',
+		qq{SELECT sum((detail->>'rows')::int), sum((detail->>'inserted')::int),
+		          sum((detail->>'expiry_updated')::int)
+		   FROM rbac.audit_log WHERE operation = 'bulk_assign' AND at > '$before'}),
+	'25000|20000|1', '... audited with the counts of new rows and changed expiries');
+
 $node->stop;
 done_testing();
