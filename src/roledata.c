@@ -11,8 +11,14 @@
  * catalog table concerned, or the delegated path rbac_may_manage() for the
  * current actor.  The writes themselves run through SPI as the owner of the
  * catalogs (the extension owner), so a delegated caller needs no table
- * privilege.  Hot statements use saved plans; the write and its audit row
- * are one statement.
+ * privilege.  Validation reads the check engine's cached model (no SQL);
+ * hot statements use saved plans, and a write and its audit row are one
+ * statement.
+ *
+ * Rows inserted or copied into the view rbac.role_assignments are
+ * validated one by one and written in bulk at the end of the statement
+ * (or every 10,000 rows); a statement of more than 10,000 rows is audited
+ * with one summary row per batch instead of one row per assignment.
  *
  * Ids of types bound to a table whose key is not a string type are
  * canonicalized through the key type ("Repository:007" is stored as
@@ -35,14 +41,13 @@
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "storage/lmgr.h"
-#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 #include "utils/resowner.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(rbac_assign_role);
