@@ -583,7 +583,12 @@ term_kind(const char *type, const char *name)
 	}
 }
 
-/* Does tenant (type, id) have a custom role name?  Runs as the owner. */
+/*
+ * Does tenant (type, id) have a custom role name?  Runs as the owner.  The
+ * row is locked FOR KEY SHARE until the end of the transaction, so a
+ * concurrent drop_role (which locks it FOR UPDATE, then counts the
+ * assignments) cannot miss the assignment being made.
+ */
 static bool
 custom_role_exists(const char *type, const char *id, const char *name)
 {
@@ -593,12 +598,12 @@ custom_role_exists(const char *type, const char *id, const char *name)
 
 	saved_plan(&plan,
 			   "SELECT 1 FROM rbac.custom_role "
-			   "WHERE tenant_type = $1 AND tenant_id = $2 AND name = $3",
+			   "WHERE tenant_type = $1 AND tenant_id = $2 AND name = $3 FOR KEY SHARE",
 			   3, argtypes);
 	values[0] = CStringGetTextDatum(type);
 	values[1] = CStringGetTextDatum(id);
 	values[2] = CStringGetTextDatum(name);
-	run_plan(plan, values, NULL, true, SPI_OK_SELECT);
+	run_plan(plan, values, NULL, false, SPI_OK_SELECT);
 	return SPI_processed > 0;
 }
 
