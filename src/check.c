@@ -316,6 +316,8 @@ role_found(void *arg, const char *role)
 	if (!rbac_lookup_custom_role(&p->ev->probe, n->type->name, n->id, role,
 								 &perms, &np, &implies, &ni))
 		return;
+	if (!list_member(n->customs, makeString((char *) role)))
+		n->customs = lappend(n->customs, makeString(pstrdup(role)));
 	for (k = 0; k < np + ni; k++)
 	{
 		const char *name = k < np ? perms[k] : implies[k - np];
@@ -653,9 +655,10 @@ expand_nodes(Eval *ev, int root)
 		CHECK_FOR_INTERRUPTS();
 		n = &ev->nodes[i];
 		t = n->type;
-		if (!needs_row(ev, t))
+		if (!needs_row(ev, t) && !n->want_row)
 			continue;
-		fetch_row(ev, n);
+		if (!n->fetched)
+			fetch_row(ev, n);
 
 		/* follow relations of relevant "on" rules */
 		for (r = 0; r < t->nrules && !n->restricted; r++)
@@ -664,16 +667,27 @@ expand_nodes(Eval *ev, int root)
 			MType	   *target;
 			int			next;
 
-			if (rule->via < 0 || !is_relevant(ev, t, rule->head))
-				continue;
-			if (n->relnode[rule->via] >= 0 || n->relval[rule->via] == NULL)
+			if (rule->via < 0 || !is_relevant(ev, t, rule->head) ||
+				n->relval[rule->via] == NULL)
 				continue;
 			target = rbac_model_type(ev->m, t->ast->terms[rule->via].target);
 			if (target == NULL || target->is_actor)
 				continue;
-			next = get_node(ev, target, n->relval[rule->via]);
-			n = &ev->nodes[i];	/* get_node may move the array */
-			n->relnode[rule->via] = next;
+			next = n->relnode[rule->via];
+			if (next < 0)
+			{
+				next = get_node(ev, target, n->relval[rule->via]);
+				n = &ev->nodes[i];	/* get_node may move the array */
+				n->relnode[rule->via] = next;
+			}
+			/* "X" if "owns" on "parent": the parent's row says who owns it */
+			if (rule->body_kind == RBAC_BODY_ACTOR_RELATION)
+			{
+				ev->nodes[next].want_row = true;
+				if (next <= i && !ev->nodes[next].fetched)
+					fetch_row(ev, &ev->nodes[next]);
+				n = &ev->nodes[i];
+			}
 		}
 	}
 }
@@ -972,15 +986,14 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 	RbacModel  *m;
 	RbacRef		ref;
 	MType	   *t;
-	char	  **names;
-	int			n = 0;
+	char	  **volatile names = NULL;
+	volatile int n = 0;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
 	ref = rbac_require_ref(resource, "resource");
 	t = rbac_require_type(m, ref.type, false);
-	names = palloc(sizeof(char *) * (t->nterms + 64));
 
 	INTERNAL_BEGIN();
 	{
@@ -989,27 +1002,18 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 
 		eval_init(&ev, m, actor);
 		root = evaluate(&ev, t, ref.id, NULL, 0);
+		names = MemoryContextAlloc(callcxt_, sizeof(char *) *
+								   (t->nterms + list_length(root->customs) + 1));
 		for (i = 0; i < t->nterms; i++)
 			if (root->held[i] && t->ast->terms[i].kind == kind)
 				names[n++] = t->ast->terms[i].name;
 		if (kind == RBAC_TERM_ROLE)
 		{
 			/* custom roles held directly on the resource */
-			for (i = 0; i < t->nterms; i++)
-			{
-				char	   *c = root->held[i] && root->why[i].kind == WHY_CUSTOM ?
-				root->why[i].custom : NULL;
-				int			k;
-				bool		dup = false;
+			ListCell   *lc;
 
-				if (c == NULL)
-					continue;
-				for (k = 0; k < n; k++)
-					if (strcmp(names[k], c) == 0)
-						dup = true;
-				if (!dup && n < t->nterms + 63)
-					names[n++] = MemoryContextStrdup(callcxt_, c);
-			}
+			foreach(lc, root->customs)
+				names[n++] = MemoryContextStrdup(callcxt_, strVal(lfirst(lc)));
 		}
 		eval_end(&ev);
 	}

@@ -53,6 +53,8 @@ typedef struct RNode
 	char	   *id;
 	bool		restricted;		/* bound type, no row: assignments only */
 	bool		fetched;
+	bool		want_row;		/* an actor relation of this node is tested */
+	List	   *customs;		/* custom roles held directly (names) */
 	char	  **relval;			/* per term: related id, or NULL */
 	int		   *relnode;		/* per term: node index, or -1 */
 	bool	   *held;			/* per term */

@@ -199,7 +199,10 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 		if (body == NULL)
 			continue;
 		add_or(&buf, &n);
-		appendStringInfo(&buf, "(%s AND %s)", who, body);
+		if (strcmp(who, "true") == 0)
+			appendStringInfo(&buf, "%s", body);
+		else
+			appendStringInfo(&buf, "(%s AND %s)", who, body);
 	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
@@ -240,6 +243,22 @@ rbac_filter(PG_FUNCTION_ARGS)
 	alias = PG_ARGISNULL(2) ? (char *) quote_identifier(get_rel_name(t->relid)) :
 		(char *) quote_identifier(text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	PG_RETURN_TEXT_P(cstring_to_text(rbac_rls_predicate(m, t, action, alias)));
+}
+
+/* The action given explicitly for command c, or NULL. */
+static char *
+explicit_action(Jsonb *actions, int c)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) commands[c];
+	k.val.string.len = strlen(commands[c]);
+	v = findJsonbValueFromContainer(&actions->root, JB_FOBJECT, &k);
+	if (v == NULL || v->type != jbvString)
+		return NULL;
+	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
 /* The action mapped to command c (NULL: the command is denied). */
@@ -298,6 +317,24 @@ run(const char *sql)
 		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
 }
 
+/* Drop the generated policy of command c on a table, if it exists. */
+static void
+drop_policy(Oid relid, const char *qual, int c)
+{
+	char	   *name = psprintf("rbac_%s", commands[c]);
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(name);
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1 "
+							  "AND polname OPERATOR(pg_catalog.=) $2::pg_catalog.name",
+							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_policy");
+	if (SPI_processed > 0)
+		run(psprintf("DROP POLICY %s ON %s", quote_identifier(name), qual));
+}
+
 /*
  * (Re)create the four policies of table relid bound to type t, with the
  * given action mapping.  A command whose permission the type lacks gets a
@@ -321,8 +358,7 @@ install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 			pred = pstrdup("false");
 		else
 			pred = rbac_rls_predicate(m, t, action, alias);
-		run(psprintf("DROP POLICY IF EXISTS %s ON %s",
-					 quote_identifier(psprintf("rbac_%s", commands[c])), qual));
+		drop_policy(relid, qual, c);
 		if (c == 1)
 			run(psprintf("CREATE POLICY rbac_insert ON %s AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK (%s)",
 						 qual, pred));
@@ -404,9 +440,10 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		}
 		for (c = 0; c < NCOMMANDS; c++)
 		{
-			char	   *a = mapped_action(actions, c);
+			char	   *a = explicit_action(actions, c);
 			int			term = a ? rbac_type_term(t, a) : -1;
 
+			/* a command left out keeps its default, denied if undeclared */
 			if (a && (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION))
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -431,7 +468,11 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* rbac.disable_rls(tbl regclass) -> void: drop the generated policies. */
+/*
+ * rbac.disable_rls(tbl regclass) -> void: drop the generated policies; when
+ * no other policy remains, row level security is disabled (and no longer
+ * forced) on the table, which is then as it was before enable_rls.
+ */
 Datum
 rbac_disable_rls(PG_FUNCTION_ARGS)
 {
@@ -444,9 +485,17 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	for (c = 0; c < NCOMMANDS; c++)
-		run(psprintf("DROP POLICY IF EXISTS %s ON %s",
-					 quote_identifier(psprintf("rbac_%s", commands[c])), qual));
+		drop_policy(relid, qual, c);
+	/* no policy left at all: the table is unprotected again, as before */
 	values[0] = ObjectIdGetDatum(relid);
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_policy");
+	if (SPI_processed == 0)
+	{
+		run(psprintf("ALTER TABLE %s NO FORCE ROW LEVEL SECURITY", qual));
+		run(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", qual));
+	}
 	if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not update rbac.rls_table");

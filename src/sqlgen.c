@@ -505,10 +505,10 @@ rbac_sql_lastmile_rls(RbacModel *m, RbacRule *rule, const char *alias,
 	*fallback = false;
 	if (g.rtype == NULL || !g.rtype->bound)
 		return NULL;
+	/* no COALESCE: in a policy NULL already means false, and a plain AND
+	 * of conditions lets the planner use indexes for each arm of the OR */
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "COALESCE(");
 	gen_expr(&g, &buf, rule->body);
-	appendStringInfoString(&buf, ", false)");
 	if (g.fallback)
 	{
 		*fallback = true;

@@ -136,6 +136,6 @@ SELECT pg_catalog.pg_extension_config_dump('rbac.audit_log', '');
 -- below are the interface.  Read access to the model is harmless.
 REVOKE ALL ON ALL TABLES IN SCHEMA rbac FROM PUBLIC;
 GRANT USAGE ON SCHEMA rbac TO PUBLIC;
-GRANT SELECT ON rbac.policy_type, rbac.policy_term, rbac.policy_global_role,
-    rbac.policy_rule TO PUBLIC;
+GRANT SELECT ON rbac.policy, rbac.policy_type, rbac.policy_term,
+    rbac.policy_global_role, rbac.policy_rule, rbac.policy_lastmile TO PUBLIC;
 GRANT SELECT ON rbac.binding TO PUBLIC;

@@ -35,7 +35,7 @@ LANGUAGE c VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_disable_rls';
 COMMENT ON FUNCTION rbac.disable_rls(regclass) IS
-'Drop the generated policies of a table (row level security stays enabled: with no policy, no rows are visible to non-owners).';
+'Drop the generated policies of a table; when no other policy remains, disable (and stop forcing) row level security on it.';
 REVOKE EXECUTE ON FUNCTION rbac.disable_rls(regclass) FROM PUBLIC;
 
 CREATE FUNCTION rbac._regenerate_rls()

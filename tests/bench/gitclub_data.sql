@@ -15,7 +15,7 @@ INSERT INTO users SELECT i, 'user' || i FROM generate_series(1, :users) i;
 INSERT INTO groups SELECT i, 'group' || i FROM generate_series(1, :groups) i;
 INSERT INTO organizations SELECT i, 'org' || i FROM generate_series(1, :orgs) i;
 INSERT INTO repositories
-  SELECT i, 1 + (i - 1) % :orgs, 'repo' || i, random() < 0.001
+  SELECT i, 1 + (i - 1) % :orgs, 'repo' || i, random() < 0.0001
   FROM generate_series(1, :repos) i;
 INSERT INTO issues
   SELECT i, 1 + (i - 1) % :repos, 1 + (random() * (:users - 1))::int, 'issue ' || i,
