@@ -65,11 +65,10 @@ run_tap() {
 
 run_fuzz() {
     echo "=== fuzz ==="
-    if [ -x "$SRC_DIR/tests/fuzz/run.sh" ]; then
-        "$SRC_DIR/tests/fuzz/run.sh" "${1:-60}" || status=1
-    else
-        echo "no fuzz target"
-    fi
+    # the parser and validator alone: expected diagnostics, then libFuzzer
+    sh "$SRC_DIR/tests/fuzz/check.sh" || status=1
+    sh "$SRC_DIR/tests/fuzz/validate_cases/check.sh" || status=1
+    sh "$SRC_DIR/tests/fuzz/run.sh" "${1:-60}" || status=1
 }
 
 case "$what" in
