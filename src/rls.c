@@ -100,7 +100,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	add_or(&buf, &n);
-	appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[])",
+	appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[])",
 					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
 					 quote_literal_cstr(action), format_type_be(t->key_type),
 					 format_type_be(t->key_type));
@@ -123,7 +123,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				if (col == NULL || u == NULL || u->is_actor)
 					break;		/* unbound relation: never holds */
 				add_or(&buf, &n);
-				appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+				appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
 								 alias, quote_identifier(col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
 								 coltype(t, col), coltype(t, col));
@@ -147,7 +147,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					if (col == NULL || u == NULL)
 						break;
 					add_or(&buf, &n);
-					appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+					appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
 									 alias, quote_identifier(col), quote_literal_cstr(u->name),
 									 quote_literal_cstr(u->ast->terms[rule->body].name),
 									 coltype(t, col), coltype(t, col));

@@ -36,6 +36,9 @@
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -47,6 +50,8 @@ PG_FUNCTION_INFO_V1(rbac_has_global);
 PG_FUNCTION_INFO_V1(rbac_actor_key);
 PG_FUNCTION_INFO_V1(rbac_actor_id);
 PG_FUNCTION_INFO_V1(rbac_actor_type);
+PG_FUNCTION_INFO_V1(rbac_in);
+PG_FUNCTION_INFO_V1(rbac_in_support);
 
 /* A set of keys in their text form, in insertion order. */
 typedef struct KeySet
@@ -886,4 +891,195 @@ rbac_actor_type(PG_FUNCTION_ARGS)
 	if (actor == NULL || !rbac_parse_ref(actor, &ref))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(ref.type));
+}
+
+/* ---------------------------------------------------------------------
+ * rbac._in(value, keys): hashed membership for generated policies
+ * ---------------------------------------------------------------------
+ */
+
+/* The hash of one array, cached in fn_extra for the rest of the query. */
+typedef struct InCache
+{
+	const void *array;			/* the array datum hashed */
+	int			nitems;
+	bool		integer;		/* keys are int2/int4/int8 (as int64) */
+	HTAB	   *hash;
+	FmgrInfo	out;			/* element output function (non-integers) */
+} InCache;
+
+/* Is typid one of the integer types hashed as int64? */
+static bool
+integer_type(Oid typid)
+{
+	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
+}
+
+/* An integer datum of type typid as int64. */
+static int64
+as_int64(Oid typid, Datum d)
+{
+	if (typid == INT2OID)
+		return DatumGetInt16(d);
+	if (typid == INT4OID)
+		return DatumGetInt32(d);
+	return DatumGetInt64(d);
+}
+
+/* Build the hash of the elements of array a of element type typid. */
+static InCache *
+build_in_cache(FunctionCallInfo fcinfo, ArrayType *a, Oid typid)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	InCache    *c = fcinfo->flinfo->fn_extra;
+	HASHCTL		ctl;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			i;
+
+	if (c == NULL)
+		c = palloc0(sizeof(InCache));
+	else if (c->hash)
+		hash_destroy(c->hash);
+	c->integer = integer_type(typid);
+	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
+	deconstruct_array(a, typid, typlen, typbyval, typalign, &elems, &nulls, &n);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.hcxt = fcinfo->flinfo->fn_mcxt;
+	if (c->integer)
+	{
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(int64);
+		c->hash = hash_create("pg_rbac _in", Max(n, 16), &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	else
+	{
+		Oid			outfunc;
+		bool		varlena;
+
+		getTypeOutputInfo(typid, &outfunc, &varlena);
+		fmgr_info_cxt(outfunc, &c->out, fcinfo->flinfo->fn_mcxt);
+		ctl.keysize = sizeof(char *);
+		ctl.entrysize = sizeof(char *);
+		ctl.hash = str_hash;
+		ctl.match = str_match;
+		c->hash = hash_create("pg_rbac _in", Max(n, 16), &ctl,
+							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	}
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			continue;
+		if (c->integer)
+		{
+			int64		k = as_int64(typid, elems[i]);
+
+			hash_search(c->hash, &k, HASH_ENTER, NULL);
+		}
+		else
+		{
+			char	   *k = OutputFunctionCall(&c->out, elems[i]);
+			char	  **e = hash_search(c->hash, &k, HASH_ENTER, NULL);
+
+			*e = k;
+		}
+	}
+	c->array = a;
+	c->nitems = n;
+	fcinfo->flinfo->fn_extra = c;
+	MemoryContextSwitchTo(old);
+	return c;
+}
+
+/*
+ * rbac._in(value anyelement, keys anyarray) -> boolean
+ *
+ * value = ANY(keys), with the array hashed once per query: generated
+ * policies test each row against sets of thousands of keys, which a linear
+ * "= ANY" would make quadratic.  Its planner support function (below) hands
+ * the planner "value = ANY(keys)" as an index condition, so indexes on the
+ * key and relation columns are still used.
+ */
+Datum
+rbac_in(PG_FUNCTION_ARGS)
+{
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Datum		value = PG_GETARG_DATUM(0);
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+	InCache    *c = fcinfo->flinfo->fn_extra;
+	bool		found;
+
+	if (c == NULL || c->array != (const void *) a ||
+		c->nitems != ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)))
+		c = build_in_cache(fcinfo, a, ARR_ELEMTYPE(a));
+	if (c->integer)
+	{
+		int64		k = integer_type(typid) ? as_int64(typid, value) : 0;
+
+		hash_search(c->hash, &k, HASH_FIND, &found);
+	}
+	else
+	{
+		char	   *k = OutputFunctionCall(&c->out, value);
+
+		hash_search(c->hash, &k, HASH_FIND, &found);
+		pfree(k);
+	}
+	PG_RETURN_BOOL(found);
+}
+
+/*
+ * Planner support for rbac._in: an index condition "value = ANY(keys)"
+ * on an index of the value's column (lossy: the call stays as a cheap
+ * recheck), and a selectivity estimate.
+ */
+Datum
+rbac_in_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+
+	if (IsA(rawreq, SupportRequestIndexCondition))
+	{
+		SupportRequestIndexCondition *req = (SupportRequestIndexCondition *) rawreq;
+		FuncExpr   *f = (FuncExpr *) req->node;
+		Node	   *col;
+		Node	   *arr;
+		Oid			coltype;
+		Oid			opno;
+		ScalarArrayOpExpr *saop;
+
+		if (!IsA(f, FuncExpr) || list_length(f->args) != 2 || req->indexarg != 0)
+			PG_RETURN_POINTER(NULL);
+		col = (Node *) linitial(f->args);
+		arr = (Node *) lsecond(f->args);
+		coltype = exprType(col);
+		opno = get_opfamily_member(req->opfamily, coltype, coltype, BTEqualStrategyNumber);
+		if (!OidIsValid(opno) || exprType(arr) != get_array_type(coltype))
+			PG_RETURN_POINTER(NULL);
+		saop = makeNode(ScalarArrayOpExpr);
+		saop->opno = opno;
+		saop->opfuncid = get_opcode(opno);
+		saop->hashfuncid = InvalidOid;
+		saop->negfuncid = InvalidOid;
+		saop->useOr = true;
+		saop->inputcollid = req->indexcollation;
+		saop->args = list_make2(col, arr);
+		saop->location = -1;
+		req->lossy = true;
+		PG_RETURN_POINTER(list_make1(saop));
+	}
+	if (IsA(rawreq, SupportRequestSelectivity))
+	{
+		SupportRequestSelectivity *req = (SupportRequestSelectivity *) rawreq;
+
+		/* the size of the set is known only at run time: assume selective */
+		req->selectivity = 0.001;
+		PG_RETURN_POINTER(req);
+	}
+	PG_RETURN_POINTER(NULL);
 }

@@ -314,7 +314,7 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 	}
 	if (nrel == 0)
 	{
-		appendStringInfo(buf, "(%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys(%s, %s, NULL::%s))::%s[]))",
+		appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[]))",
 						 g->alias, quote_identifier(t->key_col),
 						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
 						 format_type_be(t->key_type), format_type_be(t->key_type));
@@ -328,7 +328,7 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 		appendStringInfoString(buf, "NULL");
 		return;
 	}
-	appendStringInfo(buf, "(%s.%s OPERATOR(pg_catalog.=) ANY ((SELECT rbac._keys_path(%s, ARRAY[",
+	appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys_path(%s, ARRAY[",
 					 g->alias, quote_identifier(col), quote_literal_cstr(t->name));
 	for (i = 0; i < nrel; i++)
 		appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));

@@ -100,3 +100,20 @@ LANGUAGE c STABLE PARALLEL RESTRICTED
 AS 'MODULE_PATHNAME', 'rbac_lastmile_row';
 COMMENT ON FUNCTION rbac._lastmile_row(text, integer, text) IS
 'Internal (generated policies): does the type''s last-mile rule number rule hold for the current actor on Type:id?';
+
+-- value = ANY(keys) with the array hashed once per query, and a planner
+-- support function that gives the planner "value = ANY(keys)" as an index
+-- condition (so indexes on key and relation columns are used).
+CREATE FUNCTION rbac._in_support(internal)
+RETURNS internal
+LANGUAGE c IMMUTABLE STRICT
+AS 'MODULE_PATHNAME', 'rbac_in_support';
+COMMENT ON FUNCTION rbac._in_support(internal) IS 'Internal: planner support of rbac._in (index condition, selectivity).';
+
+CREATE FUNCTION rbac._in(value anyelement, keys anyarray)
+RETURNS boolean
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+SUPPORT rbac._in_support
+AS 'MODULE_PATHNAME', 'rbac_in';
+COMMENT ON FUNCTION rbac._in(anyelement, anyarray) IS
+'Internal (generated policies): value = ANY(keys), hashing keys once per query; indexable through its support function.';
