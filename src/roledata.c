@@ -30,6 +30,7 @@
 #include "pg_rbac.h"
 #include "roledata.h"
 #include "model.h"
+#include "check.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -74,17 +75,33 @@ PG_FUNCTION_INFO_V1(rbac_audit_append_only);
  * for memberships, the given group)?  resource_type is NULL for global
  * roles, which are never delegated.
  *
- * For now this always returns false: only database roles with privileges
- * on the catalogs may write.  The check engine issue makes it test whether
- * the current actor holds the permission named by setting
- * rbac.manage_permission (default "manage_roles") on the resource.  It is
- * called while running as the extension owner, so it may read every
- * catalog whatever the caller's privileges.
+ * Delegated end-user administration (SPEC 3.4): the current actor holds the
+ * permission named by setting rbac.manage_permission (default
+ * "manage_roles") on the resource.  False when no actor is set, or when the
+ * resource's type does not declare that permission.  The check runs in the
+ * caller's snapshot like every check.
  */
 bool
 rbac_may_manage(const char *resource_type, const char *resource_id)
 {
-	return false;
+	const char *actor = rbac_current_actor_name();
+	const char *perm = GetConfigOption("rbac.manage_permission", true, false);
+	RbacModel  *m;
+	MType	   *t;
+	int			term;
+
+	if (resource_type == NULL || resource_id == NULL || actor == NULL)
+		return false;
+	if (perm == NULL || *perm == '\0')
+		perm = "manage_roles";
+	m = rbac_get_model();
+	t = rbac_model_type(m, resource_type);
+	if (t == NULL)
+		return false;
+	term = rbac_type_term(t, perm);
+	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
+		return false;
+	return rbac_check(actor, perm, psprintf("%s:%s", resource_type, resource_id));
 }
 
 /* ----------------------------------------------------------------------
