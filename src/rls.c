@@ -100,10 +100,11 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	add_or(&buf, &n);
-	appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[])",
+	appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
 					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
 					 quote_literal_cstr(action), format_type_be(t->key_type),
-					 format_type_be(t->key_type));
+					 format_type_be(t->key_type),
+					 quote_literal_cstr(psprintf("d|%s|%s", t->name, action)));
 
 	for (r = 0; r < t->nrules; r++)
 	{
@@ -123,10 +124,12 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				if (col == NULL || u == NULL || u->is_actor)
 					break;		/* unbound relation: never holds */
 				add_or(&buf, &n);
-				appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+				appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
 								 alias, quote_identifier(col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
-								 coltype(t, col), coltype(t, col));
+								 coltype(t, col), coltype(t, col),
+								 quote_literal_cstr(psprintf("k|%s|%s", u->name,
+															 u->ast->terms[rule->body].name)));
 				break;
 			case RBAC_BODY_ACTOR_RELATION:
 				if (rule->via < 0)
@@ -147,7 +150,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					if (col == NULL || u == NULL)
 						break;
 					add_or(&buf, &n);
-					appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[])",
+					appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
 									 alias, quote_identifier(col), quote_literal_cstr(u->name),
 									 quote_literal_cstr(u->ast->terms[rule->body].name),
 									 coltype(t, col), coltype(t, col));

@@ -42,6 +42,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "catalog/pg_class.h"
+#include "access/htup_details.h"
 
 PG_FUNCTION_INFO_V1(rbac_keys);
 PG_FUNCTION_INFO_V1(rbac_keys_direct);
@@ -1009,10 +1013,16 @@ Datum
 rbac_in(PG_FUNCTION_ARGS)
 {
 	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 0);
-	Datum		value = PG_GETARG_DATUM(0);
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+	Datum		value;
+	ArrayType  *a;
 	InCache    *c = fcinfo->flinfo->fn_extra;
 	bool		found;
+
+	/* a NULL value or set matches nothing (a policy treats NULL as false) */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_BOOL(false);
+	value = PG_GETARG_DATUM(0);
+	a = PG_GETARG_ARRAYTYPE_P(1);
 
 	if (c == NULL || c->array != (const void *) a ||
 		c->nitems != ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)))
@@ -1031,6 +1041,132 @@ rbac_in(PG_FUNCTION_ARGS)
 		pfree(k);
 	}
 	PG_RETURN_BOOL(found);
+}
+
+/* Cached set sizes for estimates: "actor|hint" -> (fraction, time). */
+typedef struct EstimateEntry
+{
+	char		key[256];
+	double		fraction;
+	TimestampTz at;
+} EstimateEntry;
+
+static HTAB *estimate_cache = NULL;
+
+/* Rows of the table bound to t (pg_class.reltuples), at least 1. */
+static double
+table_rows(MType *t)
+{
+	HeapTuple	tup;
+	double		rows = 1;
+
+	if (!t->bound)
+		return 1;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(t->relid));
+	if (HeapTupleIsValid(tup))
+	{
+		rows = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	return rows < 1 ? 1 : rows;
+}
+
+/*
+ * Fraction of the keys' table the current actor's set covers, for a hint
+ * "k|Type|term" (rbac._keys), "d|Type|term" (rbac._keys_direct) or
+ * "p|Type|rel1,rel2|term" (rbac._keys_path).  Any problem: 0.001.
+ */
+static double
+estimate_fraction(const char *hint)
+{
+	const char *actor = rbac_current_actor_name();
+	char		key[256];
+	EstimateEntry *e;
+	bool		found;
+	TimestampTz now = GetCurrentTimestamp();
+	char	   *parts[4] = {NULL, NULL, NULL, NULL};
+	char	   *copy;
+	int			nparts = 0;
+	char	   *tok;
+	RbacModel  *m;
+	MType	   *t;
+	int			term;
+	volatile double fraction = 0.001;
+
+	if (actor == NULL)
+		return 0.0001;
+	snprintf(key, sizeof(key), "%s|%s", actor, hint);
+	if (estimate_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(key);
+		ctl.entrysize = sizeof(EstimateEntry);
+		estimate_cache = hash_create("pg_rbac estimates", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	e = hash_search(estimate_cache, key, HASH_ENTER, &found);
+	if (found && now - e->at < 10 * USECS_PER_SEC)
+		return e->fraction;
+	e->fraction = 0.001;
+	e->at = now;
+
+	copy = pstrdup(hint);
+	for (tok = strtok(copy, "|"); tok && nparts < 4; tok = strtok(NULL, "|"))
+		parts[nparts++] = tok;
+	m = rbac_get_model();
+	t = nparts >= 3 ? rbac_model_type(m, parts[1]) : NULL;
+	if (t == NULL)
+		return e->fraction;
+	if (parts[0][0] == 'p' && nparts == 4)
+	{
+		/* walk the path to find the type of the first hop's keys */
+		MType	   *first = NULL;
+		MType	   *cur = t;
+		char	   *rel;
+
+		for (rel = strtok(parts[2], ","); rel && cur; rel = strtok(NULL, ","))
+		{
+			int			r = rbac_type_term(cur, rel);
+
+			if (r < 0 || cur->ast->terms[r].kind != RBAC_TERM_RELATION)
+				return e->fraction;
+			cur = rbac_model_type(m, cur->ast->terms[r].target);
+			if (first == NULL)
+				first = cur;
+		}
+		if (first == NULL || cur == NULL)
+			return e->fraction;
+		/* the path's end set over its table approximates the first hop's */
+		term = rbac_type_term(cur, parts[3]);
+		if (term < 0)
+			return e->fraction;
+		t = cur;
+	}
+	else
+	{
+		term = rbac_type_term(t, parts[2]);
+		if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
+			return e->fraction;
+	}
+
+	INTERNAL_BEGIN();
+	{
+		SetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		eval_init(&se.ev, m, actor);
+		k = parts[0][0] == 'd' ? compute_direct(&se, t, term) : compute(&se, t, term);
+		fraction = k->universal ? 1.0 : (double) k->n / table_rows(t);
+		eval_end(&se.ev);
+	}
+	INTERNAL_END();
+	if (fraction > 1)
+		fraction = 1;
+	if (fraction < 1e-7)
+		fraction = 1e-7;
+	e->fraction = fraction;
+	return fraction;
 }
 
 /*
@@ -1053,7 +1189,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		Oid			opno;
 		ScalarArrayOpExpr *saop;
 
-		if (!IsA(f, FuncExpr) || list_length(f->args) != 2 || req->indexarg != 0)
+		if (!IsA(f, FuncExpr) || list_length(f->args) < 2 || req->indexarg != 0)
 			PG_RETURN_POINTER(NULL);
 		col = (Node *) linitial(f->args);
 		arr = (Node *) lsecond(f->args);
@@ -1076,9 +1212,16 @@ rbac_in_support(PG_FUNCTION_ARGS)
 	if (IsA(rawreq, SupportRequestSelectivity))
 	{
 		SupportRequestSelectivity *req = (SupportRequestSelectivity *) rawreq;
+		Node	   *hint = list_length(req->args) >= 3 ? lthird(req->args) : NULL;
 
-		/* the size of the set is known only at run time: assume selective */
+		/*
+		 * The set is computed at run time; its size for the current actor
+		 * (cached for a few seconds: an estimate only) over the number of
+		 * rows of the keys' table estimates the fraction of rows kept.
+		 */
 		req->selectivity = 0.001;
+		if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
+			req->selectivity = estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
 		PG_RETURN_POINTER(req);
 	}
 	PG_RETURN_POINTER(NULL);

@@ -314,10 +314,11 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 	}
 	if (nrel == 0)
 	{
-		appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[]))",
+		appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s))",
 						 g->alias, quote_identifier(t->key_col),
 						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
-						 format_type_be(t->key_type), format_type_be(t->key_type));
+						 format_type_be(t->key_type), format_type_be(t->key_type),
+						 quote_literal_cstr(psprintf("k|%s|%s", t->name, e->name)));
 		return;
 	}
 	term = rbac_type_term(t, p->fields[0]);
@@ -332,9 +333,18 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 					 g->alias, quote_identifier(col), quote_literal_cstr(t->name));
 	for (i = 0; i < nrel; i++)
 		appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));
-	appendStringInfo(buf, "]::pg_catalog.text[], %s, NULL::%s))::%s[]))",
-					 quote_literal_cstr(e->name), column_type_sql(t, col),
-					 column_type_sql(t, col));
+	{
+		StringInfoData hint;
+
+		initStringInfo(&hint);
+		appendStringInfo(&hint, "p|%s|", t->name);
+		for (i = 0; i < nrel; i++)
+			appendStringInfo(&hint, "%s%s", i ? "," : "", p->fields[i]);
+		appendStringInfo(&hint, "|%s", e->name);
+		appendStringInfo(buf, "]::pg_catalog.text[], %s, NULL::%s))::%s[], %s))",
+						 quote_literal_cstr(e->name), column_type_sql(t, col),
+						 column_type_sql(t, col), quote_literal_cstr(hint.data));
+	}
 }
 
 /* Append has_role / has_permission on the resource a path reaches. */

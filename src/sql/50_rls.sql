@@ -110,10 +110,10 @@ LANGUAGE c IMMUTABLE STRICT
 AS 'MODULE_PATHNAME', 'rbac_in_support';
 COMMENT ON FUNCTION rbac._in_support(internal) IS 'Internal: planner support of rbac._in (index condition, selectivity).';
 
-CREATE FUNCTION rbac._in(value anyelement, keys anyarray)
+CREATE FUNCTION rbac._in(value anyelement, keys anyarray, hint text)
 RETURNS boolean
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c IMMUTABLE PARALLEL SAFE
 SUPPORT rbac._in_support
 AS 'MODULE_PATHNAME', 'rbac_in';
-COMMENT ON FUNCTION rbac._in(anyelement, anyarray) IS
-'Internal (generated policies): value = ANY(keys), hashing keys once per query; indexable through its support function.';
+COMMENT ON FUNCTION rbac._in(anyelement, anyarray, text) IS
+'Internal (generated policies): value = ANY(keys), hashing keys once per query; indexable through its support function, which estimates the set''s size for the current actor from hint.';
