@@ -966,6 +966,16 @@ rbac_authorize_current(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* Append one text row to a materialized set-returning function's result. */
+static void
+put_text(ReturnSetInfo *rsinfo, const char *s)
+{
+	Datum		v = CStringGetTextDatum(s);
+	bool		isnull = false;
+
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+}
+
 /* qsort comparator for C strings. */
 static int
 cmp_cstr(const void *a, const void *b)
@@ -1021,12 +1031,7 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 
 	qsort(names, n, sizeof(char *), cmp_cstr);
 	for (i = 0; i < n; i++)
-	{
-		Datum		v = CStringGetTextDatum(names[i]);
-		bool		isnull = false;
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
-	}
+		put_text(rsinfo, names[i]);
 }
 
 /* rbac.authorized_actions(actor, resource) -> SETOF text */
@@ -1127,12 +1132,7 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 		sorted[n++] = (char *) lfirst(lc);
 	qsort(sorted, n, sizeof(char *), cmp_keys);
 	for (i = 0; i < n; i++)
-	{
-		Datum		v = CStringGetTextDatum(sorted[i]);
-		bool		isnull = false;
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
-	}
+		put_text(rsinfo, sorted[i]);
 }
 
 /* rbac.authorized_resources(actor, action, type) -> SETOF text */
@@ -1245,12 +1245,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 	INTERNAL_END();
 
 	for (i = 0; i < nres; i++)
-	{
-		Datum		v = CStringGetTextDatum(result[i]);
-		bool		isnull = false;
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
-	}
+		put_text(rsinfo, result[i]);
 	return (Datum) 0;
 }
 
@@ -1474,12 +1469,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 	INTERNAL_END();
 
 	foreach(lc, lines)
-	{
-		Datum		v = CStringGetTextDatum((char *) lfirst(lc));
-		bool		isnull = false;
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
-	}
+		put_text(rsinfo, (char *) lfirst(lc));
 }
 
 /* rbac.explain(actor, action, resource) -> SETOF text */

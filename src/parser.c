@@ -169,31 +169,10 @@ static RbacExpr *parse_or(Parser *p);
  * ---------------------------------------------------------------------
  */
 
-static char *vformat(Parser *p, const char *fmt, va_list ap)
-			__attribute__((format(printf, 2, 0)));
-
-/* printf into a new arena string. */
-static char *
-vformat(Parser *p, const char *fmt, va_list ap)
-{
-	va_list		aq;
-	int			n;
-	char	   *s;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		n = 0;
-	s = rbac_alloc(p->alloc, (size_t) n + 1);
-	vsnprintf(s, (size_t) n + 1, fmt, ap);
-	return s;
-}
-
 static char *format(Parser *p, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
-/* printf into a new arena string (variadic front end of vformat). */
+/* printf into a new arena string (variadic front end of rbac_vformat). */
 static char *
 format(Parser *p, const char *fmt,...)
 {
@@ -201,7 +180,7 @@ format(Parser *p, const char *fmt,...)
 	char	   *s;
 
 	va_start(ap, fmt);
-	s = vformat(p, fmt, ap);
+	s = rbac_vformat(p->alloc, fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -236,7 +215,7 @@ report(Parser *p, int line, int col, RbacDiagClass dclass, const char *hint,
 		return;
 	}
 	va_start(ap, fmt);
-	msg = vformat(p, fmt, ap);
+	msg = rbac_vformat(p->alloc, fmt, ap);
 	va_end(ap);
 	rbac_diag(p->diags, p->alloc, line, col, RBAC_SEV_ERROR, dclass, hint,
 			  "%s", msg);
@@ -261,7 +240,7 @@ report_at(Parser *p, const Token *t, RbacDiagClass dclass, const char *hint,
 	if (t->kind == TK_ERROR || p->stopped)
 		return;
 	va_start(ap, fmt);
-	msg = vformat(p, fmt, ap);
+	msg = rbac_vformat(p->alloc, fmt, ap);
 	va_end(ap);
 	report(p, t->line, t->col, dclass, hint, "%s", msg);
 }

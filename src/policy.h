@@ -19,6 +19,7 @@
 #ifndef RBAC_POLICY_H
 #define RBAC_POLICY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -339,6 +340,10 @@ extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 					  RbacSeverity sev, RbacDiagClass dclass,
 					  const char *hint, const char *fmt,...)
 			__attribute__((format(printf, 8, 9)));
+
+/* printf into a new string from the allocator. */
+extern char *rbac_vformat(RbacAlloc *alloc, const char *fmt, va_list ap)
+			__attribute__((format(printf, 2, 0)));
 
 /* Allocation helpers over RbacAlloc. */
 extern void *rbac_alloc(RbacAlloc *alloc, size_t size);

@@ -65,6 +65,24 @@ rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need, size_t elemsize)
 	return p;
 }
 
+/* printf into a new string from the allocator. */
+char *
+rbac_vformat(RbacAlloc *alloc, const char *fmt, va_list ap)
+{
+	va_list		aq;
+	int			len;
+	char	   *msg;
+
+	va_copy(aq, ap);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (len < 0)
+		len = 0;
+	msg = rbac_alloc(alloc, (size_t) len + 1);
+	vsnprintf(msg, (size_t) len + 1, fmt, ap);
+	return msg;
+}
+
 /* Append one diagnostic with a printf-style message. */
 void
 rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
@@ -72,18 +90,11 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 		  const char *fmt,...)
 {
 	va_list		ap;
-	int			len;
 	char	   *msg;
 	RbacDiag   *d;
 
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		len = 0;
-	msg = rbac_alloc(alloc, (size_t) len + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t) len + 1, fmt, ap);
+	msg = rbac_vformat(alloc, fmt, ap);
 	va_end(ap);
 
 	diags->items = rbac_grow(alloc, diags->items, &diags->cap, diags->n + 1,

@@ -666,14 +666,13 @@ keys_result(FunctionCallInfo fcinfo, int argno, KeySet *k, MType *t)
 }
 
 /*
- * rbac._keys(type text, term text, sample anyelement) -> anyarray
- *
- * The keys of the resources of type on which the current actor holds term,
- * as an array of sample's type.  STABLE: generated policies call it once
- * per query, as an InitPlan.
+ * The keys of type (argument 0) on which the current actor holds term
+ * (argument 1), as an array of argument 2's type: every derivation, or
+ * only direct grants closed under the type's same-type rules.  A term that
+ * is a relation to an actor type gives the rows related to the actor.
  */
-Datum
-rbac_keys(PG_FUNCTION_ARGS)
+static Datum
+keys_function(FunctionCallInfo fcinfo, bool direct)
 {
 	int			term;
 	MType	   *t = type_and_term(fcinfo, &term);
@@ -691,8 +690,11 @@ rbac_keys(PG_FUNCTION_ARGS)
 		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
 		{
 			k = keyset_new();
-			rows_of_actor(&se, t, term, k);
+			if (!direct)
+				rows_of_actor(&se, t, term, k);
 		}
+		else if (direct)
+			k = compute_direct(&se, t, term);
 		else
 			k = compute(&se, t, term);
 		if (k->universal)
@@ -702,7 +704,20 @@ rbac_keys(PG_FUNCTION_ARGS)
 		result = keys_result(fcinfo, 2, k, t);
 	}
 	INTERNAL_END();
-	PG_RETURN_DATUM(result);
+	return result;
+}
+
+/*
+ * rbac._keys(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of the resources of type on which the current actor holds term,
+ * as an array of sample's type.  STABLE: generated policies call it once
+ * per query, as an InitPlan.
+ */
+Datum
+rbac_keys(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(keys_function(fcinfo, false));
 }
 
 /*
@@ -714,27 +729,7 @@ rbac_keys(PG_FUNCTION_ARGS)
 Datum
 rbac_keys_direct(PG_FUNCTION_ARGS)
 {
-	int			term;
-	MType	   *t = type_and_term(fcinfo, &term);
-	RbacModel  *m = rbac_get_model();
-	const char *actor = rbac_current_actor_name();
-	Datum		result = (Datum) 0;
-
-	INTERNAL_BEGIN();
-	{
-		SetEval		se;
-		KeySet	   *k;
-
-		memset(&se, 0, sizeof(se));
-		eval_init(&se.ev, m, actor);
-		k = t->ast->terms[term].kind == RBAC_TERM_RELATION ? keyset_new() :
-			compute_direct(&se, t, term);
-		eval_end(&se.ev);
-		MemoryContextSwitchTo(callcxt_);
-		result = keys_result(fcinfo, 2, k, t);
-	}
-	INTERNAL_END();
-	PG_RETURN_DATUM(result);
+	PG_RETURN_DATUM(keys_function(fcinfo, true));
 }
 
 /*

@@ -279,27 +279,6 @@ sb_append(RbacAlloc *alloc, StrBuf *sb, const char *s)
 	sb_appendn(alloc, sb, s, strlen(s));
 }
 
-static char *vfmt(RbacAlloc *alloc, const char *fmt, va_list ap)
-			__attribute__((format(printf, 2, 0)));
-
-/* printf into a new arena string (for hints and composed names). */
-static char *
-vfmt(RbacAlloc *alloc, const char *fmt, va_list ap)
-{
-	va_list		ap2;
-	int			len;
-	char	   *s;
-
-	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (len < 0)
-		len = 0;
-	s = rbac_alloc(alloc, (size_t) len + 1);
-	vsnprintf(s, (size_t) len + 1, fmt, ap);
-	return s;
-}
-
 /* printf into a new arena string. */
 static char *
 fmt(RbacAlloc *alloc, const char *format,...)
@@ -312,7 +291,7 @@ fmt(RbacAlloc *alloc, const char *format,...)
 	char	   *s;
 
 	va_start(ap, format);
-	s = vfmt(alloc, format, ap);
+	s = rbac_vformat(alloc, format, ap);
 	va_end(ap);
 	return s;
 }
@@ -334,7 +313,7 @@ report(Validator *v, int line, int col, RbacSeverity sev, const char *hint,
 	char	   *msg;
 
 	va_start(ap, format);
-	msg = vfmt(v->alloc, format, ap);
+	msg = rbac_vformat(v->alloc, format, ap);
 	va_end(ap);
 	if (suggestion)
 		rbac_diag(v->diags, v->alloc, line, col, sev, RBAC_DIAG_SEMANTIC, hint,
