@@ -2134,6 +2134,11 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 		elog(ERROR, "rbac_role_assignments_stmt: not called as a statement trigger");
 	if (TRIGGER_FIRED_BEFORE(td->tg_event))
 	{
+		/*
+		 * Build the model now, under this function's pinned search_path:
+		 * the row trigger's fast path, which has none, then only reads it.
+		 */
+		(void) rbac_get_model();
 		pending_push();
 		return PointerGetDatum(NULL);
 	}
