@@ -157,7 +157,7 @@ SELECT a.actor_type OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) a.actor_
        a.expires_at
 FROM rbac.assignment a;
 COMMENT ON VIEW rbac.role_assignments IS
-'Role assignments as references. INSERT, UPDATE, DELETE and COPY FROM go through the same validation, privilege checks and audit as rbac.assign_role / rbac.remove_role. Grant the view''s privileges to the roles that use it.';
+'Role assignments as references. INSERT, UPDATE, DELETE and COPY FROM go through the same validation, privilege checks and audit as rbac.assign_role / rbac.remove_role; inserted rows are written in bulk at the end of the statement, and a statement of more than 10,000 rows is audited with one summary row (operation bulk_assign) per 10,000 rows. Grant the view''s privileges to the roles that use it.';
 REVOKE ALL ON rbac.role_assignments FROM PUBLIC;
 
 -- No SET clause here: the C function pins search_path itself whenever it
