@@ -141,3 +141,7 @@ SELECT rbac.load_policy(replace(:'spec_policy', '"delete" if "admin";', '"delete
 SELECT rbac.is_allowed('User:dave', 'delete', 'Repository:4') AS reader_deletes;
 ROLLBACK;
 SELECT rbac.is_allowed('User:dave', 'delete', 'Repository:4') AS reader_deletes;
+
+-- ids are canonical for non-text keys: Repository:01 is Repository:1
+SELECT rbac.is_allowed('User:alice', 'delete', 'Repository:01') AS leading_zero,
+       rbac.is_allowed('User:carol', 'push', 'Repository:+2') AS plus_sign;

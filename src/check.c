@@ -390,15 +390,39 @@ fetch_row(Eval *ev, RNode *n)
 	}
 }
 
+/*
+ * The canonical text of an id of type t: for a type bound to a table whose
+ * key is not a string type, the key type's own output (Repository:007 and
+ * Repository:7 are one resource, and role data stores the canonical form).
+ */
+static char *
+canonical_id(MType *t, const char *id)
+{
+	Datum		d;
+	bool		ok;
+	Oid			outfunc;
+	bool		varlena;
+
+	if (!t->bound || t->key_type == TEXTOID || t->key_type == VARCHAROID ||
+		t->key_type == BPCHAROID)
+		return pstrdup(id);
+	d = rbac_key_datum(t, id, &ok);
+	if (!ok)
+		return pstrdup(id);
+	getTypeOutputInfo(t->key_type, &outfunc, &varlena);
+	return OidOutputFunctionCall(outfunc, d);
+}
+
 /* RNode index of (type, id), adding it if new. */
 static int
 get_node(Eval *ev, MType *t, const char *id)
 {
 	RNode	   *n;
 	int			i;
+	char	   *cid = canonical_id(t, id);
 
 	for (i = 0; i < ev->nnodes; i++)
-		if (ev->nodes[i].type == t && strcmp(ev->nodes[i].id, id) == 0)
+		if (ev->nodes[i].type == t && strcmp(ev->nodes[i].id, cid) == 0)
 			return i;
 	if (ev->nnodes == ev->capnodes)
 	{
@@ -410,7 +434,7 @@ get_node(Eval *ev, MType *t, const char *id)
 	n = &ev->nodes[ev->nnodes];
 	memset(n, 0, sizeof(RNode));
 	n->type = t;
-	n->id = pstrdup(id);
+	n->id = cid;
 	n->relval = palloc0(sizeof(char *) * (t->nterms + 1));
 	n->relnode = palloc(sizeof(int) * (t->nterms + 1));
 	for (i = 0; i <= t->nterms; i++)

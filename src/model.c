@@ -266,6 +266,11 @@ load_bindings(RbacModel *m)
 		if (!t->bound)
 		{
 			AttrNumber	att;
+			Oid			relid = DatumGetObjectId(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
+
+			/* a binding whose table is gone (dropped): treat as unbound */
+			if (get_rel_name(relid) == NULL)
+				continue;
 
 			t->bound = true;
 			t->relid = DatumGetObjectId(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
