@@ -49,7 +49,7 @@ run_tap() {
     chown -R postgres "$WORK/tap" 2>/dev/null || true
     local files=("$@")
     if [ ${#files[@]} -eq 0 ]; then
-        files=(t/*.pl)
+        files=($(cd "$WORK/tap" && ls t/*.pl))
     else
         files=("${files[@]/#tests\/t\//t/}")
     fi
