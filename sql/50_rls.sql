@@ -117,3 +117,12 @@ DROP TABLE expected, seen, not_bound;
 REVOKE ALL ON issues, repositories, folders FROM regress_rls_reader;
 REVOKE EXECUTE ON FUNCTION rbac.set_actor(text, boolean) FROM regress_rls_reader;
 DROP ROLE regress_rls_reader;
+
+-- disable_rls leaves the table as it was, even when enabled in the same statement
+CREATE TABLE rls_again (id int PRIMARY KEY, parent_id int REFERENCES rls_again);
+SELECT rbac.bind('Folder', 'rls_again');
+SELECT rbac.enable_rls('rls_again'), rbac.enable_rls('rls_again');
+SELECT rbac.disable_rls('rls_again');
+SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'rls_again';
+SELECT rbac.bind('Folder', 'folders', relations => '{"parent": "parent_id"}');
+DROP TABLE rls_again;

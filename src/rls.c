@@ -8,10 +8,10 @@
  * The predicate for permission X on type T, over a row r, is the OR of
  * every way X can hold on r, following the rules of T (SPEC section 4.1):
  *
- *	r.key = ANY ((SELECT rbac._keys_direct('T', 'X', NULL::keytype)))
+ *	rbac._in(r.key, (SELECT rbac._keys_direct('T', 'X', NULL::keytype)), hint)
  *		assignments and custom roles on r itself, with T's same-type
  *		implications;
- *	r.relcol = ANY ((SELECT rbac._keys('U', 'Y', NULL::coltype)))
+ *	rbac._in(r.relcol, (SELECT rbac._keys('U', 'Y', NULL::coltype)), hint)
  *		for each rule "X'" if "Y" on "rel" (X' implies X within T): the
  *		related resources on which the actor holds Y, computed once per
  *		query as a set (sets.c), matched against an indexable column;
@@ -21,8 +21,9 @@
  *	the body of each last-mile rule as SQL on the row (sqlgen.c).
  *
  * Every function call is wrapped in a scalar sub-SELECT, so it runs once
- * per query as an InitPlan and the planner can use indexes on the key and
- * relation columns.  The actor is read at run time, never embedded, so
+ * per query as an InitPlan; rbac._in hashes the set once and, through its
+ * planner support function (sets.c), gives the planner "col = ANY(set)" as
+ * an index condition and an estimate of the set's size from the hint.  The actor is read at run time, never embedded, so
  * cached plans stay correct.
  *
  *-------------------------------------------------------------------------
@@ -320,7 +321,11 @@ run(const char *sql)
 		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
 }
 
-/* Drop the generated policy of command c on a table, if it exists. */
+/*
+ * Drop the generated policy of command c on a table, if it exists.  The
+ * lookup is not read-only so it sees policies created or dropped earlier
+ * in the same statement.
+ */
 static void
 drop_policy(Oid relid, const char *qual, int c)
 {
@@ -332,7 +337,7 @@ drop_policy(Oid relid, const char *qual, int c)
 	values[1] = CStringGetTextDatum(name);
 	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1 "
 							  "AND polname OPERATOR(pg_catalog.=) $2::pg_catalog.name",
-							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+							  2, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_policy");
 	if (SPI_processed > 0)
 		run(psprintf("DROP POLICY %s ON %s", quote_identifier(name), qual));
@@ -492,7 +497,7 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	/* no policy left at all: the table is unprotected again, as before */
 	values[0] = ObjectIdGetDatum(relid);
 	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+							  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_policy");
 	if (SPI_processed == 0)
 	{

@@ -229,8 +229,10 @@ check_write_privilege(RdOwnerSwitch *sw, const char *relname, AclMode mode,
 			 : errdetail("Database role \"%s\" has no %s privilege on rbac.%s.",
 						 GetUserNameFromId(sw->caller, false),
 						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname),
-			 errhint("Grant %s on rbac.%s to the role, or act as an actor that holds the manage_roles permission on the resource.",
-					 mode == ACL_INSERT ? "INSERT" : "DELETE", relname)));
+			 errhint("Grant %s on rbac.%s to the role, or act as an actor that holds the %s permission on the resource.",
+					 mode == ACL_INSERT ? "INSERT" : "DELETE", relname,
+					 GetConfigOption("rbac.manage_permission", true, false) ?
+					 GetConfigOption("rbac.manage_permission", true, false) : "manage_roles")));
 }
 
 /* Prepare and keep a plan once per backend. */
