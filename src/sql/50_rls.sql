@@ -117,3 +117,14 @@ SUPPORT rbac._in_support
 AS 'MODULE_PATHNAME', 'rbac_in';
 COMMENT ON FUNCTION rbac._in(anyelement, anyarray, text) IS
 'Internal (generated policies): value = ANY(keys), hashing keys once per query; indexable through its support function, which estimates the set''s size for the current actor from hint.';
+
+-- Comments on the internal functions of earlier parts (every function of
+-- the extension is described in \dx+ pg_rbac / \df+ rbac.*).
+COMMENT ON FUNCTION rbac._orphan_custom_roles() IS 'Internal (load_policy): custom roles naming something the loaded model does not declare.';
+COMMENT ON FUNCTION rbac._orphan_assignments() IS 'Internal (load_policy): assignments naming a type or role the loaded model does not declare.';
+COMMENT ON FUNCTION rbac._orphan_memberships() IS 'Internal (load_policy): memberships between types that are no longer actor types.';
+COMMENT ON FUNCTION rbac._orphans() IS 'Internal (load_policy): counts of orphaned assignments, custom roles and memberships.';
+COMMENT ON FUNCTION rbac._drop_orphans() IS 'Internal (load_policy with drop_orphans): delete orphaned role data.';
+COMMENT ON FUNCTION rbac._policy_changed() IS 'Internal: after a policy or binding change, check rule columns against bound tables and regenerate RLS policies.';
+COMMENT ON FUNCTION rbac._invalidate_model() IS 'Internal trigger: transactional invalidation of the per-backend model cache.';
+COMMENT ON FUNCTION rbac._regenerate_rls() IS 'Internal: re-create the generated policies of every table in rbac.rls_table.';
