@@ -1475,7 +1475,9 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 		if (root->held[term])
 		{
 			explain_term(&ev, 0, term, &lines, 0);
-			lines = lappend(lines, psprintf("allowed: %s may %s %s", actor, action, resource));
+			lines = lappend(lines, psprintf("allowed: %s may %s %s",
+											 actor ? actor : "anyone (no actor is set)",
+											 action, resource));
 		}
 		else
 			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));

@@ -65,6 +65,24 @@ add_or(StringInfo buf, int *n)
 }
 
 /*
+ * Append one disjunct unless the same one was appended already (two rules
+ * can lead to the same condition, e.g. a global role granting a permission
+ * directly and through an implied role).
+ */
+static void
+add_arm(StringInfo buf, int *n, List **seen, char *arm)
+{
+	ListCell   *lc;
+
+	foreach(lc, *seen)
+		if (strcmp((char *) lfirst(lc), arm) == 0)
+			return;
+	*seen = lappend(*seen, arm);
+	add_or(buf, n);
+	appendStringInfoString(buf, arm);
+}
+
+/*
  * The predicate for permission (or role) action on type t over the row
  * aliased alias (already quoted), or "false" when it can never hold.
  */
@@ -78,6 +96,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 	bool		grew = true;
 	int			n = 0;
 	int			r;
+	List	   *seen = NIL;
 
 	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION || !t->bound)
 		return pstrdup("false");
@@ -100,12 +119,11 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
-	add_or(&buf, &n);
-	appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
+	add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
 					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
 					 quote_literal_cstr(action), format_type_be(t->key_type),
 					 format_type_be(t->key_type),
-					 quote_literal_cstr(psprintf("d|%s|%s", t->name, action)));
+					 quote_literal_cstr(psprintf("d|%s|%s", t->name, action))));
 
 	for (r = 0; r < t->nrules; r++)
 	{
@@ -124,13 +142,12 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				u = rbac_model_type(m, t->ast->terms[rule->via].target);
 				if (col == NULL || u == NULL || u->is_actor)
 					break;		/* unbound relation: never holds */
-				add_or(&buf, &n);
-				appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
+				add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
 								 alias, quote_identifier(col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
 								 coltype(t, col), coltype(t, col),
 								 quote_literal_cstr(psprintf("k|%s|%s", u->name,
-															 u->ast->terms[rule->body].name)));
+															 u->ast->terms[rule->body].name))));
 				break;
 			case RBAC_BODY_ACTOR_RELATION:
 				if (rule->via < 0)
@@ -138,11 +155,10 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					col = t->rel_col[rule->body];
 					if (col == NULL)
 						break;
-					add_or(&buf, &n);
-					appendStringInfo(&buf, "%s.%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
+					add_arm(&buf, &n, &seen, psprintf("%s.%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
 									 alias, quote_identifier(col),
 									 quote_literal_cstr(t->ast->terms[rule->body].target),
-									 coltype(t, col));
+									 coltype(t, col)));
 				}
 				else
 				{
@@ -150,17 +166,15 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					u = rbac_model_type(m, t->ast->terms[rule->via].target);
 					if (col == NULL || u == NULL)
 						break;
-					add_or(&buf, &n);
-					appendStringInfo(&buf, "rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
+					add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
 									 alias, quote_identifier(col), quote_literal_cstr(u->name),
 									 quote_literal_cstr(u->ast->terms[rule->body].name),
-									 coltype(t, col), coltype(t, col));
+									 coltype(t, col), coltype(t, col)));
 				}
 				break;
 			case RBAC_BODY_GLOBAL:
-				add_or(&buf, &n);
-				appendStringInfo(&buf, "(SELECT rbac._has_global(%s))",
-								 quote_literal_cstr(m->globals[rule->body]));
+				add_arm(&buf, &n, &seen, psprintf("(SELECT rbac._has_global(%s))",
+								 quote_literal_cstr(m->globals[rule->body])));
 				break;
 			default:
 				break;
