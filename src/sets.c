@@ -903,6 +903,7 @@ typedef struct InCache
 	const void *array;			/* the array datum hashed */
 	int			nitems;
 	bool		integer;		/* keys are int2/int4/int8 (as int64) */
+	Oid			valtype;		/* type of the tested value */
 	HTAB	   *hash;
 	FmgrInfo	out;			/* element output function (non-integers) */
 } InCache;
@@ -1007,11 +1008,11 @@ build_in_cache(FunctionCallInfo fcinfo, ArrayType *a, Oid typid)
 Datum
 rbac_in(PG_FUNCTION_ARGS)
 {
-	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 0);
 	Datum		value;
 	ArrayType  *a;
 	InCache    *c = fcinfo->flinfo->fn_extra;
 	bool		found;
+	Oid			typid;
 
 	/* a NULL value or set matches nothing (a policy treats NULL as false) */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -1021,7 +1022,11 @@ rbac_in(PG_FUNCTION_ARGS)
 
 	if (c == NULL || c->array != (const void *) a ||
 		c->nitems != ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)))
+	{
 		c = build_in_cache(fcinfo, a, ARR_ELEMTYPE(a));
+		c->valtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	}
+	typid = c->valtype;
 	if (c->integer)
 	{
 		int64		k = integer_type(typid) ? as_int64(typid, value) : 0;
