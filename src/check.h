@@ -123,6 +123,7 @@ extern void eval_init(Eval *ev, RbacModel *m, const char *actor);
 extern void eval_end(Eval *ev);
 extern void load_globals(Eval *ev);
 extern void mark_relevant(Eval *ev, MType *t0, int term0);
+extern bool lastmile_actor_matches(Eval *ev, RbacRule *rule);
 
 extern bool rbac_parse_ref(const char *text, RbacRef *ref);
 extern RbacRef rbac_require_ref(const char *text, const char *what);

@@ -49,13 +49,6 @@ static const char *const default_actions[] = {"read", "create", "update", "delet
 
 #define NCOMMANDS 4
 
-/* SQL type name of a column of a bound type's table. */
-static char *
-coltype(MType *t, const char *col)
-{
-	return format_type_be(get_atttype(t->relid, get_attnum(t->relid, col)));
-}
-
 /* Append " OR " between disjuncts. */
 static void
 add_or(StringInfo buf, int *n)
@@ -145,7 +138,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
 								 alias, quote_identifier(col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
-								 coltype(t, col), coltype(t, col),
+								 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col),
 								 quote_literal_cstr(psprintf("k|%s|%s", u->name,
 															 u->ast->terms[rule->body].name))));
 				break;
@@ -158,7 +151,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					add_arm(&buf, &n, &seen, psprintf("%s.%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
 									 alias, quote_identifier(col),
 									 quote_literal_cstr(t->ast->terms[rule->body].target),
-									 coltype(t, col)));
+									 rbac_column_type_sql(t, col)));
 				}
 				else
 				{
@@ -169,7 +162,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
 									 alias, quote_identifier(col), quote_literal_cstr(u->name),
 									 quote_literal_cstr(u->ast->terms[rule->body].name),
-									 coltype(t, col), coltype(t, col)));
+									 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col)));
 				}
 				break;
 			case RBAC_BODY_GLOBAL:

@@ -375,22 +375,8 @@ lastmile_rows(SetEval *se, MType *t, MLastMile *lm, KeySet *dst)
 	char		nulls[4] = {' ', ' ', 'n', ' '};
 	RbacRule   *rule = lm->rule;
 	char	   *body;
-	bool		applies;
 
-	switch (rule->actor_kind)
-	{
-		case RBAC_ACTOR_ANYONE:
-			applies = true;
-			break;
-		case RBAC_ACTOR_ANY_ACTOR:
-			applies = se->ev.atype != NULL;
-			break;
-		default:
-			applies = se->ev.atype != NULL && rule->actor_type != NULL &&
-				strcmp(se->ev.atype, rule->actor_type) == 0;
-			break;
-	}
-	if (!applies)
+	if (!lastmile_actor_matches(&se->ev, rule))
 		return false;
 	if (rule->body == NULL || rule->body->kind == RBAC_EX_TRUE)
 	{

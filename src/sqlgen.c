@@ -280,15 +280,6 @@ gen_cmp(GenCtx *g, StringInfo buf, RbacExpr *e)
 	appendStringInfo(buf, "(%s %s %s)", a.data, cmp_sql(e->op), b.data);
 }
 
-/* The SQL type name of a relation column (or key) of a bound type. */
-static char *
-column_type_sql(MType *t, const char *col)
-{
-	AttrNumber	att = get_attnum(t->relid, col);
-
-	return format_type_be(get_atttype(t->relid, att));
-}
-
 /*
  * has_role / has_permission in a policy: set membership computed once per
  * query.  On the resource itself: key = ANY(rbac._keys(...)); along
@@ -342,8 +333,8 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 			appendStringInfo(&hint, "%s%s", i ? "," : "", p->fields[i]);
 		appendStringInfo(&hint, "|%s", e->name);
 		appendStringInfo(buf, "]::pg_catalog.text[], %s, NULL::%s))::%s[], %s))",
-						 quote_literal_cstr(e->name), column_type_sql(t, col),
-						 column_type_sql(t, col), quote_literal_cstr(hint.data));
+						 quote_literal_cstr(e->name), rbac_column_type_sql(t, col),
+						 rbac_column_type_sql(t, col), quote_literal_cstr(hint.data));
 	}
 }
 
