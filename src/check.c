@@ -400,8 +400,6 @@ canonical_id(MType *t, const char *id)
 {
 	Datum		d;
 	bool		ok;
-	Oid			outfunc;
-	bool		varlena;
 
 	if (!t->bound || t->key_type == TEXTOID || t->key_type == VARCHAROID ||
 		t->key_type == BPCHAROID)
@@ -409,8 +407,7 @@ canonical_id(MType *t, const char *id)
 	d = rbac_key_datum(t, id, &ok);
 	if (!ok)
 		return pstrdup(id);
-	getTypeOutputInfo(t->key_type, &outfunc, &varlena);
-	return OidOutputFunctionCall(outfunc, d);
+	return OutputFunctionCall(&t->key_out, d);
 }
 
 /* RNode index of (type, id), adding it if new. */
@@ -541,7 +538,7 @@ eval_end(Eval *ev)
 }
 
 /* Does the actor match a last-mile rule's actor parameter? */
-static bool
+bool
 lastmile_actor_matches(Eval *ev, RbacRule *rule)
 {
 	switch (rule->actor_kind)

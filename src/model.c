@@ -281,6 +281,13 @@ load_bindings(RbacModel *m)
 			att = get_attnum(t->relid, t->key_col);
 			t->key_type = att == InvalidAttrNumber ? TEXTOID :
 				get_atttype(t->relid, att);
+			{
+				Oid			outfunc;
+				bool		varlena;
+
+				getTypeOutputInfo(t->key_type, &outfunc, &varlena);
+				fmgr_info_cxt(outfunc, &t->key_out, m->cxt);
+			}
 			t->rel_col = palloc0(sizeof(char *) * (t->nterms + 1));
 			t->rel_pos = palloc0(sizeof(int) * (t->nterms + 1));
 		}
@@ -616,4 +623,11 @@ rbac_text_datum(Oid typid, const char *id, bool *ok)
 				return d;
 			}
 	}
+}
+
+/* The SQL type name of a column of the table bound to t (for casts). */
+char *
+rbac_column_type_sql(MType *t, const char *col)
+{
+	return format_type_be(get_atttype(t->relid, get_attnum(t->relid, col)));
 }

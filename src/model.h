@@ -57,6 +57,7 @@ typedef struct MType
 	char	   *qualname;		/* quoted schema.table */
 	char	   *key_col;
 	Oid			key_type;
+	FmgrInfo	key_out;		/* output function of key_type */
 	char	  **rel_col;		/* per term: column of a relation, or NULL */
 	int		   *rel_pos;		/* per term: position in row plan, or -1 */
 	int			nrelcols;
@@ -94,6 +95,7 @@ extern char *rbac_policy_rule_text(RbacModel *m, RbacRule *rule);
 extern void rbac_model_init(void);
 extern Datum rbac_key_datum(MType *t, const char *id, bool *ok);
 extern Datum rbac_text_datum(Oid typid, const char *id, bool *ok);
+extern char *rbac_column_type_sql(MType *t, const char *col);
 extern void rbac_enter_internal(Oid *save_user, int *save_sec);
 extern void rbac_leave_internal(Oid save_user, int save_sec);
 
