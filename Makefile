@@ -7,7 +7,7 @@
 #                        instance, TAP tests (what README.md and .ci/run use)
 
 EXTENSION  = pg_rbac
-EXTVERSION = 0.1
+EXTVERSION = 0.2
 
 MODULE_big = pg_rbac
 OBJS = \
@@ -23,15 +23,21 @@ OBJS = \
 	src/lookup.o \
 	src/sqlgen.o \
 	src/check.o \
+	src/keyset.o \
 	src/sets.o \
 	src/rls.o \
 	src/roledata.o \
 	src/bind.o
 
-# The install script is the concatenation of src/sql/*.sql in name order.
+# The install script of the current version is the concatenation of
+# src/sql/*.sql in name order.  Released versions keep their install script
+# frozen in sql_released/ (never edited); every SQL change since the last
+# release also goes into the upgrade script $(EXTENSION)--OLD--$(EXTVERSION).sql
+# (tests/t/070_upgrade.pl checks both; docs/operations.md#upgrades).
 SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA       = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+DATA       = $(filter-out sql_released/$(DATA_built),$(wildcard sql_released/$(EXTENSION)--*.sql)) \
+	$(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
@@ -47,6 +53,9 @@ EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies here: rebuild everything when one changes.
+$(OBJS): $(wildcard src/*.h)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
