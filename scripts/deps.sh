@@ -18,3 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Node.js and npm for the example application (examples/gitclub-api), from
+# Debian's packages, unless a node and an npm are already on the PATH.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps.sh: node and npm are missing; run as root to install them" >&2
+        exit 1
+    fi
+    echo "deps.sh: installing nodejs npm"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Run every test of pg_rbac: build and install the extension, run the
 # pg_regress suite against a temporary instance, then the TAP tests
-# (tests/t/*.pl) and the parser fuzzer.  Run as root on a fresh Debian 12
-# machine: missing packages are installed first.
+# (tests/t/*.pl), the example application and the parser fuzzer.  Run as
+# root on a fresh Debian 12 machine: missing packages are installed first.
 #
 #   scripts/test.sh                 everything
 #   scripts/test.sh regress         only pg_regress
 #   scripts/test.sh tap [FILES]     only TAP tests (all or the given files)
 #   scripts/test.sh fuzz [SECONDS]  only the fuzzer
+#   scripts/test.sh example         only the example application (examples/gitclub-api)
 #   RBAC_KEEP=1 scripts/test.sh ... keeps the work directory
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -63,6 +64,11 @@ run_tap() {
     fi
 }
 
+run_example() {
+    echo "=== example application ==="
+    "$SRC_DIR/examples/gitclub-api/run-test.sh" || status=1
+}
+
 run_fuzz() {
     echo "=== fuzz ==="
     # the parser and validator alone: expected diagnostics, then libFuzzer
@@ -75,8 +81,9 @@ case "$what" in
     regress) run_regress ;;
     tap) shift; run_tap "$@" ;;
     fuzz) shift; run_fuzz "${1:-60}" ;;
-    all) run_regress; run_tap; run_fuzz 60 ;;
-    *) echo "usage: $0 [all|regress|tap [FILES]|fuzz [SECONDS]]" >&2; exit 2 ;;
+    example) run_example ;;
+    all) run_regress; run_tap; run_example; run_fuzz 60 ;;
+    *) echo "usage: $0 [all|regress|tap [FILES]|example|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac
 
 if [ $status -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "TESTS FAILED"; fi

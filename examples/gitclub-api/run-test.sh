@@ -21,6 +21,7 @@ cleanup() {
     cluster_stop "$DIR"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM               # so that the EXIT trap runs on a signal too
 
 command -v node >/dev/null && command -v npm >/dev/null ||
     { echo "run-test.sh: node and npm are needed (scripts/deps.sh installs them)" >&2; exit 1; }
