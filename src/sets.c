@@ -29,6 +29,7 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "keyset.h"
 #include "sets.h"
 #include "sqlgen.h"
 
@@ -57,16 +58,6 @@ PG_FUNCTION_INFO_V1(rbac_actor_type);
 PG_FUNCTION_INFO_V1(rbac_in);
 PG_FUNCTION_INFO_V1(rbac_in_support);
 
-/* A set of keys in their text form, in insertion order. */
-typedef struct KeySet
-{
-	HTAB	   *hash;			/* char * -> present */
-	char	  **items;
-	int			n;
-	int			cap;
-	bool		universal;		/* every id */
-} KeySet;
-
 /* Per-rule progress: how much of the body set was propagated already. */
 typedef struct SetEval
 {
@@ -76,76 +67,6 @@ typedef struct SetEval
 	bool	  **once;			/* [type][rule or nrules + lastmile] */
 	bool	   *direct_loaded;	/* [type] */
 } SetEval;
-
-/* dynahash callbacks for C-string keys stored by pointer. */
-static uint32
-str_hash(const void *key, Size keysize)
-{
-	const char *s = *(const char *const *) key;
-
-	return hash_bytes((const unsigned char *) s, (int) strlen(s));
-}
-
-static int
-str_match(const void *key1, const void *key2, Size keysize)
-{
-	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
-}
-
-/* A new empty set in the current memory context. */
-static KeySet *
-keyset_new(void)
-{
-	KeySet	   *k = palloc0(sizeof(KeySet));
-	HASHCTL		ctl;
-
-	ctl.keysize = sizeof(char *);
-	ctl.entrysize = sizeof(char *);
-	ctl.hash = str_hash;
-	ctl.match = str_match;
-	ctl.hcxt = CurrentMemoryContext;
-	k->hash = hash_create("pg_rbac key set", 64, &ctl,
-						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-	return k;
-}
-
-/* Add a key; true if it was new. */
-static bool
-keyset_add(KeySet *k, const char *key)
-{
-	bool		found;
-	char	   *copy;
-	char	  **entry;
-
-	if (key == NULL || k->universal)
-		return false;
-	copy = pstrdup(key);
-	entry = hash_search(k->hash, &copy, HASH_ENTER, &found);
-	if (found)
-	{
-		pfree(copy);
-		return false;
-	}
-	*entry = copy;
-	if (k->n == k->cap)
-	{
-		k->cap = k->cap ? k->cap * 2 : 64;
-		k->items = k->items ? repalloc_huge(k->items, sizeof(char *) * k->cap) :
-			palloc(sizeof(char *) * k->cap);
-	}
-	k->items[k->n++] = copy;
-	return true;
-}
-
-/* Make a set universal; true if it was not already. */
-static bool
-keyset_make_universal(KeySet *k)
-{
-	if (k->universal)
-		return false;
-	k->universal = true;
-	return true;
-}
 
 /* The set of (t, term), created on demand. */
 static KeySet *
@@ -883,104 +804,12 @@ rbac_actor_type(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* The hash of one array, cached in fn_extra for the rest of the query. */
+/* The membership test of one array, cached in fn_extra for the query. */
 typedef struct InCache
 {
-	const void *array;			/* the array datum hashed */
-	int			nitems;
-	bool		integer;		/* keys are int2/int4/int8 (as int64) */
-	Oid			valtype;		/* type of the tested value */
-	HTAB	   *hash;
-	FmgrInfo	out;			/* element output function (non-integers) */
+	const void *array;			/* the array datum it was built from */
+	InSet	   *set;
 } InCache;
-
-/* Is typid one of the integer types hashed as int64? */
-static bool
-integer_type(Oid typid)
-{
-	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
-}
-
-/* An integer datum of type typid as int64. */
-static int64
-as_int64(Oid typid, Datum d)
-{
-	if (typid == INT2OID)
-		return DatumGetInt16(d);
-	if (typid == INT4OID)
-		return DatumGetInt32(d);
-	return DatumGetInt64(d);
-}
-
-/* Build the hash of the elements of array a of element type typid. */
-static InCache *
-build_in_cache(FunctionCallInfo fcinfo, ArrayType *a, Oid typid)
-{
-	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	InCache    *c = fcinfo->flinfo->fn_extra;
-	HASHCTL		ctl;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			i;
-
-	if (c == NULL)
-		c = palloc0(sizeof(InCache));
-	else if (c->hash)
-		hash_destroy(c->hash);
-	c->integer = integer_type(typid);
-	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
-	deconstruct_array(a, typid, typlen, typbyval, typalign, &elems, &nulls, &n);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.hcxt = fcinfo->flinfo->fn_mcxt;
-	if (c->integer)
-	{
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(int64);
-		c->hash = hash_create("pg_rbac _in", Max(n, 16), &ctl,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
-	else
-	{
-		Oid			outfunc;
-		bool		varlena;
-
-		getTypeOutputInfo(typid, &outfunc, &varlena);
-		fmgr_info_cxt(outfunc, &c->out, fcinfo->flinfo->fn_mcxt);
-		ctl.keysize = sizeof(char *);
-		ctl.entrysize = sizeof(char *);
-		ctl.hash = str_hash;
-		ctl.match = str_match;
-		c->hash = hash_create("pg_rbac _in", Max(n, 16), &ctl,
-							  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-	}
-	for (i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			continue;
-		if (c->integer)
-		{
-			int64		k = as_int64(typid, elems[i]);
-
-			hash_search(c->hash, &k, HASH_ENTER, NULL);
-		}
-		else
-		{
-			char	   *k = OutputFunctionCall(&c->out, elems[i]);
-			char	  **e = hash_search(c->hash, &k, HASH_ENTER, NULL);
-
-			*e = k;
-		}
-	}
-	c->array = a;
-	c->nitems = n;
-	fcinfo->flinfo->fn_extra = c;
-	MemoryContextSwitchTo(old);
-	return c;
-}
 
 /*
  * rbac._in(value anyelement, keys anyarray) -> boolean
@@ -994,39 +823,34 @@ build_in_cache(FunctionCallInfo fcinfo, ArrayType *a, Oid typid)
 Datum
 rbac_in(PG_FUNCTION_ARGS)
 {
-	Datum		value;
-	ArrayType  *a;
+	Datum		raw;
 	InCache    *c = fcinfo->flinfo->fn_extra;
-	bool		found;
-	Oid			typid;
 
 	/* a NULL value or set matches nothing (a policy treats NULL as false) */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_BOOL(false);
-	value = PG_GETARG_DATUM(0);
-	a = PG_GETARG_ARRAYTYPE_P(1);
 
-	if (c == NULL || c->array != (const void *) a ||
-		c->nitems != ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)))
+	/*
+	 * The set is known by its datum as passed, before any detoasting: a
+	 * small array copied into a tuple has a short header, and detoasting
+	 * it would give a new copy (and a rebuilt set) on every row.
+	 */
+	raw = PG_GETARG_DATUM(1);
+	if (c == NULL || c->array != DatumGetPointer(raw))
 	{
-		c = build_in_cache(fcinfo, a, ARR_ELEMTYPE(a));
-		c->valtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
-	}
-	typid = c->valtype;
-	if (c->integer)
-	{
-		int64		k = integer_type(typid) ? as_int64(typid, value) : 0;
+		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		ArrayType  *a = DatumGetArrayTypeP(raw);
 
-		hash_search(c->hash, &k, HASH_FIND, &found);
+		MemoryContextSwitchTo(old);
+		/* a new array (a rescan's new set): the old one stays until query end */
+		if (c == NULL)
+			c = MemoryContextAllocZero(cxt, sizeof(InCache));
+		c->set = inset_build(cxt, a, get_fn_expr_argtype(fcinfo->flinfo, 0));
+		c->array = DatumGetPointer(raw);
+		fcinfo->flinfo->fn_extra = c;
 	}
-	else
-	{
-		char	   *k = OutputFunctionCall(&c->out, value);
-
-		hash_search(c->hash, &k, HASH_FIND, &found);
-		pfree(k);
-	}
-	PG_RETURN_BOOL(found);
+	PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
 }
 
 /* Cached set sizes for estimates: "actor|hint" -> (fraction, time). */
@@ -1038,6 +862,9 @@ typedef struct EstimateEntry
 } EstimateEntry;
 
 static HTAB *estimate_cache = NULL;
+
+/* Above this fraction of the table, a set is not used as an index condition. */
+#define INDEX_MAX_FRACTION 0.2
 
 /* Rows of the table bound to t (pg_class.reltuples), at least 1. */
 static double
@@ -1176,6 +1003,17 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		ScalarArrayOpExpr *saop;
 
 		if (!IsA(f, FuncExpr) || list_length(f->args) < 2 || req->indexarg != 0)
+			PG_RETURN_POINTER(NULL);
+
+		/*
+		 * The planner estimates "col = ANY($param)" as a ten-element array
+		 * whatever the set's size, so it would take an index scan for a set
+		 * covering half the table.  Offer no index condition for a set that
+		 * large: the scan that remains tests each row against the hashed set.
+		 */
+		if (list_length(f->args) >= 3 && IsA(lthird(f->args), Const) &&
+			!((Const *) lthird(f->args))->constisnull &&
+			estimate_fraction(TextDatumGetCString(((Const *) lthird(f->args))->constvalue)) > INDEX_MAX_FRACTION)
 			PG_RETURN_POINTER(NULL);
 		col = (Node *) linitial(f->args);
 		arr = (Node *) lsecond(f->args);
