@@ -92,9 +92,9 @@ keyset_new(void)
 	return k;
 }
 
-/* Add a key (copied); true if it was new. */
+/* Add a key of len bytes (copied, NUL-terminated); true if it was new. */
 bool
-keyset_add(KeySet *k, const char *key)
+keyset_add_len(KeySet *k, const char *key, int len)
 {
 	bool		found;
 	StrKey		sk;
@@ -104,12 +104,13 @@ keyset_add(KeySet *k, const char *key)
 	if (key == NULL || k->universal)
 		return false;
 	sk.s = key;
-	sk.len = strlen(key);
+	sk.len = len;
 	e = keytab_insert(k->hash, sk, &found);
 	if (found)
 		return false;
-	copy = palloc(sk.len + 1);
-	memcpy(copy, key, sk.len + 1);
+	copy = palloc(len + 1);
+	memcpy(copy, key, len);
+	copy[len] = '\0';
 	e->key.s = copy;
 	if (k->n == k->cap)
 	{
@@ -119,6 +120,23 @@ keyset_add(KeySet *k, const char *key)
 	}
 	k->items[k->n++] = copy;
 	return true;
+}
+
+/* Add a C-string key (copied); true if it was new. */
+bool
+keyset_add(KeySet *k, const char *key)
+{
+	return key != NULL && keyset_add_len(k, key, strlen(key));
+}
+
+/* Make room for extra more keys at once (one resize instead of many). */
+void
+keyset_reserve(KeySet *k, uint64 extra)
+{
+	uint64		want = ((uint64) k->n + extra) * 10 / 9 + 1;
+
+	if (want > k->hash->size)
+		keytab_grow(k->hash, pg_nextpower2_64(want));
 }
 
 /* Make a set universal; true if it was not already. */

@@ -29,6 +29,8 @@ typedef struct KeySet
 
 extern KeySet *keyset_new(void);
 extern bool keyset_add(KeySet *k, const char *key);
+extern bool keyset_add_len(KeySet *k, const char *key, int len);
+extern void keyset_reserve(KeySet *k, uint64 extra);
 extern bool keyset_make_universal(KeySet *k);
 
 /* How an InSet answers. */

@@ -75,6 +75,119 @@ add_arm(StringInfo buf, int *n, List **seen, char *arm)
 	appendStringInfoString(buf, arm);
 }
 
+/* Does term x of u imply term y of u through u's same-type rules? */
+static bool
+term_implies(MType *u, int x, int y)
+{
+	bool	   *closure = palloc0(sizeof(bool) * (u->nterms + 1));
+	bool		grew = true;
+	int			r;
+
+	closure[y] = true;
+	while (grew)
+	{
+		grew = false;
+		for (r = 0; r < u->nrules; r++)
+		{
+			MRule	   *rule = &u->rules[r];
+
+			if (rule->via < 0 && rule->body_kind == RBAC_BODY_TERM &&
+				closure[rule->head] && !closure[rule->body])
+				closure[rule->body] = grew = true;
+		}
+	}
+	return closure[x];
+}
+
+/*
+ * Does holding term x on the resource reached from a u along the hops
+ * path[0..n) imply holding term y on u, for every actor?  True when the
+ * rules of the types on the way say so ("y" if "z" on "path[0]", and so
+ * on); false means only "not proven".
+ */
+static bool
+path_implies(RbacModel *m, MType *u, int y, char **path, int n, const char *x)
+{
+	int			rel;
+	int			r;
+
+	if (n == 0)
+	{
+		int			xt = rbac_type_term(u, x);
+
+		return xt >= 0 && u->ast->terms[xt].kind != RBAC_TERM_RELATION &&
+			term_implies(u, xt, y);
+	}
+	rel = rbac_type_term(u, path[0]);
+	if (rel < 0 || u->ast->terms[rel].kind != RBAC_TERM_RELATION)
+		return false;
+	for (r = 0; r < u->nrules; r++)
+	{
+		MRule	   *rule = &u->rules[r];
+		MType	   *v;
+
+		if (rule->via != rel || rule->body_kind != RBAC_BODY_TERM ||
+			!term_implies(u, rule->head, y))
+			continue;
+		v = rbac_model_type(m, u->ast->terms[rel].target);
+		if (v && !v->is_actor && path_implies(m, v, rule->body, path + 1, n - 1, x))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is last-mile rule lm of t redundant next to the relation arms of the
+ * predicate for action (closure: the terms of t that imply it)?  It is when
+ * its body is a conjunction holding has_role/has_permission of the actor
+ * along relations r.h1...hk, and a rule of t makes that imply action
+ * already ("action" if "y" on "h1", where the path's term implies y on h1's
+ * target).  The arm "h1 in _keys(y)" then contains every row the last-mile
+ * arm could add: e.g. GitClub's internal issues readable by organization
+ * members, next to "read" if "read" on "repository".
+ */
+static bool
+lastmile_subsumed(RbacModel *m, MType *t, bool *closure, RbacRule *rule,
+				  RbacExpr *e)
+{
+	RbacPath   *p;
+	int			nrel;
+	int			rel;
+	int			r;
+
+	if (e == NULL)
+		return false;
+	if (e->kind == RBAC_EX_AND)
+		return lastmile_subsumed(m, t, closure, rule, e->left) ||
+			lastmile_subsumed(m, t, closure, rule, e->right);
+	if (e->kind != RBAC_EX_HAS_ROLE && e->kind != RBAC_EX_HAS_PERMISSION)
+		return false;
+	if (rule->actor_var == NULL || e->actor_var == NULL ||
+		strcmp(rule->actor_var, e->actor_var) != 0 || e->target == NULL ||
+		e->target->kind != RBAC_OP_PATH)
+		return false;
+	p = &e->target->path;
+	nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
+	if (p->var_index != 1 || nrel < 1 ||
+		!(p->tail == RBAC_TAIL_SELF || p->tail == RBAC_TAIL_RELATION))
+		return false;
+	rel = rbac_type_term(t, p->fields[0]);
+	if (rel < 0 || t->rel_col[rel] == NULL)
+		return false;
+	for (r = 0; r < t->nrules; r++)
+	{
+		MRule	   *mr = &t->rules[r];
+		MType	   *u;
+
+		if (!closure[mr->head] || mr->via != rel || mr->body_kind != RBAC_BODY_TERM)
+			continue;
+		u = rbac_model_type(m, t->ast->terms[rel].target);
+		if (u && !u->is_actor && path_implies(m, u, mr->body, p->fields + 1, nrel - 1, e->name))
+			return true;
+	}
+	return false;
+}
+
 /*
  * The predicate for permission (or role) action on type t over the row
  * aliased alias (already quoted), or "false" when it can never hold.
@@ -182,7 +295,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 		char	   *body;
 		bool		fallback;
 
-		if (!closure[lm->term])
+		if (!closure[lm->term] || lastmile_subsumed(m, t, closure, rule, rule->body))
 			continue;
 		switch (rule->actor_kind)
 		{

@@ -154,18 +154,24 @@ load_direct(SetEval *se, MType *t)
 	return d.changed;
 }
 
-/* Add the text keys returned by an SPI query (column 1) to a set. */
+/* Add the text keys returned by an SPI query (column 1, text) to a set. */
 static bool
 add_results(KeySet *k)
 {
 	bool		changed = false;
 	uint64		i;
 
+	keyset_reserve(k, SPI_processed);
 	for (i = 0; i < SPI_processed; i++)
 	{
-		char	   *v = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		text	   *t;
 
-		if (keyset_add(k, v))
+		if (isnull)
+			continue;
+		t = DatumGetTextPP(d);
+		if (keyset_add_len(k, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)))
 			changed = true;
 	}
 	return changed;
@@ -348,6 +354,7 @@ round_type(SetEval *se, MType *t)
 
 					if (src->universal && keyset_make_universal(dst))
 						changed = true;
+					keyset_reserve(dst, src->n - se->done[t->index][r]);
 					for (i = se->done[t->index][r]; i < src->n; i++)
 						if (keyset_add(dst, src->items[i]))
 							changed = true;
@@ -1030,7 +1037,16 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		saop->inputcollid = req->indexcollation;
 		saop->args = list_make2(col, arr);
 		saop->location = -1;
-		req->lossy = true;
+		/*
+		 * For integers, and text or varchar under a deterministic collation,
+		 * "col = ANY(keys)" is exactly what rbac._in tests: the condition is
+		 * exact and no per-row recheck remains where the index decides
+		 * alone.  Other types compare by output text in rbac._in: lossy.
+		 */
+		req->lossy = !((coltype == INT2OID || coltype == INT4OID || coltype == INT8OID) ||
+					   ((coltype == TEXTOID || coltype == VARCHAROID) &&
+						OidIsValid(req->indexcollation) &&
+						get_collation_isdeterministic(req->indexcollation)));
 		PG_RETURN_POINTER(list_make1(saop));
 	}
 	if (IsA(rawreq, SupportRequestSelectivity))

@@ -13,6 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
 RUNS=${RUNS:-5}
 NAIVE_RUNS=${NAIVE_RUNS:-1}
+CHART=${CHART-$SRC_DIR/docs/rls-benchmark.svg}   # empty: no chart
 DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
 PORT=${PORT:-55492}
 [ -n "${KEEP:-}" ] && trap 'echo cluster kept in $DIR port $PORT' EXIT || trap 'cluster_stop "$DIR"' EXIT
@@ -51,6 +52,32 @@ BEGIN
   RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ts) x);
 END $f$;
 GRANT EXECUTE ON FUNCTION bench_ms(text, int) TO bench_app;
+-- median wall times (ms) of n executions each of the hand-written query (as
+-- the superuser, no RLS) and the RLS query (as bench_app with the actor
+-- set), interleaved so that both see the same machine load
+CREATE FUNCTION bench_pair(hand text, rls text, actor text, n int) RETURNS numeric[] LANGUAGE plpgsql AS $f$
+DECLARE t0 timestamptz; th numeric[] := '{}'; tr numeric[] := '{}'; i int; k int;
+BEGIN
+  PERFORM rbac.set_actor(actor);
+  FOR i IN 1..n LOOP
+    FOR k IN 0..1 LOOP
+      IF (i + k) % 2 = 0 THEN
+        t0 := clock_timestamp();
+        EXECUTE hand;
+        th := th || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+      ELSE
+        SET ROLE bench_app;
+        t0 := clock_timestamp();
+        EXECUTE rls;
+        tr := tr || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+        RESET ROLE;
+      END IF;
+    END LOOP;
+  END LOOP;
+  PERFORM rbac.reset_actor();
+  RETURN ARRAY[(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(th) x),
+               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(tr) x)];
+END $f$;
 -- the hand-written query: issues of repositories the user reads (roles on
 -- the repository, membership of its organization, directly or through
 -- teams, public repositories); no RLS involved
@@ -91,12 +118,35 @@ SQL
 )
         same=$(echo "$same" | tail -1)
         read -r diff nrows total <<<"$same"
+        [ $q = count ] && pct=$(awk -v a="$total" 'BEGIN { printf "%.1f", a / 10000 }')
         [ "$diff" = 0 ] || { echo "MISMATCH between RLS and hand-written for User:$u $q: $same"; exit 1; }
-        th=$("${PSQL[@]}" -At -c "SELECT round(bench_ms(\$q\$$hand\$q\$, $RUNS), 2)")
-        tr=$("${PSQL[@]}" -At -c "SET ROLE bench_app" -c "SELECT rbac.set_actor('User:$u')" -c "SELECT round(bench_ms(\$q\$$rls\$q\$, $RUNS), 2)" | tail -1)
+        read -r th tr <<<"$("${PSQL[@]}" -At -F' ' -c "SELECT round(p[1], 2), round(p[2], 2) FROM bench_pair(\$q\$$hand\$q\$, \$q\$$rls\$q\$, 'User:$u', $RUNS) p")"
         tn=$("${PSQL[@]}" -At -c "SET ROLE bench_app" -c "SELECT rbac.set_actor('User:$u')" -c "SELECT round(bench_ms(\$q\$$naive\$q\$, $NAIVE_RUNS), 2)" | tail -1)
         printf "%-6s %-10s %10s %10s %10s %10s %9.2f %9.1f\n" "User:$u" "$q" "$total" "$th" "$tr" "$tn" \
             "$(awk -v a="$tr" -v b="$th" 'BEGIN { print a / b }')" \
             "$(awk -v a="$tn" -v b="$tr" 'BEGIN { print a / b }')"
+        printf '"%s %s\\n(sees %s%%)"\t%s\t%s\t%s\n' "$q" "User:$u" "$pct" "$th" "$tr" "$tn" >> "$DIR/results.tsv"
     done
 done
+
+# The chart for docs/performance.md: milliseconds per query, log scale.
+if [ -n "$CHART" ]; then
+    command -v gnuplot >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
+    gnuplot <<GP
+set terminal svg size 760,380 dynamic font "sans,11" background "white"
+set output "$CHART"
+set title "1M issues: hand-written query, generated RLS, naive is_allowed policy ($(date +%F), median of $RUNS)"
+set ylabel "milliseconds (log scale)"
+set logscale y
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set key top left
+set grid ytics
+set xtics font "sans,9"
+plot "$DIR/results.tsv" using 2:xtic(1) title "hand-written (no RLS)" lc rgb "#4c72b0", \
+     "" using 3 title "pg_rbac generated RLS" lc rgb "#55a868", \
+     "" using 4 title "naive is_allowed policy" lc rgb "#c44e52"
+GP
+    echo "chart: $CHART"
+fi
