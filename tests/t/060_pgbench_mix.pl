@@ -136,6 +136,22 @@ $node->safe_psql('postgres',
 # other public one.
 my $stable_sees = $nrepos + ($clients - 1) * int($nrepos / 10);
 my $u = q{'User:c' || :client_id || '_u' || :k};
+
+# A change of a repository role of one of the client's users, logged.
+sub role_script
+{
+	my ($function, $op) = @_;
+	my $args = qq{$u, (ARRAY['reader', 'maintainer', 'admin'])[:ro], 'Repository:' || (:client_id * 100 + :r)};
+	return qq{\\set k random(1, 10)
+\\set r random(1, 10)
+\\set ro random(1, 3)
+BEGIN;
+SELECT rbac.$function($args);
+INSERT INTO oplog (client, op, a, b, c) VALUES (:client_id, '$op', $args);
+END;
+};
+}
+
 my %scripts = (
 	check => [
 		40, qq{\\set k random(1, 10)
@@ -166,26 +182,8 @@ SELECT chk(:nrepos = (SELECT count(*) FROM vis)
                   (SELECT count(*) FROM vis), (SELECT count(*) FROM issues WHERE repo_id IN (SELECT id FROM vis))));
 END;
 } ],
-	assign => [
-		12, qq{\\set k random(1, 10)
-\\set r random(1, 10)
-\\set ro random(1, 3)
-BEGIN;
-SELECT rbac.assign_role($u, (ARRAY['reader', 'maintainer', 'admin'])[:ro], 'Repository:' || (:client_id * 100 + :r));
-INSERT INTO oplog (client, op, a, b, c)
-  VALUES (:client_id, 'assign', $u, (ARRAY['reader', 'maintainer', 'admin'])[:ro], 'Repository:' || (:client_id * 100 + :r));
-END;
-} ],
-	remove => [
-		10, qq{\\set k random(1, 10)
-\\set r random(1, 10)
-\\set ro random(1, 3)
-BEGIN;
-SELECT rbac.remove_role($u, (ARRAY['reader', 'maintainer', 'admin'])[:ro], 'Repository:' || (:client_id * 100 + :r));
-INSERT INTO oplog (client, op, a, b, c)
-  VALUES (:client_id, 'remove', $u, (ARRAY['reader', 'maintainer', 'admin'])[:ro], 'Repository:' || (:client_id * 100 + :r));
-END;
-} ],
+	assign => [ 12, role_script('assign_role', 'assign') ],
+	remove => [ 10, role_script('remove_role', 'remove') ],
 	member => [
 		8, qq{\\set k random(1, 10)
 \\set j random(1, 3)
