@@ -129,24 +129,7 @@ SQL
     done
 done
 
-# The chart for docs/performance.md: milliseconds per query, log scale.
+# The chart for docs/performance.md and README.md.
 if [ -n "$CHART" ]; then
-    command -v gnuplot >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
-    gnuplot <<GP
-set terminal svg size 760,380 dynamic font "sans,11" background "white"
-set output "$CHART"
-set title "1M issues: hand-written query, generated RLS, naive is_allowed policy ($(date +%F), median of $RUNS)"
-set ylabel "milliseconds (log scale)"
-set logscale y
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set key top left
-set grid ytics
-set xtics font "sans,9"
-plot "$DIR/results.tsv" using 2:xtic(1) title "hand-written (no RLS)" lc rgb "#4c72b0", \
-     "" using 3 title "pg_rbac generated RLS" lc rgb "#55a868", \
-     "" using 4 title "naive is_allowed policy" lc rgb "#c44e52"
-GP
-    echo "chart: $CHART"
+    "$SRC_DIR/tests/bench/chart.sh" "$DIR/results.tsv" "$CHART" "median of $RUNS"
 fi
