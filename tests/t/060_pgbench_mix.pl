@@ -17,8 +17,9 @@
 #   - final decisions and RLS visibility, for every actor of the workload,
 #     equal the ones computed in Perl from that state and the SQL reference.
 # Only client 0 reloads the policy: concurrent rbac.load_policy calls in two
-# sessions fail with a unique violation (a known defect, the TODO test at
-# the end), which pgbench cannot retry.
+# sessions fail with a unique violation (a known defect, the first TODO test
+# at the end), which pgbench cannot retry.  The second TODO test shows a
+# race of load_policy with assign_role that orphans role data.
 use strict;
 use warnings;
 
@@ -430,6 +431,37 @@ diag(sprintf('final state: %d assignments, %d memberships; %d decisions compared
 	$s1->query_safe('COMMIT');
 	$s2->query('SELECT 1');
 	is($s2->{stderr}, '', 'a load_policy waiting for another one succeeds after it');
+	$s1->quit;
+	$s2->quit;
+}
+
+# Known defect: load_policy refuses to orphan role data (2BP01), but an
+# assign_role of a role the new policy drops, made while the load runs,
+# neither waits nor fails: both commit and the assignment is orphaned.
+{
+	local $TODO = 'load_policy and a concurrent assign_role of a dropped role leave an orphan';
+	my $no_maintainer = $policy;
+	$no_maintainer =~ s/"reader", "maintainer", "admin"/"reader", "admin"/ or die;
+	$no_maintainer =~ s/\n[^\n]*"maintainer"[^\n]*//g;
+	$node->safe_psql('postgres', 'CREATE DATABASE orphan');
+	$node->safe_psql('orphan', 'CREATE EXTENSION pg_rbac');
+	$node->safe_psql('orphan', "SELECT rbac.load_policy(\$p\$$policy\$p\$)");
+	my $s1 = $node->background_psql('orphan', on_error_stop => 0);
+	my $s2 = $node->background_psql('orphan', on_error_stop => 0);
+	my $pid2 = $s2->query_safe('SELECT pg_backend_pid()');
+	$s1->query_safe("BEGIN; SELECT rbac.load_policy(\$p\$$no_maintainer\$p\$)");
+	$s2->query_until(qr/started/,
+		"\\echo started\nSELECT rbac.assign_role('User:z', 'maintainer', 'Repository:1');\n");
+	# it either finishes (now) or waits for the load (once fixed)
+	$node->poll_query_until('postgres',
+		"SELECT state = 'idle' OR wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid2");
+	$s1->query_safe('COMMIT');
+	$s2->query('SELECT 1');
+	is( $node->safe_psql(
+			'orphan', q{SELECT count(*) FROM rbac.assignment a
+			            WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_term t
+			                              WHERE t.type = a.resource_type AND t.name = a.role AND t.kind = 'role')}),
+		'0', 'no assignment of a role the loaded policy does not declare');
 	$s1->quit;
 	$s2->quit;
 }
