@@ -33,7 +33,7 @@ my $long_rows   = $long_stmts * 100;
 my $stream_rows = 20_000;     # more single-assignment transactions than can run before the kill
 my $gen_types   = 5_000;      # generated resource types in each big policy
 my $min_interrupted = 3;      # kills that must find the load unacknowledged, per scenario
-my $max_rounds      = 6;
+my $max_rounds      = 8;
 
 my $node = PostgreSQL::Test::Cluster->new('crash');
 $node->init;
@@ -116,6 +116,27 @@ sub stream_script
 		join('',
 			map { "SELECT 'ack:$_:' || rbac.assign_role('User:${prefix}_$_', 'reader', 'Repository:"
 				  . ($_ % 500 + 1) . "');\n" } 1 .. $stream_rows));
+}
+
+# When to kill: wait until the load's statement runs, then a seeded random
+# part of its uninterrupted duration, scaled down after each kill that came
+# too late (the machine is shared: durations vary from run to run).
+my $kill_scale = 1;
+
+sub kill_delay
+{
+	my ($duration, $query) = @_;
+	$node->poll_query_until('postgres',
+		qq{SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '$query'
+		                  AND pid <> pg_backend_pid())})
+	  or die "the load did not start";
+	return $duration * $kill_scale * (0.05 + 0.9 * rand());
+}
+
+sub kill_outcome
+{
+	my ($interrupted) = @_;
+	$kill_scale /= 2 if !$interrupted;
 }
 
 # Stop a stream without a crash, and wait for its backend to finish the
@@ -225,20 +246,20 @@ for my $round (0 .. $max_rounds)
 	}
 	else
 	{
-		# from early in the loads to their usual end, sometimes after
-		$delay = $t_copy * (0.1 + 0.9 * rand());
+		$delay = kill_delay($t_copy, 'COPY rbac.role_assignments%');
 		sleep $delay;
 		my $n = crash_and_restart();
 		$kills_a++;
 		$_->finish for ($hs, $hb, $hl);
 		$node->start;
-		note(sprintf('round %d: killed the postmaster and %d children after %.2f s', $round, $n, $delay));
+		note(sprintf('round %d: killed the postmaster and %d children %.2f s into the COPY', $round, $n, $delay));
 	}
 
 	my $copy_acked = slurp_file("$dir/$b.out") =~ /^COPY $bulk_rows$/m;
 	my $long_acked = slurp_file("$dir/$l.out") =~ /^long-acked$/m;
 	my $acked      = stream_acks("$dir/$s.out");
 	ok($copy_acked && $long_acked, "$what: the loads completed") if $calibrate;
+	kill_outcome(!$copy_acked) if !$calibrate;
 	$interrupted_a++ if !$calibrate && !$copy_acked;
 
 	my $nb = $node->safe_psql('postgres', "SELECT count(*) FROM rbac.assignment WHERE actor_id LIKE '${b}\\_%'");
@@ -432,6 +453,7 @@ like($expected{A}{sees}, qr/^User:mem sees 2,5,6 \/ 2,5,6,8,11,12$/m, 'A: what t
 like($expected{B}{sees}, qr/^User:mem sees 6 \/ 6,8,12$/m, 'B: what the member sees under RLS (the public repository, its issues, and an internal issue of its organization)');
 
 my ($cur, $cur_v) = ($second, 'B');
+$kill_scale = 1;
 my $loads = 2;    # successful load_policy calls, as audited
 my ($kills_b, $interrupted_b, $kept_old, $decisions_b, $checks_b0) = (0, 0, 0, 0, Test::More->builder->current_test);
 for my $round (1 .. $max_rounds)
@@ -446,15 +468,16 @@ for my $round (1 .. $max_rounds)
 
 	my $hs = start_psql('pol', "$dir/$s.sql", "$dir/$s.out");
 	my $hp = start_psql('pol', "$dir/$s.load.sql", "$dir/$s.load.out");
-	my $delay = $t_load_b * (0.1 + rand());
+	my $delay = kill_delay($t_load_b, 'SELECT rbac.load_policy(%');
 	sleep $delay;
 	my $n = crash_and_restart();
 	$kills_b++;
 	$_->finish for ($hs, $hp);
 	$node->start;
-	note(sprintf('round %d: killed the postmaster and %d children after %.2f s', $round, $n, $delay));
+	note(sprintf('round %d: killed the postmaster and %d children %.2f s into load_policy', $round, $n, $delay));
 
 	my $load_acked = slurp_file("$dir/$s.load.out") =~ /^load-acked$/m;
+	kill_outcome(!$load_acked);
 	$interrupted_b++ if !$load_acked;
 	my $which = $node->safe_psql('pol',
 		"SELECT (rbac.policy_source() = pg_read_file('$cur'))::int::text || (rbac.policy_source() = pg_read_file('$new'))::int::text");
