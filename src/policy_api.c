@@ -11,10 +11,12 @@
  *-------------------------------------------------------------------------
  */
 #include "pg_rbac.h"
+#include "roledata.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -285,6 +287,14 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	parsed = rbac_parse_policy_text(source, strlen(source), true,
 									CurrentMemoryContext);
 	rbac_report_errors(parsed);
+
+	/*
+	 * One load at a time, and none while role data is being written (see
+	 * rbac_rd_lock_policy): a second load waits for the first and then
+	 * replaces its model; the orphan count below sees every committed
+	 * write.  Readers (checks, RLS) are not blocked.
+	 */
+	LockRelationOid(rbac_rd_relid("policy"), ExclusiveLock);
 
 	store_model(parsed->policy, source);
 	handle_orphans(drop_orphans);

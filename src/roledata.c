@@ -33,6 +33,9 @@
 #include "check.h"
 
 #include "access/htup_details.h"
+#include "utils/snapmgr.h"
+#include "access/tableam.h"
+#include "access/heapam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -119,6 +122,52 @@ rbac_rd_relid(const char *relname)
 	if (!OidIsValid(relid))
 		elog(ERROR, "catalog table rbac.%s does not exist", relname);
 	return relid;
+}
+
+/* xmin of the rbac.policy row visible to snap (InvalidTransactionId: none). */
+static TransactionId
+policy_row_xmin(Relation rel, Snapshot snap)
+{
+	TableScanDesc scan = table_beginscan(rel, snap, 0, NULL);
+	HeapTuple	tup = heap_getnext(scan, ForwardScanDirection);
+	TransactionId xmin = tup ? HeapTupleHeaderGetXmin(tup->t_data) : InvalidTransactionId;
+
+	table_endscan(scan);
+	return xmin;
+}
+
+/*
+ * Writers of role data hold a lock on rbac.policy that rbac.load_policy's
+ * conflicts with, taken before they validate names against the model: a
+ * policy load waits for writes in progress and then counts their rows as
+ * orphans, and a write waits for a policy load in progress.  A write whose
+ * statement snapshot predates a policy load that committed meanwhile would
+ * validate against the old policy and leave role data naming a role or type
+ * the loaded policy no longer declares: it fails with a serialization
+ * failure instead (retry it; the retry sees the new policy).  Checked once
+ * per transaction: while the lock is held no load can commit.
+ */
+void
+rbac_rd_lock_policy(void)
+{
+	Oid			relid = rbac_rd_relid("policy");
+	Relation	rel;
+	bool		changed;
+
+	if (CheckRelationOidLockedByMe(relid, RowShareLock, true))
+		return;
+	LockRelationOid(relid, RowShareLock);
+	if (!ActiveSnapshotSet())
+		return;
+	rel = table_open(relid, AccessShareLock);
+	changed = policy_row_xmin(rel, GetActiveSnapshot()) !=
+		policy_row_xmin(rel, GetLatestSnapshot());
+	table_close(rel, AccessShareLock);
+	if (changed)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not write role data: the policy was replaced by a concurrent transaction"),
+				 errhint("Retry the transaction; it will be checked against the new policy.")));
 }
 
 /*
@@ -905,6 +954,7 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	RdOwnerSwitch sw;
 	int			r = 0;
 
+	rbac_rd_lock_policy();
 	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
 					  arg_cstring(fcinfo, 2));
 	if (!PG_ARGISNULL(3))
@@ -1096,6 +1146,7 @@ rbac_add_member(PG_FUNCTION_ARGS)
 	RdOwnerSwitch sw;
 	bool		added = false;
 
+	rbac_rd_lock_policy();
 	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
 	rbac_rd_parse_ref("member", arg_cstring(fcinfo, 1), &member);
 
@@ -1418,6 +1469,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	int			nimplies;
 	RdOwnerSwitch sw;
 
+	rbac_rd_lock_policy();
 	rbac_rd_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
 	if (name == NULL || name[0] == '\0')
 		ereport(ERROR,
@@ -2047,6 +2099,8 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		elog(ERROR, "rbac_role_assignments_row: not called as an INSTEAD OF row trigger");
 	desc = td->tg_relation->rd_att;
 	ins = TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	if (ins)
+		rbac_rd_lock_policy();
 	del = TRIGGER_FIRED_BY_DELETE(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{

@@ -16,10 +16,11 @@
 #     and resources and records every change in the same transaction);
 #   - final decisions and RLS visibility, for every actor of the workload,
 #     equal the ones computed in Perl from that state and the SQL reference.
-# Only client 0 reloads the policy: concurrent rbac.load_policy calls in two
-# sessions fail with a unique violation (a known defect, the first TODO test
-# at the end), which pgbench cannot retry.  The second TODO test shows a
-# race of load_policy with assign_role that orphans role data.
+# Only client 0 reloads the policy (a reload rewrites every generated
+# policy).  Two tests at the end pin the locking between writers: a second
+# rbac.load_policy waits for the first and then succeeds, and a policy load
+# never leaves role data naming a role it drops, whichever of the load and a
+# concurrent assign_role of that role starts first.
 use strict;
 use warnings;
 
@@ -268,9 +269,10 @@ diag(sprintf('pgbench %.0f s, %d clients: %d transactions (%s); serialization fa
 		$total{'serialization failures'}, $total{'deadlock failures'},
 		$total{'transactions retried'}, $total{'total number of retries'}));
 
-# The server log: nothing but retried serialization failures.
+# The server log: nothing but retried serialization failures (a role-data
+# write whose snapshot predates a policy reload fails with 40001).
 my $log = slurp_file($node->logfile, $log_offset);
-my @errors = grep { !/could not serialize access/ } ($log =~ /^.*\b(?:ERROR|FATAL|PANIC):.*$/mg);
+my @errors = grep { !/could not serialize access|the policy was replaced by a concurrent transaction/ } ($log =~ /^.*\b(?:ERROR|FATAL|PANIC):.*$/mg);
 is(scalar(@errors), 0, 'no error in the server log') or diag(join("\n", @errors[ 0 .. ($#errors < 20 ? $#errors : 19) ]));
 unlike($log, qr/deadlock detected/, 'no deadlock in the server log');
 
@@ -435,11 +437,10 @@ is($bad_rls, 0, 'final RLS visibility of repositories equals the expected one fo
 diag(sprintf('final state: %d assignments, %d memberships; %d decisions compared with Perl and the SQL reference',
 		scalar(keys %assign), scalar(keys %member), $decisions));
 
-# Known defect: two concurrent rbac.load_policy calls.  The second waits
-# for the first and then fails with a unique violation on the model tables
-# (its DELETE does not see the rows the first inserted).
+# Two concurrent rbac.load_policy calls: the second waits for the first and
+# then replaces its model (it failed with a unique violation on the model
+# tables before load_policy locked rbac.policy).
 {
-	local $TODO = 'concurrent rbac.load_policy fails with a unique violation';
 	my $s1 = $node->background_psql('postgres', on_error_stop => 0);
 	my $s2 = $node->background_psql('postgres', on_error_stop => 0);
 	my $pid2 = $s2->query_safe('SELECT pg_backend_pid()');
@@ -455,33 +456,60 @@ diag(sprintf('final state: %d assignments, %d memberships; %d decisions compared
 	$s2->quit;
 }
 
-# Known defect: load_policy refuses to orphan role data (2BP01), but an
-# assign_role of a role the new policy drops, made while the load runs,
-# neither waits nor fails: both commit and the assignment is orphaned.
+# load_policy refuses to orphan role data (2BP01).  A concurrent assign_role
+# of a role the new policy drops must not slip through: started during the
+# load, it waits and then fails (40001, and a retry fails against the new
+# model); started first, the
+# load waits for it and then refuses with 2BP01.
+$node->safe_psql('postgres', 'CREATE DATABASE orphan');
+$node->safe_psql('orphan', 'CREATE EXTENSION pg_rbac');
+my $no_maintainer = $policy;
+$no_maintainer =~ s/"reader", "maintainer", "admin"/"reader", "admin"/ or die;
+$no_maintainer =~ s/\n[^\n]*"maintainer"[^\n]*//g;
+my $orphans = q{SELECT count(*) FROM rbac.assignment a
+	WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_term t
+	                  WHERE t.type = a.resource_type AND t.name = a.role AND t.kind = 'role')};
 {
-	local $TODO = 'load_policy and a concurrent assign_role of a dropped role leave an orphan';
-	my $no_maintainer = $policy;
-	$no_maintainer =~ s/"reader", "maintainer", "admin"/"reader", "admin"/ or die;
-	$no_maintainer =~ s/\n[^\n]*"maintainer"[^\n]*//g;
-	$node->safe_psql('postgres', 'CREATE DATABASE orphan');
-	$node->safe_psql('orphan', 'CREATE EXTENSION pg_rbac');
-	$node->safe_psql('orphan', "SELECT rbac.load_policy(\$p\$$policy\$p\$)");
+	$node->safe_psql('orphan', "SELECT rbac.load_policy(\$p\$$policy\$p\$, drop_orphans => true)");
 	my $s1 = $node->background_psql('orphan', on_error_stop => 0);
 	my $s2 = $node->background_psql('orphan', on_error_stop => 0);
 	my $pid2 = $s2->query_safe('SELECT pg_backend_pid()');
 	$s1->query_safe("BEGIN; SELECT rbac.load_policy(\$p\$$no_maintainer\$p\$)");
+	$s2->{stderr} = '';
 	$s2->query_until(qr/started/,
 		"\\echo started\nSELECT rbac.assign_role('User:z', 'maintainer', 'Repository:1');\n");
-	# it either finishes (now) or waits for the load (once fixed)
 	$node->poll_query_until('postgres',
-		"SELECT state = 'idle' OR wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid2");
+		"SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid2")
+	  or die 'assign_role did not wait for the policy load';
+	pass('an assign_role started during a policy load waits for it');
 	$s1->query_safe('COMMIT');
 	$s2->query('SELECT 1');
-	is( $node->safe_psql(
-			'orphan', q{SELECT count(*) FROM rbac.assignment a
-			            WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_term t
-			                              WHERE t.type = a.resource_type AND t.name = a.role AND t.kind = 'role')}),
-		'0', 'no assignment of a role the loaded policy does not declare');
+	like($s2->{stderr}, qr/policy was replaced by a concurrent transaction/,
+		'then fails with a serialization failure (its snapshot saw the old policy)');
+	$s2->{stderr} = '';
+	$s2->query('SELECT rbac.assign_role(\'User:z\', \'maintainer\', \'Repository:1\')');
+	like($s2->{stderr}, qr/maintainer/, 'retried, it fails: the role is no longer declared');
+	is($node->safe_psql('orphan', $orphans), '0', 'no orphaned assignment (load first)');
+	$s1->quit;
+	$s2->quit;
+}
+{
+	$node->safe_psql('orphan', "SELECT rbac.load_policy(\$p\$$policy\$p\$, drop_orphans => true)");
+	my $s1 = $node->background_psql('orphan', on_error_stop => 0);
+	my $s2 = $node->background_psql('orphan', on_error_stop => 0);
+	my $pid2 = $s2->query_safe('SELECT pg_backend_pid()');
+	$s1->query_safe("BEGIN; SELECT rbac.assign_role('User:y', 'maintainer', 'Repository:2')");
+	$s2->{stderr} = '';
+	$s2->query_until(qr/started/,
+		"\\echo started\nSELECT rbac.load_policy(\$p\$$no_maintainer\$p\$);\n");
+	$node->poll_query_until('postgres',
+		"SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid2")
+	  or die 'load_policy did not wait for the assignment';
+	pass('a policy load started during an assign_role waits for it');
+	$s1->query_safe('COMMIT');
+	$s2->query('SELECT 1');
+	like($s2->{stderr}, qr/orphan/, 'then refuses to orphan the new assignment (2BP01)');
+	is($node->safe_psql('orphan', $orphans), '0', 'no orphaned assignment (assignment first)');
 	$s1->quit;
 	$s2->quit;
 }
