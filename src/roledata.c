@@ -37,6 +37,7 @@
 #include "access/tableam.h"
 #include "access/heapam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -154,7 +155,8 @@ rbac_rd_lock_policy(void)
 	Relation	rel;
 	bool		changed;
 
-	if (CheckRelationOidLockedByMe(relid, RowShareLock, true))
+	/* a standby refuses the write itself, with its usual message */
+	if (RecoveryInProgress() || CheckRelationOidLockedByMe(relid, RowShareLock, true))
 		return;
 	LockRelationOid(relid, RowShareLock);
 	if (!ActiveSnapshotSet())
