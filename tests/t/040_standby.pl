@@ -1,6 +1,7 @@
-# Hot standby (issue 4 "checks never write", issue 6 item 8 for checks): a
-# streaming replica answers every check with the primary's results, and
-# sees assignment and policy changes once they are replayed.
+# Hot standby (issue 4 "checks never write", issue 6 item 8): a streaming
+# replica answers every check and every query under generated row-level
+# security with the primary's results, and sees assignment and policy
+# changes (and the regenerated policies) once they are replayed.
 use strict;
 use warnings;
 
@@ -46,7 +47,19 @@ SELECT rbac.assign_role('Group:g1', 'reader', 'Repository:' || i) FROM generate_
 SELECT rbac.assign_role('User:u20', 'superadmin');
 SELECT rbac.create_role('Organization:o1', 'auditor', ARRAY['read', 'repository.read'], '{}');
 SELECT rbac.assign_role('User:u19', 'auditor', 'Organization:o1');
+SELECT rbac.enable_rls('repositories');
+SELECT rbac.enable_rls('issues');
+CREATE ROLE standby_reader;
+GRANT SELECT ON repositories, issues TO standby_reader;
+GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO standby_reader;
 });
+
+# what every user sees under the generated policies, as one text
+my $rls_seen = join "\n", 'SET ROLE standby_reader;', map {
+	"SELECT rbac.set_actor('User:u$_'); "
+	  . "SELECT 'u$_', (SELECT string_agg(id::text, ',' ORDER BY id) FROM repositories), "
+	  . "(SELECT string_agg(id::text, ',' ORDER BY id) FROM issues);"
+} 1 .. 20;
 
 $primary->backup('b');
 my $standby = PostgreSQL::Test::Cluster->new('standby');
@@ -66,6 +79,10 @@ my $on_primary = $primary->safe_psql('postgres', $grid);
 my $on_standby = $standby->safe_psql('postgres', $grid);
 is($on_standby, $on_primary, 'is_allowed on the standby equals the primary (3,600 decisions)');
 my $allowed = () = $on_primary =~ / true$/mg;
+my $rls_primary = $primary->safe_psql('postgres', $rls_seen);
+is($standby->safe_psql('postgres', $rls_seen), $rls_primary,
+	'rows seen under generated RLS by 20 actors: standby equals primary');
+like($rls_primary, qr/^u1\|\d/m, 'actors see rows under RLS');
 ok($allowed > 100 && $allowed < 3500, "the grid mixes allowed and denied ($allowed allowed)");
 
 for my $q (
@@ -94,6 +111,8 @@ SELECT rbac.assign_role('User:u3', 'admin', 'Repository:6');
 $primary->wait_for_catchup($standby);
 is($standby->safe_psql('postgres', q{SELECT rbac.is_allowed('User:u1', 'read', 'Repository:5'), rbac.is_allowed('User:u3', 'delete', 'Repository:6')}),
 	'f|t', 'assignment changes are seen after replay');
+is($standby->safe_psql('postgres', $rls_seen), $primary->safe_psql('postgres', $rls_seen),
+	'after the assignment changes, RLS on the standby still equals the primary');
 
 # a new policy: the standby's cached model is invalidated by replay
 my $standby_session = $standby->background_psql('postgres');
@@ -110,6 +129,10 @@ is($standby_session->query_safe(q{SELECT rbac.is_allowed('User:u9', 'push', 'Rep
 	'f', 'the same standby session follows the replayed policy');
 is($standby->safe_psql('postgres', $grid), $primary->safe_psql('postgres', $grid),
 	'after the policy change the standby still equals the primary');
+my $rls_after = $primary->safe_psql('postgres', $rls_seen);
+isnt($rls_after, $rls_primary, 'the policy change changed what actors see');
+is($standby->safe_psql('postgres', $rls_seen), $rls_after,
+	'after the policy change, RLS on the standby (regenerated policies replayed) equals the primary');
 $standby_session->quit;
 
 $standby->stop;
