@@ -36,13 +36,14 @@ as_pg() {
     fi
 }
 
-# Build warning-free (warnings are errors here) and install.
+# Build warning-free (warnings are errors here) and install.  RBAC_COPT
+# adds compiler and linker flags (scripts/test.sh asan: sanitizers).
 build_and_install() {
     if [ "$BUILD_DIR" != "$SRC_DIR" ]; then
         mkdir -p "$BUILD_DIR"
         (cd "$SRC_DIR" && tar --exclude=.git --exclude='*.o' --exclude='*.so' -cf - .) | (cd "$BUILD_DIR" && tar -xf -)
     fi
-    (cd "$BUILD_DIR" && make -s clean >/dev/null && make -s COPT=-Werror >/dev/null && make -s install >/dev/null)
+    (cd "$BUILD_DIR" && make -s clean >/dev/null && make -s COPT="-Werror ${RBAC_COPT:-}" >/dev/null && make -s install >/dev/null)
 }
 
 # Start a throwaway cluster in DIR on PORT (socket in DIR too), as postgres.
