@@ -408,6 +408,48 @@ is( $node->safe_psql('app', "$login SELECT rbac.current_actor();",
 	"User:mallory\nUser:mallory",
 	'preloaded: a valid token still works');
 
+# Reading another actor's rows through a view.  A view runs with its
+# owner's privileges; pg_rbac's policies decide by the current actor, not by
+# the database role, and enable_rls forces row level security on the owner,
+# so a view owned by the (non-superuser) table owner, with or without
+# security_invoker, shows mallory only her actor's rows.  (A view owned by a
+# superuser bypasses every policy: the documentation says to create views
+# with security_invoker = true.)
+my $gitclub = slurp_file("$ENV{RBAC_SRC}/examples/gitclub.polar");
+$node->safe_psql('postgres', q{
+CREATE ROLE app_owner;
+CREATE DATABASE viewdb OWNER app_owner;
+});
+$node->safe_psql('viewdb', "CREATE EXTENSION pg_rbac; SELECT rbac.load_policy(\$p\$$gitclub\$p\$);");
+$node->safe_psql('viewdb', q{
+SET ROLE app_owner;
+CREATE TABLE organizations (id int PRIMARY KEY);
+CREATE TABLE repositories (id int PRIMARY KEY, org_id int REFERENCES organizations,
+                           is_public boolean NOT NULL DEFAULT false);
+INSERT INTO organizations VALUES (1), (2);
+INSERT INTO repositories VALUES (1, 1), (2, 2), (3, 2);
+RESET ROLE;
+SELECT rbac.bind('Organization', 'organizations');
+SELECT rbac.bind('Repository', 'repositories', relations => '{"parent": "org_id"}');
+SELECT rbac.enable_rls('repositories');
+SELECT rbac.assign_role('User:mallory', 'reader', 'Repository:1');
+SELECT rbac.assign_role('User:alice', 'member', 'Organization:2');
+SET ROLE app_owner;
+CREATE VIEW definer_view AS SELECT id FROM repositories;
+CREATE VIEW invoker_view WITH (security_invoker = true) AS SELECT id FROM repositories;
+GRANT SELECT ON definer_view, invoker_view, repositories TO mallory;
+});
+for my $view ('definer_view', 'invoker_view', 'repositories')
+{
+	my $seen = $node->safe_psql('viewdb',
+		"$login SELECT string_agg(id::text, ',' ORDER BY id) FROM $view;",
+		connstr => $node->connstr('viewdb') . ' user=mallory');
+	$attempts++;
+	$refused++ if is($seen, "User:mallory\n1", "read alice's rows through $view: only mallory's row");
+}
+is($node->safe_psql('viewdb', 'SET ROLE app_owner; SELECT count(*) FROM definer_view'),
+	'0', 'the table owner without an actor sees nothing through its own view (forced RLS)');
+
 diag "impersonation attempts refused: $refused of $attempts";
 is($refused, $attempts, 'every impersonation attempt was refused');
 
