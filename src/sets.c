@@ -658,7 +658,8 @@ planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
 	p->model = m;
 	p->snap = *snap;
 	p->snap.xip = palloc(sizeof(TransactionId) * Max(snap->xcnt, 1));
-	memcpy(p->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	if (snap->xcnt > 0)
+		memcpy(p->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
 	p->snap.subxip = palloc(sizeof(TransactionId) * Max(snap->subxcnt, 1));
 	if (snap->subxcnt > 0)
 		memcpy(p->snap.subxip, snap->subxip, sizeof(TransactionId) * snap->subxcnt);
