@@ -75,9 +75,12 @@ add_arm(StringInfo buf, int *n, List **seen, char *arm)
 	appendStringInfoString(buf, arm);
 }
 
-/* Does term x of u imply term y of u through u's same-type rules? */
-static bool
-term_implies(MType *u, int x, int y)
+/*
+ * The terms of u that imply term y through u's same-type rules ("y" if
+ * "x", transitively), y included: an array indexed by term.
+ */
+static bool *
+implying_terms(MType *u, int y)
 {
 	bool	   *closure = palloc0(sizeof(bool) * (u->nterms + 1));
 	bool		grew = true;
@@ -96,7 +99,14 @@ term_implies(MType *u, int x, int y)
 				closure[rule->body] = grew = true;
 		}
 	}
-	return closure[x];
+	return closure;
+}
+
+/* Does term x of u imply term y of u through u's same-type rules? */
+static bool
+term_implies(MType *u, int x, int y)
+{
+	return implying_terms(u, y)[x];
 }
 
 /*
@@ -199,7 +209,6 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 	StringInfoData buf;
 	int			term = action ? rbac_type_term(t, action) : -1;
 	bool	   *closure;
-	bool		grew = true;
 	int			n = 0;
 	int			r;
 	List	   *seen = NIL;
@@ -208,20 +217,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 		return pstrdup("false");
 
 	/* terms of t that imply action through same-type rules */
-	closure = palloc0(sizeof(bool) * (t->nterms + 1));
-	closure[term] = true;
-	while (grew)
-	{
-		grew = false;
-		for (r = 0; r < t->nrules; r++)
-		{
-			MRule	   *rule = &t->rules[r];
-
-			if (rule->via < 0 && rule->body_kind == RBAC_BODY_TERM &&
-				closure[rule->head] && !closure[rule->body])
-				closure[rule->body] = grew = true;
-		}
-	}
+	closure = implying_terms(t, term);
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
