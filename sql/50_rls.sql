@@ -134,6 +134,20 @@ SELECT rbac.set_actor('User:bob');
 SELECT count(*) AS bob_repositories FROM repositories;
 RESET ROLE;
 
+-- Sets computed while planning are reused within the transaction only
+-- while its snapshot is unchanged: a role granted in the same transaction
+-- (a new command id) shows at once.  User:zed is new, so the planner
+-- computes (and keeps) its sets here.
+BEGIN;
+SET LOCAL ROLE regress_rls_reader;
+SELECT rbac.set_actor('User:zed', true);
+SELECT count(*) AS zed_repositories FROM repositories;
+RESET ROLE;
+SELECT rbac.assign_role('User:zed', 'reader', 'Repository:2');
+SET LOCAL ROLE regress_rls_reader;
+SELECT count(*) AS zed_repositories_after_grant FROM repositories;
+ROLLBACK;
+
 SELECT rbac.disable_rls('folders');
 SELECT count(*) FROM pg_policies WHERE tablename = 'folders';
 SELECT rbac.reset_actor();
