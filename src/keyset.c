@@ -149,16 +149,16 @@ keyset_make_universal(KeySet *k)
 	return true;
 }
 
-/* Is typid one of the integer types handled as int64? */
-static bool
-integer_type(Oid typid)
+/* Is typid one of the integer types an InSet compares as int64? */
+bool
+inset_integer_type(Oid typid)
 {
 	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
 }
 
-/* Is typid compared by its bytes (text, varchar)? */
-static bool
-bytes_type(Oid typid)
+/* Is typid a type an InSet compares by its bytes (text, varchar)? */
+bool
+inset_bytes_type(Oid typid)
 {
 	return typid == TEXTOID || typid == VARCHAROID;
 }
@@ -176,17 +176,15 @@ as_int64(Oid typid, Datum d)
 
 /* The string key of a value, by bytes or through an output function. */
 static StrKey
-value_strkey(InSet *s, Datum value, FmgrInfo *out)
+value_strkey(Datum value, FmgrInfo *out)
 {
 	StrKey		k;
 
 	if (out == NULL)
 	{
-		text	   *t = (text *) DatumGetPointer(value);
+		/* short headers are fine; compressed or external ones are expanded */
+		text	   *t = DatumGetTextPP(value);
 
-		/* short or unaligned headers are fine; compressed ones are expanded */
-		if (VARATT_IS_EXTENDED(t) && !VARATT_IS_SHORT(t))
-			t = pg_detoast_datum_packed(t);
 		k.s = VARDATA_ANY(t);
 		k.len = VARSIZE_ANY_EXHDR(t);
 	}
@@ -222,7 +220,7 @@ inset_build(MemoryContext cxt, ArrayType *a, Oid valtype)
 	deconstruct_array(a, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
 	if (n == 0)
 		s->kind = INSET_EMPTY;
-	else if (integer_type(elemtype) && integer_type(valtype))
+	else if (inset_integer_type(elemtype) && inset_integer_type(valtype))
 	{
 		int64		min = PG_INT64_MAX,
 					max = PG_INT64_MIN;
@@ -276,7 +274,7 @@ inset_build(MemoryContext cxt, ArrayType *a, Oid valtype)
 		FmgrInfo	elemout;
 		FmgrInfo   *eout = NULL;
 
-		if (bytes_type(elemtype) && bytes_type(valtype))
+		if (inset_bytes_type(elemtype) && inset_bytes_type(valtype))
 			s->kind = INSET_TEXT;
 		else
 		{
@@ -299,7 +297,7 @@ inset_build(MemoryContext cxt, ArrayType *a, Oid valtype)
 
 			if (nulls[i])
 				continue;
-			k = value_strkey(s, elems[i], eout);
+			k = value_strkey(elems[i], eout);
 			e = keytab_insert(s->strs, k, &found);
 			if (!found && eout == NULL)
 			{
@@ -332,10 +330,10 @@ inset_contains(InSet *s, Datum value)
 		case INSET_INTHASH:
 			return inttab_lookup(s->ints, as_int64(s->valtype, value)) != NULL;
 		case INSET_TEXT:
-			return keytab_lookup(s->strs, value_strkey(s, value, NULL)) != NULL;
+			return keytab_lookup(s->strs, value_strkey(value, NULL)) != NULL;
 		case INSET_OUTPUT:
 			{
-				StrKey		k = value_strkey(s, value, &s->out);
+				StrKey		k = value_strkey(value, &s->out);
 				bool		found = keytab_lookup(s->strs, k) != NULL;
 
 				pfree((char *) k.s);

@@ -56,6 +56,8 @@ typedef struct InSet
 	FmgrInfo	out;			/* INSET_OUTPUT: output function */
 } InSet;
 
+extern bool inset_integer_type(Oid typid);
+extern bool inset_bytes_type(Oid typid);
 extern InSet *inset_build(MemoryContext cxt, ArrayType *a, Oid valtype);
 extern bool inset_contains(InSet *s, Datum value);
 

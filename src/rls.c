@@ -29,6 +29,7 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "sets.h"
 #include "sqlgen.h"
 
 #include "executor/spi.h"
@@ -102,13 +103,6 @@ implying_terms(MType *u, int y)
 	return closure;
 }
 
-/* Does term x of u imply term y of u through u's same-type rules? */
-static bool
-term_implies(MType *u, int x, int y)
-{
-	return implying_terms(u, y)[x];
-}
-
 /*
  * Does holding term x on the resource reached from a u along the hops
  * path[0..n) imply holding term y on u, for every actor?  True when the
@@ -118,29 +112,29 @@ term_implies(MType *u, int x, int y)
 static bool
 path_implies(RbacModel *m, MType *u, int y, char **path, int n, const char *x)
 {
+	bool	   *implying = implying_terms(u, y);
 	int			rel;
+	MType	   *v;
 	int			r;
 
 	if (n == 0)
 	{
 		int			xt = rbac_type_term(u, x);
 
-		return xt >= 0 && u->ast->terms[xt].kind != RBAC_TERM_RELATION &&
-			term_implies(u, xt, y);
+		return xt >= 0 && u->ast->terms[xt].kind != RBAC_TERM_RELATION && implying[xt];
 	}
 	rel = rbac_type_term(u, path[0]);
 	if (rel < 0 || u->ast->terms[rel].kind != RBAC_TERM_RELATION)
 		return false;
+	v = rbac_model_type(m, u->ast->terms[rel].target);
+	if (v == NULL || v->is_actor)
+		return false;
 	for (r = 0; r < u->nrules; r++)
 	{
 		MRule	   *rule = &u->rules[r];
-		MType	   *v;
 
-		if (rule->via != rel || rule->body_kind != RBAC_BODY_TERM ||
-			!term_implies(u, rule->head, y))
-			continue;
-		v = rbac_model_type(m, u->ast->terms[rel].target);
-		if (v && !v->is_actor && path_implies(m, v, rule->body, path + 1, n - 1, x))
+		if (rule->via == rel && rule->body_kind == RBAC_BODY_TERM && implying[rule->head] &&
+			path_implies(m, v, rule->body, path + 1, n - 1, x))
 			return true;
 	}
 	return false;
@@ -163,6 +157,7 @@ lastmile_subsumed(RbacModel *m, MType *t, bool *closure, RbacRule *rule,
 	RbacPath   *p;
 	int			nrel;
 	int			rel;
+	MType	   *u;
 	int			r;
 
 	if (e == NULL)
@@ -184,15 +179,15 @@ lastmile_subsumed(RbacModel *m, MType *t, bool *closure, RbacRule *rule,
 	rel = rbac_type_term(t, p->fields[0]);
 	if (rel < 0 || t->rel_col[rel] == NULL)
 		return false;
+	u = rbac_model_type(m, t->ast->terms[rel].target);
+	if (u == NULL || u->is_actor)
+		return false;
 	for (r = 0; r < t->nrules; r++)
 	{
 		MRule	   *mr = &t->rules[r];
-		MType	   *u;
 
-		if (!closure[mr->head] || mr->via != rel || mr->body_kind != RBAC_BODY_TERM)
-			continue;
-		u = rbac_model_type(m, t->ast->terms[rel].target);
-		if (u && !u->is_actor && path_implies(m, u, mr->body, p->fields + 1, nrel - 1, e->name))
+		if (closure[mr->head] && mr->via == rel && mr->body_kind == RBAC_BODY_TERM &&
+			path_implies(m, u, mr->body, p->fields + 1, nrel - 1, e->name))
 			return true;
 	}
 	return false;
@@ -225,7 +220,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
 					 quote_literal_cstr(action), format_type_be(t->key_type),
 					 format_type_be(t->key_type),
-					 quote_literal_cstr(psprintf("d|%s|%s", t->name, action))));
+					 quote_literal_cstr(rbac_set_hint('d', t->name, action))));
 
 	for (r = 0; r < t->nrules; r++)
 	{
@@ -248,8 +243,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 								 alias, quote_identifier(col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
 								 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col),
-								 quote_literal_cstr(psprintf("k|%s|%s", u->name,
-															 u->ast->terms[rule->body].name))));
+								 quote_literal_cstr(rbac_set_hint('k', u->name,
+																   u->ast->terms[rule->body].name))));
 				break;
 			case RBAC_BODY_ACTOR_RELATION:
 				if (rule->via < 0)

@@ -572,6 +572,17 @@ type_and_term(FunctionCallInfo fcinfo, int *term)
 }
 
 /*
+ * The hint naming the current actor's set of keys of type on which it holds
+ * term: kind 'k' (rbac._keys) or 'd' (rbac._keys_direct).  Generated
+ * policies pass it to rbac._in for estimates; planned sets are found by it.
+ */
+char *
+rbac_set_hint(char kind, const char *type, const char *term)
+{
+	return psprintf("%c|%s|%s", kind, type, term);
+}
+
+/*
  * Sets computed while planning, for the execution of the same statement.
  *
  * The planner support function computes the current actor's set to
@@ -681,17 +692,17 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 {
 	int			i;
 
+	char	   *key;
+
 	if (actor == NULL || !ActiveSnapshotSet())
 		return NULL;
+	key = psprintf("%s|%s", actor, hint);
 	for (i = 0; i < NPLANNED; i++)
 	{
 		PlannedSet *p = &planned[i];
 		KeySet	   *k;
-		size_t		alen = strlen(actor);
 
-		if (p->cxt == NULL || p->model != m ||
-			strncmp(p->key, actor, alen) != 0 || p->key[alen] != '|' ||
-			strcmp(p->key + alen + 1, hint) != 0 ||
+		if (p->cxt == NULL || p->model != m || strcmp(p->key, key) != 0 ||
 			!snapshot_same(&p->snap, GetActiveSnapshot()))
 			continue;
 		k = palloc0(sizeof(KeySet));
@@ -744,8 +755,8 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		}
 		else
 		{
-			k = planned_lookup(actor, psprintf("%c|%s|%s", direct ? 'd' : 'k', t->name,
-											   t->ast->terms[term].name), m);
+			k = planned_lookup(actor, rbac_set_hint(direct ? 'd' : 'k', t->name,
+													t->ast->terms[term].name), m);
 			if (k == NULL)
 				k = direct ? compute_direct(&se, t, term) : compute(&se, t, term);
 		}
@@ -984,14 +995,12 @@ rbac_in(PG_FUNCTION_ARGS)
 	if (c == NULL || c->array != DatumGetPointer(raw))
 	{
 		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		ArrayType  *a = DatumGetArrayTypeP(raw);
 
-		MemoryContextSwitchTo(old);
 		/* a new array (a rescan's new set): the old one stays until query end */
 		if (c == NULL)
 			c = MemoryContextAllocZero(cxt, sizeof(InCache));
-		c->set = inset_build(cxt, a, get_fn_expr_argtype(fcinfo->flinfo, 0));
+		c->set = inset_build(cxt, DatumGetArrayTypeP(raw),
+							 get_fn_expr_argtype(fcinfo->flinfo, 0));
 		c->array = DatumGetPointer(raw);
 		fcinfo->flinfo->fn_extra = c;
 	}
@@ -1130,6 +1139,20 @@ estimate_fraction(const char *hint)
 }
 
 /*
+ * The estimated fraction for the hint argument (the third) of an rbac._in
+ * call: what estimate_fraction says for a constant hint, 0.001 without one.
+ */
+static double
+hint_fraction(List *args)
+{
+	Node	   *hint = list_length(args) >= 3 ? lthird(args) : NULL;
+
+	if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
+		return estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
+	return 0.001;
+}
+
+/*
  * Planner support for rbac._in: an index condition "value = ANY(keys)"
  * on an index of the value's column (lossy: the call stays as a cheap
  * recheck), and a selectivity estimate.
@@ -1158,9 +1181,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * covering half the table.  Offer no index condition for a set that
 		 * large: the scan that remains tests each row against the hashed set.
 		 */
-		if (list_length(f->args) >= 3 && IsA(lthird(f->args), Const) &&
-			!((Const *) lthird(f->args))->constisnull &&
-			estimate_fraction(TextDatumGetCString(((Const *) lthird(f->args))->constvalue)) > INDEX_MAX_FRACTION)
+		if (hint_fraction(f->args) > INDEX_MAX_FRACTION)
 			PG_RETURN_POINTER(NULL);
 		col = (Node *) linitial(f->args);
 		arr = (Node *) lsecond(f->args);
@@ -1183,8 +1204,8 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * exact and no per-row recheck remains where the index decides
 		 * alone.  Other types compare by output text in rbac._in: lossy.
 		 */
-		req->lossy = !((coltype == INT2OID || coltype == INT4OID || coltype == INT8OID) ||
-					   ((coltype == TEXTOID || coltype == VARCHAROID) &&
+		req->lossy = !(inset_integer_type(coltype) ||
+					   (inset_bytes_type(coltype) &&
 						OidIsValid(req->indexcollation) &&
 						get_collation_isdeterministic(req->indexcollation)));
 		PG_RETURN_POINTER(list_make1(saop));
@@ -1192,16 +1213,13 @@ rbac_in_support(PG_FUNCTION_ARGS)
 	if (IsA(rawreq, SupportRequestSelectivity))
 	{
 		SupportRequestSelectivity *req = (SupportRequestSelectivity *) rawreq;
-		Node	   *hint = list_length(req->args) >= 3 ? lthird(req->args) : NULL;
 
 		/*
 		 * The set is computed at run time; its size for the current actor
 		 * (cached for a few seconds: an estimate only) over the number of
 		 * rows of the keys' table estimates the fraction of rows kept.
 		 */
-		req->selectivity = 0.001;
-		if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
-			req->selectivity = estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
+		req->selectivity = hint_fraction(req->args);
 		PG_RETURN_POINTER(req);
 	}
 	PG_RETURN_POINTER(NULL);

@@ -18,6 +18,7 @@
  *-------------------------------------------------------------------------
  */
 #include "model.h"
+#include "sets.h"
 #include "sqlgen.h"
 
 #include "utils/builtins.h"
@@ -309,7 +310,7 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 						 g->alias, quote_identifier(t->key_col),
 						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
 						 format_type_be(t->key_type), format_type_be(t->key_type),
-						 quote_literal_cstr(psprintf("k|%s|%s", t->name, e->name)));
+						 quote_literal_cstr(rbac_set_hint('k', t->name, e->name)));
 		return;
 	}
 	term = rbac_type_term(t, p->fields[0]);
