@@ -7,7 +7,7 @@
 #                        instance, TAP tests (what README.md and .ci/run use)
 
 EXTENSION  = pg_rbac
-EXTVERSION = 0.2
+EXTVERSION = 0.3
 
 MODULE_big = pg_rbac
 OBJS = \
