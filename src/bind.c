@@ -19,6 +19,7 @@
  */
 #include "pg_rbac.h"
 #include "roledata.h"
+#include "model.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -487,6 +488,12 @@ rbac_bind(PG_FUNCTION_ARGS)
 	for (i = 0; i < nrels; i++)
 		if (rels[i].column == NULL)
 			infer_relation(type, relid, key, &rels[i]);
+
+	/* only types the engine may read in its privileged context (SPEC 6.1) */
+	(void) rbac_require_safe_column(relid, key, "key");
+	for (i = 0; i < nrels; i++)
+		if (rels[i].column != NULL)
+			(void) rbac_require_safe_column(relid, rels[i].column, "relation");
 
 	initStringInfo(&relsjson);
 	appendStringInfoChar(&relsjson, '{');

@@ -27,6 +27,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "catalog/pg_authid.h"
+#include "access/transam.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -113,6 +114,62 @@ void
 rbac_leave_internal(Oid save_user, int save_sec)
 {
 	SetUserIdAndSecContext(save_user, save_sec);
+}
+
+/*
+ * The type the engine reads a column of type typid as: the base type of a
+ * domain, when that is one of PostgreSQL's own base or array types (from
+ * its initial catalog).  InvalidOid for everything a user can define --
+ * composite, enum, range and extension types -- whose I/O functions, casts
+ * and operators would otherwise run in the internal privileged context
+ * (SPEC 6.1), and for char(n), whose padding rules the engine's text
+ * comparisons do not follow.  A domain's checks never run: values are
+ * converted with the base type's own input function.
+ */
+Oid
+rbac_safe_type(Oid typid)
+{
+	Oid			base = getBaseType(typid);
+	Oid			elem;
+
+	if (!OidIsValid(base) || base >= FirstGenbkiObjectId ||
+		get_typtype(base) != TYPTYPE_BASE)
+		return InvalidOid;
+	elem = get_element_type(base);
+	if (base == BPCHAROID || elem == BPCHAROID)
+		return InvalidOid;
+	if (OidIsValid(elem) && (elem >= FirstGenbkiObjectId ||
+							 get_typtype(elem) != TYPTYPE_BASE))
+		return InvalidOid;
+	return base;
+}
+
+/*
+ * rbac_safe_type of column col of relid, or an error 0A000 naming the
+ * column and what it is used as (what: "key", "relation", "rule").
+ */
+Oid
+rbac_require_safe_column(Oid relid, const char *col, const char *what)
+{
+	AttrNumber	att = get_attnum(relid, col);
+	Oid			typid;
+	Oid			safe;
+
+	if (att == InvalidAttrNumber)
+		return InvalidOid;
+	typid = get_atttype(relid, att);
+	safe = rbac_safe_type(typid);
+	if (!OidIsValid(safe))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("column \"%s\" of table %s has type %s, which pg_rbac cannot use as a %s column",
+						col, get_rel_name(relid) ? get_rel_name(relid) : "?",
+						format_type_be(typid), what),
+				 errdetail("Key, relation and rule columns must have a built-in base type (or a domain over one); "
+						   "char(n) is refused for its padding rules."),
+				 errhint("Change the column to a built-in type such as integer, bigint, uuid, text or varchar, "
+						 "or unbind the type.")));
+	return safe;
 }
 
 /* Find a type of the model by name, or NULL. */
@@ -280,7 +337,7 @@ load_bindings(RbacModel *m)
 																		 get_rel_name(t->relid)));
 			att = get_attnum(t->relid, t->key_col);
 			t->key_type = att == InvalidAttrNumber ? TEXTOID :
-				get_atttype(t->relid, att);
+				rbac_require_safe_column(t->relid, t->key_col, "key");
 			{
 				Oid			outfunc;
 				bool		varlena;
@@ -359,7 +416,8 @@ find_key_index(RbacModel *m, MType *t)
 		t->rel_attnum[term] = get_attnum(t->relid, t->rel_col[term]);
 		if (t->rel_attnum[term] == InvalidAttrNumber)
 			continue;
-		getTypeOutputInfo(get_atttype(t->relid, t->rel_attnum[term]), &outfunc, &varlena);
+		getTypeOutputInfo(rbac_require_safe_column(t->relid, t->rel_col[term], "relation"),
+						  &outfunc, &varlena);
 		fmgr_info_cxt(outfunc, &t->rel_out[term], m->cxt);
 	}
 
@@ -547,6 +605,12 @@ Datum
 rbac_text_datum(Oid typid, const char *id, bool *ok)
 {
 	*ok = true;
+	typid = rbac_safe_type(typid);
+	if (!OidIsValid(typid))
+	{
+		*ok = false;
+		return (Datum) 0;
+	}
 	switch (typid)
 	{
 		case INT2OID:
@@ -625,9 +689,27 @@ rbac_text_datum(Oid typid, const char *id, bool *ok)
 	}
 }
 
-/* The SQL type name of a column of the table bound to t (for casts). */
+/*
+ * "alias.col" for a column of the table bound to t, cast to its base type
+ * when it is a domain (so it matches the key sets, typed by base types).
+ */
+char *
+rbac_column_sql(MType *t, const char *alias, const char *col)
+{
+	Oid			typid = get_atttype(t->relid, get_attnum(t->relid, col));
+	Oid			base = rbac_require_safe_column(t->relid, col, "relation");
+
+	if (typid == base)
+		return psprintf("%s.%s", alias, quote_identifier(col));
+	return psprintf("%s.%s::%s", alias, quote_identifier(col), format_type_be_qualified(base));
+}
+
+/*
+ * The SQL name of the type a column of the table bound to t is read as
+ * (its safe base type; for casts in generated SQL).
+ */
 char *
 rbac_column_type_sql(MType *t, const char *col)
 {
-	return format_type_be(get_atttype(t->relid, get_attnum(t->relid, col)));
+	return format_type_be(rbac_require_safe_column(t->relid, col, "relation"));
 }

@@ -216,8 +216,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
-	add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
-					 alias, quote_identifier(t->key_col), quote_literal_cstr(t->name),
+	add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
+					 rbac_column_sql(t, alias, t->key_col), quote_literal_cstr(t->name),
 					 quote_literal_cstr(action), format_type_be(t->key_type),
 					 format_type_be(t->key_type),
 					 quote_literal_cstr(rbac_set_hint('d', t->name, action))));
@@ -239,8 +239,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				u = rbac_model_type(m, t->ast->terms[rule->via].target);
 				if (col == NULL || u == NULL || u->is_actor)
 					break;		/* unbound relation: never holds */
-				add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
-								 alias, quote_identifier(col), quote_literal_cstr(u->name),
+				add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
+								 rbac_column_sql(t, alias, col), quote_literal_cstr(u->name),
 								 quote_literal_cstr(u->ast->terms[rule->body].name),
 								 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col),
 								 quote_literal_cstr(rbac_set_hint('k', u->name,
@@ -252,8 +252,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					col = t->rel_col[rule->body];
 					if (col == NULL)
 						break;
-					add_arm(&buf, &n, &seen, psprintf("%s.%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
-									 alias, quote_identifier(col),
+					add_arm(&buf, &n, &seen, psprintf("%s OPERATOR(pg_catalog.=) (SELECT rbac._actor_key(%s, NULL::%s))",
+									 rbac_column_sql(t, alias, col),
 									 quote_literal_cstr(t->ast->terms[rule->body].target),
 									 rbac_column_type_sql(t, col)));
 				}
@@ -263,8 +263,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					u = rbac_model_type(m, t->ast->terms[rule->via].target);
 					if (col == NULL || u == NULL)
 						break;
-					add_arm(&buf, &n, &seen, psprintf("rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
-									 alias, quote_identifier(col), quote_literal_cstr(u->name),
+					add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
+									 rbac_column_sql(t, alias, col), quote_literal_cstr(u->name),
 									 quote_literal_cstr(u->ast->terms[rule->body].name),
 									 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col)));
 				}

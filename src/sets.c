@@ -40,6 +40,8 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/supportnodes.h"
+#include "nodes/pathnodes.h"
+#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -227,11 +229,11 @@ select_keys(MType *t)
 					quote_identifier(t->key_col), t->qualname);
 }
 
-/* Type of a relation column of t. */
+/* The (safe base) type a relation column of t is read as. */
 static Oid
 relcol_type(MType *t, int term)
 {
-	return get_atttype(t->relid, t->rel_attnum[term]);
+	return rbac_require_safe_column(t->relid, t->rel_col[term], "relation");
 }
 
 /*
@@ -714,15 +716,29 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 	return NULL;
 }
 
-/* Build the anyarray result from text keys, typed like argument argno. */
-static Datum
-keys_result(FunctionCallInfo fcinfo, int argno, KeySet *k, MType *t)
+/*
+ * The element type of the anyarray result, from the type of the sample
+ * argument argno: its base type, which must be one of PostgreSQL's own (a
+ * domain's checks, a user type's I/O never run here).  Checked before any
+ * set is computed.
+ */
+static Oid
+keys_elemtype(FunctionCallInfo fcinfo, int argno)
 {
-	Oid			elemtype = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			sample = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			elemtype;
 
+	if (!OidIsValid(sample))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("could not determine the key type from the sample argument")));
+	elemtype = rbac_safe_type(sample);
 	if (!OidIsValid(elemtype))
-		elog(ERROR, "could not determine the key type");
-	return typed_array(k->items, 0, k->n, elemtype);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("keys cannot be returned as type %s", format_type_be(sample)),
+				 errdetail("The sample must have a built-in base type (or a domain over one).")));
+	return elemtype;
 }
 
 /*
@@ -738,6 +754,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 	MType	   *t = type_and_term(fcinfo, &term);
 	RbacModel  *m = rbac_get_model();
 	const char *actor = rbac_current_actor_name();
+	Oid			elemtype = keys_elemtype(fcinfo, 2);
 	Datum		result = (Datum) 0;
 
 	INTERNAL_BEGIN();
@@ -764,7 +781,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 			k = all_keys(t);
 		eval_end(&se.ev);
 		MemoryContextSwitchTo(callcxt_);
-		result = keys_result(fcinfo, 2, k, t);
+		result = typed_array(k->items, 0, k->n, elemtype);
 	}
 	INTERNAL_END();
 	return result;
@@ -816,12 +833,14 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 	int		   *terms;
 	int			term;
 	int			i;
+	Oid			elemtype;
 	Datum		result = (Datum) 0;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("type, path and term must not be null")));
+	elemtype = keys_elemtype(fcinfo, 3);
 	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &nhops);
@@ -829,6 +848,11 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the path must have at least one relation")));
+	for (i = 0; i < nhops; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the path must not contain null elements")));
 	/* types[0] = t, types[i] = target of hop i; terms[i] = relation of hop i+1 */
 	types = palloc(sizeof(MType *) * (nhops + 1));
 	terms = palloc(sizeof(int) * (nhops + 1));
@@ -873,7 +897,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 			k = all_keys(types[1]);
 		eval_end(&se.ev);
 		MemoryContextSwitchTo(callcxt_);
-		result = keys_result(fcinfo, 3, k, types[1]);
+		result = typed_array(k->items, 0, k->n, elemtype);
 	}
 	INTERNAL_END();
 	PG_RETURN_DATUM(result);
@@ -960,12 +984,63 @@ rbac_actor_type(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* The membership test of one array, cached in fn_extra for the query. */
+/*
+ * How far the keys argument of one rbac._in call can be trusted to stay the
+ * same array: a Const for the plan's life, an InitPlan's output (PARAM_EXEC
+ * -- the support function admits only uncorrelated subqueries, evaluated
+ * once per execution) for the query; an external parameter (a prepared
+ * statement's, a PL/pgSQL variable's) can be reassigned in place between
+ * evaluations of a reused expression, so its content is compared.
+ */
+typedef enum InKeysKind
+{
+	IN_KEYS_FIXED,				/* Const or InitPlan Param: the datum pointer */
+	IN_KEYS_EXTERN,				/* PARAM_EXTERN: pointer and content */
+	IN_KEYS_ROWS				/* anything else: rebuilt on every call */
+} InKeysKind;
+
+/* The membership test of one array, cached in fn_extra. */
 typedef struct InCache
 {
+	InKeysKind	kind;
 	const void *array;			/* the array datum it was built from */
+	struct varlena *copy;		/* IN_KEYS_EXTERN: its content */
 	InSet	   *set;
 } InCache;
+
+/* The InKeysKind of the keys argument of a call. */
+static InKeysKind
+keys_arg_kind(FmgrInfo *flinfo)
+{
+	Node	   *expr = flinfo->fn_expr;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, FuncExpr) || list_length(((FuncExpr *) expr)->args) < 2)
+		return IN_KEYS_ROWS;
+	arg = (Node *) lsecond(((FuncExpr *) expr)->args);
+	while (arg && IsA(arg, RelabelType))
+		arg = (Node *) ((RelabelType *) arg)->arg;
+	if (arg != NULL && IsA(arg, Const))
+		return IN_KEYS_FIXED;
+	if (arg != NULL && IsA(arg, Param))
+		return ((Param *) arg)->paramkind == PARAM_EXEC ? IN_KEYS_FIXED : IN_KEYS_EXTERN;
+	return IN_KEYS_ROWS;
+}
+
+/* Is the cached set of c the one of keys datum raw? */
+static bool
+in_cache_valid(InCache *c, Datum raw)
+{
+	struct varlena *v;
+
+	if (c->set == NULL || c->kind == IN_KEYS_ROWS || c->array != DatumGetPointer(raw))
+		return false;
+	if (c->kind == IN_KEYS_FIXED)
+		return true;
+	v = (struct varlena *) DatumGetPointer(raw);
+	return VARSIZE_ANY(v) == VARSIZE_ANY(c->copy) &&
+		memcmp(v, c->copy, VARSIZE_ANY(v)) == 0;
+}
 
 /*
  * rbac._in(value anyelement, keys anyarray) -> boolean
@@ -981,6 +1056,7 @@ rbac_in(PG_FUNCTION_ARGS)
 {
 	Datum		raw;
 	InCache    *c = fcinfo->flinfo->fn_extra;
+	Oid			valtype;
 
 	/* a NULL value or set matches nothing (a policy treats NULL as false) */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -992,17 +1068,34 @@ rbac_in(PG_FUNCTION_ARGS)
 	 * it would give a new copy (and a rebuilt set) on every row.
 	 */
 	raw = PG_GETARG_DATUM(1);
-	if (c == NULL || c->array != DatumGetPointer(raw))
+	if (c == NULL)
 	{
-		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-
-		/* a new array (a rescan's new set): the old one stays until query end */
-		if (c == NULL)
-			c = MemoryContextAllocZero(cxt, sizeof(InCache));
-		c->set = inset_build(cxt, DatumGetArrayTypeP(raw),
-							 get_fn_expr_argtype(fcinfo->flinfo, 0));
-		c->array = DatumGetPointer(raw);
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(InCache));
+		c->kind = keys_arg_kind(fcinfo->flinfo);
 		fcinfo->flinfo->fn_extra = c;
+	}
+	if (in_cache_valid(c, raw))
+		PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
+
+	valtype = getBaseType(get_fn_expr_argtype(fcinfo->flinfo, 0));
+	if (c->kind == IN_KEYS_ROWS)
+	{
+		/* keys that may change from call to call: nothing is kept */
+		InSet	   *set = inset_build(CurrentMemoryContext, DatumGetArrayTypeP(raw), valtype);
+
+		PG_RETURN_BOOL(inset_contains(set, PG_GETARG_DATUM(0)));
+	}
+	/* a new array (a rescan's new set): the old one stays until query end */
+	c->set = inset_build(fcinfo->flinfo->fn_mcxt, DatumGetArrayTypeP(raw), valtype);
+	c->array = DatumGetPointer(raw);
+	if (c->kind == IN_KEYS_EXTERN)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(raw);
+
+		if (c->copy)
+			pfree(c->copy);
+		c->copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(v));
+		memcpy(c->copy, v, VARSIZE_ANY(v));
 	}
 	PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
 }
@@ -1157,10 +1250,81 @@ hint_fraction(List *args)
  * on an index of the value's column (lossy: the call stays as a cheap
  * recheck), and a selectivity estimate.
  */
+/* query_tree_walker state: does a subquery refer to an outer query level? */
+static bool
+refers_outside(Node *node, int *depth)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varlevelsup > (Index) *depth;
+	if (IsA(node, PlaceHolderVar))
+		return ((PlaceHolderVar *) node)->phlevelsup > (Index) *depth;
+	if (IsA(node, Aggref))
+	{
+		if (((Aggref *) node)->agglevelsup > (Index) *depth)
+			return true;
+	}
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	if (IsA(node, Query))
+	{
+		bool		result;
+
+		(*depth)++;
+		result = query_tree_walker((Query *) node, refers_outside, depth, 0);
+		(*depth)--;
+		return result;
+	}
+	return expression_tree_walker(node, refers_outside, depth);
+}
+
+/*
+ * Is the keys argument of rbac._in one whose value cannot change during a
+ * query: a constant, an external parameter, or a subquery with no reference
+ * to an outer query (an InitPlan, evaluated once)?
+ */
+static bool
+keys_expr_query_constant(Node *arg)
+{
+	int			depth = 0;
+
+	while (arg && IsA(arg, RelabelType))
+		arg = (Node *) ((RelabelType *) arg)->arg;
+	if (arg == NULL)
+		return false;
+	if (IsA(arg, Const))
+		return true;
+	if (IsA(arg, Param))
+		return ((Param *) arg)->paramkind == PARAM_EXTERN;
+	if (IsA(arg, SubLink) && ((SubLink *) arg)->subLinkType == EXPR_SUBLINK)
+		return !refers_outside(((SubLink *) arg)->subselect, &depth);
+	return false;
+}
+
 Datum
 rbac_in_support(PG_FUNCTION_ARGS)
 {
 	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+
+	if (IsA(rawreq, SupportRequestSimplify))
+	{
+		SupportRequestSimplify *req = (SupportRequestSimplify *) rawreq;
+		FuncExpr   *f = req->fcall;
+
+		/*
+		 * rbac._in keeps the set it built for a keys datum for the whole
+		 * query, so the keys must not change from row to row: refuse any
+		 * other expression before it runs (generated policies always pass
+		 * an uncorrelated subquery).
+		 */
+		if (list_length(f->args) >= 2 && !keys_expr_query_constant((Node *) lsecond(f->args)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("the keys of rbac._in must be a constant, a parameter or an uncorrelated subquery"),
+					 errhint("Use value = ANY(keys) for keys that change from row to row.")));
+		PG_RETURN_POINTER(NULL);
+	}
 
 	if (IsA(rawreq, SupportRequestIndexCondition))
 	{
@@ -1176,6 +1340,15 @@ rbac_in_support(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(NULL);
 
 		/*
+		 * supportnodes.h: for a FuncExpr the planner does not check that
+		 * the comparison value is pseudo-constant for the index (no Vars of
+		 * the indexed relation, no volatile functions); an index condition
+		 * that is not would be evaluated without its row.
+		 */
+		if (!is_pseudo_constant_for_index(req->root, (Node *) lsecond(f->args), req->index))
+			PG_RETURN_POINTER(NULL);
+
+		/*
 		 * The planner estimates "col = ANY($param)" as a ten-element array
 		 * whatever the set's size, so it would take an index scan for a set
 		 * covering half the table.  Offer no index condition for a set that
@@ -1185,9 +1358,9 @@ rbac_in_support(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(NULL);
 		col = (Node *) linitial(f->args);
 		arr = (Node *) lsecond(f->args);
-		coltype = exprType(col);
+		coltype = getBaseType(exprType(col));
 		opno = get_opfamily_member(req->opfamily, coltype, coltype, BTEqualStrategyNumber);
-		if (!OidIsValid(opno) || exprType(arr) != get_array_type(coltype))
+		if (!OidIsValid(opno) || getBaseType(exprType(arr)) != get_array_type(coltype))
 			PG_RETURN_POINTER(NULL);
 		saop = makeNode(ScalarArrayOpExpr);
 		saop->opno = opno;

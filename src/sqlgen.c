@@ -193,7 +193,9 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 		appendStringInfoString(buf, key.data);
 		return;
 	}
-	/* TAIL_COLUMN: a column of the row reached */
+	/* TAIL_COLUMN: a column of the row reached, of a type safe to compare */
+	if (t != NULL && t->bound)
+		(void) rbac_require_safe_column(t->relid, p->fields[p->nfields - 1], "rule");
 	if (from_row)
 		appendStringInfo(buf, "%s.%s", g->alias,
 						 quote_identifier(p->fields[p->nfields - 1]));
@@ -306,8 +308,8 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 	}
 	if (nrel == 0)
 	{
-		appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s))",
-						 g->alias, quote_identifier(t->key_col),
+		appendStringInfo(buf, "(rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s))",
+						 rbac_column_sql(t, g->alias, t->key_col),
 						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
 						 format_type_be(t->key_type), format_type_be(t->key_type),
 						 quote_literal_cstr(rbac_set_hint('k', t->name, e->name)));
@@ -321,8 +323,8 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 		appendStringInfoString(buf, "NULL");
 		return;
 	}
-	appendStringInfo(buf, "(rbac._in(%s.%s, (SELECT rbac._keys_path(%s, ARRAY[",
-					 g->alias, quote_identifier(col), quote_literal_cstr(t->name));
+	appendStringInfo(buf, "(rbac._in(%s, (SELECT rbac._keys_path(%s, ARRAY[",
+					 rbac_column_sql(t, g->alias, col), quote_literal_cstr(t->name));
 	for (i = 0; i < nrel; i++)
 		appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));
 	{

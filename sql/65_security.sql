@@ -1,0 +1,133 @@
+-- Security regressions (issue #11, SPEC 6.1): an attacker holding the
+-- application's credentials (regress_sec_app) or owning the bound tables
+-- (regress_sec_owner) must never run code as anyone else, crash the
+-- server, or get a wrong answer.  Each block is one finding of the review.
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+SET client_min_messages = warning;
+
+CREATE ROLE regress_sec_owner;
+CREATE ROLE regress_sec_app;
+CREATE SCHEMA sec AUTHORIZATION regress_sec_owner;
+GRANT USAGE ON SCHEMA sec TO regress_sec_app;
+-- who ran the planted functions, and whether it was a superuser
+CREATE TABLE sec_ran (who name, su boolean);
+GRANT INSERT ON sec_ran TO PUBLIC;
+GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_sec_app;
+
+SET ROLE regress_sec_owner;
+CREATE FUNCTION sec.chk(v text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.sec_ran SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
+  RETURN true;
+END $$;
+-- finding 2: a domain-typed key and relation column owned by the table owner
+CREATE DOMAIN sec.slug AS text CHECK (sec.chk(VALUE));
+CREATE TABLE sec.orgs (id sec.slug PRIMARY KEY);
+CREATE TABLE sec.repos (id int PRIMARY KEY, org_id sec.slug REFERENCES sec.orgs,
+                        is_public boolean NOT NULL DEFAULT false, creator_id text);
+INSERT INTO sec.orgs VALUES ('acme'), ('evil');
+INSERT INTO sec.repos VALUES (1, 'acme', false, NULL), (2, 'evil', false, NULL), (3, 'evil', true, NULL),
+                             (4, 'acme', false, 'mallory');
+GRANT SELECT, UPDATE ON sec.orgs, sec.repos TO regress_sec_app;
+RESET ROLE;
+
+-- this file's types beside the SPEC policy (restored at the end)
+\set spec_policy `cat examples/gitclub.polar`
+\set sec_policy `cat sql/65_security.polar`
+SELECT rbac.load_policy(:'spec_policy' || :'sec_policy');
+SELECT rbac.bind('Org', 'sec.orgs');
+SELECT rbac.bind('Repo', 'sec.repos', NULL, '{"org": "org_id", "creator": "creator_id"}');
+SELECT rbac.assign_role('User:alice', 'member', 'Org:acme');
+SELECT rbac.enable_rls('sec.orgs');
+SELECT rbac.enable_rls('sec.repos');
+TRUNCATE sec_ran;
+
+-- the domain's check never runs inside pg_rbac: not for checks, role data,
+-- generated RLS or the key sets
+SELECT rbac.is_allowed('User:alice', 'read', 'Repo:1') AS alice_reads_1,
+       rbac.is_allowed('User:alice', 'read', 'Repo:2') AS alice_reads_2,
+       rbac.is_allowed('User:alice', 'read', 'Repo:3') AS alice_reads_public_3;
+SELECT rbac.assign_role('User:bob', 'owner', 'Org:evil');
+SELECT rbac.authorized_resources('User:bob', 'update', 'Repo');
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:alice');
+SELECT id FROM sec.repos ORDER BY id;
+SELECT id FROM sec.orgs ORDER BY id;
+-- finding 1: a domain over text as the sample type of the key sets
+CREATE FUNCTION pg_temp.pwn(v text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.sec_ran SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    EXECUTE 'ALTER ROLE regress_sec_app SUPERUSER';
+  END IF;
+  RETURN true;
+END $$;
+CREATE DOMAIN pg_temp.d AS text CHECK (pg_temp.pwn(VALUE));
+SELECT rbac._keys('Org', 'read', NULL::text::pg_temp.d);
+SELECT rbac._keys_direct('Org', 'read', NULL::text::pg_temp.d);
+SELECT rbac._keys_path('Repo', ARRAY['org'], 'read', NULL::text::pg_temp.d);
+-- types a user can define are refused as key sets (their I/O is theirs)
+CREATE TYPE pg_temp.e AS ENUM ('acme');
+SELECT rbac._keys('Org', 'read', NULL::pg_temp.e);
+\echo :LAST_ERROR_SQLSTATE
+CREATE TYPE pg_temp.c AS (a text);
+SELECT rbac._keys_direct('Org', 'read', NULL::pg_temp.c);
+\echo :LAST_ERROR_SQLSTATE
+-- finding 4: null elements of the path
+SELECT rbac._keys_path('Repo', ARRAY[NULL]::text[], 'read', NULL::int);
+\echo :LAST_ERROR_SQLSTATE
+SELECT rbac._keys_path('Repo', ARRAY['org', NULL], 'read', NULL::int);
+\echo :LAST_ERROR_SQLSTATE
+-- finding 3: keys that change per row are refused before any index
+-- condition is derived from them; constant keys still work
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SELECT count(*) FROM pg_class c WHERE rbac._in(c.oid, ARRAY[c.oid], 'x');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) = (SELECT count(*) FROM pg_class) AS correlated_keys_all_found
+FROM pg_class c WHERE rbac._in(c.oid, (SELECT ARRAY[c.oid]), 'x');
+SELECT count(*) FROM pg_class c WHERE rbac._in(c.oid, ARRAY['pg_class'::regclass::oid], 'x');
+SELECT count(*) FROM pg_class c WHERE rbac._in(c.oid, (SELECT ARRAY['pg_class'::regclass::oid]), NULL);
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+-- a PL/pgSQL variable reassigned between calls is a new set each time
+DO $$
+DECLARE arr int[]; hits int := 0;
+BEGIN
+  FOR i IN 1..5 LOOP
+    arr := ARRAY[i];
+    IF rbac._in(3, arr, NULL) THEN hits := hits + 1; END IF;
+  END LOOP;
+  RAISE WARNING 'hits for 3 in [1]..[5]: %', hits;
+END $$;
+RESET ROLE;
+-- nobody became superuser, nothing ran as a superuser
+SELECT rolname FROM pg_roles WHERE rolname LIKE 'regress_sec%' AND rolsuper;
+SELECT count(*) AS ran_as_superuser FROM sec_ran WHERE su;
+
+-- finding 11 and SPEC 6.1: bind refuses key and relation columns whose
+-- type a user defined, and char(n)
+SET ROLE regress_sec_owner;
+CREATE TYPE sec.color AS ENUM ('red', 'blue');
+CREATE TABLE sec.by_enum (id sec.color PRIMARY KEY);
+CREATE TABLE sec.by_char (id char(4) PRIMARY KEY);
+CREATE TABLE sec.by_rel (id int PRIMARY KEY, org_id sec.color);
+RESET ROLE;
+SELECT rbac.bind('Plain', 'sec.by_enum');
+\echo :LAST_ERROR_SQLSTATE
+SELECT rbac.bind('Plain', 'sec.by_char');
+\echo :LAST_ERROR_SQLSTATE
+SELECT rbac.bind('Rel', 'sec.by_rel', 'id', '{"org": "org_id"}');
+\echo :LAST_ERROR_SQLSTATE
+
+-- clean up; the SPEC policy back for anything that follows
+SELECT rbac.reset_actor();
+SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos');
+SELECT rbac.unbind('Repo'), rbac.unbind('Org');
+DROP SCHEMA sec CASCADE;
+DROP TABLE sec_ran;
+DROP OWNED BY regress_sec_app, regress_sec_owner;
+DROP ROLE regress_sec_app;
+DROP ROLE regress_sec_owner;
+SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
