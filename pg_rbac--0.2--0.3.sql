@@ -27,3 +27,38 @@
 --   the test runs every released script against the current library.
 
 \echo Use "ALTER EXTENSION pg_rbac UPDATE TO '0.3'" to load this file. \quit
+
+-- Security (issue #11): trigger functions are not executable by PUBLIC
+-- and check the relation they fire for (in C).
+REVOKE EXECUTE ON FUNCTION rbac._bound_delete(), rbac._bound_truncate() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rbac._role_assignments_row(), rbac._role_assignments_stmt() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rbac._audit_append_only() FROM PUBLIC;
+
+-- Partitions of bound or protected tables (SPEC 6.1).
+CREATE FUNCTION rbac._on_ddl_end()
+RETURNS event_trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_partitions_ddl';
+COMMENT ON FUNCTION rbac._on_ddl_end() IS
+'ddl_command_end event trigger: a new partition of a bound or RLS-protected partitioned table gets the delete/truncate triggers and the generated policies of its parent.';
+CREATE EVENT TRIGGER rbac_partitions ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    EXECUTE FUNCTION rbac._on_ddl_end();
+
+-- Partitions that existed before the upgrade: the triggers of bind on each
+-- partition of a bound table, the generated policies on each partition of
+-- a protected one (regenerated for every protected table).
+DO $upgrade$
+DECLARE p regclass;
+BEGIN
+  FOR p IN SELECT DISTINCT t.relid FROM rbac.binding b, pg_catalog.pg_partition_tree(b.tbl) t
+           WHERE t.level > 0 LOOP
+    EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rbac_bound_delete AFTER DELETE ON %s '
+      'REFERENCING OLD TABLE AS rbac_old FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete()', p);
+    EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rbac_bound_truncate AFTER TRUNCATE ON %s '
+      'FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()', p);
+  END LOOP;
+END
+$upgrade$;
+SELECT rbac._regenerate_rls();

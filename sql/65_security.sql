@@ -121,10 +121,82 @@ SELECT rbac.bind('Plain', 'sec.by_char');
 SELECT rbac.bind('Rel', 'sec.by_rel', 'id', '{"org": "org_id"}');
 \echo :LAST_ERROR_SQLSTATE
 
+-- finding 5: the trigger functions of the role-data view and of bind are
+-- not PUBLIC, and refuse any relation but their own
+SET ROLE regress_sec_app;
+CREATE TEMP VIEW fake AS SELECT 1::int AS actor, 2::bigint AS role, 3 AS resource, now() AS expires_at;
+CREATE TRIGGER t INSTEAD OF INSERT ON fake FOR EACH ROW EXECUTE FUNCTION rbac._role_assignments_row();
+\echo :LAST_ERROR_SQLSTATE
+CREATE TEMP TABLE mine (id int);
+CREATE TRIGGER t AFTER DELETE ON mine REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete();
+\echo :LAST_ERROR_SQLSTATE
+DROP VIEW fake;
+DROP TABLE mine;
+RESET ROLE;
+CREATE TEMP VIEW fake AS SELECT 1::int AS actor, 2::bigint AS role, 3 AS resource, now() AS expires_at;
+CREATE TRIGGER t INSTEAD OF INSERT ON fake FOR EACH ROW EXECUTE FUNCTION rbac._role_assignments_row();
+INSERT INTO fake VALUES (1, 2, 3, now());
+\echo :LAST_ERROR_SQLSTATE
+CREATE TRIGGER t2 BEFORE INSERT ON fake FOR EACH STATEMENT EXECUTE FUNCTION rbac._role_assignments_stmt();
+INSERT INTO fake VALUES (1, 2, 3, now());
+\echo :LAST_ERROR_SQLSTATE
+CREATE TEMP TABLE mine (id int);
+CREATE TRIGGER t AFTER DELETE ON mine REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete();
+INSERT INTO mine VALUES (1);
+DELETE FROM mine;
+\echo :LAST_ERROR_SQLSTATE
+DROP VIEW fake;
+DROP TABLE mine;
+
+-- finding 9: every partition of a protected table is protected, also
+-- partitions created or attached later, and deleting from a partition
+-- removes the role data of the deleted rows
+SET ROLE regress_sec_owner;
+CREATE TABLE sec.docs (id int PRIMARY KEY, org_id sec.slug REFERENCES sec.orgs) PARTITION BY RANGE (id);
+CREATE TABLE sec.docs_1 PARTITION OF sec.docs FOR VALUES FROM (1) TO (100);
+INSERT INTO sec.docs VALUES (1, 'acme'), (2, 'evil');
+GRANT SELECT, DELETE ON sec.docs, sec.docs_1 TO regress_sec_app;
+RESET ROLE;
+SELECT rbac.load_policy(:'spec_policy' || :'sec_policy' || $$
+resource Doc { roles = ["editor"]; permissions = ["read", "delete"]; relations = { org: Org };
+  "read" if "member" on "org"; "read" if "editor"; "delete" if "editor"; }
+$$);
+SELECT rbac.bind('Doc', 'sec.docs');
+SELECT rbac.enable_rls('sec.docs');
+SELECT rbac.assign_role('User:carol', 'editor', 'Doc:2');
+SELECT rbac.assign_role('User:carol', 'editor', 'Doc:150');
+SET ROLE regress_sec_owner;
+CREATE TABLE sec.docs_2 PARTITION OF sec.docs FOR VALUES FROM (100) TO (200);
+CREATE TABLE sec.docs_3 (id int PRIMARY KEY, org_id sec.slug);
+ALTER TABLE sec.docs ATTACH PARTITION sec.docs_3 FOR VALUES FROM (200) TO (300);
+GRANT SELECT, DELETE ON sec.docs_2, sec.docs_3 TO regress_sec_app;
+RESET ROLE;
+INSERT INTO sec.docs VALUES (150, 'evil'), (250, 'evil');
+SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname LIKE 'rbac%') AS policies,
+       (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname LIKE 'rbac_bound%') AS triggers
+FROM pg_class c WHERE c.relname LIKE 'docs%' AND c.relnamespace = 'sec'::regnamespace AND c.relkind IN ('r', 'p')
+ORDER BY 1;
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:alice');
+SELECT id FROM sec.docs ORDER BY 1;
+SELECT id FROM sec.docs_1 ORDER BY 1;
+SELECT id FROM sec.docs_2 ORDER BY 1;
+SELECT id FROM sec.docs_3 ORDER BY 1;
+DELETE FROM sec.docs_1;
+DELETE FROM sec.docs_2;
+SELECT rbac.set_actor('User:carol');
+DELETE FROM sec.docs_1 RETURNING id;
+DELETE FROM sec.docs_2 RETURNING id;
+RESET ROLE;
+-- the deleted documents' assignments went with them
+SELECT * FROM rbac.assignments('User:carol');
+SELECT id FROM sec.docs ORDER BY 1;
+
 -- clean up; the SPEC policy back for anything that follows
 SELECT rbac.reset_actor();
-SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos');
-SELECT rbac.unbind('Repo'), rbac.unbind('Org');
+SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos'), rbac.disable_rls('sec.docs');
+SELECT rbac.unbind('Repo'), rbac.unbind('Doc'), rbac.unbind('Org');
 DROP SCHEMA sec CASCADE;
 DROP TABLE sec_ran;
 DROP OWNED BY regress_sec_app, regress_sec_owner;

@@ -20,11 +20,15 @@
 #include "pg_rbac.h"
 #include "roledata.h"
 #include "model.h"
+#include "rls.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/index.h"
+#include "catalog/partition.h"
+#include "catalog/pg_inherits.h"
+#include "utils/acl.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
@@ -41,6 +45,7 @@ PG_FUNCTION_INFO_V1(rbac_unbind);
 PG_FUNCTION_INFO_V1(rbac_bound_delete);
 PG_FUNCTION_INFO_V1(rbac_bound_truncate);
 PG_FUNCTION_INFO_V1(rbac_sql_drop);
+PG_FUNCTION_INFO_V1(rbac_partitions_ddl);
 
 #define DELETE_TRIGGER	 "rbac_bound_delete"
 #define TRUNCATE_TRIGGER "rbac_bound_truncate"
@@ -357,9 +362,14 @@ table_still_bound(Oid relid, const char *except)
 	return SPI_processed > 0;
 }
 
-/* Install (or replace) the delete and truncate triggers on relid. */
+/*
+ * Install (or replace) the delete and truncate triggers on one table.
+ * Statement triggers fire only for the table a statement names, so every
+ * partition of a partitioned table gets its own (rbac_partitions_ddl adds
+ * them to partitions created or attached later).
+ */
 static void
-create_triggers(Oid relid)
+create_triggers_on(Oid relid)
 {
 	char	   *tbl = qualified_name(relid);
 	int			ret;
@@ -378,22 +388,67 @@ create_triggers(Oid relid)
 		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
 }
 
-/* Drop the triggers from relid, if the table still exists. */
+/*
+ * The triggers on relid and all its partitions, as the extension owner
+ * (the trigger functions are not executable by PUBLIC); the caller must
+ * hold TRIGGER privilege on the table, as if it created them itself.
+ */
+static void
+create_triggers(Oid relid)
+{
+	List	   *rels;
+	ListCell   *lc;
+	RdOwnerSwitch sw;
+
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)),
+					   get_rel_name(relid));
+	rels = find_all_inheritors(relid, AccessShareLock, NULL);
+	rbac_rd_become_owner(&sw);
+	PG_TRY();
+	{
+		foreach(lc, rels)
+			create_triggers_on(lfirst_oid(lc));
+	}
+	PG_FINALLY();
+	{
+		rbac_rd_restore_user(&sw);
+	}
+	PG_END_TRY();
+}
+
+/* Drop the triggers from relid and its partitions, if the table still exists. */
 static void
 drop_triggers(Oid relid)
 {
-	char	   *tbl;
-	int			ret;
+	List	   *rels;
+	ListCell   *lc;
+	RdOwnerSwitch sw;
 
 	if (get_rel_name(relid) == NULL)
 		return;
-	tbl = qualified_name(relid);
-	ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " DELETE_TRIGGER " ON %s", tbl), false, 0);
-	if (ret != SPI_OK_UTILITY)
-		elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
-	ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl), false, 0);
-	if (ret != SPI_OK_UTILITY)
-		elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	rels = find_all_inheritors(relid, AccessShareLock, NULL);
+	rbac_rd_become_owner(&sw);
+	PG_TRY();
+	{
+		foreach(lc, rels)
+		{
+			char	   *tbl = qualified_name(lfirst_oid(lc));
+			int			ret;
+
+			ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " DELETE_TRIGGER " ON %s", tbl), false, 0);
+			if (ret != SPI_OK_UTILITY)
+				elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+			ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl), false, 0);
+			if (ret != SPI_OK_UTILITY)
+				elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+		}
+	}
+	PG_FINALLY();
+	{
+		rbac_rd_restore_user(&sw);
+	}
+	PG_END_TRY();
 }
 
 /* The table type is bound to (InvalidOid when not bound). */
@@ -671,18 +726,36 @@ delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
 	}
 }
 
-/* Types bound to relid with their key columns, in the SPI context. */
+/*
+ * Types bound to relid -- or, for a partition, to the partitioned table it
+ * belongs to -- with their key columns, in the SPI context.  A trigger
+ * firing for a table with no binding is not one bind installed: 39P01.
+ */
 static int
 bindings_of_table(Oid relid, char ***types, char ***keys)
 {
-	Oid			argtypes[1] = {OIDOID};
+	Oid			argtypes[1] = {OIDARRAYOID};
 	Datum		values[1];
+	List	   *rels = list_make1_oid(relid);
+	Datum	   *oids;
+	ListCell   *lc;
+	int			k = 0;
 	uint64		i;
 
-	values[0] = ObjectIdGetDatum(relid);
+	if (get_rel_relispartition(relid))
+		rels = list_concat(rels, get_partition_ancestors(relid));
+	oids = palloc(sizeof(Datum) * list_length(rels));
+	foreach(lc, rels)
+		oids[k++] = ObjectIdGetDatum(lfirst_oid(lc));
+	values[0] = PointerGetDatum(construct_array(oids, k, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 	bind_sql("SELECT type, key_column::pg_catalog.text FROM rbac.binding "
-			 "WHERE tbl::pg_catalog.oid = $1 ORDER BY type COLLATE \"C\"",
+			 "WHERE tbl::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1) ORDER BY type COLLATE \"C\"",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger function of rbac.bind fired for table \"%s\", which is not bound",
+						get_rel_name(relid))));
 	*types = palloc0(sizeof(char *) * (SPI_processed + 1));
 	*keys = palloc0(sizeof(char *) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
@@ -887,6 +960,58 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 		}
 		PG_END_TRY();
 	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * ddl_command_end event trigger (CREATE TABLE, ALTER TABLE): a partition
+ * created in or attached to a bound or protected partitioned table gets
+ * the delete and truncate triggers of bind and the policies of enable_rls,
+ * as its parent has (SPEC 6.1).  Does nothing when every partition has them.
+ */
+Datum
+rbac_partitions_ddl(PG_FUNCTION_ARGS)
+{
+	uint64		i;
+	uint64		n;
+	Oid		   *parts;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "rbac._on_ddl_end: not called as an event trigger");
+
+	SPI_connect();
+	bind_sql("SELECT DISTINCT p.relid::pg_catalog.oid "
+			 "FROM rbac.binding b, LATERAL pg_catalog.pg_partition_tree(b.tbl) p "
+			 "WHERE p.level OPERATOR(pg_catalog.>) 0 AND NOT EXISTS ("
+			 "  SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) p.relid "
+			 "  AND t.tgname OPERATOR(pg_catalog.=) '" DELETE_TRIGGER "')",
+			 0, NULL, NULL, NULL, false, SPI_OK_SELECT);
+	n = SPI_processed;
+	parts = palloc(sizeof(Oid) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		parts[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	if (n > 0)
+	{
+		RdOwnerSwitch sw;
+
+		rbac_rd_become_owner(&sw);
+		PG_TRY();
+		{
+			for (i = 0; i < n; i++)
+				create_triggers_on(parts[i]);
+		}
+		PG_FINALLY();
+		{
+			rbac_rd_restore_user(&sw);
+		}
+		PG_END_TRY();
+	}
+	rbac_rls_protect_partitions();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -29,9 +29,11 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "rls.h"
 #include "sets.h"
 #include "sqlgen.h"
 
+#include "catalog/pg_inherits.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -460,7 +462,7 @@ drop_policy(Oid relid, const char *qual, int c)
  * policy that is always false.
  */
 static void
-install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
+install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 {
 	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 												  get_rel_name(relid));
@@ -491,6 +493,19 @@ install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 	}
 	run(psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", qual));
 	run(psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", qual));
+}
+
+/*
+ * install_policies_on relid and every partition of it: a query that names
+ * a partition applies that partition's policies, not its parent's.
+ */
+static void
+install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
+{
+	ListCell   *lc;
+
+	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
+		install_policies_on(m, lfirst_oid(lc), t, actions);
 }
 
 /* The type bound to table relid, or NULL. */
@@ -596,25 +611,32 @@ Datum
 rbac_disable_rls(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
-	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												  get_rel_name(relid));
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1];
 	int			c;
+	ListCell   *lc;
 
 	SPI_connect();
-	for (c = 0; c < NCOMMANDS; c++)
-		drop_policy(relid, qual, c);
-	/* no policy left at all: the table is unprotected again, as before */
-	values[0] = ObjectIdGetDatum(relid);
-	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_policy");
-	if (SPI_processed == 0)
+	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
 	{
-		run(psprintf("ALTER TABLE %s NO FORCE ROW LEVEL SECURITY", qual));
-		run(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", qual));
+		Oid			part = lfirst_oid(lc);
+		char	   *pqual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(part)),
+													   get_rel_name(part));
+
+		for (c = 0; c < NCOMMANDS; c++)
+			drop_policy(part, pqual, c);
+		/* no policy left at all: the table is unprotected again, as before */
+		values[0] = ObjectIdGetDatum(part);
+		if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
+								  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read pg_policy");
+		if (SPI_processed == 0)
+		{
+			run(psprintf("ALTER TABLE %s NO FORCE ROW LEVEL SECURITY", pqual));
+			run(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", pqual));
+		}
 	}
+	values[0] = ObjectIdGetDatum(relid);
 	if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not update rbac.rls_table");
@@ -659,4 +681,40 @@ rbac_regenerate_rls(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
+}
+
+/*
+ * Partitions created or attached after enable_rls (called by the
+ * ddl_command_end event trigger of bind.c): each partition of a table in
+ * rbac.rls_table that has no generated policy yet gets them.  SPI is
+ * connected.
+ */
+void
+rbac_rls_protect_partitions(void)
+{
+	RbacModel  *m = NULL;
+	SPITupleTable *tt;
+	uint64		n;
+	uint64		i;
+
+	if (SPI_execute("SELECT r.tbl::pg_catalog.oid, r.actions, p.relid::pg_catalog.oid "
+					"FROM rbac.rls_table r, LATERAL pg_catalog.pg_partition_tree(r.tbl) p "
+					"WHERE p.level OPERATOR(pg_catalog.>) 0 AND NOT EXISTS ("
+					"  SELECT 1 FROM pg_catalog.pg_policy o WHERE o.polrelid OPERATOR(pg_catalog.=) p.relid "
+					"  AND o.polname OPERATOR(pg_catalog.=) 'rbac_select')", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read rbac.rls_table");
+	tt = SPI_tuptable;
+	n = SPI_processed;
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Oid			root = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
+		Datum		a = SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull);
+		Jsonb	   *actions = isnull ? NULL : DatumGetJsonbP(a);
+		Oid			part = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull));
+
+		if (m == NULL)
+			m = rbac_get_model();
+		install_policies_on(m, part, type_of_table(m, root), actions);
+	}
 }

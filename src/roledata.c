@@ -2074,6 +2074,21 @@ fast_insert(AssignArgs *a)
 }
 
 /*
+ * The triggers of the view read its rows by position as (text, text, text,
+ * timestamptz): refuse to run for any other relation (39P01), such as a
+ * view of the caller's own with other column types.
+ */
+static void
+require_role_assignments_view(TriggerData *td)
+{
+	if (RelationGetRelid(td->tg_relation) != rbac_rd_relid("role_assignments"))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger function of rbac.role_assignments fired for relation \"%s\"",
+						RelationGetRelationName(td->tg_relation))));
+}
+
+/*
  * INSTEAD OF INSERT/UPDATE/DELETE row trigger of rbac.role_assignments:
  * the same validation and privileges as assign_role / remove_role.
  * INSERT (and COPY) rows are validated here and written in bulk at the end
@@ -2099,6 +2114,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
 		elog(ERROR, "rbac_role_assignments_row: not called as an INSTEAD OF row trigger");
+	require_role_assignments_view(td);
 	desc = td->tg_relation->rd_att;
 	ins = TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
 	if (ins)
@@ -2190,6 +2206,7 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
 		elog(ERROR, "rbac_role_assignments_stmt: not called as a statement trigger");
+	require_role_assignments_view(td);
 	if (TRIGGER_FIRED_BEFORE(td->tg_event))
 	{
 		/*

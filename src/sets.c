@@ -1295,8 +1295,13 @@ keys_expr_query_constant(Node *arg)
 		return false;
 	if (IsA(arg, Const))
 		return true;
+	/*
+	 * A PARAM_EXEC Param here is the InitPlan of a subquery admitted
+	 * before (child relations' quals are simplified again after the
+	 * subqueries became InitPlans); outer references were Vars then.
+	 */
 	if (IsA(arg, Param))
-		return ((Param *) arg)->paramkind == PARAM_EXTERN;
+		return true;
 	if (IsA(arg, SubLink) && ((SubLink *) arg)->subLinkType == EXPR_SUBLINK)
 		return !refers_outside(((SubLink *) arg)->subselect, &depth);
 	return false;

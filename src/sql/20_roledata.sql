@@ -30,8 +30,9 @@ COMMENT ON FUNCTION rbac.unbind(text) IS
 'Remove the binding of a type, and the triggers from its table when no other type is bound to it. Role data is kept. Needs DELETE on rbac.binding.';
 REVOKE EXECUTE ON FUNCTION rbac.unbind(text) FROM PUBLIC;
 
--- Trigger functions installed on bound tables by rbac.bind.  Harmless for
--- PUBLIC: they act only on the bindings of the table they fire for.
+-- Trigger functions installed on bound tables (and their partitions) by
+-- rbac.bind, as the extension owner.  Not executable by PUBLIC, and they
+-- refuse to run for a table that is not bound (39P01).
 CREATE FUNCTION rbac._bound_delete()
 RETURNS trigger
 LANGUAGE c
@@ -47,6 +48,7 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_bound_truncate';
 COMMENT ON FUNCTION rbac._bound_truncate() IS
 'Trigger (AFTER TRUNCATE) installed by rbac.bind: deletes the role data of every id of the types bound to the table.';
+REVOKE EXECUTE ON FUNCTION rbac._bound_delete(), rbac._bound_truncate() FROM PUBLIC;
 
 -- Keep bindings consistent with the tables: dropping a bound table unbinds
 -- its types (audited), dropping a key or relation column is refused.
@@ -59,6 +61,19 @@ COMMENT ON FUNCTION rbac._on_sql_drop() IS
 'sql_drop event trigger: dropping a bound table unbinds its types; dropping a column a binding uses is refused (2BP01).';
 CREATE EVENT TRIGGER rbac_sql_drop ON sql_drop
     EXECUTE FUNCTION rbac._on_sql_drop();
+
+-- Partitions created in or attached to a bound or protected partitioned
+-- table get its triggers and generated policies (SPEC 6.1).
+CREATE FUNCTION rbac._on_ddl_end()
+RETURNS event_trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_partitions_ddl';
+COMMENT ON FUNCTION rbac._on_ddl_end() IS
+'ddl_command_end event trigger: a new partition of a bound or RLS-protected partitioned table gets the delete/truncate triggers and the generated policies of its parent.';
+CREATE EVENT TRIGGER rbac_partitions ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    EXECUTE FUNCTION rbac._on_ddl_end();
 
 -- Assignments ------------------------------------------------------------
 
@@ -176,6 +191,8 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_role_assignments_stmt';
 COMMENT ON FUNCTION rbac._role_assignments_stmt() IS
 'BEFORE/AFTER INSERT statement triggers of rbac.role_assignments: rows inserted or copied into the view are validated one by one and written in bulk at the end of the statement.';
+-- they refuse any relation but rbac.role_assignments (39P01)
+REVOKE EXECUTE ON FUNCTION rbac._role_assignments_row(), rbac._role_assignments_stmt() FROM PUBLIC;
 
 CREATE TRIGGER role_assignments_begin
     BEFORE INSERT ON rbac.role_assignments
@@ -196,6 +213,7 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'rbac_audit_append_only';
 COMMENT ON FUNCTION rbac._audit_append_only() IS
 'Trigger of rbac.audit_log: refuses UPDATE, DELETE and TRUNCATE (42501) to everyone but superusers.';
+REVOKE EXECUTE ON FUNCTION rbac._audit_append_only() FROM PUBLIC;
 
 CREATE TRIGGER audit_log_append_only
     BEFORE UPDATE OR DELETE ON rbac.audit_log

@@ -1,0 +1,13 @@
+/*-------------------------------------------------------------------------
+ *
+ * rls.h
+ *	  Generated row-level security (rls.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_RLS_H
+#define RBAC_RLS_H
+
+extern void rbac_rls_protect_partitions(void);
+
+#endif							/* RBAC_RLS_H */
