@@ -20,3 +20,19 @@ resource Repo {
 resource Plain {}
 resource Rel { relations = { org: Org }; }
 has_permission(_: User, "read", r: Repo) if r.is_public = true;
+resource Doc {
+  roles = ["editor"];
+  permissions = ["read", "delete"];
+  relations = { org: Org };
+  "read" if "member" on "org";
+  "read" if "editor";
+  "delete" if "editor";
+}
+resource Team {
+  roles = ["member"];
+  permissions = ["read"];
+  relations = { org: Tenant };
+  "read" if "member";
+  "read" if "member" on "org";
+}
+resource Tenant { roles = ["member"]; }

@@ -52,12 +52,35 @@ typedef struct TypeHashEntry
 	int			index;
 } TypeHashEntry;
 
-/* Relcache callback: a change to a catalog the model is built from. */
+/*
+ * Relcache callback: a change to a catalog the model is built from, or any
+ * DDL on a bound table or its key index (a column retyped, renamed or
+ * dropped, an index created or dropped: the model's key types, output
+ * functions, saved plans and index probes would be wrong).  No catalog
+ * access here: only the OIDs the cached model holds are compared.
+ */
 static void
 model_relcache_cb(Datum arg, Oid relid)
 {
+	int			i;
+
 	if (relid == InvalidOid || relid == policy_relid || relid == binding_relid)
+	{
 		model_stale = true;
+		return;
+	}
+	if (cached_model == NULL || model_stale)
+		return;
+	for (i = 0; i < cached_model->ntypes; i++)
+	{
+		MType	   *t = &cached_model->types[i];
+
+		if (t->bound && (t->relid == relid || t->key_index == relid))
+		{
+			model_stale = true;
+			return;
+		}
+	}
 }
 
 /* Register the invalidation callback (called once from _PG_init). */
@@ -427,7 +450,9 @@ find_key_index(RbacModel *m, MType *t)
 		Form_pg_index form = idx->rd_index;
 		bool		ok;
 
-		ok = idx->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
+		/* a partitioned table's index cannot be probed: rows by SQL then */
+		ok = idx->rd_rel->relkind == RELKIND_INDEX &&
+			idx->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
 			IndexRelationGetNumberOfKeyAttributes(idx) == 1 &&
 			form->indkey.values[0] == keyatt &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
