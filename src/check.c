@@ -31,6 +31,7 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "keyset.h"
 #include "lookup.h"
 #include "sets.h"
 #include "sqlgen.h"
@@ -177,30 +178,40 @@ require_permission(MType *t, const char *action)
  * ---------------------------------------------------------------------
  */
 
-/* Index of (type, id) in the actor set, or -1. */
+/* The key of (type, id) in the actor set's index. */
+static char *
+actor_key(const char *type, const char *id)
+{
+	return psprintf("%zu:%s%s", strlen(type), type, id);
+}
+
+/* Index of (type, id) in the actor set, or -1 (a hash probe). */
 static int
 actor_index(Eval *ev, const char *type, const char *id)
 {
-	int			k;
+	char	   *key = actor_key(type, id);
+	int			k = keyset_find(ev->actor_keys, key, strlen(key));
 
-	for (k = 0; k < ev->nactors; k++)
-		if (strcmp(ev->actors[k].type, type) == 0 &&
-			strcmp(ev->actors[k].id, id) == 0)
-			return k;
-	return -1;
+	pfree(key);
+	return k;
 }
 
-/* Add an entry to the actor set. */
+/* Add an entry to the actor set (not in it yet). */
 static void
 add_actor(Eval *ev, const char *type, const char *id, int via)
 {
-	ev->actors = ev->actors ?
-		repalloc(ev->actors, sizeof(ActorEntry) * (ev->nactors + 1)) :
-		palloc(sizeof(ActorEntry));
+	if (ev->nactors == ev->capactors)
+	{
+		ev->capactors = ev->capactors ? ev->capactors * 2 : 8;
+		ev->actors = ev->actors ?
+			repalloc(ev->actors, sizeof(ActorEntry) * ev->capactors) :
+			palloc(sizeof(ActorEntry) * ev->capactors);
+	}
 	ev->actors[ev->nactors].type = pstrdup(type);
 	ev->actors[ev->nactors].id = pstrdup(id);
 	ev->actors[ev->nactors].via = via;
 	ev->nactors++;
+	keyset_add(ev->actor_keys, actor_key(type, id));
 }
 
 /* Callback context of the catalog probes. */
@@ -329,8 +340,29 @@ role_found(void *arg, const char *role)
 }
 
 /*
+ * rbac_lookup_resource_roles callback: an assignment on the node to anyone;
+ * it counts when the assignee is in the actor set.
+ */
+static void
+resource_role_found(void *arg, const char *role, const char *atype, const char *aid)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+
+	if (atype == NULL || aid == NULL)
+		return;
+	p->actor = actor_index(p->ev, atype, aid);
+	if (p->actor >= 0)
+		role_found(arg, role);
+}
+
+/* An actor set larger than this reads each node's assignments once. */
+#define PROBE_PER_ACTOR_MAX 8
+
+/*
  * Direct assignments of the actor set on every node of the graph: one
- * index probe per (node, actor set member).
+ * index probe per (node, actor set member) for a small actor set, one scan
+ * of each node's assignments for a large one (an actor in thousands of
+ * groups must not cost nodes x groups probes).
  */
 static void
 load_assignments(Eval *ev)
@@ -339,10 +371,19 @@ load_assignments(Eval *ev)
 
 	p.ev = ev;
 	for (p.node = 0; p.node < ev->nnodes; p.node++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (ev->nactors > PROBE_PER_ACTOR_MAX)
+		{
+			rbac_lookup_resource_roles(&ev->probe, ev->nodes[p.node].type->name,
+									   ev->nodes[p.node].id, resource_role_found, &p);
+			continue;
+		}
 		for (p.actor = 0; p.actor < ev->nactors; p.actor++)
 			rbac_lookup_roles(&ev->probe, ev->nodes[p.node].type->name,
 							  ev->nodes[p.node].id, ev->actors[p.actor].type,
 							  ev->actors[p.actor].id, role_found, &p);
+	}
 }
 
 /*
@@ -417,10 +458,12 @@ get_node(Eval *ev, MType *t, const char *id)
 	RNode	   *n;
 	int			i;
 	char	   *cid = canonical_id(t, id);
+	char	   *key = psprintf("%d:%s", t->index, cid);
 
-	for (i = 0; i < ev->nnodes; i++)
-		if (ev->nodes[i].type == t && strcmp(ev->nodes[i].id, cid) == 0)
-			return i;
+	i = keyset_find(ev->node_keys, key, strlen(key));
+	if (i >= 0)
+		return i;
+	keyset_add(ev->node_keys, key);
 	if (ev->nnodes == ev->capnodes)
 	{
 		ev->capnodes = ev->capnodes ? ev->capnodes * 2 : 8;
@@ -517,6 +560,8 @@ eval_init(Eval *ev, RbacModel *m, const char *actor)
 	ev->m = m;
 	rbac_probe_begin(&ev->probe, &m->cat);
 	ev->relevant = palloc0(sizeof(bool *) * (m->ntypes + 1));
+	ev->actor_keys = keyset_new();
+	ev->node_keys = keyset_new();
 	if (actor != NULL)
 	{
 		RbacRef		ref = rbac_require_ref(actor, "actor");
@@ -771,7 +816,14 @@ fixpoint(Eval *ev)
 		int			i;
 
 		changed = false;
-		for (i = 0; i < ev->nnodes; i++)
+
+		/*
+		 * Related nodes are added after the nodes that reach them, and
+		 * derivations flow from a related node to the one before it: from
+		 * the last node back, a chain (folders in folders) is done in one
+		 * pass instead of one pass per level.
+		 */
+		for (i = ev->nnodes - 1; i >= 0; i--)
 		{
 			RNode	   *n = &ev->nodes[i];
 			MType	   *t = n->type;
@@ -1300,9 +1352,58 @@ explain_actor(Eval *ev, int who, List **lines)
 	return psprintf("%s:%s", ev->actors[who].type, ev->actors[who].id);
 }
 
-/* Emit the proof lines of term on node index ni, premises first. */
+static void explain_step(Eval *ev, int ni, int term, List **lines);
+
+/*
+ * The premise that step (ni, term) of a proof rests on, if it rests on
+ * another held term: a same-type rule or an "on" rule.
+ */
+static bool
+explain_premise(Eval *ev, int ni, int term, int *pni, int *pterm)
+{
+	RNode	   *n = &ev->nodes[ni];
+	Why		   *w = &n->why[term];
+	MRule	   *r;
+
+	if (w->kind != WHY_RULE)
+		return false;
+	r = &n->type->rules[w->rule];
+	if (r->body_kind != RBAC_BODY_TERM)
+		return false;
+	*pni = r->via < 0 ? ni : n->relnode[r->via];
+	*pterm = r->body;
+	return true;
+}
+
+/*
+ * Emit the proof lines of term on node index ni, premises first.  Each
+ * step rests on at most one premise, so the proof is a chain: it is walked
+ * down to its base and emitted from there (no recursion: a chain can be as
+ * deep as a folder hierarchy).
+ */
 static void
-explain_term(Eval *ev, int ni, int term, List **lines, int depth)
+explain_term(Eval *ev, int ni, int term, List **lines)
+{
+	List	   *chain = NIL;
+	ListCell   *lc;
+	int			pni;
+	int			pterm;
+
+	chain = lcons(list_make2_int(ni, term), chain);
+	while (explain_premise(ev, ni, term, &pni, &pterm))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ni = pni;
+		term = pterm;
+		chain = lcons(list_make2_int(ni, term), chain);
+	}
+	foreach(lc, chain)
+		explain_step(ev, linitial_int((List *) lfirst(lc)), lsecond_int((List *) lfirst(lc)), lines);
+}
+
+/* Emit the lines of one step of a proof (its premise is emitted before). */
+static void
+explain_step(Eval *ev, int ni, int term, List **lines)
 {
 	RNode	   *n = &ev->nodes[ni];
 	MType	   *t = n->type;
@@ -1310,7 +1411,6 @@ explain_term(Eval *ev, int ni, int term, List **lines, int depth)
 	const char *tname = t->ast->terms[term].name;
 	const char *tkind = t->ast->terms[term].kind == RBAC_TERM_ROLE ? "role" : "permission";
 
-	check_stack_depth();
 	switch (w->kind)
 	{
 		case WHY_ASSIGNED:
@@ -1352,7 +1452,6 @@ explain_term(Eval *ev, int ni, int term, List **lines, int depth)
 					case RBAC_BODY_TERM:
 						if (r->via < 0)
 						{
-							explain_term(ev, ni, r->body, lines, depth + 1);
 							*lines = lappend(*lines,
 											 psprintf("%s because \"%s\" if \"%s\" (line %d)",
 													  head, s->head, s->body, s->head_line));
@@ -1361,7 +1460,6 @@ explain_term(Eval *ev, int ni, int term, List **lines, int depth)
 						{
 							int			rn = n->relnode[r->via];
 
-							explain_term(ev, rn, r->body, lines, depth + 1);
 							*lines = lappend(*lines,
 											 psprintf("%s:%s is the %s of %s:%s",
 													  ev->nodes[rn].type->name, ev->nodes[rn].id,
@@ -1471,7 +1569,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 		root = evaluate(&ev, t, ref.id, &term, 1);
 		if (root->held[term])
 		{
-			explain_term(&ev, 0, term, &lines, 0);
+			explain_term(&ev, 0, term, &lines);
 			lines = lappend(lines, psprintf("allowed: %s may %s %s",
 											 actor ? actor : "anyone (no actor is set)",
 											 action, resource));

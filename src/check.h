@@ -61,6 +61,8 @@ typedef struct RNode
 	Why		   *why;			/* per term */
 } RNode;
 
+struct KeySet;
+
 typedef struct Eval
 {
 	RbacModel  *m;
@@ -70,6 +72,8 @@ typedef struct Eval
 	char	   *aref;
 	ActorEntry *actors;
 	int			nactors;
+	int			capactors;
+	struct KeySet *actor_keys;	/* "len:type" + id -> index in actors */
 	bool		globals_loaded;
 	bool	   *global_held;	/* per global role */
 	int		   *global_actor;	/* per global role: actor entry holding it */
@@ -79,6 +83,7 @@ typedef struct Eval
 	RNode	   *nodes;
 	int			nnodes;
 	int			capnodes;
+	struct KeySet *node_keys;	/* "type index:" + id -> index in nodes */
 	RbacProbe	probe;			/* catalogs opened for index probes */
 } Eval;
 

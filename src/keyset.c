@@ -28,6 +28,7 @@ typedef struct KeyEntry
 {
 	StrKey		key;
 	uint32		hash;
+	int			pos;			/* KeySet: index in items */
 	char		status;
 } KeyEntry;
 
@@ -112,6 +113,7 @@ keyset_add_len(KeySet *k, const char *key, int len)
 	memcpy(copy, key, len);
 	copy[len] = '\0';
 	e->key.s = copy;
+	e->pos = k->n;
 	if (k->n == k->cap)
 	{
 		k->cap = k->cap ? k->cap * 2 : 64;
@@ -120,6 +122,19 @@ keyset_add_len(KeySet *k, const char *key, int len)
 	}
 	k->items[k->n++] = copy;
 	return true;
+}
+
+/* Position of a key of len bytes in k->items, or -1. */
+int
+keyset_find(KeySet *k, const char *key, int len)
+{
+	StrKey		sk;
+	KeyEntry   *e;
+
+	sk.s = key;
+	sk.len = len;
+	e = keytab_lookup(k->hash, sk);
+	return e ? e->pos : -1;
 }
 
 /* Add a C-string key (copied); true if it was new. */

@@ -30,6 +30,7 @@ typedef struct KeySet
 extern KeySet *keyset_new(void);
 extern bool keyset_add(KeySet *k, const char *key);
 extern bool keyset_add_len(KeySet *k, const char *key, int len);
+extern int	keyset_find(KeySet *k, const char *key, int len);
 extern void keyset_reserve(KeySet *k, uint64 extra);
 extern bool keyset_make_universal(KeySet *k);
 

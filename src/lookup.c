@@ -233,6 +233,40 @@ rbac_lookup_roles(RbacProbe *p, const char *rtype, const char *rid,
 }
 
 /*
+ * Every unexpired assignment on resource (rtype, rid), whatever the actor:
+ * fn(role, actor type, actor id) for each.  For an actor in many groups,
+ * one prefix scan of the resource beats one probe per group.
+ */
+void
+rbac_lookup_resource_roles(RbacProbe *p, const char *rtype, const char *rid,
+						   void (*fn) (void *arg, const char *role,
+									   const char *atype, const char *aid),
+						   void *arg)
+{
+	RbacCatalogs *c = p->c;
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	open_probe(&p->assignment, c->assignment, c->assignment_key);
+	text_key(keys, 0, c->asg_resource_type, rtype);
+	text_key(keys, 1, c->asg_resource_id, rid);
+	scan = begin_scan(&p->assignment, keys, 2);
+	while (index_getnext_slot(scan, ForwardScanDirection, p->assignment.slot))
+	{
+		bool		isnull;
+		Datum		exp = slot_getattr(p->assignment.slot, c->asg_expires_at, &isnull);
+
+		if (!isnull && DatumGetTimestampTz(exp) <= now)
+			continue;
+		fn(arg, slot_text(p->assignment.slot, c->asg_role),
+		   slot_text(p->assignment.slot, c->asg_actor_type),
+		   slot_text(p->assignment.slot, c->asg_actor_id));
+	}
+	index_endscan(scan);
+}
+
+/*
  * Every unexpired assignment of actor (atype, aid) on resources of type
  * rtype: fn(role, resource id) for each.
  */

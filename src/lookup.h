@@ -67,6 +67,12 @@ extern void rbac_lookup_roles(RbacProbe *p, const char *rtype,
 							  const char *aid,
 							  void (*fn) (void *arg, const char *role),
 							  void *arg);
+extern void rbac_lookup_resource_roles(RbacProbe *p, const char *rtype,
+									   const char *rid,
+									   void (*fn) (void *arg, const char *role,
+												   const char *atype,
+												   const char *aid),
+									   void *arg);
 extern void rbac_lookup_actor_roles(RbacProbe *p, const char *atype,
 									const char *aid, const char *rtype,
 									void (*fn) (void *arg, const char *role,
