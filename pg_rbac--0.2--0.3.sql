@@ -46,6 +46,26 @@ CREATE EVENT TRIGGER rbac_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
     EXECUTE FUNCTION rbac._on_ddl_end();
 
+-- The role-data view is filtered for callers without SELECT on the catalog.
+CREATE FUNCTION rbac._may_see(actor_type text, actor_id text, resource_type text, resource_id text)
+RETURNS boolean
+LANGUAGE c STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_may_see';
+COMMENT ON FUNCTION rbac._may_see(text, text, text, text) IS
+'Internal (view rbac.role_assignments): is the assignment the current actor''s own, or on a resource the actor may manage (setting rbac.manage_permission)?';
+
+-- A caller without SELECT on rbac.assignment sees its current actor's own
+-- assignments and those on resources the actor may manage (SPEC 6.1).
+CREATE OR REPLACE VIEW rbac.role_assignments AS
+SELECT a.actor_type OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) a.actor_id AS actor,
+       a.role,
+       a.resource_type OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) a.resource_id AS resource,
+       a.expires_at
+FROM rbac.assignment a
+WHERE (SELECT pg_catalog.has_table_privilege('rbac.assignment'::pg_catalog.regclass::pg_catalog.oid, 'SELECT'))
+   OR rbac._may_see(a.actor_type, a.actor_id, a.resource_type, a.resource_id);
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

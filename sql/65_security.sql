@@ -252,6 +252,51 @@ RESET statement_timeout;
 DELETE FROM rbac.membership WHERE group_id LIKE 'chain%';
 SELECT rbac.unbind('Folder');
 
+-- finding 7: every delegated change is audited by name, with the actor
+-- that was authorized for it, however many rows the statement has
+SELECT rbac.assign_role('User:mallory', 'owner', 'Org:acme');
+GRANT SELECT, INSERT, DELETE ON rbac.role_assignments TO regress_sec_app;
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:mallory');
+INSERT INTO rbac.role_assignments (actor, role, resource)
+SELECT 'User:pad' || g, 'member', 'Org:acme' FROM generate_series(1, 10001) g;
+RESET ROLE;
+SELECT operation, actor, count(*) FROM rbac.audit_log
+WHERE detail->>'actor' LIKE 'User:pad%' OR operation = 'bulk_assign'
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- a privileged writer's rows are audited with the actor current when each
+-- was added, even when the statement changes the actor between rows
+SELECT rbac.set_actor('User:first');
+INSERT INTO rbac.role_assignments (actor, role, resource)
+SELECT CASE WHEN v.n = 2 THEN rbac.set_actor('User:second')::text || v.a ELSE v.a END,
+       'member', 'Org:evil'
+FROM (VALUES (1, 'User:r1'), (2, 'User:r2')) v(n, a)
+ORDER BY v.n;
+SELECT actor, detail->>'actor' AS assigned FROM rbac.audit_log
+WHERE detail->>'actor' IN ('User:r1', 'User:r2') ORDER BY 2;
+SELECT rbac.reset_actor();
+
+-- finding 10: the role-data view and rbac.assignments() show a caller
+-- without SELECT on the catalog only the actor's own assignments and those
+-- on resources it manages; nothing without an actor
+DELETE FROM rbac.assignment WHERE actor_id LIKE 'pad%';
+SELECT rbac.assign_role('User:mallory', 'member', 'Org:evil');
+SET ROLE regress_sec_app;
+SELECT rbac.reset_actor();
+SELECT count(*) AS rows_without_actor FROM rbac.role_assignments;
+SELECT count(*) AS listed_without_actor FROM rbac.assignments();
+SELECT rbac.set_actor('User:mallory');
+SELECT * FROM rbac.role_assignments ORDER BY 1, 2, 3;
+SELECT * FROM rbac.assignments() ORDER BY 1, 2, 3;
+-- what is not shown cannot be deleted through the view either
+DELETE FROM rbac.role_assignments WHERE resource = 'Org:evil' AND actor <> 'User:mallory';
+SELECT rbac.set_actor('User:bob');
+SELECT * FROM rbac.role_assignments ORDER BY 1, 2, 3;
+RESET ROLE;
+SELECT count(*) > 3 AS superuser_sees_all FROM rbac.role_assignments;
+SELECT count(*) AS evil_members_left FROM rbac.assignment WHERE resource_id = 'evil';
+REVOKE ALL ON rbac.role_assignments FROM regress_sec_app;
+
 -- clean up; the SPEC policy back for anything that follows
 SELECT rbac.reset_actor();
 SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos'), rbac.disable_rls('sec.docs');

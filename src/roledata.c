@@ -68,6 +68,7 @@ PG_FUNCTION_INFO_V1(rbac_roles);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_row);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_stmt);
 PG_FUNCTION_INFO_V1(rbac_audit_append_only);
+PG_FUNCTION_INFO_V1(rbac_may_see);
 
 /* ----------------------------------------------------------------------
  * Delegated administration
@@ -106,6 +107,28 @@ rbac_may_manage(const char *resource_type, const char *resource_id)
 	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
 		return false;
 	return rbac_check(actor, perm, psprintf("%s:%s", resource_type, resource_id));
+}
+
+/*
+ * rbac._may_see(actor_type, actor_id, resource_type, resource_id) ->
+ * boolean: is the assignment the current actor's own, or on a resource it
+ * may manage?  What the view rbac.role_assignments shows a caller without
+ * SELECT on the catalog (SPEC 6.1).
+ */
+Datum
+rbac_may_see(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+
+	if (actor == NULL || PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_BOOL(false);
+	if (strcmp(actor, psprintf("%s:%s", text_to_cstring(PG_GETARG_TEXT_PP(0)),
+							   text_to_cstring(PG_GETARG_TEXT_PP(1)))) == 0)
+		PG_RETURN_BOOL(true);
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(rbac_may_manage(text_to_cstring(PG_GETARG_TEXT_PP(2)),
+								   text_to_cstring(PG_GETARG_TEXT_PP(3))));
 }
 
 /* ----------------------------------------------------------------------
@@ -1027,6 +1050,65 @@ spi_to_tuplestore(ReturnSetInfo *rsinfo)
 	}
 }
 
+/*
+ * Copy the rows of the last SPI result (actor, role, resource, ...) that
+ * the current actor may see into the SRF's tuplestore: its own, and those
+ * on resources it may manage (asked once per resource; rows come sorted).
+ */
+static void
+spi_to_tuplestore_visible(ReturnSetInfo *rsinfo)
+{
+	SPITupleTable *tt = SPI_tuptable;
+	uint64		n = SPI_processed;
+	TupleDesc	desc = tt->tupdesc;
+	const char *cur = rbac_current_actor_name();
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	HTAB	   *seen;
+	HASHCTL		ctl;
+	uint64		i;
+
+	if (cur == NULL)
+		return;
+	ctl.keysize = NAMEDATALEN * 4;
+	ctl.entrysize = NAMEDATALEN * 4 + sizeof(bool);
+	seen = hash_create("pg_rbac visible resources", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	for (i = 0; i < n; i++)
+	{
+		char	   *a = SPI_getvalue(tt->vals[i], desc, 1);
+		char	   *r = SPI_getvalue(tt->vals[i], desc, 3);
+		bool		visible = a != NULL && strcmp(a, cur) == 0;
+
+		if (!visible && r != NULL && strlen(r) < NAMEDATALEN * 4)
+		{
+			bool		found;
+			char	   *e = hash_search(seen, r, HASH_ENTER, &found);
+			bool	   *may = (bool *) (e + NAMEDATALEN * 4);
+
+			if (!found)
+			{
+				RdRef		ref;
+
+				rbac_rd_parse_ref("resource", r, &ref);
+				*may = rbac_may_manage(ref.type, ref.id);
+			}
+			visible = *may;
+		}
+		else if (!visible && r != NULL)
+		{
+			RdRef		ref;
+
+			rbac_rd_parse_ref("resource", r, &ref);
+			visible = rbac_may_manage(ref.type, ref.id);
+		}
+		if (!visible)
+			continue;
+		heap_deform_tuple(tt->vals[i], desc, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	hash_destroy(seen);
+}
+
 /* Is ref the current actor? */
 static bool
 is_current_actor(const RdRef *ref)
@@ -1091,12 +1173,21 @@ rbac_assignments(PG_FUNCTION_ARGS)
 	rbac_rd_become_owner(&sw);
 	PG_TRY();
 	{
+		bool		filtered;
+
 		if (actor)
 			resolve_ref(&aref, "actor");
 		if (resource)
 			resolve_ref(&rref, "resource");
-		check_read_privilege(&sw, "assignment", actor && is_current_actor(&aref),
-							 resource ? &rref : NULL, "assignments");
+
+		/*
+		 * SPEC 6.1: a caller without SELECT on the catalog sees the current
+		 * actor's own assignments and those on resources the actor may
+		 * manage, nothing without an actor.
+		 */
+		filtered = pg_class_aclcheck(rbac_rd_relid("assignment"), sw.caller, ACL_SELECT) != ACLCHECK_OK &&
+			!(actor && is_current_actor(&aref)) &&
+			!(resource && rbac_may_manage(rref.type, rref.id));
 
 		initStringInfo(&sql);
 		appendStringInfoString(&sql,
@@ -1120,7 +1211,10 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		appendStringInfoString(&sql, " ORDER BY (actor_type || ':' || actor_id) COLLATE \"C\", "
 							   "(resource_type || ':' || resource_id) COLLATE \"C\" NULLS FIRST, role COLLATE \"C\"");
 		run_sql(sql.data, nargs, values, NULL, true, SPI_OK_SELECT);
-		spi_to_tuplestore(rsinfo);
+		if (filtered)
+			spi_to_tuplestore_visible(rsinfo);
+		else
+			spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
@@ -1766,6 +1860,8 @@ typedef struct PendingRows
 	MemoryContext data;			/* the rows; reset after each write */
 	int			level;			/* transaction nest level of the statement */
 	bool		bulk;			/* more than one batch: summary audit rows */
+	bool		has_actor;		/* rows are buffered: actor below is set */
+	char	   *actor;			/* the current actor when they were added */
 	Oid			assignment_relid;	/* rbac.assignment, looked up once */
 	int			n;
 	int			cap;
@@ -1981,7 +2077,7 @@ pending_flush(PendingRows *p, Oid caller)
 		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID, TEXTOID};
 	Datum		values[PENDING_NCOLS + 2];
 	char		nulls[PENDING_NCOLS + 2];
-	const char *actor = rbac_current_actor_name();
+	const char *actor = p->actor;
 	int			dims[1];
 	int			lbs[1] = {1};
 	int			i;
@@ -2031,6 +2127,36 @@ pending_flush(PendingRows *p, Oid caller)
 	}
 	p->n = 0;
 	p->cap = 0;
+	p->has_actor = false;
+}
+
+/*
+ * Is the current actor the one the frame's buffered rows were added under?
+ * (Rows are audited with it; a statement that changes the actor between
+ * rows flushes first.)
+ */
+static bool
+pending_same_actor(PendingRows *p)
+{
+	const char *actor = rbac_current_actor_name();
+
+	if (!p->has_actor || p->n == 0)
+		return true;
+	if (actor == NULL || p->actor == NULL)
+		return actor == p->actor;
+	return strcmp(actor, p->actor) == 0;
+}
+
+/* Remember the current actor for the rows the frame buffers from now on. */
+static void
+pending_note_actor(PendingRows *p)
+{
+	const char *actor = rbac_current_actor_name();
+
+	if (p->has_actor && p->n > 0)
+		return;
+	p->actor = actor ? MemoryContextStrdup(p->data, actor) : NULL;
+	p->has_actor = true;
 }
 
 /*
@@ -2047,7 +2173,7 @@ fast_insert(AssignArgs *a)
 	PendingRows *frame = pending_current();
 	TypeInfo	ti;
 
-	if (frame == NULL || frame->n + 1 >= PENDING_FLUSH_ROWS)
+	if (frame == NULL || frame->n + 1 >= PENDING_FLUSH_ROWS || !pending_same_actor(frame))
 		return false;
 	if (!OidIsValid(frame->assignment_relid))
 		frame->assignment_relid = rbac_rd_relid("assignment");
@@ -2069,6 +2195,7 @@ fast_insert(AssignArgs *a)
 			return false;
 		a->res.id = canonical_id(a->res.type, a->res.id, &ti);
 	}
+	pending_note_actor(frame);
 	pending_add(frame, a);
 	return true;
 }
@@ -2154,9 +2281,20 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 			validate_assignment(&sw, &newrow, ACL_INSERT, "INSERT on rbac.role_assignments");
 		if (del)
 			validate_assignment(&sw, &oldrow, ACL_DELETE, "DELETE on rbac.role_assignments");
-		if (ins && !del && (frame = pending_current()) != NULL)
+		/*
+		 * INSERT or COPY by a role with INSERT privilege: written in bulk at
+		 * the end of the statement.  A delegated row (the actor's manage
+		 * permission) is written and audited now, by name, with the actor
+		 * that was authorized for it (SPEC 6.1).
+		 */
+		if (ins && !del && (frame = pending_current()) != NULL &&
+			pg_class_aclcheck(rbac_rd_relid("assignment"), sw.caller, ACL_INSERT) != ACLCHECK_OK)
+			frame = NULL;
+		if (frame != NULL)
 		{
-			/* INSERT or COPY: written in bulk at the end of the statement */
+			if (!pending_same_actor(frame))
+				pending_flush(frame, sw.caller);
+			pending_note_actor(frame);
 			pending_add(frame, &newrow);
 			if (frame->n >= PENDING_FLUSH_ROWS)
 			{

@@ -165,12 +165,24 @@ COMMENT ON FUNCTION rbac.roles(text) IS
 
 -- The writable view ------------------------------------------------------
 
+CREATE FUNCTION rbac._may_see(actor_type text, actor_id text, resource_type text, resource_id text)
+RETURNS boolean
+LANGUAGE c STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_may_see';
+COMMENT ON FUNCTION rbac._may_see(text, text, text, text) IS
+'Internal (view rbac.role_assignments): is the assignment the current actor''s own, or on a resource the actor may manage (setting rbac.manage_permission)?';
+
+-- A caller without SELECT on rbac.assignment sees its current actor's own
+-- assignments and those on resources the actor may manage (SPEC 6.1).
 CREATE VIEW rbac.role_assignments AS
 SELECT a.actor_type OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) a.actor_id AS actor,
        a.role,
        a.resource_type OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) a.resource_id AS resource,
        a.expires_at
-FROM rbac.assignment a;
+FROM rbac.assignment a
+WHERE (SELECT pg_catalog.has_table_privilege('rbac.assignment'::pg_catalog.regclass::pg_catalog.oid, 'SELECT'))
+   OR rbac._may_see(a.actor_type, a.actor_id, a.resource_type, a.resource_id);
 COMMENT ON VIEW rbac.role_assignments IS
 'Role assignments as references. INSERT, UPDATE, DELETE and COPY FROM go through the same validation, privilege checks and audit as rbac.assign_role / rbac.remove_role; inserted rows are written in bulk at the end of the statement, and a statement of more than 10,000 rows is audited with one summary row (operation bulk_assign) per 10,000 rows. Grant the view''s privileges to the roles that use it.';
 REVOKE ALL ON rbac.role_assignments FROM PUBLIC;
