@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(postgresql-15 postgresql-server-dev-15 libipc-run-perl graphviz make gcc
-      clang libclang-rt-14-dev pgbouncer)
+      clang libclang-rt-14-dev pgbouncer sqlsmith)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of pg_rbac: build and install the extension, run the
 # pg_regress suite against a temporary instance, then the TAP tests
-# (tests/t/*.pl), the example application, the parser fuzzer and pg_regress
-# again against a build with sanitizers (run_asan).  Run as
+# (tests/t/*.pl), the example application, the parser fuzzer, pg_regress
+# again against a build with sanitizers (run_asan) and sqlsmith's random
+# queries against that build (run_sqlsmith).  Run as
 # root on a fresh Debian 12 machine: missing packages are installed first.
 #
 #   scripts/test.sh                 everything
@@ -11,6 +12,7 @@
 #   scripts/test.sh fuzz [SECONDS]  only the fuzzer
 #   scripts/test.sh example         only the example application (examples/gitclub-api)
 #   scripts/test.sh asan            only pg_regress against an ASan+UBSan build
+#   scripts/test.sh sqlsmith        only sqlsmith's queries as an ordinary role, ASan+UBSan build
 #   RBAC_KEEP=1 scripts/test.sh ... keeps the work directory
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -79,52 +81,163 @@ run_fuzz() {
     sh "$SRC_DIR/tests/fuzz/run.sh" "${1:-60}" || status=1
 }
 
-# pg_regress once more, against a second build of the extension compiled
-# with AddressSanitizer and UndefinedBehaviorSanitizer (gcc), installed in
-# its own private PostgreSQL copy (RBAC_PRIVATE=<name>-asan, see common.sh)
-# and loaded into the unmodified postgres with the ASan runtime preloaded.
-# It sees, in pg_rbac's code: stack, global and malloc'd buffer overflows
-# (palloc'd chunks above 8 kB are malloc'd blocks of their own), use after
-# free of malloc'd memory, use after scope, and undefined behaviour
-# (misaligned or null accesses, shifts, out-of-bounds array indexes, bad
-# enum or bool values); not an overflow inside one palloc block, since
-# postgres itself is not instrumented.  Any report makes the process abort
-# and fails the phase.  Leak detection is off: memory contexts are freed in
-# bulk, and postgres, initdb and psql (which run under the same preload)
-# never free everything they allocate before exiting.
-run_asan() {
-    echo "=== pg_regress, ASan + UBSan build ==="
+# The ASan+UBSan build of the extension, shared by the asan and sqlsmith
+# phases: call it in a subshell.  It builds pg_rbac a second time with
+# AddressSanitizer and UndefinedBehaviorSanitizer (gcc), installs it in its
+# own private PostgreSQL copy (RBAC_PRIVATE=<name>-asan, see common.sh), and
+# redefines as_pg so that everything run through it (postgres, initdb, psql)
+# has the ASan runtime preloaded into the unmodified binaries.  It sees, in
+# pg_rbac's code: stack, global and malloc'd buffer overflows (palloc'd
+# chunks above 8 kB are malloc'd blocks of their own), use after free of
+# malloc'd memory, use after scope, and undefined behaviour (misaligned or
+# null accesses, shifts, out-of-bounds array indexes, bad enum or bool
+# values); not an overflow inside one palloc block, since postgres itself
+# is not instrumented.  Any report makes the process abort: ASan's go to
+# $ASAN_REPORT.PID, UBSan's to the server log (asan_reports reads both).
+# Leak detection is off: memory contexts are freed in bulk, and postgres,
+# initdb and psql never free everything they allocate before exiting.
+# With ASAN_BUILT=1 (set after a first successful build in this run) the
+# installed build is reused.
+asan_env() {
     local rt
     rt=$(gcc -print-file-name=libasan.so)
-    (
-        export RBAC_PRIVATE=${RBAC_PRIVATE:+$RBAC_PRIVATE-}asan
-        . "$SRC_DIR/scripts/common.sh"
+    export RBAC_PRIVATE=${RBAC_PRIVATE:+$RBAC_PRIVATE-}asan
+    . "$SRC_DIR/scripts/common.sh"
+    if [ "${ASAN_BUILT:-}" != 1 ]; then
         RBAC_COPT="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
             build_and_install
-        readelf -d "$($PG_CONFIG --pkglibdir)/pg_rbac.so" | grep -q libasan ||
-            { echo "asan: the installed pg_rbac.so is not instrumented"; exit 1; }
-        WORK=$WORK/asan
-        mkdir -p "$WORK"
-        # works around a start-up deadlock of the preloaded runtime (see the file)
-        gcc -shared -fPIC -o "$WORK/preload_shim.so" "$SRC_DIR/tests/asan/preload_shim.c"
-        local report=$WORK/sanitizer
-        local env=(LD_PRELOAD="$rt $WORK/preload_shim.so"
-            ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$report"
-            UBSAN_OPTIONS="print_stacktrace=1:abort_on_error=1:log_path=$report")
-        as_pg() {
-            if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env "${env[@]}" "$@"; else env "${env[@]}" "$@"; fi
-        }
+    fi
+    readelf -d "$($PG_CONFIG --pkglibdir)/pg_rbac.so" | grep -q libasan ||
+        { echo "asan: the installed pg_rbac.so is not instrumented"; exit 1; }
+    WORK=$WORK/$1
+    mkdir -p "$WORK"
+    chown postgres "$WORK" 2>/dev/null || true
+    # works around a start-up deadlock of the preloaded runtime (see the file)
+    gcc -shared -fPIC -o "$WORK/preload_shim.so" "$SRC_DIR/tests/asan/preload_shim.c"
+    ASAN_REPORT=$WORK/sanitizer
+    ASAN_ENV=(LD_PRELOAD="$rt $WORK/preload_shim.so"
+        ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$ASAN_REPORT"
+        UBSAN_OPTIONS="print_stacktrace=1:abort_on_error=1:log_path=$ASAN_REPORT")
+    as_pg() {
+        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env "${ASAN_ENV[@]}" "$@"; else env "${ASAN_ENV[@]}" "$@"; fi
+    }
+}
+
+# Did anything crash or report under the ASan build?  $1: the server log.
+# Prints what it found and fails if so.
+asan_reports() {
+    local log=$1 found=0
+    [ -f "$log" ] || { echo "no server log $log"; return 1; }
+    if ls "$ASAN_REPORT".* >/dev/null 2>&1; then
+        echo "sanitizer reports:"; head -50 "$ASAN_REPORT".*; found=1
+    fi
+    if grep -Eq 'AddressSanitizer|runtime error:|terminated by signal|PANIC' "$log"; then
+        echo "server log:"
+        grep -E -B2 -A20 'AddressSanitizer|runtime error:|terminated by signal|PANIC' "$log" | head -80
+        found=1
+    fi
+    return $found
+}
+
+# pg_regress once more, against the ASan+UBSan build (asan_env).
+run_asan() {
+    echo "=== pg_regress, ASan + UBSan build ==="
+    (
+        asan_env asan
         status=0
         run_regress
-        # reports: ASan's in $report.PID, UBSan's in the server log
-        if ls "$report".* >/dev/null 2>&1 ||
-                grep -Eq 'AddressSanitizer|runtime error:' "$WORK/log/postmaster.log"; then
-            echo "asan: sanitizer reports:"
-            head -50 "$report".* 2>/dev/null || true
-            grep -E -A20 'AddressSanitizer|runtime error:' "$WORK/log/postmaster.log" | head -50 || true
-            status=1
-        fi
+        asan_reports "$WORK/log/postmaster.log" || { echo "asan: sanitizer reports or crashes"; status=1; }
         exit $status
+    ) && ASAN_BUILT=1 || status=1
+}
+
+# SQL-level fuzzing (issue 11): sqlsmith's random queries, run as the
+# unprivileged login role "app" with a valid actor, against the GitClub
+# world with generated RLS (tests/fuzz/sqlsmith/setup.sql), on the ASan+UBSan
+# build.  First the corpus of queries that found bugs
+# (tests/fuzz/sqlsmith/corpus/*.sql), then up to SQLSMITH_QUERIES queries
+# of seed SQLSMITH_SEED (default: 4,000 and 1) that sqlsmith generates from
+# the catalog as app sees it (for at most SQLSMITH_GENERATE_SECONDS, default
+# 100), replayed by psql (the actor is set again before each query:
+# sqlsmith calls rbac.reset_actor too) for at most SQLSMITH_SECONDS
+# (default 120; after a crash, from the next query).  Any crash, sanitizer report,
+# "terminated by signal" or PANIC fails the phase; the server log keeps the
+# query a crashed backend was running.  Prints how many queries ran and how
+# many of them called a function of rbac.
+run_sqlsmith() {
+    echo "=== sqlsmith, ASan + UBSan build ==="
+    (
+        asan_env sqlsmith
+        local seed=${SQLSMITH_SEED:-1} n=${SQLSMITH_QUERIES:-4000} secs=${SQLSMITH_SECONDS:-120}
+        local gen_secs=${SQLSMITH_GENERATE_SECONDS:-100}
+        local dir=$WORK/cluster port=${SQLSMITH_PORT:-$((54100 + RANDOM % 800))}
+        local secret=sqlsmith-secret-0123456789abcdef tok rc=0 ran touched f
+        cluster_start "$dir" "$port" "shared_preload_libraries = 'pg_rbac'" \
+            "rbac.jwt_secret = '$secret'" "statement_timeout = '5s'" \
+            "log_min_messages = warning" "log_min_error_statement = panic"
+        trap 'cluster_stop "$dir"' EXIT
+        cp -r "$SRC_DIR/examples" "$SRC_DIR/tests" "$WORK/"
+        chown -R postgres "$WORK" 2>/dev/null || true
+        psql_as() { (cd "$WORK" && as_pg "$BINDIR/psql" -X -q -h "$dir" -p "$port" -d postgres "$@"); }
+        psql_as -U postgres -c "CREATE EXTENSION pg_rbac" >/dev/null
+        psql_as -U postgres -f tests/fuzz/sqlsmith/setup.sql >/dev/null
+        # a valid token for User:7 (HS256, an hour)
+        tok=$(/usr/bin/python3 - "$secret" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+b = lambda d: base64.urlsafe_b64encode(d).rstrip(b'=')
+msg = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + b'.' + \
+      b(json.dumps({"sub": "User:7", "exp": int(time.time()) + 3600}).encode())
+print((msg + b'.' + b(hmac.new(sys.argv[1].encode(), msg, hashlib.sha256).digest())).decode())
+PY
+)
+        # replay: each query preceded by the actor's token and its number;
+        # queries numbered from $1 of file $2
+        replay() {
+            awk -v tok="$tok" -v from="$1" -v upto="${3:-999999999}" 'BEGIN { RS = ";\n" }
+                NF && NR >= from && NR <= upto { printf "\\echo query %d\nSELECT rbac.set_actor_token(%c%s%c) IS NULL AS no_actor \\gset\n%s;\n", NR, 39, tok, 39, $0 }' "$2"
+        }
+        ready() {
+            local i
+            for i in $(seq 60); do
+                as_pg "$BINDIR/pg_isready" -q -h "$dir" -p "$port" && return 0
+                sleep 1
+            done
+            return 1
+        }
+        echo "corpus:"
+        for f in "$SRC_DIR"/tests/fuzz/sqlsmith/corpus/*.sql; do
+            [ -f "$f" ] || continue
+            replay 1 "$f" > "$WORK/corpus.sql"
+            chown postgres "$WORK/corpus.sql" 2>/dev/null || true
+            psql_as -U app -f corpus.sql >/dev/null 2>&1 || true
+            ready || { echo "sqlsmith: the server did not come back"; exit 1; }
+            echo "  $(basename "$f")"
+        done
+        # generation is the slow part (sqlsmith's queries are large): bounded too
+        (cd "$WORK" && timeout "$gen_secs" sqlsmith --target="host=$dir port=$port dbname=postgres user=app" \
+            --seed="$seed" --max-queries="$n" --dry-run > queries.sql 2> sqlsmith.err) || true
+        n=$(grep -c ';$' "$WORK/queries.sql" || true)
+        [ "${n:-0}" -gt 0 ] || { echo "sqlsmith generated nothing:"; tail -20 "$WORK/sqlsmith.err"; exit 1; }
+        # after a crash, go on with the next query while time remains
+        local from=1 deadline=$((SECONDS + secs)) last
+        : > "$WORK/progress"
+        while [ "$from" -le "$n" ] && [ "$SECONDS" -lt "$deadline" ]; do
+            replay "$from" "$WORK/queries.sql" "$n" > "$WORK/replay.sql"
+            chown postgres "$WORK/replay.sql" "$WORK/progress" 2>/dev/null || true
+            (cd "$WORK" && runuser -u postgres -- timeout "$((deadline - SECONDS))" env "${ASAN_ENV[@]}" \
+                "$BINDIR/psql" -X -q -h "$dir" -p "$port" -U app -d postgres -o /dev/null -f replay.sql \
+                >> progress 2>/dev/null) || true
+            last=$(tail -1 "$WORK/progress" | awk '{ print $2 }')
+            [ -n "$last" ] || break
+            from=$((last + 1))
+            ready || { echo "sqlsmith: the server did not come back"; exit 1; }
+        done
+        ran=$(grep -c '^query ' "$WORK/progress" || true)
+        [ "${ran:-0}" -gt 0 ] || { echo "sqlsmith: no query ran"; rc=1; }
+        touched=$(awk -v n="$last" 'BEGIN { RS = ";\n" } NR <= n && /rbac(_fuzz)?\.[a-z_]+\(/ { c++ } END { print c + 0 }' "$WORK/queries.sql")
+        echo "sqlsmith: seed $seed, $ran of $n queries ran as app in $((secs - (deadline - SECONDS))) s, $touched of them called a function of rbac"
+        asan_reports "$dir/server.log" || { echo "sqlsmith: crashes or sanitizer reports (reproduce: SQLSMITH_SEED=$seed)"; rc=1; }
+        exit $rc
     ) || status=1
 }
 
@@ -134,8 +247,9 @@ case "$what" in
     fuzz) shift; run_fuzz "${1:-60}" ;;
     example) run_example ;;
     asan) run_asan ;;
-    all) run_regress; run_tap; run_example; run_fuzz 60; run_asan ;;
-    *) echo "usage: $0 [all|regress|tap [FILES]|example|fuzz [SECONDS]|asan]" >&2; exit 2 ;;
+    sqlsmith) run_sqlsmith ;;
+    all) run_regress; run_tap; run_example; run_fuzz 60; run_asan; run_sqlsmith ;;
+    *) echo "usage: $0 [all|regress|tap [FILES]|example|fuzz [SECONDS]|asan|sqlsmith]" >&2; exit 2 ;;
 esac
 
 if [ $status -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "TESTS FAILED"; fi
