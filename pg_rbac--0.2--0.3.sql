@@ -45,6 +45,7 @@ COMMENT ON FUNCTION rbac._on_ddl_end() IS
 CREATE EVENT TRIGGER rbac_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
     EXECUTE FUNCTION rbac._on_ddl_end();
+REVOKE EXECUTE ON FUNCTION rbac._on_sql_drop(), rbac._on_ddl_end() FROM PUBLIC;
 
 -- The role-data view is filtered for callers without SELECT on the catalog.
 CREATE FUNCTION rbac._may_see(actor_type text, actor_id text, resource_type text, resource_id text)

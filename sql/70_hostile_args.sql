@@ -251,7 +251,8 @@ INSERT INTO baseline VALUES
   ('rbac._actor_id()', '{}'),
   ('rbac._actor_type()', '{}'),
   ('rbac._lastmile_row(text,integer,text)', ARRAY['''Repository''', '1', '''4''']),
-  ('rbac._in(anyelement,anyarray,text)', ARRAY['3', 'ARRAY[1, 3]', '''k|Repository|read''']);
+  ('rbac._in(anyelement,anyarray,text)', ARRAY['3', 'ARRAY[1, 3]', '''k|Repository|read''']),
+  ('rbac._may_see(text,text,text,text)', ARRAY['''User''', '''mallory''', '''Repository''', '''3''']);
 
 -- hostile values by argument type
 CREATE TEMP TABLE hostile_value (argtype regtype, expr text, ord int);

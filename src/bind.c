@@ -779,7 +779,7 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
-		elog(ERROR, "rbac._bound_delete: must be an AFTER DELETE statement trigger with an OLD TABLE");
+		rbac_not_called_as("rbac._bound_delete()", "an AFTER DELETE statement trigger with an OLD TABLE");
 
 	SPI_connect();
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
@@ -824,7 +824,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 	RdOwnerSwitch sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-		elog(ERROR, "rbac._bound_truncate: must be an AFTER TRUNCATE trigger");
+		rbac_not_called_as("rbac._bound_truncate()", "an AFTER TRUNCATE trigger");
 
 	SPI_connect();
 	rbac_rd_become_owner(&sw);
@@ -869,7 +869,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 	bool		any_table = false;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "rbac._on_sql_drop: not called as an event trigger");
+		rbac_not_called_as("rbac._on_sql_drop()", "a sql_drop event trigger");
 
 	SPI_connect();
 	bind_sql("SELECT b.type, b.tbl::pg_catalog.oid, d.object_identity, d.objsubid "
@@ -978,7 +978,7 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 	Oid		   *parts;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "rbac._on_ddl_end: not called as an event trigger");
+		rbac_not_called_as("rbac._on_ddl_end()", "a ddl_command_end event trigger");
 
 	SPI_connect();
 	bind_sql("SELECT DISTINCT p.relid::pg_catalog.oid "

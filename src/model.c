@@ -111,7 +111,7 @@ Datum
 rbac_invalidate_trigger(PG_FUNCTION_ARGS)
 {
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "rbac._invalidate_model() must be called as a trigger");
+		rbac_not_called_as("rbac._invalidate_model()", "a trigger");
 	rbac_model_invalidate();
 	return PointerGetDatum(NULL);
 }

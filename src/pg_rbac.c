@@ -26,6 +26,18 @@ _PG_init(void)
 	rbac_model_init();
 }
 
+/*
+ * A trigger or event trigger function of pg_rbac fired (or called) other
+ * than as it is installed: 39P01, whatever the caller attached it to.
+ */
+void
+rbac_not_called_as(const char *function, const char *as)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("%s must be called as %s", function, as)));
+}
+
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */
 static void *
 pg_alloc_cb(void *ctx, size_t size)

@@ -33,6 +33,7 @@ extern void rbac_report_errors(RbacParsed *parsed);
 extern int	rbac_diag_sqlstate(const RbacDiag *d);
 extern char *rbac_loaded_policy_source(void);
 extern void rbac_audit(const char *operation, const char *detail_json);
+extern void rbac_not_called_as(const char *function, const char *as) pg_attribute_noreturn();
 
 /* roledata.c */
 extern bool rbac_may_manage(const char *resource_type, const char *resource_id);

@@ -2240,7 +2240,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
-		elog(ERROR, "rbac_role_assignments_row: not called as an INSTEAD OF row trigger");
+		rbac_not_called_as("rbac._role_assignments_row()", "an INSTEAD OF row trigger");
 	require_role_assignments_view(td);
 	desc = td->tg_relation->rd_att;
 	ins = TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event);
@@ -2343,7 +2343,7 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 	PendingRows *frame;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
-		elog(ERROR, "rbac_role_assignments_stmt: not called as a statement trigger");
+		rbac_not_called_as("rbac._role_assignments_stmt()", "a statement trigger");
 	require_role_assignments_view(td);
 	if (TRIGGER_FIRED_BEFORE(td->tg_event))
 	{
@@ -2394,7 +2394,7 @@ rbac_audit_append_only(PG_FUNCTION_ARGS)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "rbac_audit_append_only: not called as a trigger");
+		rbac_not_called_as("rbac._audit_append_only()", "a trigger");
 	if (!superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -74,6 +74,7 @@ COMMENT ON FUNCTION rbac._on_ddl_end() IS
 CREATE EVENT TRIGGER rbac_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
     EXECUTE FUNCTION rbac._on_ddl_end();
+REVOKE EXECUTE ON FUNCTION rbac._on_sql_drop(), rbac._on_ddl_end() FROM PUBLIC;
 
 -- Assignments ------------------------------------------------------------
 
