@@ -67,6 +67,10 @@ FROM rbac.assignment a
 WHERE (SELECT pg_catalog.has_table_privilege('rbac.assignment'::pg_catalog.regclass::pg_catalog.oid, 'SELECT'))
    OR rbac._may_see(a.actor_type, a.actor_id, a.resource_type, a.resource_id);
 
+-- The policy source and the last-mile rules are not readable by PUBLIC
+-- (issue #11 finding 13; the docs said so, the grants did not).
+REVOKE SELECT ON rbac.policy, rbac.policy_lastmile FROM PUBLIC;
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

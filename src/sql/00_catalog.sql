@@ -133,9 +133,13 @@ SELECT pg_catalog.pg_extension_config_dump('rbac.custom_role', '');
 SELECT pg_catalog.pg_extension_config_dump('rbac.audit_log', '');
 
 -- Nobody but the owner reads or writes the catalogs directly; functions
--- below are the interface.  Read access to the model is harmless.
+-- below are the interface.  The declarative model (types, roles,
+-- permissions, shorthand rules) is what rbac.roles() shows anyway; the
+-- policy source and the last-mile rules can hold business logic and are
+-- read only by roles the DBA grants SELECT on rbac.policy (policy_source,
+-- policy_graph) and rbac.policy_lastmile.
 REVOKE ALL ON ALL TABLES IN SCHEMA rbac FROM PUBLIC;
 GRANT USAGE ON SCHEMA rbac TO PUBLIC;
-GRANT SELECT ON rbac.policy, rbac.policy_type, rbac.policy_term,
-    rbac.policy_global_role, rbac.policy_rule, rbac.policy_lastmile TO PUBLIC;
+GRANT SELECT ON rbac.policy_type, rbac.policy_term,
+    rbac.policy_global_role, rbac.policy_rule TO PUBLIC;
 GRANT SELECT ON rbac.binding TO PUBLIC;
