@@ -71,6 +71,19 @@ WHERE (SELECT pg_catalog.has_table_privilege('rbac.assignment'::pg_catalog.regcl
 -- (issue #11 finding 13; the docs said so, the grants did not).
 REVOKE SELECT ON rbac.policy, rbac.policy_lastmile FROM PUBLIC;
 
+-- UPDATE may not move a row under another resource without a move
+-- permission (SPEC 6.1); the trigger is installed by the regeneration below.
+CREATE FUNCTION rbac._move_guard()
+RETURNS trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_move_guard';
+COMMENT ON FUNCTION rbac._move_guard() IS
+'Trigger (BEFORE UPDATE, row) installed by rbac.enable_rls: a change to a relation or actor-relation column is refused (42501) unless the actions map names a move permission that the current actor holds on the old row.';
+-- EXECUTE stays with PUBLIC: PostgreSQL clones the row trigger to every new
+-- partition, as whoever creates it.  Fired anywhere else it only restricts
+-- updates of that table.
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -297,6 +297,65 @@ SELECT count(*) > 3 AS superuser_sees_all FROM rbac.role_assignments;
 SELECT count(*) AS evil_members_left FROM rbac.assignment WHERE resource_id = 'evil';
 REVOKE ALL ON rbac.role_assignments FROM regress_sec_app;
 
+-- finding 8: an UPDATE cannot move a row under another resource (or
+-- rewrite its creator) unless the actions map names a move permission
+CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; sch text; msg text; n bigint;
+BEGIN
+  EXECUTE q;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN 'ok, ' || n || ' rows';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, sch = SCHEMA_NAME, msg = MESSAGE_TEXT;
+  RETURN st || ' schema=' || coalesce(nullif(sch, ''), '-') || ': ' || msg;
+END $$;
+GRANT EXECUTE ON FUNCTION pg_temp.outcome(text) TO PUBLIC;
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:bob');
+-- bob maintains evil's repositories and owns nothing in acme
+SELECT pg_temp.outcome($$UPDATE sec.repos SET org_id = 'acme' WHERE id = 2$$) AS move_to_acme;
+SELECT pg_temp.outcome($$UPDATE sec.repos SET is_public = true WHERE id = 2$$) AS other_column;
+SELECT rbac.set_actor('User:mallory');
+SELECT pg_temp.outcome($$UPDATE sec.repos SET creator_id = 'alice' WHERE id = 4$$) AS rewrite_creator;
+RESET ROLE;
+SELECT id, org_id, is_public, creator_id FROM sec.repos ORDER BY id;
+SELECT rbac.enable_rls('sec.repos', '{"move": "transfer"}');
+SELECT rbac.enable_rls('sec.repos', '{"move": "fly"}');
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:bob');
+-- transfer on the old row, but no update permission on the new one
+SELECT pg_temp.outcome($$UPDATE sec.repos SET org_id = 'acme' WHERE id = 2$$) AS move_without_target;
+RESET ROLE;
+INSERT INTO sec.repos VALUES (5, 'evil', true, 'alice');
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:alice');
+-- alice created public repository 5 (so she may update it) but may not
+-- transfer it
+SELECT pg_temp.outcome($$UPDATE sec.repos SET org_id = 'acme' WHERE id = 5$$) AS move_without_transfer;
+SELECT pg_temp.outcome($$UPDATE sec.repos SET creator_id = 'bob' WHERE id = 5$$) AS give_away;
+SELECT pg_temp.outcome($$UPDATE sec.repos SET is_public = true WHERE id = 5$$) AS update_in_place;
+RESET ROLE;
+SELECT rbac.assign_role('User:bob', 'owner', 'Org:acme');
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:bob');
+SELECT pg_temp.outcome($$UPDATE sec.repos SET org_id = 'acme' WHERE id = 2$$) AS move_with_both;
+RESET ROLE;
+SELECT id, org_id FROM sec.repos WHERE id = 2;
+-- the superuser (who bypasses row level security) is not stopped
+UPDATE sec.repos SET org_id = 'evil' WHERE id = 2;
+SELECT rbac.remove_role('User:bob', 'owner', 'Org:acme');
+
+-- SPEC 6.5: authorization decisions carry schema rbac, a missing GRANT not
+SET ROLE regress_sec_app;
+SELECT rbac.set_actor('User:alice');
+SELECT pg_temp.outcome($$SELECT rbac.authorize('update', 'Repo:1')$$) AS forbidden;
+SELECT pg_temp.outcome($$SELECT rbac.authorize('read', 'Repo:99')$$) AS not_found;
+SELECT pg_temp.outcome($$SELECT rbac.assign_role('User:x', 'member', 'Org:evil')$$) AS refused_delegation;
+SELECT pg_temp.outcome($$DELETE FROM sec.repos$$) AS missing_grant;
+SELECT pg_temp.outcome($$INSERT INTO sec.orgs VALUES ('x')$$) AS missing_grant_insert;
+RESET ROLE;
+
 -- clean up; the SPEC policy back for anything that follows
 SELECT rbac.reset_actor();
 SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos'), rbac.disable_rls('sec.docs');

@@ -562,10 +562,30 @@ SELECT pg_temp.add('rbac._in_support(internal)', 'as the support function of the
 SELECT pg_temp.add('rbac._in_support(internal)', 'called from SQL', $q$SELECT rbac._in_support(NULL)$q$);
 SELECT pg_temp.add('rbac._in_support(internal)', 'planned through rbac._in with every argument a Var', :'no_scan', :'no_bitmap',
   $q$SELECT count(*) FROM hw.issues i, hw.repositories r WHERE rbac._in(i.repo_id, ARRAY[r.id], r.org_id::text)$q$);
+-- rbac._move_guard stays PUBLIC (PostgreSQL clones it to new partitions as
+-- their creator): attached by the caller to its own tables it only guards
+-- them, and refuses any other use
+SELECT pg_temp.add('rbac._move_guard()', 'attach without arguments',
+  'CREATE TEMP TABLE t (id int, org_id text)', 'INSERT INTO t VALUES (1, $$acme$$)',
+  'CREATE TRIGGER x BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION rbac._move_guard()',
+  $q$UPDATE t SET org_id = 'evil'$q$);
+SELECT pg_temp.add('rbac._move_guard()', 'attach as an AFTER INSERT trigger',
+  'CREATE TEMP TABLE t (id int, org_id text)',
+  $q$CREATE TRIGGER x AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION rbac._move_guard('Repository', '')$q$,
+  $q$INSERT INTO t VALUES (1, 'acme')$q$);
+SELECT pg_temp.add('rbac._move_guard()', 'attach to a table without row level security',
+  'CREATE TEMP TABLE t (id int, org_id text)', $q$INSERT INTO t VALUES (1, 'acme')$q$,
+  $q$CREATE TRIGGER x BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION rbac._move_guard('Repository', 'read')$q$,
+  $q$UPDATE t SET org_id = 'evil' RETURNING org_id$q$);
+SELECT pg_temp.add('rbac._move_guard()', 'attach with an unknown type',
+  'CREATE TEMP TABLE t (id int, org_id text)', $q$INSERT INTO t VALUES (1, 'acme')$q$,
+  $q$CREATE TRIGGER x BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION rbac._move_guard(NULL, NULL)$q$,
+  $q$UPDATE t SET org_id = 'evil' RETURNING org_id$q$);
 -- called directly
 SELECT pg_temp.add(f, 'called directly', 'SELECT ' || f::regproc::text || '()')
 FROM unnest(ARRAY['rbac._role_assignments_row()', 'rbac._role_assignments_stmt()', 'rbac._bound_delete()',
-                  'rbac._bound_truncate()', 'rbac._audit_append_only()', 'rbac._on_sql_drop()']::regprocedure[]) f;
+                  'rbac._bound_truncate()', 'rbac._audit_append_only()', 'rbac._on_sql_drop()',
+                  'rbac._move_guard()']::regprocedure[]) f;
 -- attached by a superuser to the application's relations, fired by the
 -- application: refused with 39P01
 SELECT pg_temp.add('rbac._role_assignments_row()', 'fired for a view of text columns',

@@ -1014,10 +1014,12 @@ do_authorize(const char *actor, const char *action, const char *resource)
 		!rbac_check(actor, readp, resource))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("%s not found", resource)));
+				 errmsg("%s not found", resource),
+				 rbac_errdecision()));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("%s may not %s %s", actor ? actor : "nobody", action, resource)));
+			 errmsg("%s may not %s %s", actor ? actor : "nobody", action, resource),
+			 rbac_errdecision()));
 }
 
 /* rbac.authorize(actor, action, resource) -> void */

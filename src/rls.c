@@ -34,17 +34,22 @@
 #include "sqlgen.h"
 
 #include "catalog/pg_inherits.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(rbac_filter);
 PG_FUNCTION_INFO_V1(rbac_enable_rls);
 PG_FUNCTION_INFO_V1(rbac_disable_rls);
 PG_FUNCTION_INFO_V1(rbac_regenerate_rls);
+PG_FUNCTION_INFO_V1(rbac_move_guard);
 
 /* The commands a policy is generated for, with their default actions. */
 static const char *const commands[] = {"select", "insert", "update", "delete"};
@@ -362,16 +367,18 @@ rbac_filter(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(rbac_rls_predicate(m, t, action, alias)));
 }
 
-/* The action given explicitly for command c, or NULL. */
+/* The action given explicitly for key (a command, or "move"), or NULL. */
 static char *
-explicit_action(Jsonb *actions, int c)
+explicit_action(Jsonb *actions, const char *key)
 {
 	JsonbValue	k;
 	JsonbValue *v;
 
+	if (actions == NULL)
+		return NULL;
 	k.type = jbvString;
-	k.val.string.val = (char *) commands[c];
-	k.val.string.len = strlen(commands[c]);
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
 	v = findJsonbValueFromContainer(&actions->root, JB_FOBJECT, &k);
 	if (v == NULL || v->type != jbvString)
 		return NULL;
@@ -496,6 +503,32 @@ install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 }
 
 /*
+ * The BEFORE UPDATE row trigger that refuses changes to the relation and
+ * actor-relation columns of a protected table (SPEC 6.1): an UPDATE policy
+ * sees only the new row, so moving a row under a resource where the actor
+ * holds the update permission would pass it.  With "move" in the actions,
+ * such a change needs that permission on the old row.  The trigger's
+ * arguments are the type and the move permission; a partitioned table's
+ * row trigger is cloned to its partitions by PostgreSQL.
+ */
+static void
+install_move_guard(Oid relid, MType *t, Jsonb *actions)
+{
+	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												  get_rel_name(relid));
+	char	   *move = explicit_action(actions, "move");
+
+	if (t == NULL)
+	{
+		run(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s", qual));
+		return;
+	}
+	run(psprintf("CREATE OR REPLACE TRIGGER rbac_move_guard BEFORE UPDATE ON %s "
+				 "FOR EACH ROW EXECUTE FUNCTION rbac._move_guard(%s, %s)",
+				 qual, quote_literal_cstr(t->name), quote_literal_cstr(move ? move : "")));
+}
+
+/*
  * install_policies_on relid and every partition of it: a query that names
  * a partition applies that partition's policies, not its parent's.
  */
@@ -506,6 +539,7 @@ install_policies(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 
 	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
 		install_policies_on(m, lfirst_oid(lc), t, actions);
+	install_move_guard(relid, t, actions);
 }
 
 /* The type bound to table relid, or NULL. */
@@ -565,16 +599,18 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 				if (strlen(commands[c]) == v.val.string.len &&
 					strncmp(commands[c], v.val.string.val, v.val.string.len) == 0)
 					known = true;
+			if (v.val.string.len == 4 && strncmp(v.val.string.val, "move", 4) == 0)
+				known = true;
 			if (!known)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown command \"%.*s\" in actions", v.val.string.len,
 								v.val.string.val),
-						 errhint("The commands are select, insert, update and delete.")));
+						 errhint("The commands are select, insert, update and delete, and move for changes of relation columns.")));
 		}
-		for (c = 0; c < NCOMMANDS; c++)
+		for (c = 0; c <= NCOMMANDS; c++)
 		{
-			char	   *a = explicit_action(actions, c);
+			char	   *a = explicit_action(actions, c < NCOMMANDS ? commands[c] : "move");
 			int			term = a ? rbac_type_term(t, a) : -1;
 
 			/* a command left out keeps its default, denied if undeclared */
@@ -636,6 +672,9 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 			run(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", pqual));
 		}
 	}
+	run(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s",
+				 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											get_rel_name(relid))));
 	values[0] = ObjectIdGetDatum(relid);
 	if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
@@ -717,4 +756,84 @@ rbac_rls_protect_partitions(void)
 			m = rbac_get_model();
 		install_policies_on(m, part, type_of_table(m, root), actions);
 	}
+}
+
+/*
+ * rbac._move_guard(type, move) -- BEFORE UPDATE row trigger installed by
+ * enable_rls.  For a role subject to the table's row level security, a
+ * change to a relation or actor-relation column of type is refused (42501)
+ * unless move names a permission the current actor holds on the old row;
+ * the new row is then checked by the UPDATE policy like any update.
+ */
+Datum
+rbac_move_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	TupleDesc	desc;
+	RbacModel  *m;
+	MType	   *t;
+	const char *move;
+	int			term;
+	char	   *changed = NULL;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_UPDATE(td->tg_event) ||
+		td->tg_trigger->tgnargs != 2)
+		rbac_not_called_as("rbac._move_guard()", "the BEFORE UPDATE row trigger of rbac.enable_rls");
+	rel = td->tg_relation;
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED)
+		return PointerGetDatum(td->tg_newtuple);
+	m = rbac_get_model();
+	t = rbac_model_type(m, td->tg_trigger->tgargs[0]);
+	move = td->tg_trigger->tgargs[1];
+	if (t == NULL || !t->bound)
+		return PointerGetDatum(td->tg_newtuple);
+	desc = RelationGetDescr(rel);
+	for (term = 0; term < t->nterms && changed == NULL; term++)
+	{
+		int			att;
+		bool		oldnull,
+					newnull;
+		Datum		o,
+					n;
+		Form_pg_attribute a;
+
+		if (t->ast->terms[term].kind != RBAC_TERM_RELATION || t->rel_col[term] == NULL)
+			continue;
+		att = SPI_fnumber(desc, t->rel_col[term]);
+		if (att <= 0)
+			continue;
+		a = TupleDescAttr(desc, att - 1);
+		o = heap_getattr(td->tg_trigtuple, att, desc, &oldnull);
+		n = heap_getattr(td->tg_newtuple, att, desc, &newnull);
+		if (oldnull != newnull ||
+			(!oldnull && !datum_image_eq(o, n, a->attbyval, a->attlen)))
+			changed = t->rel_col[term];
+	}
+	if (changed == NULL)
+		return PointerGetDatum(td->tg_newtuple);
+	if (*move == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("column \"%s\" of %s decides authorization and cannot be changed",
+						changed, RelationGetRelationName(rel)),
+				 errhint("Map a move permission in rbac.enable_rls's actions, e.g. {\"move\": \"transfer\"}, to allow such changes to actors who hold it."),
+				 rbac_errdecision()));
+	else
+	{
+		const char *actor = rbac_current_actor_name();
+		int			keyatt = SPI_fnumber(desc, t->key_col);
+		char	   *key = keyatt > 0 ? SPI_getvalue(td->tg_trigtuple, desc, keyatt) : NULL;
+		char	   *resource = psprintf("%s:%s", t->name, key ? key : "");
+
+		if (actor == NULL || key == NULL || !rbac_check(actor, move, resource))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("%s may not %s %s", actor ? actor : "nobody", move, resource),
+					 errdetail("Changing column \"%s\" of %s moves the row, which needs permission \"%s\" on it.",
+							   changed, RelationGetRelationName(rel), move),
+					 rbac_errdecision()));
+	}
+	return PointerGetDatum(td->tg_newtuple);
 }

@@ -306,7 +306,8 @@ check_write_privilege(RdOwnerSwitch *sw, const char *relname, AclMode mode,
 			 errhint("Grant %s on rbac.%s to the role, or act as an actor that holds the %s permission on the resource.",
 					 mode == ACL_INSERT ? "INSERT" : "DELETE", relname,
 					 GetConfigOption("rbac.manage_permission", true, false) ?
-					 GetConfigOption("rbac.manage_permission", true, false) : "manage_roles")));
+					 GetConfigOption("rbac.manage_permission", true, false) : "manage_roles"),
+			 (resource_type && actor) ? rbac_errdecision() : 0));
 }
 
 /* Prepare and keep a plan once per backend. */
@@ -1142,7 +1143,8 @@ check_read_privilege(RdOwnerSwitch *sw, const char *relname, bool self,
 			 errdetail("Database role \"%s\" has no SELECT privilege on rbac.%s.",
 					   GetUserNameFromId(sw->caller, false), relname),
 			 errhint("Grant SELECT on rbac.%s to the role, ask about the current actor only, or act as an actor that manages the resource.",
-					 relname)));
+					 relname),
+			 (managed && rbac_current_actor_name()) ? rbac_errdecision() : 0));
 }
 
 /*

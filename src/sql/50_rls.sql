@@ -38,6 +38,17 @@ COMMENT ON FUNCTION rbac.disable_rls(regclass) IS
 'Drop the generated policies of a table; when no other policy remains, disable (and stop forcing) row level security on it.';
 REVOKE EXECUTE ON FUNCTION rbac.disable_rls(regclass) FROM PUBLIC;
 
+CREATE FUNCTION rbac._move_guard()
+RETURNS trigger
+LANGUAGE c
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_move_guard';
+COMMENT ON FUNCTION rbac._move_guard() IS
+'Trigger (BEFORE UPDATE, row) installed by rbac.enable_rls: a change to a relation or actor-relation column is refused (42501) unless the actions map names a move permission that the current actor holds on the old row.';
+-- EXECUTE stays with PUBLIC: PostgreSQL clones the row trigger to every new
+-- partition, as whoever creates it.  Fired anywhere else it only restricts
+-- updates of that table.
+
 CREATE FUNCTION rbac._regenerate_rls()
 RETURNS void
 LANGUAGE c VOLATILE
