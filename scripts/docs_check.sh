@@ -8,9 +8,10 @@
 # What it runs, in order:
 #   1. README.md's first ```sql block, in a database of its own: it must run
 #      without an ERROR or WARNING.
-#   2. docs/getting-started.md and then docs/uninstalling.md, in one psql
-#      session on one fresh database (the uninstalling page removes what the
-#      tutorial built), from the repository's root (so that
+#   2. docs/getting-started.md, docs/application-structure.md and
+#      docs/uninstalling.md, in one psql session on one fresh database (the
+#      later pages use the tutorial's data; the last removes what it built),
+#      from the repository's root (so that
 #      `\set policy `cat examples/gitclub.polar`` works as the page says).
 #   3. pg_regress (what `make installcheck` runs) against the same server:
 #      the regression tests must pass on a server configured as the
@@ -39,7 +40,7 @@ if [ "${1:-}" != --no-build ]; then
     build_and_install
 fi
 
-PAGES=(docs/getting-started.md docs/uninstalling.md)
+PAGES=(docs/getting-started.md docs/application-structure.md docs/uninstalling.md)
 PORT=${RBAC_DOCS_PORT:-55479}
 DIR=$(mktemp -d /tmp/pg_rbac_docs.XXXXXX)
 chmod 755 "$DIR"

@@ -74,9 +74,10 @@ run_example() {
     "$SRC_DIR/examples/gitclub-api/run-test.sh" || status=1
 }
 
-# docs/getting-started.md and docs/uninstalling.md run against a server set
-# up as they say, their outputs compared with the pages; README's first SQL
-# block; pg_regress against that server (see scripts/docs_check.sh)
+# the SQL of docs/getting-started.md, application-structure.md and
+# uninstalling.md run against a server set up as they say, outputs compared
+# with the pages; README's first SQL block; pg_regress against that server
+# (see scripts/docs_check.sh)
 run_docs() {
     echo "=== docs check ==="
     "$SRC_DIR/scripts/docs_check.sh" --no-build || status=1
