@@ -67,15 +67,15 @@ extract() {
             else if (info == "sql") {
                 if (directive == "skip") kind = "skipsql"
                 else { kind = "sql"; n++; last_sql = n
-                       print page ":" NR > fname(n, "where") }
+                       print page ":" NR > fname(n, "where"); close(fname(n, "where")) }
             } else kind = "other"
             want_text = 0
             next
         }
         infence && /^```[ \t]*$/ {
             infence = 0
-            if (kind == "sql") { printf "%s", body > fname(n, "sql"); want_text = 1 }
-            else if (kind == "text") printf "%s", body > fname(target, "expected")
+            if (kind == "sql") { printf "%s", body > fname(n, "sql"); close(fname(n, "sql")); want_text = 1 }
+            else if (kind == "text") { printf "%s", body > fname(target, "expected"); close(fname(target, "expected")) }
             if (directive ~ /^file /) {
                 f = substr(directive, 6)
                 m++
@@ -169,7 +169,7 @@ for f in "$WORK"/p*-[0-9][0-9][0-9].sql; do
     { echo "\\echo @@block $b@@"; cat "$f"; echo; } >> "$WORK/all.sql"
 done
 (cd "$SRC_DIR" && "${PSQL[@]}" -d tutorial < "$WORK/all.sql") > "$WORK/all.out" 2>&1 || true
-awk -v out="$WORK" '/^@@block .*@@$/ { f = out "/" substr($2, 1, length($2) - 2) ".actual"; printf "" > f; next }
+awk -v out="$WORK" '/^@@block .*@@$/ { if (f) close(f); f = out "/" substr($2, 1, length($2) - 2) ".actual"; printf "" > f; next }
                     f { print >> f }' "$WORK/all.out"
 compared=0
 for b in "${blocks[@]}"; do
