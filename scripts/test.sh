@@ -13,6 +13,7 @@
 #   scripts/test.sh example         only the example application (examples/gitclub-api)
 #   scripts/test.sh asan            only pg_regress against an ASan+UBSan build
 #   scripts/test.sh sqlsmith        only sqlsmith's queries as an ordinary role, ASan+UBSan build
+#   scripts/test.sh docs            only the docs check (scripts/docs_check.sh)
 #   RBAC_KEEP=1 scripts/test.sh ... keeps the work directory
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -71,6 +72,15 @@ run_tap() {
 run_example() {
     echo "=== example application ==="
     "$SRC_DIR/examples/gitclub-api/run-test.sh" || status=1
+}
+
+# the SQL of docs/getting-started.md, application-structure.md and
+# uninstalling.md run against a server set up as they say, outputs compared
+# with the pages; README's first SQL block; pg_regress against that server
+# (see scripts/docs_check.sh)
+run_docs() {
+    echo "=== docs check ==="
+    "$SRC_DIR/scripts/docs_check.sh" --no-build || status=1
 }
 
 run_fuzz() {
@@ -248,8 +258,9 @@ case "$what" in
     example) run_example ;;
     asan) run_asan ;;
     sqlsmith) run_sqlsmith ;;
-    all) run_regress; run_tap; run_example; run_fuzz 60; run_asan; run_sqlsmith ;;
-    *) echo "usage: $0 [all|regress|tap [FILES]|example|fuzz [SECONDS]|asan|sqlsmith]" >&2; exit 2 ;;
+    docs) run_docs ;;
+    all) run_regress; run_tap; run_example; run_docs; run_fuzz 60; run_asan; run_sqlsmith ;;
+    *) echo "usage: $0 [all|regress|tap [FILES]|example|docs|fuzz [SECONDS]|asan|sqlsmith]" >&2; exit 2 ;;
 esac
 
 if [ $status -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "TESTS FAILED"; fi
