@@ -796,7 +796,7 @@ typedef struct JwtKeySet
 	MemoryContext cxt;
 	char	   *path;
 	uint64		generation;
-	bool		have_stat;
+	int			stat_errno;		/* errno of stat(), 0 when st is valid */
 	struct stat st;
 	char	   *error;
 	int			nkeys;
@@ -821,12 +821,16 @@ free_key_set(void *arg)
 	set->nkeys = 0;
 }
 
-/* True when st still describes the file whose keys set holds. */
+/*
+ * True when stat() of the file, which gave st or failed with stat_errno,
+ * still describes the file that set was read from.
+ */
 static bool
-same_file(const JwtKeySet *set, const struct stat *st)
+same_file(const JwtKeySet *set, const struct stat *st, int stat_errno)
 {
-	return set->have_stat &&
-		set->st.st_dev == st->st_dev &&
+	if (set->stat_errno != 0 || stat_errno != 0)
+		return set->stat_errno == stat_errno;
+	return set->st.st_dev == st->st_dev &&
 		set->st.st_ino == st->st_ino &&
 		set->st.st_size == st->st_size &&
 		set->st.st_mtim.tv_sec == st->st_mtim.tv_sec &&
@@ -1275,10 +1279,7 @@ read_pem(JwtKeySet *set, char *text, int len)
 	return pstrdup("it is neither an RSA key nor an EC key on curve P-256");
 }
 
-/*
- * Read the key file into set; returns why it cannot be used, or NULL.
- * Records the identity of the file that was read.
- */
+/* Read the key file into set; returns why it cannot be used, or NULL. */
 static char *
 read_key_file(JwtKeySet *set)
 {
@@ -1290,31 +1291,31 @@ read_key_file(JwtKeySet *set)
 	char	   *err;
 	int			i;
 	bool		secret_keys = false;
+	struct stat st;
 
 	fd = OpenTransientFile(set->path, O_RDONLY | PG_BINARY);
 	if (fd < 0)
 		return psprintf("could not open it: %m");
-	if (fstat(fd, &set->st) < 0)
+	if (fstat(fd, &st) < 0)
 	{
 		err = psprintf("could not stat it: %m");
 		CloseTransientFile(fd);
 		return err;
 	}
-	set->have_stat = true;
-	if (!S_ISREG(set->st.st_mode))
+	if (!S_ISREG(st.st_mode))
 	{
 		CloseTransientFile(fd);
 		return pstrdup("it is not a regular file");
 	}
-	if (set->st.st_size > RBAC_JWT_MAX_KEY_FILE)
+	if (st.st_size > RBAC_JWT_MAX_KEY_FILE)
 	{
 		CloseTransientFile(fd);
 		return psprintf("it is larger than %d bytes", RBAC_JWT_MAX_KEY_FILE);
 	}
-	text = palloc(set->st.st_size + 1);
-	while (done < (size_t) set->st.st_size)
+	text = palloc(st.st_size + 1);
+	while (done < (size_t) st.st_size)
 	{
-		got = read(fd, text + done, set->st.st_size - done);
+		got = read(fd, text + done, st.st_size - done);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -1349,7 +1350,7 @@ read_key_file(JwtKeySet *set)
 	for (i = 0; i < set->nkeys; i++)
 		if (set->keys[i].alg == JWT_HS256)
 			secret_keys = true;
-	if (secret_keys && (set->st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+	if (secret_keys && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
 		ereport(LOG,
 				(errmsg("rbac.jwt_key_file \"%s\" holds HS256 secrets and is readable by other operating system users",
 						set->path),
@@ -1361,13 +1362,15 @@ read_key_file(JwtKeySet *set)
  * The keys of rbac.jwt_key_file: NULL when it is not set.  Re-reads the
  * file when its path, the configuration (a reload) or the file changed.
  * Raises 28000 when it cannot be used; the reason goes to the server log
- * only.
+ * only, once per change (a caller may catch the error, which then is not
+ * logged).
  */
 static JwtKeySet *
 current_key_set(void)
 {
 	const char *path = jwt_key_file;
 	struct stat st;
+	int			stat_errno;
 	MemoryContext cxt;
 	MemoryContext old;
 	MemoryContextCallback *cb;
@@ -1383,11 +1386,14 @@ current_key_set(void)
 		return NULL;
 	}
 
+	memset(&st, 0, sizeof(st));
+	stat_errno = stat(path, &st) == 0 ? 0 : errno;
+	if (stat_errno == 0 && !S_ISREG(st.st_mode))
+		stat_errno = EISDIR;	/* anything but a regular file is refused */
 	if (jwt_keys == NULL ||
 		strcmp(jwt_keys->path, path) != 0 ||
 		jwt_keys->generation != jwt_key_file_generation ||
-		stat(path, &st) != 0 ||
-		!same_file(jwt_keys, &st))
+		!same_file(jwt_keys, &st, stat_errno))
 	{
 		cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac key file",
 									ALLOCSET_SMALL_SIZES);
@@ -1403,9 +1409,17 @@ current_key_set(void)
 		{
 			set->path = pstrdup(path);
 			set->generation = jwt_key_file_generation;
+			set->stat_errno = stat_errno;
+			set->st = st;
 			set->error = read_key_file(set);
 			if (set->error)
+			{
 				free_key_set(set);
+				ereport(LOG,
+						(errmsg("rbac.jwt_key_file \"%s\" cannot be used: %s",
+								set->path, set->error),
+						 errdetail("Every token is refused until the file is usable.")));
+			}
 		}
 		PG_CATCH();
 		{
