@@ -199,3 +199,85 @@ RESET rbac.jwt_secret;
 SHOW rbac.jwt_secret;
 SELECT rbac.reset_actor();
 DROP ROLE regress_token_role;
+
+-- 9. RS256 and ES256 with a key file (so that the OpenSSL paths also run in
+-- the sanitizer build of scripts/test.sh asan).  The keys were made once by
+-- Python's cryptography package, which also signed these tokens (exp 2100);
+-- the file is written into the data directory and named by a relative path.
+\set jwks '{"keys":[{"kty":"RSA","kid":"r1","use":"sig","alg":"RS256","n":"vIv8qRfsfVPY-KIr4_UJ9miY53hpYko00ADuSgaeyNvK7CxTEoNwLSrm2XqclftsaoHCmSTWqVvATk5-WXEtpSNN9qSTV0pQzxCpNTclyjn9ZH-i6x5i1ChDfOObxSjFEQmJNxfUu50aroBUF3kp8Tbe9FDD6BOg8m-cIPusUCxtNXIbbf147Dvshsp06-0sx7nr5akou5s1q1VwzzBvx0YtrZn8eZTrjyt8iQ6cPmTf8vmKXUjFc5BH2xaYw8ux2ZWZswdy1thJpSkGN-iRHEltL3LnsKdB1R50ut8LPRfKitjNaEBzL6pvgSjTmJ1UslXE1xZgkYJKdTvvo_nwgQ","e":"AQAB"},{"kty":"EC","kid":"e1","crv":"P-256","x":"WVcy6eyW6VSfhqWtrVom-BCJLS_t_mSAemBRuCys0xc","y":"QuRLtA5i9ba0-i4kAnyUiDxOcgasrDYsC4GkVxCln6c"}]}'
+SELECT format('COPY (SELECT %L) TO %L', :'jwks',
+              current_setting('data_directory') || '/pg_rbac_regress_jwks.json') AS copy \gset
+:copy;
+ALTER SYSTEM SET rbac.jwt_key_file = 'pg_rbac_regress_jwks.json';
+SELECT pg_reload_conf();
+SELECT pg_sleep(1);
+\c
+SHOW rbac.jwt_key_file;
+CREATE TEMP TABLE tokens (ord serial, name text, token text);
+INSERT INTO tokens (name, token) VALUES
+  ('RS256, kid r1', 'eyJhbGciOiJSUzI1NiIsImtpZCI6InIxIn0.eyJzdWIiOiJVc2VyOnJzYSIsImV4' ||
+    'cCI6NDEwMjQ0NDgwMH0.OpWU2-O5xJWx0eQE2ghLotbCo_HL-WFIb8zfkhOKX1jk' ||
+    'rWkq9hXNc2GJCVAFZPkBtsU2h_3M-m8QFr3Y7pIF0vU54Jt_032nLKk2TJgNh5IN' ||
+    'GrDRQMZOWLNvuxurrmd1aAn0PIg8uoIw82uazzcodbxBZCjaw8kOR6kS8pCnR8Ac' ||
+    'TK6by9zdGR9F6T_uqd5yKwZrs_vtICO10A-xF0DrXNV8scHN1LqtkphotfsbQxBB' ||
+    'J7JWiZY25xkv4KlhEEw7G9EQTNbQ0ub9fKNl4A8W7EKF4qi0H5a4N1CDWwXF9wkO' ||
+    '39zV88mefvboJo4nAdWFmE-_OHhPc7-DYYXvmJR0iQ'),
+  ('RS256 without kid', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVc2VyOnJzYTIiLCJleHAiOjQxMDI0NDQ' ||
+    '4MDB9.FZYRyq_rVtI-af_1vczD26bWOnSB-qcX-6R4eYe00vDa9yH1epNgY3hvUI' ||
+    'qjb4WNGCb9yP0aaj8Bvu8RUt7zXundbuaFdLbAtophNNuq7sOFq_NqK65nXRZrA9' ||
+    '3OkS_75wZVGHZGt0c--bny-cibRrT3aLC3ITRc0fLBkjNrdLqYVY9mybPUBm2wOm' ||
+    '-gdCx5GBC19IjuNiLosJ8omAGNSF4MrVx4JWDnCsrvf3MUnrxRSQsenXpXPE0sA_' ||
+    'OfutLtKk2oS93M74PxpJIzeJ72zCnA1mRxfeXS5V-_02SFselF7MEXOxSwL5bzM7' ||
+    'AE4kjABr68bfJPWQw_zXNf18h7tQ'),
+  ('RS256 by another key under kid r1', 'eyJhbGciOiJSUzI1NiIsImtpZCI6InIxIn0.eyJzdWIiOiJVc2VyOnJzYSIsImV4' ||
+    'cCI6NDEwMjQ0NDgwMH0.gZwALkFMK3qgPmmhGMvIVMdH6OKJR8sIXCfUyhgHhYIq' ||
+    'zW9gG7-SfqIsSXBpwt6FpPYi6yimn5RiH0HqEqitP5gEpMisglSztxiwFpBiHeUr' ||
+    '6SdJzddQHPhvs6d1dE9bI18Q2lDpet-IZJ4AyNxdhAQVO3zt3_iUGF-HEA4NfnMk' ||
+    'dwgnKYL-x08lPxWtF67wZx8BShyTT17be1nBzXp8Nbf1OYaMdsN61TjAEWLzv4Ya' ||
+    'XNcDkYFZY8MJK4A2e7pBDq59QFBsf44rkxv8UKTS0gR-gof9wY11Y-qf7LsFAwSC' ||
+    'XmJ2rS2-ZOxSiqk_Lz3JHAt5K83PSVz11SjrkGknVQ'),
+  ('RS256 expired', 'eyJhbGciOiJSUzI1NiIsImtpZCI6InIxIn0.eyJzdWIiOiJVc2VyOnJzYSIsImV4' ||
+    'cCI6MTAwMDAwMDAwMH0.a26KkvWZBoAKReQW_TqQnZmBl8TeFEwoZVk8KGH9tSVl' ||
+    '4qcD1Uop3oRNmSBjrSuXa0x_MNAswMgU5HCaFOwIoj-o5GxygLhuLwvA9R7N3T6Y' ||
+    'jSaJbDWvNlWzBwCWAaaXNZ5Ke_khZesd1vH6TIQ-HUIcoGy--c3xFFiQx10_86oL' ||
+    'w7MkuwsNNxKahZIa66LnAZA4s_ri3i_KsWE1AsllQlzx4TM46JkMhQh4pRGGtg2y' ||
+    'zxFP6wvQMiq4ZeRlJX9M-vTEo7quyXuT56HVEd_dv60zvIeDdfmtWghgIwcDCHf-' ||
+    '5y5Y2whOXV0IePNEXo2PH3wtZzB3FHg0kksEYsgNXw'),
+  ('ES256, kid e1', 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImUxIn0.eyJzdWIiOiJVc2VyOmVjIiwiZXhw' ||
+    'Ijo0MTAyNDQ0ODAwfQ.0ZC6ZiV3bWxyCcd8tMibmR8VM45bH0rAF6bthZktBXahZ' ||
+    '9lzq0ENqmfOmMd_Zkl5Rb2jYRlJTpnGv0YcEb6NpA'),
+  ('ES256 without kid', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJVc2VyOmVjMiIsImV4cCI6NDEwMjQ0NDg' ||
+    'wMH0.OU2NthXXJEOY88IiwTuJTV3HJRZ3s6lnw3pSX45fc6T6K4s2vIGXh4nb3s9' ||
+    'eqKIraPmLczAkJ95trK9ipMb5Sw'),
+  ('ES256 under the RSA key''s kid', 'eyJhbGciOiJFUzI1NiIsImtpZCI6InIxIn0.eyJzdWIiOiJVc2VyOnJzYSIsImV4' ||
+    'cCI6NDEwMjQ0NDgwMH0.BgbJJq4EtmYVTr70fhncs0Iu1ZPohCbNhQAMMIuGWbJh' ||
+    '8L1VCqNqhS1m3jMXK8Fv1zY8MBMDjVCq30g-uezz1g');
+SELECT rbac.set_actor('User:before');
+CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text;
+    msg text;
+    det text;
+BEGIN
+    RETURN 'ok ' || rbac.set_actor_token(token);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                            det = PG_EXCEPTION_DETAIL;
+    RETURN st || ' ' || msg || coalesce(' / ' || nullif(det, ''), '');
+END $$;
+SELECT ord, name, pg_temp.try(token) AS outcome FROM tokens ORDER BY ord;
+-- a tampered payload; a signature cut short; the actor after each refusal
+SELECT rbac.set_actor('User:before');
+SELECT pg_temp.try(split_part(token, '.', 1) || '.' ||
+                   translate(encode(convert_to('{"sub":"User:admin","exp":4102444800}', 'UTF8'), 'base64'),
+                             E'+/=\n', '-_') || '.' ||
+                   split_part(token, '.', 3)) FROM tokens WHERE ord = 1;
+SELECT pg_temp.try(left(token, -6)) FROM tokens WHERE ord = 5;
+SELECT rbac.current_actor();
+-- HS256 is not accepted: neither the file nor rbac.jwt_secret has a key
+SELECT pg_temp.try('eyJhbGciOiJIUzI1NiJ9.e30.AAAA');
+ALTER SYSTEM RESET rbac.jwt_key_file;
+SELECT pg_reload_conf();
+SELECT pg_sleep(1);
+\c
+SHOW rbac.jwt_key_file;

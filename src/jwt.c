@@ -1260,6 +1260,11 @@ read_pem(JwtKeySet *set, char *text, int len)
 	ERR_clear_error();
 	if (pkey == NULL)
 		return pstrdup("it is not a PEM public key (\"-----BEGIN PUBLIC KEY-----\")");
+	if (!public_key_ok(pkey))
+	{
+		EVP_PKEY_free(pkey);
+		return pstrdup("its public key does not pass OpenSSL's checks");
+	}
 	if (EVP_PKEY_is_a(pkey, "RSA"))
 	{
 		int			bits = EVP_PKEY_get_bits(pkey);
@@ -1342,6 +1347,7 @@ read_key_file(JwtKeySet *set)
 	else
 		err = pstrdup("it is neither a JWKS document (JSON) nor a PEM public key");
 	explicit_bzero(text, done);
+	pfree(text);
 	if (err)
 		return err;
 	if (set->nkeys == 0)
