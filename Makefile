@@ -46,7 +46,8 @@ PG_CPPFLAGS = -I$(srcdir)/src
 # Warnings for gcc (clang builds the JIT bitcode with CPPFLAGS only).
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	-Wno-missing-field-initializers -Wno-cast-function-type -Wno-clobbered
-SHLIB_LINK =
+# OpenSSL's libcrypto: RS256 and ES256 token signatures (src/jwt.c).
+SHLIB_LINK = -lcrypto
 
 EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
 

@@ -100,3 +100,8 @@ BEGIN
 END
 $upgrade$;
 SELECT rbac._regenerate_rls();
+
+-- Tokens (SPEC 6.2): set_actor_token verifies RS256/ES256/HS256 with the key
+-- file, and aud/iss/nbf/iat; the function itself is unchanged.
+COMMENT ON FUNCTION rbac.set_actor_token(text, boolean) IS
+'Verify a JSON Web Token (RS256 or ES256 with the keys in the file named by setting rbac.jwt_key_file, HS256 with those or with setting rbac.jwt_secret) and make its subject the current actor; returns the actor. The token must carry a numeric exp in the future, nbf and iat (if present) not later than now plus rbac.jwt_leeway seconds, iss and aud matching rbac.jwt_issuer and rbac.jwt_audience when those are set, and a string sub: a full reference Type:id (of type rbac.jwt_actor_type only, when rbac.jwt_actor_type_only is on), or a bare id prefixed with setting rbac.jwt_actor_type (default User). Any malformed, forged, expired or not yet valid token, an unusable key file, or an unknown actor type: 28000, and the actor is unchanged. local as for rbac.set_actor.';

@@ -3,8 +3,10 @@
 # run as root).  Idempotent and quiet when everything is present.
 set -euo pipefail
 
+# libssl-dev: OpenSSL headers and libcrypto for RS256/ES256 tokens (src/jwt.c);
+# python3-cryptography: the independent token implementation of TAP 021.
 PKGS=(postgresql-15 postgresql-server-dev-15 libipc-run-perl graphviz make gcc
-      clang libclang-rt-14-dev pgbouncer sqlsmith)
+      clang libclang-rt-14-dev pgbouncer sqlsmith libssl-dev python3-cryptography)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

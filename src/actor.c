@@ -23,10 +23,10 @@
  * C code reads the actor through rbac_current_actor_name(), i.e. the
  * setting's own C variable, never through current_setting().
  *
- * The other settings (rbac.jwt_secret, rbac.jwt_actor_type,
- * rbac.read_action, rbac.manage_permission) are all PGC_SUSET: each one
- * decides who someone is or what they may learn or change, so only a
- * superuser (or a role granted SET on the parameter) may change them.
+ * The other settings (rbac.read_action, rbac.manage_permission, and the
+ * token settings rbac.jwt_*, defined in jwt.c) are PGC_SUSET or stricter:
+ * each one decides who someone is or what they may learn or change, so only
+ * a superuser (or a role granted SET on the parameter) may change them.
  *
  *-------------------------------------------------------------------------
  */
@@ -53,12 +53,6 @@ static char *actor_setting = NULL;
 
 /* On only while apply_actor() changes rbac.actor. */
 static bool actor_change_allowed = false;
-
-/* rbac.jwt_secret: HS256 key of rbac.set_actor_token (superuser-only) */
-char	   *rbac_jwt_secret = NULL;
-
-/* rbac.jwt_actor_type: type prefixed to a bare "sub" claim */
-char	   *rbac_jwt_actor_type = NULL;
 
 /* rbac.read_action: the permission that separates NotFound from Forbidden */
 char	   *rbac_read_action = NULL;
@@ -96,18 +90,6 @@ check_actor_setting(char **newval, void **extra, GucSource source)
 	return false;
 }
 
-/* Check hook of rbac.jwt_actor_type: a non-empty type name without ':'. */
-static bool
-check_actor_type_setting(char **newval, void **extra, GucSource source)
-{
-	if (*newval == NULL || (*newval)[0] == '\0' || strchr(*newval, ':') != NULL)
-	{
-		GUC_check_errdetail("The actor type must be a non-empty type name without \":\".");
-		return false;
-	}
-	return true;
-}
-
 /* Check hook of settings that name a permission: must not be empty. */
 static bool
 check_permission_setting(char **newval, void **extra, GucSource source)
@@ -138,24 +120,8 @@ rbac_actor_init(void)
 							   GUC_DISALLOW_IN_FILE | GUC_DISALLOW_IN_AUTO_FILE,
 							   check_actor_setting, NULL, NULL);
 
-	DefineCustomStringVariable("rbac.jwt_secret",
-							   "Key that rbac.set_actor_token verifies HS256 tokens with.",
-							   "Visible to superusers only.  Set it in postgresql.conf, with pg_rbac in shared_preload_libraries or session_preload_libraries.",
-							   &rbac_jwt_secret,
-							   NULL,
-							   PGC_SUSET,
-							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL |
-							   GUC_NOT_IN_SAMPLE,
-							   NULL, NULL, NULL);
-
-	DefineCustomStringVariable("rbac.jwt_actor_type",
-							   "Actor type of a token whose \"sub\" claim is a bare id.",
-							   NULL,
-							   &rbac_jwt_actor_type,
-							   "User",
-							   PGC_SUSET,
-							   0,
-							   check_actor_type_setting, NULL, NULL);
+	/* rbac.jwt_secret, rbac.jwt_key_file, rbac.jwt_actor_type, ... */
+	rbac_jwt_init();
 
 	DefineCustomStringVariable("rbac.read_action",
 							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",
@@ -344,7 +310,7 @@ rbac_set_actor(PG_FUNCTION_ARGS)
 /*
  * rbac.set_actor_token(token text, local boolean DEFAULT false) -> text
  *
- * Verify an HS256 JWT against rbac.jwt_secret and make its subject the
+ * Verify a JWT with the configured keys (jwt.c) and make its subject the
  * actor: "sub" is a full reference when it contains ':', otherwise a bare
  * id of type rbac.jwt_actor_type.  Returns the actor.  Every failure is
  * 28000 and leaves the actor as it was.
@@ -354,7 +320,6 @@ rbac_set_actor_token(PG_FUNCTION_ARGS)
 {
 	char	   *token;
 	bool		local;
-	char	   *sub;
 	char	   *actor;
 
 	if (PG_ARGISNULL(0))
@@ -362,19 +327,10 @@ rbac_set_actor_token(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 				 errmsg("invalid token"),
 				 errdetail("The token is null.")));
-	if (rbac_jwt_secret == NULL || rbac_jwt_secret[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("tokens cannot be verified because rbac.jwt_secret is not set"),
-				 errhint("A superuser must set rbac.jwt_secret, preferably in postgresql.conf with pg_rbac in shared_preload_libraries.")));
 	token = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 
-	sub = rbac_jwt_verify_subject(token, rbac_jwt_secret);
-	if (strchr(sub, ':') != NULL)
-		actor = sub;
-	else
-		actor = psprintf("%s:%s", rbac_jwt_actor_type, sub);
+	actor = rbac_jwt_actor(token);
 
 	check_actor_reference(actor, ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION,
 						  ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION);

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * jwt.h
- *	  Verification of HS256 JSON Web Tokens (used by rbac.set_actor_token).
+ *	  Verification of JSON Web Tokens (used by rbac.set_actor_token) and
+ *	  the settings that configure it (rbac.jwt_*).
  *
  *-------------------------------------------------------------------------
  */
@@ -11,11 +12,24 @@
 /* Longest token accepted, in bytes. */
 #define RBAC_JWT_MAX_LENGTH 65536
 
+/* Largest key file accepted (rbac.jwt_key_file), in bytes. */
+#define RBAC_JWT_MAX_KEY_FILE (1024 * 1024)
+
 /*
- * Verify an HS256 token against secret and return its "sub" claim (palloc'd,
- * in the server encoding).  Raises 28000 invalid_authorization_specification
- * for every malformed, forged, expired or not-yet-valid token.
+ * Define the rbac.jwt_* settings.  Called from rbac_actor_init(), before
+ * the "rbac" prefix is reserved.
  */
-extern char *rbac_jwt_verify_subject(const char *token, const char *secret);
+extern void rbac_jwt_init(void);
+
+/*
+ * Verify a token with the configured keys (rbac.jwt_key_file and
+ * rbac.jwt_secret) and claims (rbac.jwt_audience, rbac.jwt_issuer,
+ * rbac.jwt_leeway) and return the actor it names: its "sub" claim, prefixed
+ * with rbac.jwt_actor_type when it is a bare id (palloc'd, in the server
+ * encoding).  Raises 28000 invalid_authorization_specification for every
+ * malformed, forged, expired or not-yet-valid token, and when no key is
+ * usable.
+ */
+extern char *rbac_jwt_actor(const char *token);
 
 #endif							/* RBAC_JWT_H */
