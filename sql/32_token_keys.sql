@@ -218,6 +218,9 @@ ALTER SYSTEM SET rbac.jwt_key_file = 'pg_rbac_regress_jwks.json';
 SELECT pg_reload_conf();
 SELECT pg_sleep(1);
 \c
+\if :server_secret
+SET rbac.jwt_secret = '';
+\endif
 SHOW rbac.jwt_key_file;
 CREATE TEMP TABLE tokens (ord serial, name text, token text);
 INSERT INTO tokens (name, token) VALUES
@@ -286,4 +289,7 @@ ALTER SYSTEM RESET rbac.jwt_key_file;
 SELECT pg_reload_conf();
 SELECT pg_sleep(1);
 \c
+\if :server_secret
+SET rbac.jwt_secret = '';
+\endif
 SHOW rbac.jwt_key_file;
