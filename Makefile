@@ -27,7 +27,8 @@ OBJS = \
 	src/sets.o \
 	src/rls.o \
 	src/roledata.o \
-	src/bind.o
+	src/bind.o \
+	src/admin.o
 
 # The install script of the current version is the concatenation of
 # src/sql/*.sql in name order.  Released versions keep their install script

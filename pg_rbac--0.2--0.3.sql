@@ -84,6 +84,26 @@ COMMENT ON FUNCTION rbac._move_guard() IS
 -- partition, as whoever creates it.  Fired anywhere else it only restricts
 -- updates of that table.
 
+-- Administration without a superuser (SPEC 6.3).
+
+CREATE FUNCTION rbac.grant_admin(role regrole)
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_grant_admin';
+COMMENT ON FUNCTION rbac.grant_admin(regrole) IS
+'Make a role an administrator: it may load the policy, bind and protect (enable_rls, disable_rls) the tables it owns, and change and read role data without an actor. Superuser or extension owner only (42501). Audited.';
+REVOKE EXECUTE ON FUNCTION rbac.grant_admin(regrole) FROM PUBLIC;
+
+CREATE FUNCTION rbac.revoke_admin(role regrole)
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_revoke_admin';
+COMMENT ON FUNCTION rbac.revoke_admin(regrole) IS
+'Undo rbac.grant_admin: revoke the privileges it granted. Superuser or extension owner only (42501). Audited.';
+REVOKE EXECUTE ON FUNCTION rbac.revoke_admin(regrole) FROM PUBLIC;
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

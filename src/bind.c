@@ -19,6 +19,7 @@
  */
 #include "pg_rbac.h"
 #include "roledata.h"
+#include "admin.h"
 #include "model.h"
 #include "rls.h"
 
@@ -481,13 +482,27 @@ check_binding_privilege(AclMode mode, const char *operation)
 						   mode == ACL_INSERT ? "INSERT" : "DELETE")));
 }
 
-/* Let whatever depends on bindings know (generated RLS, model caches). */
+/*
+ * Let whatever depends on bindings know (generated RLS, model caches), as
+ * the extension owner (an administrator may not run the internal function).
+ */
 static void
 bindings_changed(void)
 {
+	RdOwnerSwitch sw;
+
 	CacheInvalidateRelcacheByRelid(rbac_rd_relid("binding"));
-	if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not refresh objects that depend on the policy");
+	rbac_rd_become_owner(&sw);
+	PG_TRY();
+	{
+		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not refresh objects that depend on the policy");
+	}
+	PG_FINALLY();
+	{
+		rbac_rd_restore_user(&sw);
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -520,7 +535,9 @@ rbac_bind(PG_FUNCTION_ARGS)
 	relid = PG_GETARG_OID(1);
 	key = PG_ARGISNULL(2) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(2)));
 
-	check_binding_privilege(ACL_INSERT, "bind");
+	/* DBA-granted INSERT on rbac.binding, or an administrator's own table */
+	if (!rbac_rd_has_privilege("binding", ACL_INSERT))
+		rbac_require_table_admin(relid, "bind");
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
@@ -616,7 +633,8 @@ rbac_unbind(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("type must not be null")));
 	type = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	check_binding_privilege(ACL_DELETE, "unbind");
+	if (!rbac_rd_has_privilege("binding", ACL_DELETE) && !rbac_is_admin())
+		check_binding_privilege(ACL_DELETE, "unbind");
 
 	SPI_connect();
 	relid = bound_table(type);
@@ -628,6 +646,9 @@ rbac_unbind(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("type \"%s\" is not bound", type)));
 	}
+	/* an administrator unbinds only the types of tables it owns */
+	if (!rbac_rd_has_privilege("binding", ACL_DELETE) && get_rel_name(relid) != NULL)
+		rbac_require_table_admin(relid, "unbind");
 	if (!table_still_bound(relid, type))
 		drop_triggers(relid);
 

@@ -9,6 +9,7 @@
  */
 #include "pg_rbac.h"
 #include "model.h"
+#include "roledata.h"
 
 #include "executor/spi.h"
 #include "catalog/pg_type.h"
@@ -230,30 +231,34 @@ rbac_loaded_policy_source(void)
 }
 
 /*
- * Append one row to rbac.audit_log, with the current actor when one is set.
- * Caller has connected SPI.
+ * Append one row to rbac.audit_log for database role caller, with the
+ * current actor when one is set, as the extension owner (an administrator
+ * may not write the log itself).  Caller has connected SPI.
  */
 void
-rbac_audit(const char *operation, const char *detail_json)
+rbac_audit(Oid caller, const char *operation, const char *detail_json)
 {
-	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	const char *actor = rbac_current_actor_name();
-	int			ret;
+	StringInfoData detail;
 
-	values[0] = CStringGetTextDatum(operation);
-	if (detail_json)
-		values[1] = CStringGetTextDatum(detail_json);
+	initStringInfo(&detail);
+	if (detail_json == NULL)
+		appendStringInfoString(&detail, "{}");
 	else
-		nulls[1] = 'n';
-	if (actor)
-		values[2] = CStringGetTextDatum(actor);
-	else
-		nulls[2] = 'n';
-	ret = SPI_execute_with_args("INSERT INTO rbac.audit_log (actor, operation, detail) "
-								"VALUES ($3, $1, $2::pg_catalog.jsonb)",
-								3, argtypes, values, nulls, false, 0);
-	if (ret != SPI_OK_INSERT)
-		elog(ERROR, "could not write rbac.audit_log: SPI error %d", ret);
+		appendStringInfoString(&detail, detail_json);
+	/* rbac_rd_audit closes the object it is given: pass it open */
+	detail.data[--detail.len] = '\0';
+	{
+		RdOwnerSwitch sw;
+
+		rbac_rd_become_owner(&sw);
+		PG_TRY();
+		{
+			rbac_rd_audit(caller, operation, &detail);
+		}
+		PG_FINALLY();
+		{
+			rbac_rd_restore_user(&sw);
+		}
+		PG_END_TRY();
+	}
 }

@@ -32,7 +32,7 @@ extern void rbac_free_parsed(RbacParsed *parsed);
 extern void rbac_report_errors(RbacParsed *parsed);
 extern int	rbac_diag_sqlstate(const RbacDiag *d);
 extern char *rbac_loaded_policy_source(void);
-extern void rbac_audit(const char *operation, const char *detail_json);
+extern void rbac_audit(Oid caller, const char *operation, const char *detail_json);
 /*
  * In an ereport of an authorization decision (authorize's 42501 and P0002,
  * a refused delegation): schema name "rbac" in the error's schema field,

@@ -16,6 +16,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -226,7 +227,7 @@ store_model(RbacPolicy *p, const char *src)
  * are deleted and the deletion audited.
  */
 static void
-handle_orphans(bool drop_orphans)
+handle_orphans(Oid caller, bool drop_orphans)
 {
 	int64		na,
 				nc,
@@ -254,7 +255,7 @@ handle_orphans(bool drop_orphans)
 				 errhint("Remove them first, or call rbac.load_policy(source, drop_orphans => true) to delete them.")));
 	if (SPI_execute("SELECT rbac._drop_orphans()", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not delete orphaned role data");
-	rbac_audit("drop_orphans",
+	rbac_audit(caller, "drop_orphans",
 			   psprintf("{\"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld}",
 						(long long) na, (long long) nc, (long long) nm));
 }
@@ -272,9 +273,10 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	bool		drop_orphans = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	char	   *source;
 	RbacParsed *parsed;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
 	int			ret;
+	RdOwnerSwitch sw;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -296,32 +298,39 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	 */
 	LockRelationOid(rbac_rd_relid("policy"), ExclusiveLock);
 
-	store_model(parsed->policy, source);
-	handle_orphans(drop_orphans);
-
-	values[0] = CStringGetTextDatum(source);
-	ret = SPI_execute_with_args("INSERT INTO rbac.policy AS p (singleton, source) VALUES (true, $1) "
-								"ON CONFLICT (singleton) DO UPDATE SET source = excluded.source, "
-								"loaded_at = pg_catalog.now(), loaded_by = CURRENT_USER",
-								1, argtypes, values, NULL, false, 0);
-	if (ret != SPI_OK_INSERT)
-		elog(ERROR, "could not store the policy: SPI error %d", ret);
-
-	rbac_audit("load_policy",
-			   psprintf("{\"types\": %d, \"global_roles\": %d, \"rules\": %d, \"bytes\": %zu}",
-						parsed->policy->ntypes, parsed->policy->nglobals,
-						parsed->policy->nrules, strlen(source)));
-
-	/* Regenerate whatever depends on the policy (generated RLS, caches). */
+	/*
+	 * The catalogs are written as the extension owner: an administrator
+	 * (rbac.grant_admin) may execute this function but not write them.
+	 */
+	rbac_rd_become_owner(&sw);
 	in_load_policy = true;
 	PG_TRY();
 	{
+		store_model(parsed->policy, source);
+		handle_orphans(sw.caller, drop_orphans);
+
+		values[0] = CStringGetTextDatum(source);
+		values[1] = CStringGetTextDatum(GetUserNameFromId(sw.caller, false));
+		ret = SPI_execute_with_args("INSERT INTO rbac.policy AS p (singleton, source, loaded_by) VALUES (true, $1, $2) "
+									"ON CONFLICT (singleton) DO UPDATE SET source = excluded.source, "
+									"loaded_at = pg_catalog.now(), loaded_by = excluded.loaded_by",
+									2, argtypes, values, NULL, false, 0);
+		if (ret != SPI_OK_INSERT)
+			elog(ERROR, "could not store the policy: SPI error %d", ret);
+
+		rbac_audit(sw.caller, "load_policy",
+				   psprintf("{\"types\": %d, \"global_roles\": %d, \"rules\": %d, \"bytes\": %zu}",
+							parsed->policy->ntypes, parsed->policy->nglobals,
+							parsed->policy->nrules, strlen(source)));
+
+		/* Regenerate whatever depends on the policy (generated RLS, caches). */
 		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not refresh objects that depend on the policy");
 	}
 	PG_FINALLY();
 	{
 		in_load_policy = false;
+		rbac_rd_restore_user(&sw);
 	}
 	PG_END_TRY();
 

@@ -29,14 +29,19 @@
  *-------------------------------------------------------------------------
  */
 #include "check.h"
+#include "admin.h"
 #include "rls.h"
+#include "roledata.h"
 #include "sets.h"
 #include "sqlgen.h"
 
 #include "catalog/pg_inherits.h"
 #include "commands/trigger.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -518,6 +523,10 @@ install_move_guard(Oid relid, MType *t, Jsonb *actions)
 												  get_rel_name(relid));
 	char	   *move = explicit_action(actions, "move");
 
+	/* a database still at a version before 0.3 has no such function */
+	if (!OidIsValid(LookupFuncName(list_make2(makeString("rbac"), makeString("_move_guard")),
+								   0, NULL, true)))
+		return;
 	if (t == NULL)
 	{
 		run(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s", qual));
@@ -567,13 +576,21 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
 	Jsonb	   *actions = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	RbacModel  *m = rbac_get_model();
-	MType	   *t = type_of_table(m, relid);
+	RbacModel  *m;
+	MType	   *t;
+	RdOwnerSwitch sw;
 	Oid			argtypes[3] = {OIDOID, TEXTOID, JSONBOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	int			c;
 
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("table must not be null")));
+	rbac_require_table_admin(relid, "enable_rls");
+	m = rbac_get_model();
+	t = type_of_table(m, relid);
 	if (t == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -629,11 +646,20 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		values[2] = JsonbPGetDatum(actions);
 	else
 		nulls[2] = 'n';
-	if (SPI_execute_with_args("INSERT INTO rbac.rls_table (tbl, type, actions) VALUES ($1, $2, $3) "
-							  "ON CONFLICT (tbl) DO UPDATE SET type = excluded.type, actions = excluded.actions",
-							  3, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not record the table in rbac.rls_table");
-	rbac_audit("enable_rls", json_detail("table", get_rel_name(relid), "type", t->name));
+	rbac_rd_become_owner(&sw);
+	PG_TRY();
+	{
+		if (SPI_execute_with_args("INSERT INTO rbac.rls_table (tbl, type, actions) VALUES ($1, $2, $3) "
+								  "ON CONFLICT (tbl) DO UPDATE SET type = excluded.type, actions = excluded.actions",
+								  3, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not record the table in rbac.rls_table");
+	}
+	PG_FINALLY();
+	{
+		rbac_rd_restore_user(&sw);
+	}
+	PG_END_TRY();
+	rbac_audit(GetUserId(), "enable_rls", json_detail("table", get_rel_name(relid), "type", t->name));
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -651,6 +677,13 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	Datum		values[1];
 	int			c;
 	ListCell   *lc;
+	RdOwnerSwitch sw;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("table must not be null")));
+	rbac_require_table_admin(relid, "disable_rls");
 
 	SPI_connect();
 	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
@@ -676,10 +709,19 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 				 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 											get_rel_name(relid))));
 	values[0] = ObjectIdGetDatum(relid);
-	if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not update rbac.rls_table");
-	rbac_audit("disable_rls", json_detail("table", get_rel_name(relid), NULL, NULL));
+	rbac_rd_become_owner(&sw);
+	PG_TRY();
+	{
+		if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
+								  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "could not update rbac.rls_table");
+	}
+	PG_FINALLY();
+	{
+		rbac_rd_restore_user(&sw);
+	}
+	PG_END_TRY();
+	rbac_audit(GetUserId(), "disable_rls", json_detail("table", get_rel_name(relid), NULL, NULL));
 	SPI_finish();
 	PG_RETURN_VOID();
 }

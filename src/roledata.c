@@ -243,12 +243,9 @@ rbac_rd_has_privilege(const char *relname, AclMode mode)
 	return pg_class_aclcheck(rbac_rd_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
 }
 
-/*
- * Switch to the owner of the catalogs (the extension owner) for the
- * writes.  The caller restores with rbac_rd_restore_user, in PG_FINALLY.
- */
-void
-rbac_rd_become_owner(RdOwnerSwitch *sw)
+/* The owner of the catalogs (the extension owner): rbac.assignment's. */
+Oid
+rbac_rd_owner(void)
 {
 	Oid			relid = rbac_rd_relid("assignment");
 	HeapTuple	tup;
@@ -259,6 +256,17 @@ rbac_rd_become_owner(RdOwnerSwitch *sw)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * Switch to the owner of the catalogs (the extension owner) for the
+ * writes.  The caller restores with rbac_rd_restore_user, in PG_FINALLY.
+ */
+void
+rbac_rd_become_owner(RdOwnerSwitch *sw)
+{
+	Oid			owner = rbac_rd_owner();
 
 	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
 	sw->caller = sw->save_userid;

@@ -35,6 +35,7 @@ extern Oid	rbac_rd_relid(const char *relname);
 extern void rbac_rd_lock_policy(void);
 extern void rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out);
 extern bool rbac_rd_has_privilege(const char *relname, AclMode mode);
+extern Oid	rbac_rd_owner(void);
 extern void rbac_rd_become_owner(RdOwnerSwitch *sw);
 extern void rbac_rd_restore_user(RdOwnerSwitch *sw);
 extern void rbac_rd_audit(Oid caller, const char *operation,
