@@ -59,7 +59,8 @@ SELECT rbac.members('Group:eng');
 \echo :LAST_ERROR_SQLSTATE
 SELECT rbac.groups_of('User:alice');
 \echo :LAST_ERROR_SQLSTATE
--- roles() is for everyone (a UI's drop-down)
+-- roles() is for everyone (a UI's drop-down); a tenant's custom roles only
+-- for whoever may manage the tenant (no actor here: built-in roles only)
 SELECT name, custom FROM rbac.roles('Organization:acme');
 RESET ROLE;
 
@@ -73,6 +74,8 @@ SELECT rbac.groups_of('User:alice');
 SELECT * FROM rbac.assignments('User:bob');
 -- everything alice may see: her own and those on acme, which she manages
 SELECT * FROM rbac.assignments();
+-- and acme's custom roles
+SELECT name, custom FROM rbac.roles('Organization:acme');
 SELECT rbac.groups_of('User:bob');
 \echo :LAST_ERROR_SQLSTATE
 -- delegated administration: the current actor (alice, owner of acme)

@@ -1774,7 +1774,16 @@ rbac_roles(PG_FUNCTION_ARGS)
 			rbac_rd_undeclared_type(ref.type, NULL);
 		values[0] = CStringGetTextDatum(ref.type);
 		values[1] = tdatum(ref.id);
-		if (!ref.id)
+
+		/*
+		 * A tenant's custom roles are its own business (SPEC 6.1, like the
+		 * role data): listed for a caller with SELECT on rbac.custom_role or
+		 * whose current actor may manage the tenant; built-in roles only
+		 * for anyone else.
+		 */
+		if (!ref.id ||
+			!(pg_class_aclcheck(rbac_rd_relid("custom_role"), sw.caller, ACL_SELECT) == ACLCHECK_OK ||
+			  rbac_may_manage(ref.type, ref.id)))
 			nulls[1] = 'n';
 		run_sql("SELECT name, custom, permissions, implies FROM ("
 				"  SELECT t.name, false AS custom, "
