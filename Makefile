@@ -28,7 +28,8 @@ OBJS = \
 	src/rls.o \
 	src/roledata.o \
 	src/bind.o \
-	src/admin.o
+	src/admin.o \
+	src/integrity.o
 
 # The install script of the current version is the concatenation of
 # src/sql/*.sql in name order.  Released versions keep their install script

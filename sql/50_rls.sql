@@ -139,6 +139,7 @@ RESET ROLE;
 -- (a new command id) shows at once.  User:zed is new, so the planner
 -- computes (and keeps) its sets here.
 BEGIN;
+INSERT INTO users (id) VALUES ('zed');
 SET LOCAL ROLE regress_rls_reader;
 SELECT rbac.set_actor('User:zed', true);
 SELECT count(*) AS zed_repositories FROM repositories;

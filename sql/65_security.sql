@@ -42,6 +42,16 @@ SELECT rbac.assign_role('User:alice', 'member', 'Org:acme');
 SELECT rbac.enable_rls('sec.orgs');
 SELECT rbac.enable_rls('sec.repos');
 TRUNCATE sec_ran;
+-- the actors of this file exist: role data names existing rows of bound
+-- types (SPEC 6.4)
+CREATE TABLE sec_users AS WITH n AS (
+  INSERT INTO users (id)
+  SELECT unnest(ARRAY['alice', 'bob', 'carol', 'dora', 'erik', 'mallory', 'deep', 'first',
+                      'second', 'r1', 'r2', 'x'])
+  UNION ALL SELECT 'pad' || g FROM generate_series(1, 10001) g
+  ON CONFLICT DO NOTHING RETURNING id)
+SELECT id FROM n;
+INSERT INTO groups (id) SELECT 'chain' || g FROM generate_series(1, 20000) g;
 
 -- the domain's check never runs inside pg_rbac: not for checks, role data,
 -- generated RLS or the key sets
@@ -160,7 +170,6 @@ RESET ROLE;
 SELECT rbac.bind('Doc', 'sec.docs');
 SELECT rbac.enable_rls('sec.docs');
 SELECT rbac.assign_role('User:carol', 'editor', 'Doc:2');
-SELECT rbac.assign_role('User:carol', 'editor', 'Doc:150');
 SET ROLE regress_sec_owner;
 CREATE TABLE sec.docs_2 PARTITION OF sec.docs FOR VALUES FROM (100) TO (200);
 CREATE TABLE sec.docs_3 (id int PRIMARY KEY, org_id sec.slug);
@@ -168,6 +177,7 @@ ALTER TABLE sec.docs ATTACH PARTITION sec.docs_3 FOR VALUES FROM (200) TO (300);
 GRANT SELECT, DELETE ON sec.docs_2, sec.docs_3 TO regress_sec_app;
 RESET ROLE;
 INSERT INTO sec.docs VALUES (150, 'evil'), (250, 'evil');
+SELECT rbac.assign_role('User:carol', 'editor', 'Doc:150');
 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
        (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname LIKE 'rbac%') AS policies,
        (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname LIKE 'rbac_bound%') AS triggers
@@ -357,6 +367,9 @@ SELECT pg_temp.outcome($$INSERT INTO sec.orgs VALUES ('x')$$) AS missing_grant_i
 RESET ROLE;
 
 -- clean up; the SPEC policy back for anything that follows
+DELETE FROM users WHERE id IN (SELECT id FROM sec_users);
+DELETE FROM groups WHERE id LIKE 'chain%';
+DROP TABLE sec_users;
 SELECT rbac.reset_actor();
 SELECT rbac.disable_rls('sec.orgs'), rbac.disable_rls('sec.repos'), rbac.disable_rls('sec.docs');
 SELECT rbac.unbind('Repo'), rbac.unbind('Doc'), rbac.unbind('Org');

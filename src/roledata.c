@@ -31,6 +31,7 @@
 #include "roledata.h"
 #include "model.h"
 #include "check.h"
+#include "integrity.h"
 
 #include "access/htup_details.h"
 #include "utils/snapmgr.h"
@@ -642,6 +643,13 @@ canonical_id(const char *type, const char *id, const TypeInfo *ti)
 	return result;
 }
 
+/* 23503 unless the (resolved) reference names an existing row, if bound. */
+static void
+require_row(const RdRef *ref, const char *what)
+{
+	rbac_require_row(rbac_model_type(rbac_get_model(), ref->type), ref->id, what);
+}
+
 /*
  * Check that ref names a declared type of the wanted kind ("actor" or
  * "resource") and canonicalize its id in place.
@@ -863,6 +871,13 @@ validate_assignment(RdOwnerSwitch *sw, AssignArgs *a, AclMode mode,
 	check_write_privilege(sw, "assignment", mode,
 						  a->global ? NULL : a->res.type,
 						  a->global ? NULL : a->res.id, operation);
+	/* after the privilege check: nobody learns which rows exist by asking */
+	if (mode == ACL_INSERT)
+	{
+		require_row(&a->actor, "actor");
+		if (!a->global)
+			require_row(&a->res, "resource");
+	}
 	validate_role(a->role, a->global ? NULL : &a->res);
 }
 
@@ -1267,6 +1282,8 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		resolve_ref(&member, "actor");
 		check_write_privilege(&sw, "membership", ACL_INSERT, grp.type, grp.id,
 							  "add_member");
+		require_row(&grp, "group");
+		require_row(&member, "member");
 
 		if (strcmp(grp.type, member.type) == 0 && strcmp(grp.id, member.id) == 0)
 			ereport(ERROR,
@@ -1595,6 +1612,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 		resolve_ref(&tenant, "resource");
 		check_write_privilege(&sw, "custom_role", ACL_INSERT, tenant.type, tenant.id,
 							  "create_role");
+		require_row(&tenant, "tenant");
 		k = term_kind(tenant.type, name);
 		if (k != 0)
 			ereport(ERROR,
@@ -2202,6 +2220,8 @@ fast_insert(AssignArgs *a)
 	if (ti.kind != 'a')
 		return false;
 	a->actor.id = canonical_id(a->actor.type, a->actor.id, &ti);
+	if (ti.mtype && !rbac_row_exists(ti.mtype, a->actor.id))
+		return false;			/* the full path reports it */
 	if (a->global)
 	{
 		if (term_kind(NULL, a->role) != 'g')
@@ -2213,6 +2233,8 @@ fast_insert(AssignArgs *a)
 		if (ti.kind != 'r' || term_kind(a->res.type, a->role) != 'r')
 			return false;
 		a->res.id = canonical_id(a->res.type, a->res.id, &ti);
+		if (ti.mtype && !rbac_row_exists(ti.mtype, a->res.id))
+			return false;
 	}
 	pending_note_actor(frame);
 	pending_add(frame, a);
