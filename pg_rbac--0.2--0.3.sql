@@ -114,7 +114,8 @@ BEGIN
            WHERE t.level > 0 LOOP
     EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rbac_bound_delete AFTER DELETE ON %s '
       'REFERENCING OLD TABLE AS rbac_old FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete()', p);
-    EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rbac_bound_truncate AFTER TRUNCATE ON %s '
+    -- a partition's own rows only: their ids are read before they go
+    EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rbac_bound_truncate BEFORE TRUNCATE ON %s '
       'FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()', p);
   END LOOP;
 END

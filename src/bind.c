@@ -381,9 +381,14 @@ create_triggers_on(Oid relid)
 							   tbl), false, 0);
 	if (ret != SPI_OK_UTILITY)
 		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	/*
+	 * Truncating a partition removes only its rows: the trigger reads their
+	 * ids BEFORE they go.  Anywhere else every id of the type goes.
+	 */
 	ret = SPI_execute(psprintf("CREATE OR REPLACE TRIGGER " TRUNCATE_TRIGGER
-							   " AFTER TRUNCATE ON %s"
+							   " %s TRUNCATE ON %s"
 							   " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()",
+							   get_rel_relispartition(relid) ? "BEFORE" : "AFTER",
 							   tbl), false, 0);
 	if (ret != SPI_OK_UTILITY)
 		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
@@ -845,7 +850,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 	RdOwnerSwitch sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-		rbac_not_called_as("rbac._bound_truncate()", "an AFTER TRUNCATE trigger");
+		rbac_not_called_as("rbac._bound_truncate()", "a TRUNCATE trigger");
 
 	SPI_connect();
 	rbac_rd_become_owner(&sw);
@@ -858,7 +863,19 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 		int			i;
 
 		for (i = 0; i < n; i++)
-			delete_role_data(sw.caller, types[i], relid, NULL, "truncate_cascade");
+		{
+			const char *k = quote_identifier(keys[i]);
+
+			/* a partition, before it is emptied: the role data of its ids */
+			if (TRIGGER_FIRED_BEFORE(td->tg_event))
+				delete_role_data(sw.caller, types[i], relid,
+								 psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
+										  "FROM %s o WHERE o.%s IS NOT NULL",
+										  k, qualified_name(relid), k),
+								 "truncate_cascade");
+			else
+				delete_role_data(sw.caller, types[i], relid, NULL, "truncate_cascade");
+		}
 	}
 	PG_FINALLY();
 	{
