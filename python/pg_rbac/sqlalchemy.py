@@ -16,7 +16,8 @@
   ``pg_rbac.Forbidden`` / ``NotFound`` / ``WriteRefused`` for pg_rbac's
   refusals instead of the driver's error.
 - Migration helpers (Alembic's ``op.get_bind()`` or any connection):
-  ``load_policy``, ``bind_type``, ``enable_rls``, ``disable_rls``.
+  ``load_policy``, ``bind_type``, ``unbind_type``, ``enable_rls``,
+  ``disable_rls``.
 
 Every function takes a ``Session`` or a ``Connection`` first.  Resources and
 actors are ORM instances of bound tables or references (``"User:alice"``).
@@ -41,7 +42,7 @@ __all__ = [
     "authorized_resources", "authorized_filter", "explain", "who_can",
     "assign_role", "remove_role", "assignments", "Assignment", "roles", "Role",
     "add_member", "remove_member", "RoleAssignment",
-    "load_policy", "bind_type", "enable_rls", "disable_rls",
+    "load_policy", "bind_type", "unbind_type", "enable_rls", "disable_rls",
 ]
 
 
@@ -486,6 +487,11 @@ def bind_type(bind, type, table, key=None, relations=None):
                "CAST(:relations AS jsonb))",
          {"type": type, "tbl": _regclass(table), "key": key,
           "relations": None if relations is None else json.dumps(relations)})
+
+
+def unbind_type(bind, type):
+    """``rbac.unbind``: remove the binding of ``type`` (role data is kept)."""
+    _run(bind, "SELECT rbac.unbind(CAST(:type AS text))", {"type": type})
 
 
 def enable_rls(bind, table, actions=None):

@@ -23,7 +23,7 @@ Fixtures:
 - ``rbac_database``: a throwaway database on the server named by
   ``PG_RBAC_TEST_URL`` (an SQLAlchemy URL of a superuser connection; by
   default ``postgresql+psycopg2:///postgres``, which reads libpq's
-  PGHOST, PGPORT, PGUSER...) with the extension created, ``rbac_schema``
+  PGHOST, PGPORT, PGUSER...; ``rbac_admin_url`` overrides it) with the extension created, ``rbac_schema``
   run, the policy loaded and ``rbac_setup`` run.  One database per
   distinct (schema, policy, setup) for the whole test run, dropped at its
   end: tests must not commit (use ``rbac_session``).
@@ -59,8 +59,16 @@ __all__ = ["throwaway_database", "assert_decisions", "make_token", "default_admi
 
 def default_admin_url():
     """``PG_RBAC_TEST_URL``, or a superuser connection through libpq's
-    environment to database postgres."""
-    return os.environ.get("PG_RBAC_TEST_URL") or "postgresql+psycopg2:///postgres"
+    environment (PGHOST, PGPORT, PGUSER...) to database postgres, with
+    psycopg2 if it is installed, else psycopg 3."""
+    url = os.environ.get("PG_RBAC_TEST_URL")
+    if url:
+        return url
+    try:
+        import psycopg2  # noqa: F401
+        return "postgresql+psycopg2:///postgres"
+    except ImportError:
+        return "postgresql+psycopg:///postgres"
 
 
 def _text_of(source):
@@ -72,11 +80,14 @@ def _text_of(source):
 
 
 def _run_sql(conn, sql):
-    """Run a script of several statements (no parameters, % is literal)."""
+    """Run a script of several statements (text or a path; no parameters, %
+    is literal), or call a function with the connection."""
     if callable(sql):
         sql(conn)
-    elif sql:
-        conn.execution_options(no_parameters=True).exec_driver_sql(sql)
+    elif sql is not None:
+        sql = _text_of(sql)
+        if sql.strip():
+            conn.execution_options(no_parameters=True).exec_driver_sql(sql)
 
 
 @contextlib.contextmanager
@@ -101,10 +112,10 @@ def throwaway_database(admin_url=None, *, policy=None, schema=None, setup=None, 
             try:
                 with engine.begin() as conn:
                     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_rbac")
-                    _run_sql(conn, _text_of(schema) if not callable(schema) else schema)
+                    _run_sql(conn, schema)
                     if policy is not None:
                         rbac_sa.load_policy(conn, _text_of(policy))
-                    _run_sql(conn, _text_of(setup) if not callable(setup) else setup)
+                    _run_sql(conn, setup)
             finally:
                 engine.dispose()
             yield db_url
