@@ -20,7 +20,8 @@ trap 'cluster_stop "$DIR"' EXIT
 trap 'exit 130' INT TERM
 
 SECRET=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
-cluster_start "$DIR" "$PORT" "shared_preload_libraries = 'pg_rbac'" "rbac.jwt_secret = '$SECRET'"
+cluster_start "$DIR" "$PORT" "shared_preload_libraries = 'pg_rbac'" "rbac.jwt_secret = '$SECRET'" \
+    "lc_messages = 'C'"            # English messages (pg_rbac.WriteRefused reads one)
 
 export PGHOST=$DIR PGPORT=$PORT PGUSER=postgres
 "$BINDIR/psql" -X -q -d postgres -c 'CREATE DATABASE gitclub_template'

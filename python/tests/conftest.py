@@ -41,9 +41,16 @@ def make_engine(rbac_database, user, **kw):
     return sa.create_engine(rbac_database.url.set(username=user), **kw)
 
 
+@pytest.fixture(params=[False, True], ids=["sa14", "sa2style"])
+def future(request):
+    """Every test of the application role runs twice: with SQLAlchemy 1.4's
+    legacy engine and session, and in its 2.0-style mode (future=True)."""
+    return request.param
+
+
 @pytest.fixture
-def app_engine(rbac_database):
-    engine = make_engine(rbac_database, APP_ROLE, pool_size=2, max_overflow=0)
+def app_engine(rbac_database, future):
+    engine = make_engine(rbac_database, APP_ROLE, pool_size=2, max_overflow=0, future=future)
     yield engine
     engine.dispose()
 
@@ -83,9 +90,9 @@ def tokens(jwt_secret):
 
 
 @pytest.fixture
-def AppSession(app_engine, tokens):
+def AppSession(app_engine, tokens, future):
     """A sessionmaker whose sessions act as tokens.token."""
     from pg_rbac.sqlalchemy import use_actor
-    factory = sessionmaker(app_engine)
+    factory = sessionmaker(app_engine, future=future)
     use_actor(factory, get_token=tokens)
     return factory

@@ -21,7 +21,6 @@ def repo_ids(session):
     return [r.id for r in session.query(Repository).order_by(Repository.id)]
 
 
-@pytest.mark.parametrize("future", [False, True], ids=["legacy", "future"])
 def test_each_transaction_acts_as_the_token_subject(rbac_database, tokens, future):
     engine = make_engine(rbac_database, APP_ROLE, future=future)
     try:
@@ -43,12 +42,12 @@ def test_each_transaction_acts_as_the_token_subject(rbac_database, tokens, futur
         engine.dispose()
 
 
-def test_the_actor_is_transaction_local_and_never_reaches_the_next_checkout(rbac_database, tokens):
+def test_the_actor_is_transaction_local_and_never_reaches_the_next_checkout(rbac_database, tokens, future):
     # one connection in the pool: both sessions get the same server backend
-    engine = make_engine(rbac_database, APP_ROLE, pool_size=1, max_overflow=0)
+    engine = make_engine(rbac_database, APP_ROLE, pool_size=1, max_overflow=0, future=future)
     try:
-        Acting = use_actor(sessionmaker(engine), get_token=tokens)
-        Plain = sessionmaker(engine)                     # no use_actor
+        Acting = use_actor(sessionmaker(engine, future=future), get_token=tokens)
+        Plain = sessionmaker(engine, future=future)      # no use_actor
         tokens.act_as("alice")
         with Acting() as s1:
             pid = s1.execute(PID).scalar()
@@ -135,8 +134,8 @@ def test_get_actor_for_a_privileged_role_takes_instances_and_references(rbac_dat
         engine.dispose()
 
 
-def test_the_app_role_cannot_name_an_actor(AppSession, app_engine):
-    factory = use_actor(sessionmaker(app_engine), get_actor=lambda: "User:alice")
+def test_the_app_role_cannot_name_an_actor(app_engine, future):
+    factory = use_actor(sessionmaker(app_engine, future=future), get_actor=lambda: "User:alice")
     with factory() as session:
         with pytest.raises(sa.exc.ProgrammingError) as info:
             session.execute(CURRENT)
@@ -181,7 +180,7 @@ def test_a_session_class_and_one_session_are_targets_too(app_engine, tokens):
 def test_concurrent_sessions_never_see_each_others_rows(AppSession, jwt_secret):
     expected = {"alice": [1, 2, 3, 5], "erin": [3], "dave": [3, 4], "carol": [2, 3]}
     local = threading.local()
-    factory = use_actor(sessionmaker(AppSession.kw["bind"]),
+    factory = use_actor(sessionmaker(AppSession.kw["bind"], future=AppSession.kw.get("future", False)),
                         get_token=lambda: make_token(jwt_secret, local.user))
     errors = []
 

@@ -230,18 +230,25 @@ def test_a_grant_that_expires(api):
                                                 "expires_at": "tomorrow"}).status_code == 400
 
 
-def test_a_revoked_grant_is_a_500_not_a_403(api, admin):
+def test_a_revoked_grant_is_a_500_not_a_403(api, admin, caplog):
+    def logged_error():
+        messages = [str(r.exc_info[1]) for r in caplog.records if r.exc_info]
+        caplog.clear()
+        return messages
     admin.execute(sa.text("REVOKE SELECT ON organizations FROM gitclub_app"))
     r = api.get("/orgs", "alice")
     assert r.status_code == 500 and r.get_json() == {"error": "internal error"}
+    assert len(logged := logged_error()) == 1 and "permission denied for table organizations" in logged[0]
     # the policy lets bob close his issue; the role lost the column privilege
     admin.execute(sa.text("REVOKE UPDATE (closed) ON issues FROM gitclub_app"))
     r = api.patch("/issues/10", "bob", {"closed": True})
     assert r.status_code == 500
+    assert len(logged := logged_error()) == 1 and "permission denied for table issues" in logged[0]
     assert scalar(admin, "SELECT closed FROM issues WHERE id = 10") is False
     # decisions are still decisions
     assert api.patch("/issues/11", "bob", {"closed": True}).status_code == 403
     assert api.get("/repos/4", "bob").status_code == 404
+    assert logged_error() == []
 
 
 def test_concurrent_requests_of_different_users_never_see_each_others_rows(api):
