@@ -71,6 +71,9 @@ def test_global_roles_have_resource_empty_string(rbac_session):
     loaded = s.query(RoleAssignment).filter(RoleAssignment.resource.is_(None)).one()
     assert (loaded.actor, loaded.resource) == ("User:erin", "")
     assert s.query(RoleAssignment).filter(RoleAssignment.resource == "").one() is loaded
+    s.expunge(loaded)                               # get() by the key, from the database
+    loaded = s.get(RoleAssignment, ("User:erin", "superadmin", ""))
+    assert loaded is not None and loaded.resource == ""
     loaded.expires_at = UNTIL                       # update through the key with NULL in it
     s.flush()
     s.delete(loaded)
