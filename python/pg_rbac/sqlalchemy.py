@@ -31,10 +31,10 @@ import json
 import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import registry, scoped_session
 from sqlalchemy.types import TypeDecorator
 
-from . import translate, _token_error, InvalidToken  # noqa: F401  (re-exported for convenience)
+from . import translate, _token_error
 
 __all__ = [
     "use_actor", "translate_errors", "current_actor", "ref",
@@ -50,9 +50,15 @@ __all__ = [
 # Running statements
 # ---------------------------------------------------------------------------
 
+def _target(bind):
+    """The Session behind a scoped_session; a Session or Connection as it is."""
+    return bind() if isinstance(bind, scoped_session) else bind
+
+
 def _run(bind, sql, params=None):
     """Execute sql on a Session or Connection; pg_rbac's refusals become
     pg_rbac exceptions, other errors stay as they are."""
+    bind = _target(bind)
     try:
         return bind.execute(text(sql), params or {})
     except DBAPIError as e:
@@ -65,6 +71,7 @@ def _run(bind, sql, params=None):
 def _autoflush(bind):
     """Checks read the bound tables: let them see the session's pending
     changes, as an ORM query would (unless autoflush is off)."""
+    bind = _target(bind)
     if getattr(bind, "autoflush", False) and hasattr(bind, "flush"):
         bind.flush()
 
@@ -77,7 +84,8 @@ def use_actor(session_factory, get_token=None, get_actor=None):
     """Make every transaction of the factory's sessions act as someone.
 
     ``session_factory`` is a ``sessionmaker``, a ``scoped_session``, a
-    ``Session`` subclass or one ``Session``.  Exactly one of:
+    ``Session`` subclass or one ``Session``.  (Every function of this
+    module takes a ``scoped_session`` where it takes a ``Session``.)  Exactly one of:
 
     - ``get_token()``: returns the request's JWT, verified by the database
       (``rbac.set_actor_token(token, true)``); for connection roles that
@@ -173,6 +181,7 @@ def _table_name(table):
 def _bindings_of(bind, table):
     """The bindings of a table (rbac.binding), cached for the transaction:
     a binding changes only with the schema (migrations)."""
+    bind = _target(bind)
     name = _table_name(table)
     cache = bind.info.get(_CACHE_KEY)
     txn = bind.get_transaction()
@@ -229,7 +238,7 @@ def ref(obj_or_ref, session=None, type=None):
     state = sa.inspect(obj_or_ref, raiseerr=False)
     if state is None or not hasattr(state, "mapper"):
         raise TypeError("ref() takes an ORM instance or a reference string, not %r" % (obj_or_ref,))
-    bind = session if session is not None else state.session
+    bind = _target(session) if session is not None else state.session
     if bind is None:
         raise ValueError("%r is not in a session: pass session=" % (obj_or_ref,))
     binding, table = _binding(bind, state.mapper, type)

@@ -177,6 +177,21 @@ def test_a_session_class_and_one_session_are_targets_too(app_engine, tokens):
     one.close()
 
 
+def test_a_scoped_session_works_like_a_session(app_engine, tokens, future):
+    from sqlalchemy.orm import scoped_session
+    from pg_rbac.sqlalchemy import ref, authorized_resources, is_allowed
+    db = use_actor(scoped_session(sessionmaker(app_engine, future=future)), get_token=tokens)
+    tokens.act_as("carol")
+    try:
+        assert current_actor(db) == "User:carol"
+        rocket = db.get(Repository, 2)
+        assert ref(rocket) == ref(rocket, session=db) == "Repository:2"
+        assert [r.id for r in authorized_resources(db, "push", Repository)] == [2]
+        assert is_allowed(db, "push", rocket)
+    finally:
+        db.remove()
+
+
 def test_concurrent_sessions_never_see_each_others_rows(AppSession, jwt_secret):
     expected = {"alice": [1, 2, 3, 5], "erin": [3], "dave": [3, 4], "carol": [2, 3]}
     local = threading.local()
