@@ -40,6 +40,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import secrets
@@ -64,11 +65,9 @@ def default_admin_url():
     url = os.environ.get("PG_RBAC_TEST_URL")
     if url:
         return url
-    try:
-        import psycopg2  # noqa: F401
+    if importlib.util.find_spec("psycopg2") is not None:
         return "postgresql+psycopg2:///postgres"
-    except ImportError:
-        return "postgresql+psycopg:///postgres"
+    return "postgresql+psycopg:///postgres"
 
 
 def _text_of(source):

@@ -1,6 +1,5 @@
 """The examples of docs/python.md do what the page says."""
 
-import pathlib
 import re
 import shutil
 import sys

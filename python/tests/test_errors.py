@@ -4,10 +4,9 @@ import types
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
 
 import pg_rbac
-from pg_rbac.sqlalchemy import use_actor, translate_errors, authorize, assign_role
+from pg_rbac.sqlalchemy import translate_errors, authorize, assign_role
 
 from models import Issue, Repository
 
