@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 import pg_rbac
-from pg_rbac.sqlalchemy import authorize
+from pg_rbac.sqlalchemy import authorize, translate_errors
 
 from models import Issue, Repository
 
@@ -60,4 +60,21 @@ def test_core_update_and_delete_report_the_rows_they_changed(AppSession, tokens)
         assert s.execute(sa.update(Issue).where(Issue.number == 11).values(closed=True)).rowcount == 0
         assert s.execute(sa.update(Issue).where(Issue.number == 10).values(closed=True)).rowcount == 1
         assert s.execute(sa.delete(Repository).where(Repository.id == 1)).rowcount == 0
+        s.rollback()
+
+
+def test_moving_a_row_is_refused_as_forbidden(app_engine, AppSession, tokens):
+    """A change of a relation column (an issue's repository) is refused by
+    the generated guard unless enable_rls maps a move permission."""
+    translate_errors(app_engine)
+    tokens.act_as("carol")           # may close issue 11 (maintainer of repository 2)
+    with AppSession() as s:
+        issue = s.get(Issue, 11)
+        issue.repo_id = 1
+        with pytest.raises(pg_rbac.Forbidden, match='column "repo_id" of issues decides authorization'):
+            s.flush()
+        s.rollback()
+        issue = s.get(Issue, 11)
+        issue.closed = True          # the permission she has, on the columns that do not move the row
+        s.flush()
         s.rollback()
