@@ -2,6 +2,7 @@
 
 import base64
 import json
+import pathlib
 
 import pytest
 import sqlalchemy as sa
@@ -106,6 +107,24 @@ def test_hs256_tokens_are_accepted_by_the_database(rbac_session, jwt_secret):
     assert json.loads(_b64decode(claims))["iss"] == "tests"
     assert rbac_session.execute(sa.text("SELECT rbac.set_actor_token(:t, true)"), {"t": token}).scalar() == \
         "User:carol"
+
+
+def test_rs256_and_es256_tokens_are_accepted_by_the_database(rbac_session):
+    """run-test.sh configures rbac.jwt_key_file with a JWKS of the public
+    halves of PG_RBAC_TEST_KEYS/rsa.pem and ec.pem (kids rsa-1 and ec-1)."""
+    import os
+    keys = pathlib.Path(os.environ.get("PG_RBAC_TEST_KEYS") or pytest.fail("run through python/run-test.sh"))
+    act = sa.text("SELECT rbac.set_actor_token(:t, true)")
+    for alg, pem, kid in [("RS256", "rsa.pem", "rsa-1"), ("ES256", "ec.pem", "ec-1")]:
+        key = (keys / pem).read_bytes()
+        assert rbac_session.execute(act, {"t": make_token(key, "dave", alg=alg, kid=kid)}).scalar() == "User:dave"
+        assert rbac_session.execute(act, {"t": make_token(key.decode(), "erin", alg=alg)}).scalar() == "User:erin"
+        head, body, sig = make_token(key, "alice", alg=alg, kid=kid).split(".")
+        forged = make_token(key, "mallory", alg=alg, kid=kid).split(".")[1]
+        with pytest.raises(sa.exc.DBAPIError) as info:
+            with rbac_session.begin_nested():
+                rbac_session.execute(act, {"t": ".".join([head, forged, sig])})
+        assert pg_rbac.sqlstate(info.value) == "28000"
 
 
 def test_rs256_and_es256_tokens_verify_with_the_public_key():
