@@ -58,6 +58,7 @@ def test_a_migration_loads_the_policy_binds_tables_and_enables_rls():
                 assert ("issues", "INSERT") in policies and ("repositories", "SELECT") in policies
                 assert ('Fold"ers', "SELECT") in policies
                 conn.execute(sa.text("""INSERT INTO "App Data"."Fold""ers" VALUES ('a', NULL), ('b', 'a')"""))
+                conn.execute(sa.text("INSERT INTO users VALUES ('x', 'X')"))
                 conn.execute(sa.text("SELECT rbac.assign_role('User:x', 'viewer', 'Folder:a')"))
                 session = Session(bind=conn)
                 assert is_allowed(session, "read", "Folder:b", actor="User:x")

@@ -192,6 +192,8 @@ def test_managing_roles_list_grant_change_revoke(api, admin):
     assert api.post("/repos/1/roles", "alice", {"actor": "Group:eng", "role": "wizard"}).status_code == 400
     assert api.post("/repos/1/roles", "alice", {"actor": "eng", "role": "reader"}).status_code == 400
     assert api.post("/repos/1/roles", "alice", {"actor": "Group:eng"}).status_code == 400
+    r = api.post("/repos/1/roles", "alice", {"actor": "User:zed", "role": "reader"})    # no such user
+    assert r.status_code == 422 and r.get_json() == {"error": "actor User:zed does not exist"}
     assert api.post("/repos/4/roles", "alice", grant).status_code == 404           # a globex repository
 
     # every change is audited with the actor who made it
