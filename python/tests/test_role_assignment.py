@@ -125,3 +125,19 @@ def test_delegated_writes_as_the_application_role(app_engine, AppSession, tokens
                                         "WHERE actor = 'User:erin' AND resource = 'Repository:5'")).scalar() == 1
         finally:
             conn.execute(sa.text("SELECT rbac.remove_role('User:erin', 'reader', 'Repository:5')"))
+
+
+def test_the_application_role_reads_what_its_actor_manages_or_holds(AppSession, tokens):
+    """SPEC 6.1: without SELECT on rbac.assignment, the view shows the
+    assignments on resources the actor may manage, and the actor's own."""
+    def seen():
+        with AppSession() as s:
+            return sorted((r.actor, r.role, r.resource) for r in s.query(RoleAssignment))
+    tokens.act_as("alice")           # owner of acme: manages acme and its repositories
+    assert seen() == [("Group:eng", "maintainer", "Repository:2"),
+                      ("User:alice", "owner", "Organization:acme"),
+                      ("User:bob", "member", "Organization:acme")]
+    tokens.act_as("erin")            # manages nothing: her own only
+    assert seen() == [("User:erin", "viewer", "Folder:00000000-0000-0000-0000-00000000000a")]
+    tokens.act_as(None)
+    assert seen() == []
