@@ -4,9 +4,13 @@
 set -euo pipefail
 
 # libssl-dev: OpenSSL headers and libcrypto for RS256/ES256 tokens (src/jwt.c);
-# python3-cryptography: the independent token implementation of TAP 021.
+# python3-cryptography: the independent token implementation of TAP 021 (and
+# pg_rbac.testing's RS256/ES256 tokens); python3-sqlalchemy, -psycopg2,
+# -flask, -pytest: the Python package and the Flask example (python/,
+# examples/gitclub-flask).
 PKGS=(postgresql-15 postgresql-server-dev-15 libipc-run-perl graphviz make gcc
-      clang libclang-rt-14-dev pgbouncer sqlsmith libssl-dev python3-cryptography)
+      clang libclang-rt-14-dev pgbouncer sqlsmith libssl-dev python3-cryptography
+      python3-sqlalchemy python3-psycopg2 python3-flask python3-pytest)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

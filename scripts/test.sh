@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of pg_rbac: build and install the extension, run the
 # pg_regress suite against a temporary instance, then the TAP tests
-# (tests/t/*.pl), the example application, the parser fuzzer, pg_regress
-# again against a build with sanitizers (run_asan) and sqlsmith's random
-# queries against that build (run_sqlsmith).  Run as
+# (tests/t/*.pl), the example applications, the Python package, the parser
+# fuzzer, pg_regress again against a build with sanitizers (run_asan) and
+# sqlsmith's random queries against that build (run_sqlsmith).  Run as
 # root on a fresh Debian 12 machine: missing packages are installed first.
 #
 #   scripts/test.sh                 everything
@@ -11,6 +11,8 @@
 #   scripts/test.sh tap [FILES]     only TAP tests (all or the given files)
 #   scripts/test.sh fuzz [SECONDS]  only the fuzzer
 #   scripts/test.sh example         only the example application (examples/gitclub-api)
+#   scripts/test.sh python          only the Python package's tests (python/, pytest)
+#   scripts/test.sh flask           only the Flask example's tests (examples/gitclub-flask)
 #   scripts/test.sh asan            only pg_regress against an ASan+UBSan build
 #   scripts/test.sh sqlsmith        only sqlsmith's queries as an ordinary role, ASan+UBSan build
 #   scripts/test.sh docs            only the docs check (scripts/docs_check.sh)
@@ -81,6 +83,18 @@ run_example() {
 run_docs() {
     echo "=== docs check ==="
     "$SRC_DIR/scripts/docs_check.sh" --no-build || status=1
+}
+
+# pytest against a throwaway cluster; each script exits non-zero when a
+# test fails or none ran.  Debian's interpreter, which has the packages.
+run_python() {
+    echo "=== Python package ==="
+    PYTHON=/usr/bin/python3 "$SRC_DIR/python/run-test.sh" || status=1
+}
+
+run_flask() {
+    echo "=== Flask example ==="
+    PYTHON=/usr/bin/python3 "$SRC_DIR/examples/gitclub-flask/run-test.sh" || status=1
 }
 
 run_fuzz() {
@@ -256,11 +270,13 @@ case "$what" in
     tap) shift; run_tap "$@" ;;
     fuzz) shift; run_fuzz "${1:-60}" ;;
     example) run_example ;;
+    python) run_python ;;
+    flask) run_flask ;;
     asan) run_asan ;;
     sqlsmith) run_sqlsmith ;;
     docs) run_docs ;;
-    all) run_regress; run_tap; run_example; run_docs; run_fuzz 60; run_asan; run_sqlsmith ;;
-    *) echo "usage: $0 [all|regress|tap [FILES]|example|docs|fuzz [SECONDS]|asan|sqlsmith]" >&2; exit 2 ;;
+    all) run_regress; run_tap; run_example; run_python; run_flask; run_docs; run_fuzz 60; run_asan; run_sqlsmith ;;
+    *) echo "usage: $0 [all|regress|tap [FILES]|example|python|flask|docs|fuzz [SECONDS]|asan|sqlsmith]" >&2; exit 2 ;;
 esac
 
 if [ $status -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "TESTS FAILED"; fi
