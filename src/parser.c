@@ -2,7 +2,8 @@
  *
  * parser.c
  *	  Lexer and recursive-descent parser of the pg_rbac policy language
- *	  (SPEC section 2, a subset of Oso Polar) into the AST of policy.h.
+ *	  (docs/policy-language.md, a subset of Oso Polar) into the AST of
+ *	  policy.h.
  *
  * The parser is hand-written, plain C99 and reentrant: all state lives in
  * one Parser struct on the caller's stack, memory comes from the caller's
@@ -27,7 +28,7 @@
  * block structure (a declaration repeated in one block, a name twice in one
  * list, a name declared with two kinds, a type both actor and resource) are
  * made here too; everything that needs name resolution is left to the
- * validator (validate.c).  Names are looked up in small private hash tables
+ * validator (validate.c).  Names are looked up in hash tables (policy_util.c)
  * so that merging stays linear in the size of the policy.
  *
  *-------------------------------------------------------------------------
@@ -82,23 +83,6 @@ typedef struct Token
 	int			end;			/* byte offset just past the token */
 	char	   *text;			/* IDENT, STRING (unescaped), numbers */
 } Token;
-
-/* One slot of an open-addressing table of names (name NULL = empty). */
-typedef struct NameSlot
-{
-	const char *name;
-	const void *owner;			/* the type, for terms; NULL otherwise */
-	uint32_t	hash;
-	int			idx;			/* position in the owner's array */
-	int			serial;			/* declaration list that last named it */
-} NameSlot;
-
-typedef struct NameTable
-{
-	NameSlot   *slots;
-	int			cap;			/* power of two, or 0 */
-	int			count;
-} NameTable;
 
 /* What a list of strings declares: terms of a type, or global roles. */
 typedef struct ListTarget
@@ -156,9 +140,9 @@ typedef struct Parser
 	bool		in_role_rule;	/* parsing the body of a has_role rule */
 	int			serial;			/* numbers declaration lists */
 	int			nscratch;
-	NameTable	types;
-	NameTable	terms;
-	NameTable	globals;
+	RbacNameTable types;		/* type name -> position in policy->types */
+	RbacNameTable terms;		/* (type, term name) -> position in terms */
+	RbacNameTable globals;		/* global role -> position in globals */
 } Parser;
 
 static RbacExpr *parse_or(Parser *p);
@@ -168,22 +152,6 @@ static RbacExpr *parse_or(Parser *p);
  * Messages
  * ---------------------------------------------------------------------
  */
-
-static char *format(Parser *p, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-/* printf into a new arena string (variadic front end of rbac_vformat). */
-static char *
-format(Parser *p, const char *fmt,...)
-{
-	va_list		ap;
-	char	   *s;
-
-	va_start(ap, fmt);
-	s = rbac_vformat(p->alloc, fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 static void report(Parser *p, int line, int col, RbacDiagClass dclass,
 				   const char *hint, const char *fmt,...)
@@ -259,7 +227,7 @@ clip(Parser *p, const char *s)
 	n = CLIP_BYTES - 3;
 	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
 		n--;
-	return format(p, "%.*s...", (int) n, s);
+	return rbac_format(p->alloc, "%.*s...", (int) n, s);
 }
 
 /* How a token is shown after "found" in a syntax error. */
@@ -273,15 +241,15 @@ describe(Parser *p, const Token *t)
 		case TK_ERROR:
 			return "an invalid token";
 		case TK_STRING:
-			return format(p, "string \"%s\"", clip(p, t->text));
+			return rbac_format(p->alloc, "string \"%s\"", clip(p, t->text));
 		case TK_INTEGER:
 		case TK_DECIMAL:
-			return format(p, "number %s", clip(p, t->text));
+			return rbac_format(p->alloc, "number %s", clip(p, t->text));
 		case TK_IDENT:
-			return format(p, "\"%s\"", clip(p, t->text));
+			return rbac_format(p->alloc, "\"%s\"", clip(p, t->text));
 		default:
-			return format(p, "\"%.*s\"", t->end - t->offset,
-						  (const char *) p->src + t->offset);
+			return rbac_format(p->alloc, "\"%.*s\"", t->end - t->offset,
+							   (const char *) p->src + t->offset);
 	}
 }
 
@@ -951,95 +919,6 @@ sync_block(Parser *p)
 
 
 /* ---------------------------------------------------------------------
- * Name tables
- * ---------------------------------------------------------------------
- */
-
-/* FNV-1a of the name, mixed with the owner pointer. */
-static uint32_t
-name_hash(const void *owner, const char *name)
-{
-	uint32_t	h = 2166136261u;
-	uint64_t	o = (uint64_t) (uintptr_t) owner;
-
-	for (; *name; name++)
-	{
-		h ^= (unsigned char) *name;
-		h *= 16777619u;
-	}
-	h ^= (uint32_t) (o >> 4) * 2654435761u;
-	h ^= (uint32_t) (o >> 36) * 40503u;
-	return h;
-}
-
-/* The slot holding (owner, name), or the empty slot where it would go. */
-static NameSlot *
-nt_slot(NameTable *t, const void *owner, const char *name, uint32_t h)
-{
-	uint32_t	mask = (uint32_t) t->cap - 1;
-	uint32_t	i = h & mask;
-
-	for (;;)
-	{
-		NameSlot   *s = &t->slots[i];
-
-		if (s->name == NULL)
-			return s;
-		if (s->hash == h && s->owner == owner && strcmp(s->name, name) == 0)
-			return s;
-		i = (i + 1) & mask;
-	}
-}
-
-/* Find (owner, name), or NULL. */
-static NameSlot *
-nt_find(NameTable *t, const void *owner, const char *name)
-{
-	NameSlot   *s;
-
-	if (t->cap == 0)
-		return NULL;
-	s = nt_slot(t, owner, name, name_hash(owner, name));
-	return s->name ? s : NULL;
-}
-
-/*
- * Insert (owner, name) -> idx, known to be absent.  The table doubles at
- * half load; old slot arrays are abandoned to the arena (linear in total).
- */
-static NameSlot *
-nt_insert(Parser *p, NameTable *t, const void *owner, const char *name,
-		  int idx)
-{
-	uint32_t	h = name_hash(owner, name);
-	NameSlot   *s;
-
-	if ((t->count + 1) * 2 > t->cap)
-	{
-		NameSlot   *old = t->slots;
-		int			oldcap = t->cap;
-		int			i;
-
-		t->cap = oldcap ? oldcap * 2 : 64;
-		t->slots = rbac_alloc(p->alloc, sizeof(NameSlot) * (size_t) t->cap);
-		for (i = 0; i < oldcap; i++)
-		{
-			if (old[i].name)
-				*nt_slot(t, old[i].owner, old[i].name, old[i].hash) = old[i];
-		}
-	}
-	s = nt_slot(t, owner, name, h);
-	s->name = name;
-	s->owner = owner;
-	s->hash = h;
-	s->idx = idx;
-	s->serial = 0;
-	t->count++;
-	return s;
-}
-
-
-/* ---------------------------------------------------------------------
  * Building the policy
  * ---------------------------------------------------------------------
  */
@@ -1051,22 +930,6 @@ type_word(bool is_actor)
 	return is_actor ? "actor" : "resource";
 }
 
-/* "role", "permission", "relation". */
-static const char *
-term_word(RbacTermKind k)
-{
-	switch (k)
-	{
-		case RBAC_TERM_ROLE:
-			return "role";
-		case RBAC_TERM_PERMISSION:
-			return "permission";
-		case RBAC_TERM_RELATION:
-			return "relation";
-	}
-	return "term";
-}
-
 /*
  * The type of a block header, created on first declaration (merging later
  * blocks into it).  A type declared both as actor and as resource is an
@@ -1076,7 +939,7 @@ static RbacType *
 get_type(Parser *p, const Token *name, bool is_actor)
 {
 	RbacPolicy *pol = p->policy;
-	NameSlot   *s = nt_find(&p->types, NULL, name->text);
+	RbacNameEntry *s = rbac_names_find(&p->types, NULL, name->text);
 	RbacType   *t;
 
 	if (s)
@@ -1105,7 +968,7 @@ get_type(Parser *p, const Token *name, bool is_actor)
 	pol->types = rbac_grow(p->alloc, pol->types, &pol->typecap,
 						   pol->ntypes + 1, sizeof(RbacType *));
 	pol->types[pol->ntypes++] = t;
-	nt_insert(p, &p->types, NULL, t->name, t->index);
+	rbac_names_add(p->alloc, &p->types, NULL, t->name, t->index);
 	return t;
 }
 
@@ -1119,13 +982,13 @@ static void
 add_term(Parser *p, RbacType *type, const char *label, RbacTermKind kind,
 		 const Token *name, const Token *target, int serial)
 {
-	NameSlot   *s = nt_find(&p->terms, type, name->text);
+	RbacNameEntry *s = rbac_names_find(&p->terms, type, name->text);
 	RbacTerm   *term;
 
 	if (name->text[0] == '\0')
 	{
 		report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-			   "empty %s name in %s", term_word(kind), label);
+			   "empty %s name in %s", rbac_term_word(kind), label);
 		return;
 	}
 	if (s)
@@ -1135,10 +998,10 @@ add_term(Parser *p, RbacType *type, const char *label, RbacTermKind kind,
 		if (old->kind != kind)
 			report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
 				   "\"%s\" is declared as both a %s and a %s in %s",
-				   name->text, term_word(old->kind), term_word(kind), label);
+				   name->text, rbac_term_word(old->kind), rbac_term_word(kind), label);
 		else if (s->serial == serial)
 			report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-				   "duplicate %s \"%s\" in %s", term_word(kind), name->text,
+				   "duplicate %s \"%s\" in %s", rbac_term_word(kind), name->text,
 				   label);
 		else if (kind == RBAC_TERM_RELATION &&
 				 strcmp(old->target ? old->target : "",
@@ -1163,7 +1026,7 @@ add_term(Parser *p, RbacType *type, const char *label, RbacTermKind kind,
 		term->target_line = target->line;
 		term->target_col = target->col;
 	}
-	s = nt_insert(p, &p->terms, type, term->name, type->nterms);
+	s = rbac_names_add(p->alloc, &p->terms, type, term->name, type->nterms);
 	s->serial = serial;
 	type->nterms++;
 }
@@ -1173,7 +1036,7 @@ static void
 add_global(Parser *p, const Token *name, int serial)
 {
 	RbacPolicy *pol = p->policy;
-	NameSlot   *s = nt_find(&p->globals, NULL, name->text);
+	RbacNameEntry *s = rbac_names_find(&p->globals, NULL, name->text);
 	RbacGlobalRole *g;
 
 	if (name->text[0] == '\0')
@@ -1196,7 +1059,7 @@ add_global(Parser *p, const Token *name, int serial)
 	g->name = name->text;
 	g->line = name->line;
 	g->col = name->col;
-	s = nt_insert(p, &p->globals, NULL, g->name, pol->nglobals);
+	s = rbac_names_add(p->alloc, &p->globals, NULL, g->name, pol->nglobals);
 	s->serial = serial;
 	pol->nglobals++;
 }
@@ -1231,7 +1094,7 @@ expect_block_semi(Parser *p, const char *after)
 {
 	if (accept(p, TK_SEMI))
 		return;
-	expected(p, format(p, "\";\" after %s", after), NULL);
+	expected(p, rbac_format(p->alloc, "\";\" after %s", after), NULL);
 	if (!at_block_item(p))
 		sync_block(p);
 }
@@ -1266,7 +1129,7 @@ parse_string_list(Parser *p, ListTarget *lt)
 			at_block_start(p))
 		{
 			if (!bad)
-				expected(p, format(p, "\"]\" to close the %s list", lt->what),
+				expected(p, rbac_format(p->alloc, "\"]\" to close the %s list", lt->what),
 						 NULL);
 			return false;
 		}
@@ -1279,8 +1142,8 @@ parse_string_list(Parser *p, ListTarget *lt)
 				continue;
 			}
 			if (!bad)
-				expected(p, format(p, "\",\" or \"]\" in the %s list",
-								   lt->what), NULL);
+				expected(p, rbac_format(p->alloc, "\",\" or \"]\" in the %s list",
+										lt->what), NULL);
 			bad = true;
 			if (t.kind != TK_STRING)
 			{
@@ -1300,7 +1163,7 @@ parse_string_list(Parser *p, ListTarget *lt)
 			continue;
 		}
 		if (!bad)
-			expected(p, format(p, "a string in the %s list", lt->what),
+			expected(p, rbac_format(p->alloc, "a string in the %s list", lt->what),
 					 t.kind == TK_IDENT ?
 					 "Role and permission names are strings: [\"read\", \"write\"]." :
 					 NULL);
@@ -1334,15 +1197,15 @@ parse_list_decl(Parser *p, ListTarget *lt, bool *seen)
 	*seen = true;
 	if (!accept(p, TK_EQ))
 	{
-		expected(p, format(p, "\"=\" after \"%s\"", kw.text), NULL);
+		expected(p, rbac_format(p->alloc, "\"=\" after \"%s\"", kw.text), NULL);
 		sync_block(p);
 		return;
 	}
 	if (!accept(p, TK_LBRACKET))
 	{
-		expected(p, format(p, "\"[\" after \"%s =\"", kw.text),
-				 format(p, "A list of names is written in brackets: %s = [\"a\", \"b\"];",
-						kw.text));
+		expected(p, rbac_format(p->alloc, "\"[\" after \"%s =\"", kw.text),
+				 rbac_format(p->alloc, "A list of names is written in brackets: %s = [\"a\", \"b\"];",
+							 kw.text));
 		sync_block(p);
 		return;
 	}
@@ -1351,7 +1214,7 @@ parse_list_decl(Parser *p, ListTarget *lt, bool *seen)
 		accept(p, TK_SEMI);
 		return;
 	}
-	expect_block_semi(p, format(p, "the %s declaration", kw.text));
+	expect_block_semi(p, rbac_format(p->alloc, "the %s declaration", kw.text));
 }
 
 /*
@@ -1435,8 +1298,8 @@ parse_relations(Parser *p, RbacType *type, const char *label, bool *seen)
 		if (!accept(p, TK_COLON))
 		{
 			if (!bad)
-				expected(p, format(p, "\":\" after relation \"%s\"",
-								   clip(p, key.text)),
+				expected(p, rbac_format(p->alloc, "\":\" after relation \"%s\"",
+										clip(p, key.text)),
 						 "Relations are written as a map: relations = { parent: Folder };");
 			bad = true;
 			continue;
@@ -1445,8 +1308,8 @@ parse_relations(Parser *p, RbacType *type, const char *label, bool *seen)
 		if (target.kind != TK_IDENT && target.kind != TK_STRING)
 		{
 			if (!bad)
-				expected(p, format(p, "a type name after \"%s:\"",
-								   clip(p, key.text)), NULL);
+				expected(p, rbac_format(p->alloc, "a type name after \"%s:\"",
+										clip(p, key.text)), NULL);
 			bad = true;
 			continue;
 		}
@@ -1474,7 +1337,7 @@ parse_shorthand(Parser *p, RbacType *type)
 	next(p);
 	if (!is_word(cur(p), "if"))
 	{
-		expected(p, format(p, "\"if\" after \"%s\"", clip(p, head.text)),
+		expected(p, rbac_format(p->alloc, "\"if\" after \"%s\"", clip(p, head.text)),
 				 "Shorthand rules read \"read\" if \"viewer\", with the names in double quotes.");
 		sync_block(p);
 		return;
@@ -1565,7 +1428,7 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 		}
 		if (t->kind == TK_EOF || at_block_start(p))
 		{
-			expected(p, format(p, "\"}\" to close %s", label), NULL);
+			expected(p, rbac_format(p->alloc, "\"}\" to close %s", label), NULL);
 			return;
 		}
 		if (t->kind == TK_ERROR)
@@ -1611,8 +1474,8 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 		}
 		else
 		{
-			expected(p, format(p, "a declaration or a shorthand rule in %s",
-							   label), NULL);
+			expected(p, rbac_format(p->alloc, "a declaration or a shorthand rule in %s",
+									label), NULL);
 			sync_block(p);
 		}
 		/* guarantee progress whatever happened */
@@ -1640,12 +1503,12 @@ parse_block(Parser *p, bool is_actor)
 	{
 		next(p);
 		type = get_type(p, &name, is_actor);
-		label = format(p, "%s %s", type_word(is_actor), name.text);
+		label = rbac_format(p->alloc, "%s %s", type_word(is_actor), name.text);
 	}
 	else
 	{
-		expected(p, format(p, "a type name after \"%s\"", kw.text),
-				 format(p, "A block starts with %s Name { and ends with }.", kw.text));
+		expected(p, rbac_format(p->alloc, "a type name after \"%s\"", kw.text),
+				 rbac_format(p->alloc, "A block starts with %s Name { and ends with }.", kw.text));
 		if (name.kind == TK_ERROR)
 			next(p);
 		if (cur(p)->kind != TK_LBRACE)
@@ -1656,14 +1519,14 @@ parse_block(Parser *p, bool is_actor)
 		type = rbac_alloc(p->alloc, sizeof(RbacType));
 		type->is_actor = is_actor;
 		type->index = -1 - p->nscratch++;
-		label = format(p, "this %s block", type_word(is_actor));
+		label = rbac_format(p->alloc, "this %s block", type_word(is_actor));
 	}
 	if (!accept(p, TK_LBRACE))
 	{
 		Token	   *t = cur(p);
 
-		expected(p, format(p, "\"{\" after \"%s %s\"", kw.text,
-						   clip(p, name.text)), NULL);
+		expected(p, rbac_format(p->alloc, "\"{\" after \"%s %s\"", kw.text,
+								clip(p, name.text)), NULL);
 		/* parse on when the block's contents plainly follow */
 		if (!(t->kind == TK_STRING || is_word(t, "roles") ||
 			  is_word(t, "permissions") || is_word(t, "relations")))
@@ -1945,15 +1808,15 @@ parse_call(Parser *p)
 	t = *cur(p);
 	if (t.kind != TK_IDENT || is_reserved(t.text))
 	{
-		expected(p, format(p, "the actor variable as the first argument of %s",
-						   name.text), NULL);
+		expected(p, rbac_format(p->alloc, "the actor variable as the first argument of %s",
+								name.text), NULL);
 		return NULL;
 	}
 	e->actor_var = t.text;
 	next(p);
 	if (!accept(p, TK_COMMA))
 	{
-		expected(p, format(p, "\",\" in the arguments of %s", name.text),
+		expected(p, rbac_format(p->alloc, "\",\" in the arguments of %s", name.text),
 				 NULL);
 		return NULL;
 	}
@@ -1966,8 +1829,8 @@ parse_call(Parser *p)
 					  is_role ? "role" : "permission", name.text,
 					  clip(p, t.text));
 		else
-			expected(p, format(p, "a %s name as the second argument of %s",
-							   is_role ? "role" : "permission", name.text),
+			expected(p, rbac_format(p->alloc, "a %s name as the second argument of %s",
+									is_role ? "role" : "permission", name.text),
 					 NULL);
 		return NULL;
 	}
@@ -1975,15 +1838,15 @@ parse_call(Parser *p)
 	next(p);
 	if (!accept(p, TK_COMMA))
 	{
-		expected(p, format(p, "\",\" in the arguments of %s", name.text),
+		expected(p, rbac_format(p->alloc, "\",\" in the arguments of %s", name.text),
 				 NULL);
 		return NULL;
 	}
 	t = *cur(p);
 	if (t.kind != TK_IDENT || is_reserved(t.text))
 	{
-		expected(p, format(p, "a variable or path as the third argument of %s",
-						   name.text), NULL);
+		expected(p, rbac_format(p->alloc, "a variable or path as the third argument of %s",
+								name.text), NULL);
 		return NULL;
 	}
 	e->target = parse_operand(p);
@@ -1998,7 +1861,7 @@ parse_call(Parser *p)
 	}
 	if (!accept(p, TK_RPAREN))
 	{
-		expected(p, format(p, "\")\" after the arguments of %s", name.text),
+		expected(p, rbac_format(p->alloc, "\")\" after the arguments of %s", name.text),
 				 NULL);
 		return NULL;
 	}
@@ -2409,8 +2272,8 @@ parse_param(Parser *p, Param *pm)
 
 		if (ty.kind != TK_IDENT && ty.kind != TK_STRING)
 		{
-			expected(p, format(p, "a type name after \"%s:\"",
-							   clip(p, t.text)), NULL);
+			expected(p, rbac_format(p->alloc, "a type name after \"%s:\"",
+									clip(p, t.text)), NULL);
 			return false;
 		}
 		pm->type = ty.text;
@@ -2465,8 +2328,8 @@ parse_lastmile(Parser *p, const Token *name)
 			continue;
 		if (accept(p, TK_RPAREN))
 			break;
-		expected(p, format(p, "\",\" or \")\" in the parameters of %s",
-						   name->text), NULL);
+		expected(p, rbac_format(p->alloc, "\",\" or \")\" in the parameters of %s",
+								name->text), NULL);
 		sync_rule(p);
 		return;
 	}
@@ -2514,8 +2377,8 @@ parse_lastmile(Parser *p, const Token *name)
 	else if (params[0].var && !params[0].type)
 	{
 		report_at(p, &params[0].tok, RBAC_DIAG_UNSUPPORTED,
-				  format(p, "Give it a type: %s: User for one actor type, %s: Actor for any actor type, or write _ for anyone.",
-						 params[0].var, params[0].var),
+				  rbac_format(p->alloc, "Give it a type: %s: User for one actor type, %s: Actor for any actor type, or write _ for anyone.",
+							  params[0].var, params[0].var),
 				  "the actor parameter \"%s\" has no type",
 				  clip(p, params[0].var));
 		ok = false;
@@ -2524,8 +2387,8 @@ parse_lastmile(Parser *p, const Token *name)
 	{
 		if (params[1].kind == PARAM_VAR)
 			report_at(p, &params[1].tok, RBAC_DIAG_UNSUPPORTED,
-					  format(p, "pg_rbac needs the %s named in the rule head: %s(user: User, \"name\", doc: Document).",
-							 what, name->text),
+					  rbac_format(p->alloc, "pg_rbac needs the %s named in the rule head: %s(user: User, \"name\", doc: Document).",
+								  what, name->text),
 					  "the %s of a %s rule must be a string, not the variable \"%s\"",
 					  what, name->text, params[1].tok.text);
 		else

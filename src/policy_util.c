@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * policy_util.c
- *	  Allocation, diagnostics and name-suggestion helpers shared by the
- *	  backend-independent policy parser and validator.
+ *	  Helpers shared by the lexer, the parser and the validator: allocation
+ *	  over the caller's arena, diagnostics, "did you mean" suggestions and
+ *	  the hash table of names.
  *
  * No PostgreSQL headers here: this file links into the fuzz target.
  *
@@ -65,7 +66,47 @@ rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need, size_t elemsize)
 	return p;
 }
 
+/*
+ * Append a string to buf, doubling its capacity as needed (old blocks are
+ * abandoned to the arena).
+ */
+void
+rbac_buf_append(RbacAlloc *alloc, RbacBuf *buf, const char *s)
+{
+	size_t		n = strlen(s);
+
+	if (buf->data == NULL || (size_t) buf->len + n + 1 > (size_t) buf->cap)
+	{
+		size_t		newcap = buf->cap > 0 ? (size_t) buf->cap * 2 : 64;
+		char	   *p;
+
+		while (newcap < (size_t) buf->len + n + 1)
+			newcap *= 2;
+		p = rbac_alloc(alloc, newcap);
+		if (buf->data != NULL && buf->len > 0)
+			memcpy(p, buf->data, (size_t) buf->len);
+		buf->data = p;
+		buf->cap = (int) newcap;
+	}
+	memcpy(buf->data + buf->len, s, n);
+	buf->len += (int) n;
+	buf->data[buf->len] = '\0';
+}
+
 /* printf into a new string from the allocator. */
+char *
+rbac_format(RbacAlloc *alloc, const char *fmt,...)
+{
+	va_list		ap;
+	char	   *s;
+
+	va_start(ap, fmt);
+	s = rbac_vformat(alloc, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* rbac_format with a va_list. */
 char *
 rbac_vformat(RbacAlloc *alloc, const char *fmt, va_list ap)
 {
@@ -108,6 +149,22 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 	d->hint = hint ? rbac_strdup(alloc, hint) : NULL;
 	if (sev == RBAC_SEV_ERROR)
 		diags->nerrors++;
+}
+
+/* The word for a term kind in messages: "role", "permission", "relation". */
+const char *
+rbac_term_word(RbacTermKind kind)
+{
+	switch (kind)
+	{
+		case RBAC_TERM_ROLE:
+			return "role";
+		case RBAC_TERM_PERMISSION:
+			return "permission";
+		case RBAC_TERM_RELATION:
+			return "relation";
+	}
+	return "term";
 }
 
 /*
@@ -189,4 +246,99 @@ rbac_closest(const char *name, const char *const *candidates, int ncandidates)
 		}
 	}
 	return best;
+}
+
+/* FNV-1a of the name, mixed with the owner pointer. */
+static uint32_t
+name_hash(const void *owner, const char *name)
+{
+	uint32_t	h = 2166136261u;
+	uint64_t	o = (uint64_t) (uintptr_t) owner;
+
+	for (; *name; name++)
+	{
+		h ^= (unsigned char) *name;
+		h *= 16777619u;
+	}
+	h ^= (uint32_t) (o >> 4) * 2654435761u;
+	h ^= (uint32_t) (o >> 36) * 40503u;
+	return h;
+}
+
+/* The slot holding (owner, name), or the empty slot where it would go. */
+static RbacNameEntry *
+name_slot(const RbacNameTable *table, const void *owner, const char *name,
+		  uint32_t hash)
+{
+	uint32_t	mask = (uint32_t) table->cap - 1;
+	uint32_t	i = hash & mask;
+
+	for (;;)
+	{
+		RbacNameEntry *s = &table->slots[i];
+
+		if (s->name == NULL)
+			return s;
+		if (s->hash == hash && s->owner == owner && strcmp(s->name, name) == 0)
+			return s;
+		i = (i + 1) & mask;
+	}
+}
+
+/* The entry of (owner, name), or NULL. */
+RbacNameEntry *
+rbac_names_find(const RbacNameTable *table, const void *owner,
+				const char *name)
+{
+	RbacNameEntry *s;
+
+	if (name == NULL || table->cap == 0)
+		return NULL;
+	s = name_slot(table, owner, name, name_hash(owner, name));
+	return s->name ? s : NULL;
+}
+
+/*
+ * The entry of (owner, name), added with position idx when absent.  The
+ * table doubles when it gets half full; old slot arrays are abandoned to
+ * the arena, which keeps the total linear.
+ */
+RbacNameEntry *
+rbac_names_add(RbacAlloc *alloc, RbacNameTable *table, const void *owner,
+			   const char *name, int idx)
+{
+	uint32_t	hash;
+	RbacNameEntry *s;
+
+	if (name == NULL)
+		return NULL;
+	hash = name_hash(owner, name);
+	if (table->cap > 0)
+	{
+		s = name_slot(table, owner, name, hash);
+		if (s->name != NULL)
+			return s;
+	}
+	if ((table->count + 1) * 2 > table->cap)
+	{
+		RbacNameEntry *old = table->slots;
+		int			oldcap = table->cap;
+		int			i;
+
+		table->cap = oldcap ? oldcap * 2 : 16;
+		table->slots = rbac_alloc(alloc,
+								  sizeof(RbacNameEntry) * (size_t) table->cap);
+		for (i = 0; i < oldcap; i++)
+			if (old[i].name != NULL)
+				*name_slot(table, old[i].owner, old[i].name,
+						   old[i].hash) = old[i];
+	}
+	s = name_slot(table, owner, name, hash);
+	s->name = name;
+	s->owner = owner;
+	s->hash = hash;
+	s->idx = idx;
+	s->serial = 0;
+	table->count++;
+	return s;
 }

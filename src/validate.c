@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * validate.c
- *	  Name resolution and semantic checks of a parsed policy (SPEC section 2,
- *	  "Validation"), and the name index behind rbac_find_type,
- *	  rbac_find_term and rbac_is_global_role.
+ *	  Name resolution and semantic checks of a parsed policy
+ *	  (docs/policy-language.md, "Validation and errors"), and the name index
+ *	  behind rbac_find_type and rbac_is_global_role.
  *
  * rbac_validate runs after rbac_parse on whatever AST the parser produced,
  * including the debris of syntax errors (NULL names, missing parts), and
@@ -22,20 +22,9 @@
  * order does not depend on the pass that found a problem.
  *
  * Everything is linear in the size of the policy: names are looked up in
- * open-addressing hash tables, and "did you mean" suggestions draw from a
+ * hash tables (policy_util.c), and "did you mean" suggestions draw from a
  * fixed budget of comparisons so that a policy full of errors cannot make
  * the validator quadratic.
- *
- * The per-type term index.  rbac_find_term gets only the type, and
- * RbacType has no field for private data, so the index of a type's terms is
- * reached through a sentinel stored just past the live terms, in
- * terms[nterms] (the array always has room for it: termcap > nterms).  The
- * sentinel has a NULL name, impossible line and column values, and its
- * 'target' points to the TermIndex, which records the type, array and count
- * it was built for.  Anything that changes the terms afterwards (appending
- * a term overwrites the sentinel, growing the array moves it) makes the
- * check fail, and lookups fall back to a linear scan, so they are always
- * correct, and O(1) on a validated policy.
  *
  * Plain C99, no PostgreSQL headers (links into the fuzz target), no global
  * state.  Memory comes from the caller's RbacAlloc arena and is never
@@ -51,9 +40,6 @@
 #include <string.h>
 
 #define RBAC_INDEX_MAGIC	0x52424958u /* "RBIX" */
-#define RBAC_TERMIX_MAGIC	0x52425449u /* "RBTI" */
-#define SENTINEL_LINE		(-0x5242)
-#define SENTINEL_COL		(-0x5449)
 
 /*
  * Total number of candidate comparisons spent on "did you mean"
@@ -68,32 +54,6 @@
 #define K_REL				0x04
 #define K_ACTOR_REL			0x08	/* relations whose target is an actor */
 
-/* One slot of an open-addressing string hash table (key NULL = empty). */
-typedef struct HashSlot
-{
-	const char *key;
-	uint32_t	hash;
-	int			idx;
-} HashSlot;
-
-/* String -> array position; the first insertion of a key wins. */
-typedef struct HashTab
-{
-	HashSlot   *slots;
-	int			cap;			/* power of two, or 0 */
-	int			count;
-} HashTab;
-
-/* Index of the terms of one type, found through the sentinel term. */
-typedef struct TermIndex
-{
-	uint32_t	magic;
-	RbacType   *owner;
-	RbacTerm   *terms;			/* the array it was built for */
-	int			nterms;			/* ... and its length */
-	HashTab		ht;
-} TermIndex;
-
 /* The policy-wide index stored in RbacPolicy.index. */
 typedef struct RbacIndex
 {
@@ -103,17 +63,9 @@ typedef struct RbacIndex
 	int			ntypes;
 	RbacGlobalRole *globals;
 	int			nglobals;
-	HashTab		types_ht;
-	HashTab		globals_ht;
+	RbacNameTable type_names;	/* name -> position in types */
+	RbacNameTable global_names; /* name -> position in globals */
 } RbacIndex;
-
-/* A growable string in the arena. */
-typedef struct StrBuf
-{
-	char	   *data;
-	int			len;
-	int			cap;
-} StrBuf;
 
 /* State of one rbac_validate call. */
 typedef struct Validator
@@ -123,10 +75,10 @@ typedef struct Validator
 	RbacDiagList *diags;
 	RbacColumnLookup lookup;
 	void	   *lookup_arg;
-	RbacIndex  *ix;
 	int			ntypes;			/* sanitized counts */
 	int			nglobals;
 	int			nrules;
+	RbacNameTable terms;		/* (type, term name) -> position in terms */
 	const char **typenames;		/* suggestion candidates: every type */
 	int			ntypenames;
 	const char **actornames;	/* ... actor types */
@@ -157,144 +109,6 @@ typedef enum OpClass
  * Small helpers
  * ---------------------------------------------------------------------
  */
-
-/* FNV-1a: a simple, good enough string hash for name tables. */
-static uint32_t
-hash_name(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s; s++)
-	{
-		h ^= (unsigned char) *s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* Size an empty table for about n keys (load factor at most one half). */
-static void
-ht_init(RbacAlloc *alloc, HashTab *ht, int n)
-{
-	int			cap = 8;
-
-	while (cap < 0x40000000 && cap < n * 2)
-		cap *= 2;
-	ht->slots = rbac_alloc(alloc, sizeof(HashSlot) * (size_t) cap);
-	ht->cap = cap;
-	ht->count = 0;
-}
-
-/* Put a key into its slot by linear probing (no duplicate check). */
-static void
-ht_place(HashTab *ht, const char *key, uint32_t hash, int idx)
-{
-	uint32_t	mask = (uint32_t) ht->cap - 1;
-	uint32_t	i = hash & mask;
-
-	while (ht->slots[i].key != NULL)
-		i = (i + 1) & mask;
-	ht->slots[i].key = key;
-	ht->slots[i].hash = hash;
-	ht->slots[i].idx = idx;
-	ht->count++;
-}
-
-/* Position stored for key, or -1. */
-static int
-ht_lookup(const HashTab *ht, const char *key)
-{
-	uint32_t	hash;
-	uint32_t	mask;
-	uint32_t	i;
-
-	if (key == NULL || ht->cap == 0)
-		return -1;
-	hash = hash_name(key);
-	mask = (uint32_t) ht->cap - 1;
-	for (i = hash & mask; ht->slots[i].key != NULL; i = (i + 1) & mask)
-	{
-		if (ht->slots[i].hash == hash && strcmp(ht->slots[i].key, key) == 0)
-			return ht->slots[i].idx;
-	}
-	return -1;
-}
-
-/*
- * Add key -> idx unless key is NULL or already present (lookups must find
- * the first declaration, like a linear scan would).  Doubles the table when
- * it gets half full.
- */
-static void
-ht_insert(RbacAlloc *alloc, HashTab *ht, const char *key, int idx)
-{
-	if (key == NULL)
-		return;
-	if (ht->cap == 0)
-		ht_init(alloc, ht, 4);
-	if (ht_lookup(ht, key) >= 0)
-		return;
-	if ((ht->count + 1) * 2 > ht->cap && ht->cap < 0x40000000)
-	{
-		HashSlot   *old = ht->slots;
-		int			oldcap = ht->cap;
-		int			i;
-
-		ht->cap *= 2;
-		ht->slots = rbac_alloc(alloc, sizeof(HashSlot) * (size_t) ht->cap);
-		ht->count = 0;
-		for (i = 0; i < oldcap; i++)
-			if (old[i].key != NULL)
-				ht_place(ht, old[i].key, old[i].hash, old[i].idx);
-	}
-	ht_place(ht, key, hash_name(key), idx);
-}
-
-/* Append n bytes to a string buffer, growing it in the arena. */
-static void
-sb_appendn(RbacAlloc *alloc, StrBuf *sb, const char *s, size_t n)
-{
-	if (sb->data == NULL || (size_t) sb->len + n + 1 > (size_t) sb->cap)
-	{
-		size_t		newcap = sb->cap > 0 ? (size_t) sb->cap * 2 : 64;
-		char	   *p;
-
-		while (newcap < (size_t) sb->len + n + 1)
-			newcap *= 2;
-		p = rbac_alloc(alloc, newcap);
-		if (sb->data != NULL && sb->len > 0)
-			memcpy(p, sb->data, (size_t) sb->len);
-		sb->data = p;
-		sb->cap = (int) newcap;
-	}
-	memcpy(sb->data + sb->len, s, n);
-	sb->len += (int) n;
-	sb->data[sb->len] = '\0';
-}
-
-/* Append a NUL-terminated string to a string buffer. */
-static void
-sb_append(RbacAlloc *alloc, StrBuf *sb, const char *s)
-{
-	sb_appendn(alloc, sb, s, strlen(s));
-}
-
-/* printf into a new arena string. */
-static char *
-fmt(RbacAlloc *alloc, const char *format,...)
-__attribute__((format(printf, 2, 3)));
-
-static char *
-fmt(RbacAlloc *alloc, const char *format,...)
-{
-	va_list		ap;
-	char	   *s;
-
-	va_start(ap, format);
-	s = rbac_vformat(alloc, format, ap);
-	va_end(ap);
-	return s;
-}
 
 /*
  * Report a semantic diagnostic; when suggestion is not NULL the message
@@ -335,22 +149,6 @@ static const char *
 tkind(const RbacType *t)
 {
 	return t->is_actor ? "actor" : "resource";
-}
-
-/* The word for a term kind in messages. */
-static const char *
-term_kind_word(RbacTermKind k)
-{
-	switch (k)
-	{
-		case RBAC_TERM_ROLE:
-			return "role";
-		case RBAC_TERM_PERMISSION:
-			return "permission";
-		case RBAC_TERM_RELATION:
-			return "relation";
-	}
-	return "term";
 }
 
 /* Is this rule variable the anonymous one?  (NULL and "_" both mean _.) */
@@ -471,42 +269,13 @@ valid_index(RbacPolicy *policy)
 	return ix;
 }
 
-/* The term index of a type, if its sentinel is intact and current. */
-static TermIndex *
-term_index_of(RbacType *t)
-{
-	RbacTerm   *s;
-	TermIndex  *tix;
-
-	if (t->terms == NULL || t->nterms < 0 || t->termcap <= t->nterms)
-		return NULL;
-	s = &t->terms[t->nterms];
-	if (s->name != NULL || s->line != SENTINEL_LINE ||
-		s->col != SENTINEL_COL || s->target == NULL)
-		return NULL;
-	tix = (TermIndex *) (void *) s->target;
-	if (tix->magic != RBAC_TERMIX_MAGIC || tix->owner != t ||
-		tix->terms != t->terms || tix->nterms != t->nterms)
-		return NULL;
-	return tix;
-}
-
 /* Position of the first term of t called name, or -1. */
 static int
-term_pos(RbacType *t, const char *name)
+term_pos(Validator *v, RbacType *t, const char *name)
 {
-	TermIndex  *tix;
-	int			i;
+	RbacNameEntry *e = rbac_names_find(&v->terms, t, name);
 
-	if (t == NULL || name == NULL || t->terms == NULL || t->nterms <= 0)
-		return -1;
-	tix = term_index_of(t);
-	if (tix != NULL)
-		return ht_lookup(&tix->ht, name);
-	for (i = 0; i < t->nterms; i++)
-		if (t->terms[i].name != NULL && strcmp(t->terms[i].name, name) == 0)
-			return i;
-	return -1;
+	return e ? e->idx : -1;
 }
 
 /*
@@ -524,8 +293,9 @@ rbac_find_type(RbacPolicy *policy, const char *name)
 	ix = valid_index(policy);
 	if (ix != NULL)
 	{
-		i = ht_lookup(&ix->types_ht, name);
-		return i >= 0 ? policy->types[i] : NULL;
+		RbacNameEntry *e = rbac_names_find(&ix->type_names, NULL, name);
+
+		return e ? policy->types[e->idx] : NULL;
 	}
 	for (i = 0; i < policy->ntypes; i++)
 	{
@@ -535,18 +305,6 @@ rbac_find_type(RbacPolicy *policy, const char *name)
 			return t;
 	}
 	return NULL;
-}
-
-/*
- * Find a term (role, permission or relation) of a type by name: O(1) on a
- * validated policy, linear otherwise.
- */
-RbacTerm *
-rbac_find_term(RbacType *type, const char *name)
-{
-	int			i = term_pos(type, name);
-
-	return i >= 0 ? &type->terms[i] : NULL;
 }
 
 /* Is name a global role?  O(1) once validated. */
@@ -560,7 +318,7 @@ rbac_is_global_role(RbacPolicy *policy, const char *name)
 		return false;
 	ix = valid_index(policy);
 	if (ix != NULL)
-		return ht_lookup(&ix->globals_ht, name) >= 0;
+		return rbac_names_find(&ix->global_names, NULL, name) != NULL;
 	for (i = 0; i < policy->nglobals; i++)
 		if (policy->globals[i].name != NULL &&
 			strcmp(policy->globals[i].name, name) == 0)
@@ -569,75 +327,17 @@ rbac_is_global_role(RbacPolicy *policy, const char *name)
 }
 
 /*
- * Make sure a type's terms array has room for need entries.  Written here
- * rather than with rbac_grow so that an array whose termcap the parser left
- * inconsistent is still copied whole.
- */
-static void
-ensure_term_room(Validator *v, RbacType *t, int need)
-{
-	int			newcap;
-	RbacTerm   *p;
-
-	if (t->terms != NULL && t->termcap >= need && t->termcap >= t->nterms)
-		return;
-	newcap = t->nterms * 2;
-	if (newcap < need)
-		newcap = need;
-	if (newcap < 8)
-		newcap = 8;
-	p = rbac_alloc(v->alloc, sizeof(RbacTerm) * (size_t) newcap);
-	if (t->terms != NULL && t->nterms > 0)
-		memcpy(p, t->terms, sizeof(RbacTerm) * (size_t) t->nterms);
-	t->terms = p;
-	t->termcap = newcap;
-}
-
-/* (Re)write the sentinel that leads rbac_find_term to the term index. */
-static void
-set_sentinel(Validator *v, RbacType *t, TermIndex *tix)
-{
-	RbacTerm   *s;
-
-	ensure_term_room(v, t, t->nterms + 1);
-	tix->terms = t->terms;
-	tix->nterms = t->nterms;
-	s = &t->terms[t->nterms];
-	memset(s, 0, sizeof(RbacTerm));
-	s->name = NULL;
-	s->kind = RBAC_TERM_RELATION;
-	s->line = SENTINEL_LINE;
-	s->col = SENTINEL_COL;
-	s->target = (char *) (void *) tix;
-}
-
-/* Build the term index of one type and install its sentinel. */
-static void
-build_term_index(Validator *v, RbacType *t)
-{
-	TermIndex  *tix = rbac_alloc(v->alloc, sizeof(TermIndex));
-	int			i;
-
-	if (t->terms == NULL || t->nterms < 0)
-		t->nterms = 0;
-	tix->magic = RBAC_TERMIX_MAGIC;
-	tix->owner = t;
-	ht_init(v->alloc, &tix->ht, t->nterms);
-	for (i = 0; i < t->nterms; i++)
-		ht_insert(v->alloc, &tix->ht, t->terms[i].name, i);
-	set_sentinel(v, t, tix);
-}
-
-/*
- * Build the policy index (types, global roles, every type's terms) and the
- * suggestion candidate lists, and store the index in policy->index.
+ * Build the policy index (types, global roles), the index of every
+ * type's terms and the suggestion candidate lists, and store the policy
+ * index in policy->index.
  */
 static void
 build_index(Validator *v)
 {
 	RbacPolicy *p = v->policy;
 	RbacIndex  *ix = rbac_alloc(v->alloc, sizeof(RbacIndex));
-	int			i;
+	int			i,
+				j;
 
 	ix->magic = RBAC_INDEX_MAGIC;
 	ix->policy = p;
@@ -645,8 +345,6 @@ build_index(Validator *v)
 	ix->ntypes = p->ntypes;
 	ix->globals = p->globals;
 	ix->nglobals = p->nglobals;
-	ht_init(v->alloc, &ix->types_ht, v->ntypes);
-	ht_init(v->alloc, &ix->globals_ht, v->nglobals);
 
 	v->typenames = rbac_alloc(v->alloc,
 							  sizeof(char *) * (size_t) (v->ntypes + 1));
@@ -658,10 +356,13 @@ build_index(Validator *v)
 
 		if (t == NULL)
 			continue;
-		build_term_index(v, t);
+		if (t->terms == NULL || t->nterms < 0)
+			t->nterms = 0;
+		for (j = 0; j < t->nterms; j++)
+			rbac_names_add(v->alloc, &v->terms, t, t->terms[j].name, j);
 		if (t->name == NULL)
 			continue;
-		ht_insert(v->alloc, &ix->types_ht, t->name, i);
+		rbac_names_add(v->alloc, &ix->type_names, NULL, t->name, i);
 		v->typenames[v->ntypenames++] = t->name;
 		if (t->is_actor)
 			v->actornames[v->nactornames++] = t->name;
@@ -675,25 +376,24 @@ build_index(Validator *v)
 
 		if (g == NULL)
 			continue;
-		ht_insert(v->alloc, &ix->globals_ht, g, i);
+		rbac_names_add(v->alloc, &ix->global_names, NULL, g, i);
 		v->globalnames[v->nglobalnames++] = g;
 	}
 	p->index = ix;
-	v->ix = ix;
 }
 
 /*
  * Declare a permission named by a last-mile rule on type t: append a
- * PERMISSION term with from_rule set and keep the term index current.
+ * PERMISSION term with from_rule set and add it to the index of terms.
  */
 static void
 add_rule_permission(Validator *v, RbacType *t, const char *name, int line,
 					int col)
 {
-	TermIndex  *tix = term_index_of(t);
 	RbacTerm   *term;
 
-	ensure_term_room(v, t, t->nterms + 2);
+	t->terms = rbac_grow(v->alloc, t->terms, &t->termcap, t->nterms + 1,
+						 sizeof(RbacTerm));
 	term = &t->terms[t->nterms];
 	memset(term, 0, sizeof(RbacTerm));
 	term->name = (char *) name;
@@ -701,15 +401,8 @@ add_rule_permission(Validator *v, RbacType *t, const char *name, int line,
 	term->line = line;
 	term->col = col;
 	term->from_rule = true;
+	rbac_names_add(v->alloc, &v->terms, t, name, t->nterms);
 	t->nterms++;
-	if (tix == NULL)
-	{
-		/* index lost (cannot happen after build_index): rebuild it */
-		build_term_index(v, t);
-		return;
-	}
-	ht_insert(v->alloc, &tix->ht, name, t->nterms - 1);
-	set_sentinel(v, t, tix);
 }
 
 /* ---------------------------------------------------------------------
@@ -760,7 +453,7 @@ static char *
 needs_on_hint(Validator *v, RbacShorthand *r, RbacType *target)
 {
 	const char *role = "ROLE";
-	int			pos = term_pos(target, r->head);
+	int			pos = term_pos(v, target, r->head);
 	int			i;
 
 	if (pos >= 0 && target->terms[pos].kind != RBAC_TERM_RELATION)
@@ -775,8 +468,8 @@ needs_on_hint(Validator *v, RbacShorthand *r, RbacType *target)
 				break;
 			}
 	}
-	return fmt(v->alloc, "Write \"%s\" if \"%s\" on \"%s\"; to inherit through the relation.",
-			   safe(r->head), role, safe(r->body));
+	return rbac_format(v->alloc, "Write \"%s\" if \"%s\" on \"%s\"; to inherit through the relation.",
+					   safe(r->head), role, safe(r->body));
 }
 
 /* Check and resolve the head of a shorthand rule of type t. */
@@ -787,7 +480,7 @@ resolve_head(Validator *v, RbacType *t, RbacShorthand *r)
 
 	if (r->head == NULL)
 		return;
-	pos = term_pos(t, r->head);
+	pos = term_pos(v, t, r->head);
 	if (pos < 0)
 		report(v, r->head_line, r->head_col, RBAC_SEV_ERROR, NULL,
 			   suggest_term(v, t, r->head, K_ROLE | K_PERM),
@@ -808,7 +501,7 @@ resolve_head(Validator *v, RbacType *t, RbacShorthand *r)
 static void
 resolve_local_body(Validator *v, RbacType *t, RbacShorthand *r)
 {
-	int			pos = term_pos(t, r->body);
+	int			pos = term_pos(v, t, r->body);
 	RbacTerm   *bt;
 
 	if (pos < 0)
@@ -846,7 +539,7 @@ resolve_local_body(Validator *v, RbacType *t, RbacShorthand *r)
 static void
 resolve_via_body(Validator *v, RbacType *t, RbacShorthand *r)
 {
-	int			pos = term_pos(t, r->via);
+	int			pos = term_pos(v, t, r->via);
 	RbacTerm   *rel;
 	RbacTerm   *bt;
 	RbacType   *u;
@@ -865,7 +558,7 @@ resolve_via_body(Validator *v, RbacType *t, RbacShorthand *r)
 		report(v, r->via_line, r->via_col, RBAC_SEV_ERROR, NULL,
 			   suggest_term(v, t, r->via, K_REL),
 			   "\"%s\" is a %s of %s %s, not a relation",
-			   r->via, term_kind_word(rel->kind), tkind(t), safe(t->name));
+			   r->via, rbac_term_word(rel->kind), tkind(t), safe(t->name));
 		return;
 	}
 	u = rel->target_type;
@@ -874,7 +567,7 @@ resolve_via_body(Validator *v, RbacType *t, RbacShorthand *r)
 	r->via_type = u;
 	if (r->body == NULL)
 		return;
-	pos = term_pos(u, r->body);
+	pos = term_pos(v, u, r->body);
 	if (pos < 0)
 	{
 		report(v, r->body_line, r->body_col, RBAC_SEV_ERROR, NULL,
@@ -898,8 +591,8 @@ resolve_via_body(Validator *v, RbacType *t, RbacShorthand *r)
 		return;
 	}
 	report(v, r->body_line, r->body_col, RBAC_SEV_ERROR,
-		   fmt(v->alloc, "Inherit through one relation at a time: give %s %s a role that holds through \"%s\" and name that role here.",
-			   tkind(u), safe(u->name), r->body),
+		   rbac_format(v->alloc, "Inherit through one relation at a time: give %s %s a role that holds through \"%s\" and name that role here.",
+					   tkind(u), safe(u->name), r->body),
 		   NULL,
 		   "relation \"%s\" of %s %s, the target of relation \"%s\", is not an actor relation",
 		   r->body, tkind(u), safe(u->name), r->via);
@@ -995,8 +688,8 @@ resolve_rule_heads(Validator *v)
 		if (!is_anon(rule->actor_var) && !is_anon(rule->resource_var) &&
 			strcmp(rule->actor_var, rule->resource_var) == 0)
 			report(v, rule->line, rule->col, RBAC_SEV_ERROR,
-				   fmt(v->alloc, "Name the resource differently and compare ids: %s.id = other.id.",
-					   rule->actor_var),
+				   rbac_format(v->alloc, "Name the resource differently and compare ids: %s.id = other.id.",
+							   rule->actor_var),
 				   NULL,
 				   "variable \"%s\" names both the actor and the resource",
 				   rule->actor_var);
@@ -1016,7 +709,7 @@ resolve_rule_heads(Validator *v)
 
 		if (rule->name == NULL)
 			continue;
-		pos = term_pos(t, rule->name);
+		pos = term_pos(v, t, rule->name);
 		if (rule->is_role)
 		{
 			if (pos < 0)
@@ -1027,7 +720,7 @@ resolve_rule_heads(Validator *v)
 			else if (t->terms[pos].kind != RBAC_TERM_ROLE)
 				report(v, rule->name_line, rule->name_col, RBAC_SEV_ERROR,
 					   NULL, NULL, "\"%s\" is a %s of %s %s, not a role",
-					   rule->name, term_kind_word(t->terms[pos].kind),
+					   rule->name, rbac_term_word(t->terms[pos].kind),
 					   tkind(t), safe(t->name));
 		}
 		else
@@ -1038,7 +731,7 @@ resolve_rule_heads(Validator *v)
 			else if (t->terms[pos].kind != RBAC_TERM_PERMISSION)
 				report(v, rule->name_line, rule->name_col, RBAC_SEV_ERROR,
 					   NULL, NULL, "\"%s\" is a %s of %s %s, not a permission",
-					   rule->name, term_kind_word(t->terms[pos].kind),
+					   rule->name, rbac_term_word(t->terms[pos].kind),
 					   tkind(t), safe(t->name));
 		}
 	}
@@ -1048,15 +741,15 @@ resolve_rule_heads(Validator *v)
 static char *
 path_text(Validator *v, const RbacPath *p)
 {
-	StrBuf		sb = {NULL, 0, 0};
+	RbacBuf		sb = {NULL, 0, 0};
 	int			i;
 
-	sb_append(v->alloc, &sb, safe(p->var));
+	rbac_buf_append(v->alloc, &sb, safe(p->var));
 	if (p->fields != NULL)
 		for (i = 0; i < p->nfields; i++)
 		{
-			sb_append(v->alloc, &sb, ".");
-			sb_append(v->alloc, &sb, safe(p->fields[i]));
+			rbac_buf_append(v->alloc, &sb, ".");
+			rbac_buf_append(v->alloc, &sb, safe(p->fields[i]));
 		}
 	return sb.data;
 }
@@ -1107,8 +800,8 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 				return true;
 			}
 			report(v, op->line, op->col, RBAC_SEV_ERROR,
-				   fmt(v->alloc, "Use %s.id, or give the actor a type (%s: User).",
-					   p->var, p->var),
+				   rbac_format(v->alloc, "Use %s.id, or give the actor a type (%s: User).",
+							   p->var, p->var),
 				   NULL,
 				   "variable \"%s\" may be any actor type, so only .id is available",
 				   p->var);
@@ -1150,7 +843,7 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 		f = p->fields[i];
 		if (f == NULL)
 			return false;
-		pos = strcmp(f, "id") == 0 ? -1 : term_pos(cur, f);
+		pos = strcmp(f, "id") == 0 ? -1 : term_pos(v, cur, f);
 		term = pos >= 0 ? &cur->terms[pos] : NULL;
 		if (term == NULL || term->kind != RBAC_TERM_RELATION)
 		{
@@ -1175,7 +868,7 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 		p->tail = RBAC_TAIL_ID;
 		return true;
 	}
-	pos = term_pos(cur, f);
+	pos = term_pos(v, cur, f);
 	if (pos >= 0 && cur->terms[pos].kind == RBAC_TERM_RELATION)
 	{
 		p->tail = RBAC_TAIL_RELATION;
@@ -1192,7 +885,7 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 		else
 			report(v, op->line, op->col, RBAC_SEV_ERROR, NULL, NULL,
 				   "\"%s\" is a %s of %s %s, not a relation",
-				   f, term_kind_word(cur->terms[pos].kind), tkind(cur),
+				   f, rbac_term_word(cur->terms[pos].kind), tkind(cur),
 				   safe(cur->name));
 		return false;
 	}
@@ -1263,16 +956,16 @@ report_not_value(Validator *v, RbacOperand *op, OpClass c, bool with_literal)
 
 	if (c == OC_SELF && with_literal)
 		report(v, op->line, op->col, RBAC_SEV_ERROR,
-			   fmt(v->alloc, "Compare %s.id instead.", var), NULL,
+			   rbac_format(v->alloc, "Compare %s.id instead.", var), NULL,
 			   "cannot compare variable \"%s\" itself with a literal", var);
 	else if (c == OC_SELF)
 		report(v, op->line, op->col, RBAC_SEV_ERROR,
-			   fmt(v->alloc, "Compare %s.id instead, or compare the actor with a relation to an actor type (issue.creator = user).", var),
+			   rbac_format(v->alloc, "Compare %s.id instead, or compare the actor with a relation to an actor type (issue.creator = user).", var),
 			   NULL,
 			   "cannot compare variable \"%s\" itself", var);
 	else if (c == OC_RELATION)
 		report(v, op->line, op->col, RBAC_SEV_ERROR,
-			   fmt(v->alloc, "Compare %s.id instead, or compare the relation with the actor itself (issue.creator = user).", text),
+			   rbac_format(v->alloc, "Compare %s.id instead, or compare the relation with the actor itself (issue.creator = user).", text),
 			   NULL,
 			   "cannot use relation \"%s\" as a value", text);
 }
@@ -1489,7 +1182,7 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
 	}
 	if (t == NULL || e->name == NULL)
 		return;
-	pos = term_pos(t, e->name);
+	pos = term_pos(v, t, e->name);
 	if (is_role)
 	{
 		if (pos < 0)
@@ -1500,7 +1193,7 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
 		else if (t->terms[pos].kind != RBAC_TERM_ROLE)
 			report(v, e->line, e->col, RBAC_SEV_ERROR, NULL, NULL,
 				   "\"%s\" is a %s of %s %s, not a role",
-				   e->name, term_kind_word(t->terms[pos].kind), tkind(t),
+				   e->name, rbac_term_word(t->terms[pos].kind), tkind(t),
 				   safe(t->name));
 	}
 	else
@@ -1513,7 +1206,7 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
 		else if (t->terms[pos].kind != RBAC_TERM_PERMISSION)
 			report(v, e->line, e->col, RBAC_SEV_ERROR, NULL, NULL,
 				   "\"%s\" is a %s of %s %s, not a permission",
-				   e->name, term_kind_word(t->terms[pos].kind), tkind(t),
+				   e->name, rbac_term_word(t->terms[pos].kind), tkind(t),
 				   safe(t->name));
 	}
 }
@@ -1622,7 +1315,7 @@ cmp_int(const void *a, const void *b)
  * between two roles or permissions of t itself (no "on", not global).
  */
 static bool
-rule_edge(RbacType *t, RbacShorthand *r, int *body, int *head)
+rule_edge(Validator *v, RbacType *t, RbacShorthand *r, int *body, int *head)
 {
 	int			b,
 				h;
@@ -1630,8 +1323,8 @@ rule_edge(RbacType *t, RbacShorthand *r, int *body, int *head)
 	if (r->via != NULL || r->is_global || r->body_kind != RBAC_BODY_TERM ||
 		r->head == NULL || r->body == NULL)
 		return false;
-	h = term_pos(t, r->head);
-	b = term_pos(t, r->body);
+	h = term_pos(v, t, r->head);
+	b = term_pos(v, t, r->body);
 	if (h < 0 || b < 0 || t->terms[h].kind == RBAC_TERM_RELATION ||
 		t->terms[b].kind == RBAC_TERM_RELATION)
 		return false;
@@ -1663,7 +1356,7 @@ warn_cycle(Validator *v, RbacType *t, CycleScratch *cs, int c)
 				len;
 	int			nroles = 0,
 				nperms = 0;
-	StrBuf		sb = {NULL, 0, 0};
+	RbacBuf		sb = {NULL, 0, 0};
 	char	   *hint = NULL;
 	const char *what;
 	RbacShorthand *fr;
@@ -1726,32 +1419,32 @@ warn_cycle(Validator *v, RbacType *t, CycleScratch *cs, int c)
 		cs->queue[len++] = x;
 	for (n = len - 1; n >= 0; n--)
 	{
-		sb_append(v->alloc, &sb, "\"");
-		sb_append(v->alloc, &sb, safe(t->terms[cs->queue[n]].name));
-		sb_append(v->alloc, &sb, "\" -> ");
+		rbac_buf_append(v->alloc, &sb, "\"");
+		rbac_buf_append(v->alloc, &sb, safe(t->terms[cs->queue[n]].name));
+		rbac_buf_append(v->alloc, &sb, "\" -> ");
 	}
-	sb_append(v->alloc, &sb, "\"");
-	sb_append(v->alloc, &sb, safe(t->terms[h].name));
-	sb_append(v->alloc, &sb, "\"");
+	rbac_buf_append(v->alloc, &sb, "\"");
+	rbac_buf_append(v->alloc, &sb, safe(t->terms[h].name));
+	rbac_buf_append(v->alloc, &sb, "\"");
 
 	what = nperms == 0 ? "roles" : nroles == 0 ? "permissions" :
 		"roles and permissions";
 	if (m1 - m0 > len)
 	{
-		StrBuf		hb = {NULL, 0, 0};
+		RbacBuf		hb = {NULL, 0, 0};
 
 		/* members in declaration order (the BFS is done with them) */
 		qsort(cs->members + m0, (size_t) (m1 - m0), sizeof(int), cmp_int);
-		sb_append(v->alloc, &hb, "All of ");
+		rbac_buf_append(v->alloc, &hb, "All of ");
 		for (m = m0; m < m1; m++)
 		{
 			if (m > m0)
-				sb_append(v->alloc, &hb, ", ");
-			sb_append(v->alloc, &hb, "\"");
-			sb_append(v->alloc, &hb, safe(t->terms[cs->members[m]].name));
-			sb_append(v->alloc, &hb, "\"");
+				rbac_buf_append(v->alloc, &hb, ", ");
+			rbac_buf_append(v->alloc, &hb, "\"");
+			rbac_buf_append(v->alloc, &hb, safe(t->terms[cs->members[m]].name));
+			rbac_buf_append(v->alloc, &hb, "\"");
 		}
-		sb_append(v->alloc, &hb, " are equivalent.");
+		rbac_buf_append(v->alloc, &hb, " are equivalent.");
 		hint = hb.data;
 	}
 	report(v, fr->head_line, fr->head_col, RBAC_SEV_WARNING, hint, NULL,
@@ -1786,7 +1479,7 @@ type_cycles(Validator *v, RbacType *t, CycleScratch *cs)
 					h;
 
 		cs->from[i] = -1;
-		if (!rule_edge(t, &t->rules[i], &b, &h))
+		if (!rule_edge(v, t, &t->rules[i], &b, &h))
 			continue;
 		cs->from[i] = b;
 		cs->head[i] = h;
