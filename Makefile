@@ -12,7 +12,9 @@ EXTVERSION = 0.3
 MODULE_big = pg_rbac
 OBJS = \
 	src/policy_util.o \
+	src/lexer.o \
 	src/parser.o \
+	src/parser_rules.o \
 	src/validate.o \
 	src/pg_rbac.o \
 	src/actor.o \

@@ -5,9 +5,9 @@
  *	  diagnostics.
  *
  * Everything declared here is plain C with no dependency on backend state:
- * the lexer, parser and validator (parser.c, validate.c, policy_util.c)
- * link alone into the fuzz target and the command-line checker under
- * tests/fuzz/.  Memory comes
+ * the lexer, parser and validator (lexer.c, parser.c, parser_rules.c,
+ * validate.c, policy_util.c) link alone into the fuzz target and the
+ * command-line checker under tests/fuzz/.  Memory comes
  * from a caller-supplied allocator (RbacAlloc): the backend hands out palloc
  * in a private memory context, the fuzzer a malloc arena.  Nothing allocated
  * here is ever freed individually; the owner drops the whole arena.
