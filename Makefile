@@ -16,6 +16,9 @@ OBJS = \
 	src/parser.o \
 	src/parser_rules.o \
 	src/validate.o \
+	src/validate_names.o \
+	src/validate_rules.o \
+	src/validate_cycles.o \
 	src/pg_rbac.o \
 	src/actor.o \
 	src/jwt.o \

@@ -5,9 +5,9 @@
  *	  diagnostics.
  *
  * Everything declared here is plain C with no dependency on backend state:
- * the lexer, parser and validator (lexer.c, parser.c, parser_rules.c,
- * validate.c, policy_util.c) link alone into the fuzz target and the
- * command-line checker under tests/fuzz/.  Memory comes
+ * the lexer, parser and validator (lexer.c, parser*.c, validate*.c and
+ * policy_util.c) link alone into the fuzz target and the command-line
+ * checker under tests/fuzz/.  Memory comes
  * from a caller-supplied allocator (RbacAlloc): the backend hands out palloc
  * in a private memory context, the fuzzer a malloc arena.  Nothing allocated
  * here is ever freed individually; the owner drops the whole arena.
@@ -285,7 +285,7 @@ typedef struct RbacPolicy
 	int			nrules;
 	int			rulecap;
 	bool		has_allow;		/* the entry allow rule was present */
-	void	   *index;			/* private name index (validate.c) */
+	void	   *index;			/* private name index (validate_names.c) */
 } RbacPolicy;
 
 /*
