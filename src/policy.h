@@ -7,10 +7,10 @@
  * Everything declared here is plain C with no dependency on backend state:
  * the lexer, parser and validator (lexer.c, parser*.c, validate*.c and
  * policy_util.c) link alone into the fuzz target and the command-line
- * checker under tests/fuzz/.  Memory comes
- * from a caller-supplied allocator (RbacAlloc): the backend hands out palloc
- * in a private memory context, the fuzzer a malloc arena.  Nothing allocated
- * here is ever freed individually; the owner drops the whole arena.
+ * checker under tests/fuzz/.  Memory comes from a caller-supplied
+ * allocator (RbacAlloc): the backend hands out palloc in a private memory
+ * context, the fuzzer a malloc arena.  Nothing allocated here is ever freed
+ * individually; the owner drops the whole arena.
  *
  * Strings are NUL-terminated UTF-8.  Names keep their exact spelling
  * (quotes, spaces, unicode); quoting for SQL happens elsewhere.
