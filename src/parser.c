@@ -226,7 +226,8 @@ expect_block_semi(Parser *p, const char *after)
  */
 typedef struct ListState
 {
-	const char *name;			/* "the roles list", for messages */
+	const char *what;			/* "roles", "relations": for messages */
+	const char *container;		/* "list" or "map" */
 	const char *close;			/* "]" or "}" */
 	bool		need_sep;
 	bool		bad;
@@ -247,8 +248,8 @@ list_separator(Parser *p, ListState *ls, bool is_item)
 		return false;
 	}
 	if (!ls->bad)
-		expected(p, rbac_format(p->alloc, "\",\" or \"%s\" in %s", ls->close,
-								ls->name), NULL);
+		expected(p, rbac_format(p->alloc, "\",\" or \"%s\" in the %s %s",
+								ls->close, ls->what, ls->container), NULL);
 	ls->bad = true;
 	if (!is_item)
 	{
@@ -266,8 +267,8 @@ static void
 list_unclosed(Parser *p, ListState *ls)
 {
 	if (!ls->bad)
-		expected(p, rbac_format(p->alloc, "\"%s\" to close %s", ls->close,
-								ls->name), NULL);
+		expected(p, rbac_format(p->alloc, "\"%s\" to close the %s %s",
+								ls->close, ls->what, ls->container), NULL);
 }
 
 /*
@@ -282,9 +283,8 @@ static bool
 parse_string_list(Parser *p, ListTarget *lt)
 {
 	int			serial = ++p->serial;
-	ListState	ls = {NULL, "]", false, false};
+	ListState	ls = {lt->what, "list", "]", false, false};
 
-	ls.name = rbac_format(p->alloc, "the %s list", lt->what);
 	for (;;)
 	{
 		Token		t = *cur(p);
@@ -315,7 +315,8 @@ parse_string_list(Parser *p, ListTarget *lt)
 			continue;
 		}
 		if (!ls.bad)
-			expected(p, rbac_format(p->alloc, "a string in %s", ls.name),
+			expected(p, rbac_format(p->alloc, "a string in the %s list",
+									lt->what),
 					 t.kind == TK_IDENT ?
 					 "Role and permission names are strings: [\"read\", \"write\"]." :
 					 NULL);
@@ -380,7 +381,7 @@ parse_relations(Parser *p, RbacType *type, const char *label, bool *seen)
 {
 	Token		kw = *cur(p);
 	int			serial = ++p->serial;
-	ListState	ls = {"the relations map", "}", false, false};
+	ListState	ls = {"relations", "map", "}", false, false};
 
 	next(p);
 	if (*seen)

@@ -384,7 +384,6 @@ typedef struct RbacNameEntry
 {
 	const char *name;			/* NULL in an empty slot */
 	const void *owner;
-	uint32_t	hash;
 	int			idx;			/* position in the owner's array */
 	int			serial;			/* free for the caller (0 when added) */
 } RbacNameEntry;
@@ -399,6 +398,9 @@ typedef struct RbacNameTable
 /* The entry of (owner, name), or NULL. */
 extern RbacNameEntry *rbac_names_find(const RbacNameTable *table,
 									  const void *owner, const char *name);
+
+/* Make room for n more names (an optimisation: the table grows anyway). */
+extern void rbac_names_reserve(RbacAlloc *alloc, RbacNameTable *table, int n);
 
 /*
  * The entry of (owner, name), added with position idx when absent (so the

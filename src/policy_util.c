@@ -279,7 +279,7 @@ name_slot(const RbacNameTable *table, const void *owner, const char *name,
 
 		if (s->name == NULL)
 			return s;
-		if (s->hash == hash && s->owner == owner && strcmp(s->name, name) == 0)
+		if (s->owner == owner && strcmp(s->name, name) == 0)
 			return s;
 		i = (i + 1) & mask;
 	}
@@ -299,10 +299,39 @@ rbac_names_find(const RbacNameTable *table, const void *owner,
 }
 
 /*
- * The entry of (owner, name), added with position idx when absent.  The
- * table doubles when it gets half full; old slot arrays are abandoned to
- * the arena, which keeps the total linear.
+ * Give table room for its slots to stay at most half full.  Old slot
+ * arrays are abandoned to the arena: doubling keeps the total linear.
  */
+static void
+names_grow(RbacAlloc *alloc, RbacNameTable *table, int need)
+{
+	RbacNameEntry *old = table->slots;
+	int			oldcap = table->cap;
+	int			i;
+
+	if (need * 2 <= table->cap)
+		return;
+	if (table->cap == 0)
+		table->cap = 8;
+	while (need * 2 > table->cap)
+		table->cap *= 2;
+	table->slots = rbac_alloc(alloc,
+							  sizeof(RbacNameEntry) * (size_t) table->cap);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].name != NULL)
+			*name_slot(table, old[i].owner, old[i].name,
+					   name_hash(old[i].owner, old[i].name)) = old[i];
+}
+
+/* Make room in table for n more names, so that adding them never rehashes. */
+void
+rbac_names_reserve(RbacAlloc *alloc, RbacNameTable *table, int n)
+{
+	if (n > 0)
+		names_grow(alloc, table, table->count + n);
+}
+
+/* The entry of (owner, name), added with position idx when absent. */
 RbacNameEntry *
 rbac_names_add(RbacAlloc *alloc, RbacNameTable *table, const void *owner,
 			   const char *name, int idx)
@@ -313,30 +342,12 @@ rbac_names_add(RbacAlloc *alloc, RbacNameTable *table, const void *owner,
 	if (name == NULL)
 		return NULL;
 	hash = name_hash(owner, name);
-	if (table->cap > 0)
-	{
-		s = name_slot(table, owner, name, hash);
-		if (s->name != NULL)
-			return s;
-	}
-	if ((table->count + 1) * 2 > table->cap)
-	{
-		RbacNameEntry *old = table->slots;
-		int			oldcap = table->cap;
-		int			i;
-
-		table->cap = oldcap ? oldcap * 2 : 16;
-		table->slots = rbac_alloc(alloc,
-								  sizeof(RbacNameEntry) * (size_t) table->cap);
-		for (i = 0; i < oldcap; i++)
-			if (old[i].name != NULL)
-				*name_slot(table, old[i].owner, old[i].name,
-						   old[i].hash) = old[i];
-	}
+	names_grow(alloc, table, table->count + 1);
 	s = name_slot(table, owner, name, hash);
+	if (s->name != NULL)
+		return s;
 	s->name = name;
 	s->owner = owner;
-	s->hash = hash;
 	s->idx = idx;
 	s->serial = 0;
 	table->count++;

@@ -33,7 +33,8 @@ typedef struct Validator
 	int			ntypes;			/* sanitized counts */
 	int			nglobals;
 	int			nrules;
-	RbacNameTable terms;		/* (type, term name) -> position in terms */
+	RbacNameTable *terms;		/* per type position: the type's term names
+								 * -> their positions in its terms */
 	const char **typenames;		/* suggestion candidates: every type */
 	int			ntypenames;
 	const char **actornames;	/* ... actor types */
@@ -49,6 +50,8 @@ typedef struct Validator
 
 /* validate_names.c */
 extern void rbac_validate_build_index(Validator *v);
+extern int	rbac_validate_term_pos(Validator *v, RbacType *t,
+								   const char *name);
 extern void rbac_validate_add_permission(Validator *v, RbacType *t,
 										 const char *name, int line, int col);
 extern const char *rbac_validate_suggest(Validator *v, const char *name,
@@ -92,9 +95,7 @@ suggest_term(Validator *v, RbacType *t, const char *name, int mask)
 static inline int
 term_pos(Validator *v, RbacType *t, const char *name)
 {
-	RbacNameEntry *e = rbac_names_find(&v->terms, t, name);
-
-	return e ? e->idx : -1;
+	return rbac_validate_term_pos(v, t, name);
 }
 
 /* A name for messages even when the parser left it NULL. */

@@ -8,9 +8,9 @@
  * The policy-wide index is stored in RbacPolicy.index and records the
  * arrays it was built for: lookups use it only while those are unchanged,
  * and fall back to a linear scan otherwise, so they are always correct,
- * and O(1) on a validated policy.  The index of terms lives only as long as
- * the validation (Validator.terms); a permission that a last-mile rule
- * declares is added to it (rbac_validate_add_permission).
+ * and O(1) on a validated policy.  The index of each type's terms lives
+ * only as long as the validation (Validator.terms); a permission that a
+ * last-mile rule declares is added to it (rbac_validate_add_permission).
  *
  * "Did you mean" suggestions draw from a fixed budget of comparisons, so
  * that a policy full of errors cannot make the validator quadratic.
@@ -109,6 +109,43 @@ rbac_is_global_role(RbacPolicy *policy, const char *name)
 }
 
 /*
+ * The index of t's terms, or NULL when t is not the type at its position
+ * in the policy (it always is: validation meets only the policy's types).
+ */
+static RbacNameTable *
+terms_of(Validator *v, RbacType *t)
+{
+	if (t == NULL || v->terms == NULL || t->index < 0 ||
+		t->index >= v->ntypes || v->policy->types[t->index] != t)
+		return NULL;
+	return &v->terms[t->index];
+}
+
+/*
+ * Position of the first term of t called name, or -1: a lookup in the
+ * index of t's terms (a linear scan if t has none).
+ */
+int
+rbac_validate_term_pos(Validator *v, RbacType *t, const char *name)
+{
+	RbacNameTable *terms = terms_of(v, t);
+	int			i;
+
+	if (t == NULL || name == NULL || t->terms == NULL)
+		return -1;
+	if (terms != NULL)
+	{
+		RbacNameEntry *e = rbac_names_find(terms, NULL, name);
+
+		return e ? e->idx : -1;
+	}
+	for (i = 0; i < t->nterms; i++)
+		if (t->terms[i].name != NULL && strcmp(t->terms[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/*
  * Pass 1: build the policy index (types, global roles), the index of every
  * type's terms and the suggestion candidate lists, and store the policy
  * index in policy->index.
@@ -128,6 +165,10 @@ rbac_validate_build_index(Validator *v)
 	ix->globals = p->globals;
 	ix->nglobals = p->nglobals;
 
+	rbac_names_reserve(v->alloc, &ix->type_names, v->ntypes);
+	rbac_names_reserve(v->alloc, &ix->global_names, v->nglobals);
+	v->terms = rbac_alloc(v->alloc,
+						  sizeof(RbacNameTable) * (size_t) (v->ntypes + 1));
 	v->typenames = rbac_alloc(v->alloc,
 							  sizeof(char *) * (size_t) (v->ntypes + 1));
 	v->actornames = rbac_alloc(v->alloc,
@@ -140,8 +181,9 @@ rbac_validate_build_index(Validator *v)
 			continue;
 		if (t->terms == NULL || t->nterms < 0)
 			t->nterms = 0;
+		rbac_names_reserve(v->alloc, &v->terms[i], t->nterms);
 		for (j = 0; j < t->nterms; j++)
-			rbac_names_add(v->alloc, &v->terms, t, t->terms[j].name, j);
+			rbac_names_add(v->alloc, &v->terms[i], NULL, t->terms[j].name, j);
 		if (t->name == NULL)
 			continue;
 		rbac_names_add(v->alloc, &ix->type_names, NULL, t->name, i);
@@ -183,7 +225,8 @@ rbac_validate_add_permission(Validator *v, RbacType *t, const char *name,
 	term->line = line;
 	term->col = col;
 	term->from_rule = true;
-	rbac_names_add(v->alloc, &v->terms, t, name, t->nterms);
+	if (terms_of(v, t) != NULL)
+		rbac_names_add(v->alloc, terms_of(v, t), NULL, name, t->nterms);
 	t->nterms++;
 }
 
