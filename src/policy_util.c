@@ -132,7 +132,6 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 {
 	va_list		ap;
 	char	   *msg;
-	RbacDiag   *d;
 
 	va_start(ap, fmt);
 	msg = rbac_vformat(alloc, fmt, ap);
@@ -140,13 +139,10 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 
 	diags->items = rbac_grow(alloc, diags->items, &diags->cap, diags->n + 1,
 							 sizeof(RbacDiag));
-	d = &diags->items[diags->n++];
-	d->line = line;
-	d->col = col;
-	d->severity = sev;
-	d->dclass = dclass;
-	d->message = msg;
-	d->hint = hint ? rbac_strdup(alloc, hint) : NULL;
+	diags->items[diags->n++] = (RbacDiag) {
+		.line = line, .col = col, .severity = sev, .dclass = dclass,
+		.message = msg, .hint = hint ? rbac_strdup(alloc, hint) : NULL
+	};
 	if (sev == RBAC_SEV_ERROR)
 		diags->nerrors++;
 }
