@@ -3,6 +3,10 @@
 #   make                 build (warning-free under -Wall -Wextra)
 #   make install         install into the PostgreSQL found by pg_config
 #   make installcheck    pg_regress against a running server
+#   make prove-tap       TAP tests (tests/t/*.pl) against the installed
+#                        extension, in clusters of their own; as any user
+#                        but root, in a tree that user can write;
+#                        PROVE_TESTS=tests/t/FILE.pl runs one
 #   scripts/test.sh      everything: deps, build, pg_regress on a temporary
 #                        instance, TAP tests (what README.md and .ci/run use)
 
@@ -12,8 +16,13 @@ EXTVERSION = 0.3
 MODULE_big = pg_rbac
 OBJS = \
 	src/policy_util.o \
+	src/lexer.o \
 	src/parser.o \
+	src/parser_rules.o \
 	src/validate.o \
+	src/validate_names.o \
+	src/validate_rules.o \
+	src/validate_cycles.o \
 	src/pg_rbac.o \
 	src/actor.o \
 	src/jwt.o \
@@ -56,6 +65,15 @@ EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# TAP tests through PGXS's prove_installcheck (it needs a PostgreSQL built
+# with --enable-tap-tests, as Debian's is); the tests read the source tree
+# from RBAC_SRC.
+PROVE_TESTS ?= tests/t/*.pl
+prove-tap: export RBAC_SRC = $(abspath $(srcdir))
+prove-tap:
+	$(prove_installcheck)
+.PHONY: prove-tap
 
 # PGXS tracks no header dependencies here: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h)

@@ -5,11 +5,12 @@
  *	  diagnostics.
  *
  * Everything declared here is plain C with no dependency on backend state:
- * the lexer, parser and validator (parser.c, validate.c) link alone into the
- * fuzz target and the command-line checker under tests/fuzz/.  Memory comes
- * from a caller-supplied allocator (RbacAlloc): the backend hands out palloc
- * in a private memory context, the fuzzer a malloc arena.  Nothing allocated
- * here is ever freed individually; the owner drops the whole arena.
+ * the lexer, parser and validator (lexer.c, parser*.c, validate*.c and
+ * policy_util.c) link alone into the fuzz target and the command-line
+ * checker under tests/fuzz/.  Memory comes from a caller-supplied
+ * allocator (RbacAlloc): the backend hands out palloc in a private memory
+ * context, the fuzzer a malloc arena.  Nothing allocated here is ever freed
+ * individually; the owner drops the whole arena.
  *
  * Strings are NUL-terminated UTF-8.  Names keep their exact spelling
  * (quotes, spaces, unicode); quoting for SQL happens elsewhere.
@@ -284,7 +285,7 @@ typedef struct RbacPolicy
 	int			nrules;
 	int			rulecap;
 	bool		has_allow;		/* the entry allow rule was present */
-	void	   *index;			/* private name index (validate.c) */
+	void	   *index;			/* private name index (validate_names.c) */
 } RbacPolicy;
 
 /*
@@ -312,7 +313,8 @@ extern RbacPolicy *rbac_parse(const char *source, size_t len,
 							  RbacAlloc *alloc, RbacDiagList *diags);
 
 /*
- * Resolve and check a parsed policy (SPEC section 2 "Validation"):
+ * Resolve and check a parsed policy (docs/policy-language.md, "Validation
+ * and errors"):
  * undeclared and conflicting names, relation targets, shorthand bodies,
  * last-mile rules and their paths, and implication cycles (warnings).
  * Fills in the "filled in by validation" fields.  Columns are checked
@@ -325,15 +327,20 @@ extern void rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup,
 /* Find a type by name, or NULL.  Valid after rbac_validate. */
 extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);
 
-/* Find a term of a type by name, or NULL. */
-extern RbacTerm *rbac_find_term(RbacType *type, const char *name);
-
 /* Is name a global role? */
 extern bool rbac_is_global_role(RbacPolicy *policy, const char *name);
+
+/* ---------------------------------------------------------------------
+ * Helpers of the parser and the validator (policy_util.c)
+ * ---------------------------------------------------------------------
+ */
 
 /* Closest candidate to name by edit distance, or NULL if none is close. */
 extern const char *rbac_closest(const char *name, const char *const *candidates,
 								int ncandidates);
+
+/* The word for a term kind in messages: "role", "permission", "relation". */
+extern const char *rbac_term_word(RbacTermKind kind);
 
 /* Add a diagnostic (printf-style message). */
 extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
@@ -342,6 +349,8 @@ extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 			__attribute__((format(printf, 8, 9)));
 
 /* printf into a new string from the allocator. */
+extern char *rbac_format(RbacAlloc *alloc, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
 extern char *rbac_vformat(RbacAlloc *alloc, const char *fmt, va_list ap)
 			__attribute__((format(printf, 2, 0)));
 
@@ -353,5 +362,52 @@ extern char *rbac_strndup(RbacAlloc *alloc, const char *s, size_t n);
 /* Grow an array of elemsize-sized items to hold at least need items. */
 extern void *rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need,
 					   size_t elemsize);
+
+/* A growable string in the arena (start from all zeros). */
+typedef struct RbacBuf
+{
+	char	   *data;			/* NUL-terminated; NULL while empty */
+	int			len;
+	int			cap;
+} RbacBuf;
+
+/* Append a string to buf. */
+extern void rbac_buf_append(RbacAlloc *alloc, RbacBuf *buf, const char *s);
+
+/*
+ * A hash table of names, each under an owner: a type for the names of its
+ * terms, NULL for names of the whole policy.  An entry maps (owner, name)
+ * to a position in the owner's array.  Names are not copied: they must
+ * live as long as the table (in the same arena).
+ */
+typedef struct RbacNameEntry
+{
+	const char *name;			/* NULL in an empty slot */
+	const void *owner;
+	int			idx;			/* position in the owner's array */
+	int			serial;			/* free for the caller (0 when added) */
+} RbacNameEntry;
+
+typedef struct RbacNameTable
+{
+	RbacNameEntry *slots;		/* open addressing, linear probing */
+	int			cap;			/* power of two, or 0 when empty */
+	int			count;
+} RbacNameTable;
+
+/* The entry of (owner, name), or NULL. */
+extern RbacNameEntry *rbac_names_find(const RbacNameTable *table,
+									  const void *owner, const char *name);
+
+/* Make room for n more names (an optimisation: the table grows anyway). */
+extern void rbac_names_reserve(RbacAlloc *alloc, RbacNameTable *table, int n);
+
+/*
+ * The entry of (owner, name), added with position idx when absent (so the
+ * first position added for a name wins).  NULL when name is NULL.
+ */
+extern RbacNameEntry *rbac_names_add(RbacAlloc *alloc, RbacNameTable *table,
+									 const void *owner, const char *name,
+									 int idx);
 
 #endif							/* RBAC_POLICY_H */

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * policy_util.c
- *	  Allocation, diagnostics and name-suggestion helpers shared by the
- *	  backend-independent policy parser and validator.
+ *	  Helpers shared by the lexer, the parser and the validator: allocation
+ *	  over the caller's arena, diagnostics, "did you mean" suggestions and
+ *	  the hash table of names.
  *
  * No PostgreSQL headers here: this file links into the fuzz target.
  *
@@ -65,7 +66,47 @@ rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need, size_t elemsize)
 	return p;
 }
 
+/*
+ * Append a string to buf, doubling its capacity as needed (old blocks are
+ * abandoned to the arena).
+ */
+void
+rbac_buf_append(RbacAlloc *alloc, RbacBuf *buf, const char *s)
+{
+	size_t		n = strlen(s);
+
+	if (buf->data == NULL || (size_t) buf->len + n + 1 > (size_t) buf->cap)
+	{
+		size_t		newcap = buf->cap > 0 ? (size_t) buf->cap * 2 : 64;
+		char	   *p;
+
+		while (newcap < (size_t) buf->len + n + 1)
+			newcap *= 2;
+		p = rbac_alloc(alloc, newcap);
+		if (buf->data != NULL && buf->len > 0)
+			memcpy(p, buf->data, (size_t) buf->len);
+		buf->data = p;
+		buf->cap = (int) newcap;
+	}
+	memcpy(buf->data + buf->len, s, n);
+	buf->len += (int) n;
+	buf->data[buf->len] = '\0';
+}
+
 /* printf into a new string from the allocator. */
+char *
+rbac_format(RbacAlloc *alloc, const char *fmt,...)
+{
+	va_list		ap;
+	char	   *s;
+
+	va_start(ap, fmt);
+	s = rbac_vformat(alloc, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* rbac_format with a va_list. */
 char *
 rbac_vformat(RbacAlloc *alloc, const char *fmt, va_list ap)
 {
@@ -91,7 +132,6 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 {
 	va_list		ap;
 	char	   *msg;
-	RbacDiag   *d;
 
 	va_start(ap, fmt);
 	msg = rbac_vformat(alloc, fmt, ap);
@@ -99,15 +139,28 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 
 	diags->items = rbac_grow(alloc, diags->items, &diags->cap, diags->n + 1,
 							 sizeof(RbacDiag));
-	d = &diags->items[diags->n++];
-	d->line = line;
-	d->col = col;
-	d->severity = sev;
-	d->dclass = dclass;
-	d->message = msg;
-	d->hint = hint ? rbac_strdup(alloc, hint) : NULL;
+	diags->items[diags->n++] = (RbacDiag) {
+		.line = line, .col = col, .severity = sev, .dclass = dclass,
+		.message = msg, .hint = hint ? rbac_strdup(alloc, hint) : NULL
+	};
 	if (sev == RBAC_SEV_ERROR)
 		diags->nerrors++;
+}
+
+/* The word for a term kind in messages: "role", "permission", "relation". */
+const char *
+rbac_term_word(RbacTermKind kind)
+{
+	switch (kind)
+	{
+		case RBAC_TERM_ROLE:
+			return "role";
+		case RBAC_TERM_PERMISSION:
+			return "permission";
+		case RBAC_TERM_RELATION:
+			return "relation";
+	}
+	return "term";
 }
 
 /*
@@ -189,4 +242,110 @@ rbac_closest(const char *name, const char *const *candidates, int ncandidates)
 		}
 	}
 	return best;
+}
+
+/* FNV-1a of the name, mixed with the owner pointer. */
+static uint32_t
+name_hash(const void *owner, const char *name)
+{
+	uint32_t	h = 2166136261u;
+	uint64_t	o = (uint64_t) (uintptr_t) owner;
+
+	for (; *name; name++)
+	{
+		h ^= (unsigned char) *name;
+		h *= 16777619u;
+	}
+	h ^= (uint32_t) (o >> 4) * 2654435761u;
+	h ^= (uint32_t) (o >> 36) * 40503u;
+	return h;
+}
+
+/* The slot holding (owner, name), or the empty slot where it would go. */
+static RbacNameEntry *
+name_slot(const RbacNameTable *table, const void *owner, const char *name,
+		  uint32_t hash)
+{
+	uint32_t	mask = (uint32_t) table->cap - 1;
+	uint32_t	i = hash & mask;
+
+	for (;;)
+	{
+		RbacNameEntry *s = &table->slots[i];
+
+		if (s->name == NULL)
+			return s;
+		if (s->owner == owner && strcmp(s->name, name) == 0)
+			return s;
+		i = (i + 1) & mask;
+	}
+}
+
+/* The entry of (owner, name), or NULL. */
+RbacNameEntry *
+rbac_names_find(const RbacNameTable *table, const void *owner,
+				const char *name)
+{
+	RbacNameEntry *s;
+
+	if (name == NULL || table->cap == 0)
+		return NULL;
+	s = name_slot(table, owner, name, name_hash(owner, name));
+	return s->name ? s : NULL;
+}
+
+/*
+ * Give table room for its slots to stay at most half full.  Old slot
+ * arrays are abandoned to the arena: doubling keeps the total linear.
+ */
+static void
+names_grow(RbacAlloc *alloc, RbacNameTable *table, int need)
+{
+	RbacNameEntry *old = table->slots;
+	int			oldcap = table->cap;
+	int			i;
+
+	if (need * 2 <= table->cap)
+		return;
+	if (table->cap == 0)
+		table->cap = 8;
+	while (need * 2 > table->cap)
+		table->cap *= 2;
+	table->slots = rbac_alloc(alloc,
+							  sizeof(RbacNameEntry) * (size_t) table->cap);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].name != NULL)
+			*name_slot(table, old[i].owner, old[i].name,
+					   name_hash(old[i].owner, old[i].name)) = old[i];
+}
+
+/* Make room in table for n more names, so that adding them never rehashes. */
+void
+rbac_names_reserve(RbacAlloc *alloc, RbacNameTable *table, int n)
+{
+	if (n > 0)
+		names_grow(alloc, table, table->count + n);
+}
+
+/* The entry of (owner, name), added with position idx when absent. */
+RbacNameEntry *
+rbac_names_add(RbacAlloc *alloc, RbacNameTable *table, const void *owner,
+			   const char *name, int idx)
+{
+	uint32_t	hash;
+	RbacNameEntry *s;
+
+	if (name == NULL)
+		return NULL;
+	hash = name_hash(owner, name);
+	names_grow(alloc, table, table->count + 1);
+	s = name_slot(table, owner, name, hash);
+	if (s->name != NULL)
+		return s;
+	s->name = name;
+	s->owner = owner;
+	s->idx = idx;
+	s->serial = 0;
+	table->count++;
+	return s;
 }
