@@ -1472,10 +1472,23 @@ explain_step(Eval *ev, int ni, int term, List **lines)
 						}
 						break;
 					case RBAC_BODY_ACTOR_RELATION:
-						*lines = lappend(*lines,
-										 psprintf("%s is the %s of %s:%s",
-												  ev->aref, s->via ? s->via : s->body,
-												  t->name, n->id));
+						if (s->via && n->relnode[r->via] >= 0)
+						{
+							/* "admin" if "owns" on "parent": u1 owns Org:1, the parent */
+							RNode	   *rel = &ev->nodes[n->relnode[r->via]];
+
+							*lines = lappend(*lines,
+											 psprintf("%s is the %s of %s:%s",
+													  ev->aref, s->body, rel->type->name, rel->id));
+							*lines = lappend(*lines,
+											 psprintf("%s:%s is the %s of %s:%s",
+													  rel->type->name, rel->id, s->via,
+													  t->name, n->id));
+						}
+						else
+							*lines = lappend(*lines,
+											 psprintf("%s is the %s of %s:%s",
+													  ev->aref, s->body, t->name, n->id));
 						*lines = lappend(*lines,
 										 psprintf("%s because \"%s\" if \"%s\"%s%s%s (line %d)",
 												  head, s->head, s->body,

@@ -638,6 +638,14 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		}
 	}
 
+	if (t->is_actor)
+		ereport(WARNING,
+				(errmsg("table %s is bound to actor type %s: row level security hides each row from everyone who may not read it",
+						get_rel_name(relid), t->name),
+				 errdetail("An actor type has no permissions unless the policy declares some (a resource block for %s, or last-mile rules such as has_permission(u: %s, \"read\", p: %s) if u.id = p.id); without them no actor sees any row, and joins to this table find nothing.",
+						   t->name, t->name, t->name),
+				 errhint("Protect the tables of resources instead, or declare who may read %s rows first.", t->name)));
+
 	SPI_connect();
 	install_policies(m, relid, t, actions);
 	values[0] = ObjectIdGetDatum(relid);
