@@ -366,6 +366,31 @@ SELECT pg_temp.outcome($$DELETE FROM sec.repos$$) AS missing_grant;
 SELECT pg_temp.outcome($$INSERT INTO sec.orgs VALUES ('x')$$) AS missing_grant_insert;
 RESET ROLE;
 
+-- SPEC 6.4: role data names existing rows of bound types, through every
+-- writer (assign_role, the view's INSERT and COPY paths, add_member,
+-- create_role, custom role assignment); unbound types are accepted
+CREATE FUNCTION pg_temp.state(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN EXECUTE q; RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ': ' || SQLERRM; END $$;
+SELECT pg_temp.state($$SELECT rbac.assign_role('User:ghost', 'member', 'Org:acme')$$) AS missing_actor,
+       pg_temp.state($$SELECT rbac.assign_role('User:alice', 'member', 'Org:ghost')$$) AS missing_resource,
+       pg_temp.state($$SELECT rbac.assign_role('User:ghost', 'superadmin')$$) AS missing_actor_global;
+SELECT pg_temp.state($$INSERT INTO rbac.role_assignments (actor, role, resource)
+                       VALUES ('User:alice', 'member', 'Org:ghost')$$) AS view_missing_resource,
+       pg_temp.state($$INSERT INTO rbac.role_assignments (actor, role, resource)
+                       SELECT 'User:ghost' || g, 'member', 'Org:acme' FROM generate_series(1, 3) g$$) AS view_bulk_missing_actor;
+SELECT pg_temp.state($$SELECT rbac.add_member('Group:ghost', 'User:alice')$$) AS missing_group,
+       pg_temp.state($$SELECT rbac.add_member('Group:chain1', 'User:ghost')$$) AS missing_member;
+SELECT pg_temp.state($$SELECT rbac.create_role('Org:ghost', 'auditor', ARRAY['read'])$$) AS missing_tenant;
+SELECT rbac.create_role('Org:acme', 'auditor', ARRAY['read']);
+SELECT pg_temp.state($$SELECT rbac.assign_role('User:ghost', 'auditor', 'Org:acme')$$) AS custom_role_missing_actor;
+SELECT rbac.drop_role('Org:acme', 'auditor');
+-- a type that is not bound takes any id
+SELECT pg_temp.state($$SELECT rbac.assign_role('User:alice', 'viewer', 'Folder:ghost')$$) AS unbound_type;
+SELECT rbac.remove_role('User:alice', 'viewer', 'Folder:ghost');
+SELECT count(*) AS ghost_rows FROM rbac.assignment WHERE actor_id LIKE 'ghost%' OR resource_id = 'ghost';
+SELECT count(*) AS ghost_members FROM rbac.membership WHERE group_id = 'ghost' OR member_id = 'ghost';
+
 -- clean up; the SPEC policy back for anything that follows
 DELETE FROM users WHERE id IN (SELECT id FROM sec_users);
 DELETE FROM groups WHERE id LIKE 'chain%';
