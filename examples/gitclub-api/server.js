@@ -33,12 +33,22 @@ class HttpError extends Error {
 // What a database error means to a client, by SQLSTATE.
 const STATUS_OF_SQLSTATE = {
   28000: 401, // set_actor_token refused the token (signature, expiry, format)
-  P0002: 404, // rbac.authorize: the actor may not even read the resource
-  42501: 403, // rbac.authorize: readable but forbidden; an RLS WITH CHECK or delegation refusal
   42704: 400, // unknown role for the resource's type
   22023: 400, // malformed actor reference
   23503: 422, // a reference to a row that does not exist (e.g. a token for an unknown user)
 };
+
+// The status of a database error.  pg_rbac's authorization decisions
+// (rbac.authorize, a refused delegation, a refused move of a row) carry the
+// schema name "rbac" (err.schema); so does nothing else with these codes.
+// A plain 42501 is a missing GRANT -- the deployment's bug, a 500 -- except
+// PostgreSQL's own refusal of a new row by a WITH CHECK policy.
+function statusOf(err) {
+  if (err.schema === 'rbac' && err.code === 'P0002') return 404;
+  if (err.schema === 'rbac' && err.code === '42501') return 403;
+  if (err.code === '42501' && /violates row-level security policy/.test(err.message)) return 403;
+  return STATUS_OF_SQLSTATE[err.code];
+}
 
 // Run fn(db, actor) in a transaction whose actor is the token's subject.
 async function asActor(token, fn) {
@@ -198,7 +208,7 @@ async function handle(req, res) {
     const [status, result] = await asActor(auth[1], (db, actor) => handler(db, actor, params, body));
     send(res, status, result);
   } catch (err) {
-    const status = err.status || STATUS_OF_SQLSTATE[err.code];
+    const status = err.status || statusOf(err);
     if (!status) {
       console.error(err);
       return send(res, 500, { error: 'internal error' });

@@ -260,6 +260,19 @@ test('concurrent requests of different users never see each other\'s rows', asyn
   });
 });
 
+test('a broken GRANT is the server\'s error (500), not the user\'s (403)', async () => {
+  assert.equal((await api('PATCH', '/issues/12', 'dave', { closed: false })).status, 200);
+  await admin.query(`REVOKE UPDATE (closed) ON issues FROM ${APP_PGUSER}`);
+  try {
+    const broken = await api('PATCH', '/issues/12', 'dave', { closed: true });
+    assert.equal(broken.status, 500); // "permission denied for table issues": no schema rbac
+    assert.equal((await api('PATCH', '/issues/12', 'erin', { closed: true })).status, 403); // still a decision
+  } finally {
+    await admin.query(`GRANT UPDATE (closed) ON issues TO ${APP_PGUSER}`);
+  }
+  assert.equal((await api('PATCH', '/issues/12', 'dave', { closed: true })).status, 200);
+});
+
 test('unknown endpoints and methods', async () => {
   assert.equal((await api('GET', '/nothing', 'alice')).status, 404);
   assert.equal((await api('PUT', '/repos/1', 'alice')).status, 405);
