@@ -127,13 +127,6 @@ SELECT 1000 + i,
        (ARRAY['open', 'triage', 'closed'])[1 + floor(random() * 3)::int]
 FROM generate_series(1, 400) i;
 
-SELECT rbac.bind('User', 'users');
-SELECT rbac.bind('Group', 'groups');
-SELECT rbac.bind('Organization', 'orgs', relations => '{"founder": "founder_id"}');
-SELECT rbac.bind('Repository', 'repos', relations => '{"parent": "org_id", "creator": "creator_id"}');
-SELECT rbac.bind('Issue', 'issues',
-                 relations => '{"repository": "repo_id", "creator": "creator_id", "assigned": "assigned_id"}');
-
 -- Groups: three levels (g01-g03 top, g04-g08 middle, g09-g12 bottom), each
 -- lower group in one or two groups of the level above (diamonds: g09 is in
 -- g04 and g05, both in g01), users in zero to two groups of any level.
@@ -192,6 +185,18 @@ INSERT INTO gen_assign (actor, role, resource, expires_at) VALUES
     ('Group:g10', 'auditor', NULL, NULL),
     ('User:u11', 'auditor', NULL, now() + interval '1 hour');
 SELECT rbac.assign_role(actor, role, resource, expires_at) FROM gen_assign ORDER BY n;
+
+-- The bindings come after the role data: the worlds keep assignments and
+-- custom roles on ids with no row (written while the types were unbound, as
+-- a database upgraded from 0.2 may hold them), which only direct
+-- assignments may use; since 0.3 such rows cannot be written on a bound
+-- type (23503).
+SELECT rbac.bind('User', 'users');
+SELECT rbac.bind('Group', 'groups');
+SELECT rbac.bind('Organization', 'orgs', relations => '{"founder": "founder_id"}');
+SELECT rbac.bind('Repository', 'repos', relations => '{"parent": "org_id", "creator": "creator_id"}');
+SELECT rbac.bind('Issue', 'issues',
+                 relations => '{"repository": "repo_id", "creator": "creator_id", "assigned": "assigned_id"}');
 
 SELECT ref.materialize();
 
