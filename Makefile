@@ -25,6 +25,7 @@ OBJS = \
 	src/validate_cycles.o \
 	src/pg_rbac.o \
 	src/actor.o \
+	src/jwk.o \
 	src/jwt.o \
 	src/policy_api.o \
 	src/graph.o \

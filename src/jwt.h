@@ -12,9 +12,6 @@
 /* Longest token accepted, in bytes. */
 #define RBAC_JWT_MAX_LENGTH 65536
 
-/* Largest key file accepted (rbac.jwt_key_file), in bytes. */
-#define RBAC_JWT_MAX_KEY_FILE (1024 * 1024)
-
 /*
  * Define the rbac.jwt_* settings.  Called from rbac_actor_init(), before
  * the "rbac" prefix is reserved.
