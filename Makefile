@@ -23,6 +23,8 @@ OBJS = \
 	src/validate_names.o \
 	src/validate_rules.o \
 	src/validate_cycles.o \
+	src/util.o \
+	src/run_as.o \
 	src/pg_rbac.o \
 	src/actor.o \
 	src/jwk.o \

@@ -19,6 +19,8 @@
 #include "pg_rbac.h"
 #include "admin.h"
 #include "roledata.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -53,7 +55,7 @@ static const char *const admin_tables[] = {
 bool
 rbac_is_owner(void)
 {
-	return superuser() || has_privs_of_role(GetUserId(), rbac_rd_owner());
+	return superuser() || has_privs_of_role(GetUserId(), rbac_extension_owner());
 }
 
 /* Is the current user an administrator (may it execute load_policy)? */
@@ -93,7 +95,7 @@ static void
 admin_privileges(bool grant, Oid role)
 {
 	const char *name = quote_identifier(GetUserNameFromId(role, false));
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	int			i;
 
 	if (!rbac_is_owner())
@@ -102,27 +104,25 @@ admin_privileges(bool grant, Oid role)
 				 errmsg("permission denied for %s", grant ? "grant_admin" : "revoke_admin"),
 				 errdetail("Only the superuser or the extension owner may name administrators.")));
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		StringInfo	detail = makeStringInfo();
 
 		for (i = 0; i < lengthof(admin_functions); i++)
-			if (SPI_execute(psprintf("%s EXECUTE ON FUNCTION %s %s %s",
-									 grant ? "GRANT" : "REVOKE", admin_functions[i],
-									 grant ? "TO" : "FROM", name), false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "could not change the privileges of role %s", name);
+			rbac_spi_ddl(psprintf("%s EXECUTE ON FUNCTION %s %s %s",
+								  grant ? "GRANT" : "REVOKE", admin_functions[i],
+								  grant ? "TO" : "FROM", name));
 		for (i = 0; i < lengthof(admin_tables); i++)
-			if (SPI_execute(psprintf("%s %s %s %s", grant ? "GRANT" : "REVOKE", admin_tables[i],
-									 grant ? "TO" : "FROM", name), false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "could not change the privileges of role %s", name);
+			rbac_spi_ddl(psprintf("%s %s %s %s", grant ? "GRANT" : "REVOKE", admin_tables[i],
+								  grant ? "TO" : "FROM", name));
 		appendStringInfoChar(detail, '{');
 		rbac_rd_json_field(detail, "role", GetUserNameFromId(role, false));
 		rbac_rd_audit(sw.caller, grant ? "grant_admin" : "revoke_admin", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();

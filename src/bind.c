@@ -22,6 +22,8 @@
 #include "admin.h"
 #include "model.h"
 #include "rls.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -50,26 +52,6 @@ PG_FUNCTION_INFO_V1(rbac_partitions_ddl);
 
 #define DELETE_TRIGGER	 "rbac_bound_delete"
 #define TRUNCATE_TRIGGER "rbac_bound_truncate"
-
-/* schema.table, quoted. */
-static char *
-qualified_name(Oid relid)
-{
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-}
-
-/* Run SQL with parameters; error unless it returns the expected code. */
-static void
-bind_sql(const char *sql, int nargs, Oid *argtypes, Datum *values,
-		 const char *nulls, bool read_only, int expected)
-{
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, values, nulls,
-											read_only, 0);
-
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
-}
 
 /* Columns (names) of a table, in order, for did-you-mean hints. */
 static char **
@@ -103,7 +85,7 @@ undefined_column(Oid relid, const char *column, const char *role)
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation %s does not exist", column,
-					qualified_name(relid)),
+					rbac_qualified_name(relid)),
 			 errdetail("It was given as the %s.", role),
 			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
 }
@@ -136,9 +118,9 @@ primary_key_column(Oid relid, const char *type)
 	if (!OidIsValid(pk))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
-				 errmsg("table %s has no primary key", qualified_name(relid)),
+				 errmsg("table %s has no primary key", rbac_qualified_name(relid)),
 				 errhint("Name the key column: rbac.bind('%s', '%s', key => 'column').",
-						 type, qualified_name(relid))));
+						 type, rbac_qualified_name(relid))));
 	idx = index_open(pk, AccessShareLock);
 	nkeys = idx->rd_index->indnkeyatts;
 	attnum = idx->rd_index->indkey.values[0];
@@ -146,10 +128,10 @@ primary_key_column(Oid relid, const char *type)
 	if (nkeys != 1 || attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
-				 errmsg("primary key of table %s is not a single column", qualified_name(relid)),
+				 errmsg("primary key of table %s is not a single column", rbac_qualified_name(relid)),
 				 errdetail("A type's key must be one column: its values are the ids of references."),
 				 errhint("Name the key column: rbac.bind('%s', '%s', key => 'column').",
-						 type, qualified_name(relid))));
+						 type, rbac_qualified_name(relid))));
 	return get_attname(relid, attnum, false);
 }
 
@@ -171,7 +153,7 @@ type_relations(const char *type, int *n)
 	uint64		i;
 
 	values[0] = CStringGetTextDatum(type);
-	bind_sql("SELECT name, target FROM rbac.policy_term "
+	rbac_spi_execute("SELECT name, target FROM rbac.policy_term "
 			 "WHERE type = $1 AND kind = 'relation' ORDER BY name COLLATE \"C\"",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
 	rels = palloc0(sizeof(BindRelation) * (SPI_processed + 1));
@@ -203,7 +185,7 @@ given_relations(Jsonb *relations, const char *type, Oid relid,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relations must be a JSON object"),
 				 errdetail("It maps relation names to column names, for example '{\"parent\": \"org_id\"}'.")));
-	bind_sql("SELECT key, pg_catalog.jsonb_typeof(value), value #>> '{}' "
+	rbac_spi_execute("SELECT key, pg_catalog.jsonb_typeof(value), value #>> '{}' "
 			 "FROM pg_catalog.jsonb_each($1) ORDER BY key COLLATE \"C\"",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
 	for (i = 0; i < SPI_processed; i++)
@@ -283,7 +265,7 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 		bool		isnull;
 
 		v[0] = CStringGetTextDatum(r->target);
-		bind_sql("SELECT tbl::pg_catalog.oid, key_column::pg_catalog.text FROM rbac.binding WHERE type = $1",
+		rbac_spi_execute("SELECT tbl::pg_catalog.oid, key_column::pg_catalog.text FROM rbac.binding WHERE type = $1",
 				 1, t, v, NULL, true, SPI_OK_SELECT);
 		if (SPI_processed == 0)
 			ereport(ERROR,
@@ -302,7 +284,7 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = ObjectIdGetDatum(target_rel);
 	values[2] = Int16GetDatum(target_attnum);
-	bind_sql("SELECT DISTINCT a.attname::pg_catalog.text, a.attnum "
+	rbac_spi_execute("SELECT DISTINCT a.attname::pg_catalog.text, a.attnum "
 			 "FROM pg_catalog.pg_constraint c "
 			 "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
 			 "WHERE c.conrelid = $1 AND c.contype = 'f' AND c.confrelid = $2 "
@@ -319,8 +301,8 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 				(errcode(ERRCODE_AMBIGUOUS_COLUMN),
 				 errmsg("relation \"%s\" of %s is ambiguous", r->name, type),
 				 errdetail("Foreign keys on columns %s of %s reference %s(%s), the table bound to %s.",
-						   spi_column_list(), qualified_name(relid),
-						   qualified_name(target_rel), quote_identifier(target_key), r->target),
+						   spi_column_list(), rbac_qualified_name(relid),
+						   rbac_qualified_name(target_rel), quote_identifier(target_key), r->target),
 				 errhint("%s", hint)));
 
 	/* No foreign key: offer the columns of the target key's type. */
@@ -331,7 +313,7 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 		v[0] = ObjectIdGetDatum(relid);
 		v[1] = ObjectIdGetDatum(get_atttype(target_rel, target_attnum));
 		v[2] = Int16GetDatum(get_attnum(relid, key));
-		bind_sql("SELECT attname::pg_catalog.text FROM pg_catalog.pg_attribute "
+		rbac_spi_execute("SELECT attname::pg_catalog.text FROM pg_catalog.pg_attribute "
 				 "WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped "
 				 "  AND atttypid = $2 AND attnum <> $3 ORDER BY attnum",
 				 3, t, v, NULL, true, SPI_OK_SELECT);
@@ -340,10 +322,10 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 				 errmsg("cannot infer the column of relation \"%s\" of %s", r->name, type),
 				 SPI_processed > 0
 				 ? errdetail("No single-column foreign key of %s references %s(%s), the table bound to %s. Candidate columns of the same type: %s.",
-							 qualified_name(relid), qualified_name(target_rel),
+							 rbac_qualified_name(relid), rbac_qualified_name(target_rel),
 							 quote_identifier(target_key), r->target, spi_column_list())
 				 : errdetail("No single-column foreign key of %s references %s(%s), the table bound to %s, and no column has the type of its key.",
-							 qualified_name(relid), qualified_name(target_rel),
+							 rbac_qualified_name(relid), rbac_qualified_name(target_rel),
 							 quote_identifier(target_key), r->target),
 				 errhint("%s", hint)));
 	}
@@ -358,7 +340,7 @@ table_still_bound(Oid relid, const char *except)
 
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(except);
-	bind_sql("SELECT 1 FROM rbac.binding WHERE tbl::pg_catalog.oid = $1 AND type <> $2",
+	rbac_spi_execute("SELECT 1 FROM rbac.binding WHERE tbl::pg_catalog.oid = $1 AND type <> $2",
 			 2, argtypes, values, NULL, true, SPI_OK_SELECT);
 	return SPI_processed > 0;
 }
@@ -372,26 +354,22 @@ table_still_bound(Oid relid, const char *except)
 static void
 create_triggers_on(Oid relid)
 {
-	char	   *tbl = qualified_name(relid);
-	int			ret;
+	char	   *tbl = rbac_qualified_name(relid);
 
-	ret = SPI_execute(psprintf("CREATE OR REPLACE TRIGGER " DELETE_TRIGGER
-							   " AFTER DELETE ON %s REFERENCING OLD TABLE AS rbac_old"
-							   " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete()",
-							   tbl), false, 0);
-	if (ret != SPI_OK_UTILITY)
-		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	rbac_spi_ddl(psprintf("CREATE OR REPLACE TRIGGER " DELETE_TRIGGER
+						  " AFTER DELETE ON %s REFERENCING OLD TABLE AS rbac_old"
+						  " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_delete()",
+						  tbl));
+
 	/*
 	 * Truncating a partition removes only its rows: the trigger reads their
 	 * ids BEFORE they go.  Anywhere else every id of the type goes.
 	 */
-	ret = SPI_execute(psprintf("CREATE OR REPLACE TRIGGER " TRUNCATE_TRIGGER
-							   " %s TRUNCATE ON %s"
-							   " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()",
-							   get_rel_relispartition(relid) ? "BEFORE" : "AFTER",
-							   tbl), false, 0);
-	if (ret != SPI_OK_UTILITY)
-		elog(ERROR, "could not create trigger on %s: %s", tbl, SPI_result_code_string(ret));
+	rbac_spi_ddl(psprintf("CREATE OR REPLACE TRIGGER " TRUNCATE_TRIGGER
+						  " %s TRUNCATE ON %s"
+						  " FOR EACH STATEMENT EXECUTE FUNCTION rbac._bound_truncate()",
+						  get_rel_relispartition(relid) ? "BEFORE" : "AFTER",
+						  tbl));
 }
 
 /*
@@ -404,13 +382,13 @@ create_triggers(Oid relid)
 {
 	List	   *rels;
 	ListCell   *lc;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
 	rels = find_all_inheritors(relid, AccessShareLock, NULL);
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		foreach(lc, rels)
@@ -418,7 +396,7 @@ create_triggers(Oid relid)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 }
@@ -429,30 +407,25 @@ drop_triggers(Oid relid)
 {
 	List	   *rels;
 	ListCell   *lc;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (get_rel_name(relid) == NULL)
 		return;
 	rels = find_all_inheritors(relid, AccessShareLock, NULL);
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		foreach(lc, rels)
 		{
-			char	   *tbl = qualified_name(lfirst_oid(lc));
-			int			ret;
+			char	   *tbl = rbac_qualified_name(lfirst_oid(lc));
 
-			ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " DELETE_TRIGGER " ON %s", tbl), false, 0);
-			if (ret != SPI_OK_UTILITY)
-				elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
-			ret = SPI_execute(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl), false, 0);
-			if (ret != SPI_OK_UTILITY)
-				elog(ERROR, "could not drop trigger on %s: %s", tbl, SPI_result_code_string(ret));
+			rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS " DELETE_TRIGGER " ON %s", tbl));
+			rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl));
 		}
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 }
@@ -466,7 +439,7 @@ bound_table(const char *type)
 	bool		isnull;
 
 	values[0] = CStringGetTextDatum(type);
-	bind_sql("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
+	rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return InvalidOid;
@@ -494,10 +467,10 @@ check_binding_privilege(AclMode mode, const char *operation)
 static void
 bindings_changed(void)
 {
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
-	CacheInvalidateRelcacheByRelid(rbac_rd_relid("binding"));
-	rbac_rd_become_owner(&sw);
+	CacheInvalidateRelcacheByRelid(rbac_catalog_relid("binding"));
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
@@ -505,7 +478,7 @@ bindings_changed(void)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 }
@@ -530,7 +503,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	int			i;
 	Oid			old_relid;
 	StringInfoData relsjson;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -585,7 +558,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	if (OidIsValid(old_relid) && old_relid != relid && !table_still_bound(old_relid, type))
 		drop_triggers(old_relid);
 
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Oid			argtypes[4] = {TEXTOID, OIDOID, TEXTOID, TEXTOID};
@@ -596,7 +569,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 		values[1] = ObjectIdGetDatum(relid);
 		values[2] = CStringGetTextDatum(key);
 		values[3] = CStringGetTextDatum(relsjson.data);
-		bind_sql("INSERT INTO rbac.binding AS b (type, tbl, key_column, relations) "
+		rbac_spi_execute("INSERT INTO rbac.binding AS b (type, tbl, key_column, relations) "
 				 "VALUES ($1, $2::pg_catalog.regclass, $3::pg_catalog.name, $4::pg_catalog.jsonb) "
 				 "ON CONFLICT (type) DO UPDATE SET tbl = excluded.tbl, "
 				 "key_column = excluded.key_column, relations = excluded.relations",
@@ -604,7 +577,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 
 		appendStringInfoChar(detail, '{');
 		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", qualified_name(relid));
+		rbac_rd_json_field(detail, "table", rbac_qualified_name(relid));
 		rbac_rd_json_field(detail, "key", key);
 		appendStringInfo(detail, ", \"relations\": %s", relsjson.data);
 		if (OidIsValid(old_relid))
@@ -613,7 +586,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 
@@ -631,7 +604,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 {
 	char	   *type;
 	Oid			relid;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -657,7 +630,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	if (!table_still_bound(relid, type))
 		drop_triggers(relid);
 
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Oid			argtypes[1] = {TEXTOID};
@@ -665,16 +638,16 @@ rbac_unbind(PG_FUNCTION_ARGS)
 		StringInfo	detail = makeStringInfo();
 
 		values[0] = CStringGetTextDatum(type);
-		bind_sql("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values, NULL,
+		rbac_spi_execute("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values, NULL,
 				 false, SPI_OK_DELETE);
 		appendStringInfoChar(detail, '{');
 		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", get_rel_name(relid) ? qualified_name(relid) : NULL);
+		rbac_rd_json_field(detail, "table", get_rel_name(relid) ? rbac_qualified_name(relid) : NULL);
 		rbac_rd_audit(sw.caller, "unbind", detail);
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 
@@ -730,7 +703,7 @@ delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
 							   "(SELECT pg_catalog.count(*) FROM c), "
 							   "(SELECT pg_catalog.count(*) FROM m) + (SELECT pg_catalog.count(*) FROM g)");
 	values[0] = CStringGetTextDatum(type);
-	bind_sql(sql.data, 1, argtypes, values, NULL, false, SPI_OK_SELECT);
+	rbac_spi_execute(sql.data, 1, argtypes, values, NULL, false, SPI_OK_SELECT);
 	for (i = 0; i < 4; i++)
 	{
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &isnull);
@@ -743,7 +716,7 @@ delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
 
 		appendStringInfoChar(detail, '{');
 		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", qualified_name(relid));
+		rbac_rd_json_field(detail, "table", rbac_qualified_name(relid));
 		if (counts[0] >= 0)
 			appendStringInfo(detail, ", \"ids\": %lld", (long long) counts[0]);
 		appendStringInfo(detail, ", \"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld",
@@ -774,7 +747,7 @@ bindings_of_table(Oid relid, char ***types, char ***keys)
 	foreach(lc, rels)
 		oids[k++] = ObjectIdGetDatum(lfirst_oid(lc));
 	values[0] = PointerGetDatum(construct_array(oids, k, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-	bind_sql("SELECT type, key_column::pg_catalog.text FROM rbac.binding "
+	rbac_spi_execute("SELECT type, key_column::pg_catalog.text FROM rbac.binding "
 			 "WHERE tbl::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1) ORDER BY type COLLATE \"C\"",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 0)
@@ -801,7 +774,7 @@ Datum
 rbac_bound_delete(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
@@ -810,7 +783,7 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 	SPI_connect();
 	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "could not register the transition table");
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Oid			relid = RelationGetRelid(td->tg_relation);
@@ -832,7 +805,7 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -847,13 +820,13 @@ Datum
 rbac_bound_truncate(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 		rbac_not_called_as("rbac._bound_truncate()", "a TRUNCATE trigger");
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Oid			relid = RelationGetRelid(td->tg_relation);
@@ -871,7 +844,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 				delete_role_data(sw.caller, types[i], relid,
 								 psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
 										  "FROM %s o WHERE o.%s IS NOT NULL",
-										  k, qualified_name(relid), k),
+										  k, rbac_qualified_name(relid), k),
 								 "truncate_cascade");
 			else
 				delete_role_data(sw.caller, types[i], relid, NULL, "truncate_cascade");
@@ -879,7 +852,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -896,7 +869,7 @@ rbac_bound_truncate(PG_FUNCTION_ARGS)
 Datum
 rbac_sql_drop(PG_FUNCTION_ARGS)
 {
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	uint64		i;
 	int			n;
 	int			j;
@@ -910,7 +883,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 		rbac_not_called_as("rbac._on_sql_drop()", "a sql_drop event trigger");
 
 	SPI_connect();
-	bind_sql("SELECT b.type, b.tbl::pg_catalog.oid, d.object_identity, d.objsubid "
+	rbac_spi_execute("SELECT b.type, b.tbl::pg_catalog.oid, d.object_identity, d.objsubid "
 			 "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
 			 "JOIN rbac.binding b ON b.tbl::pg_catalog.oid = d.objid "
 			 "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
@@ -945,7 +918,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 			continue;
 		values[0] = CStringGetTextDatum(types[j]);
 		/* the columns it uses; the catalog cache sees this command's drop */
-		bind_sql("SELECT b.key_column::pg_catalog.text FROM rbac.binding b WHERE b.type = $1 "
+		rbac_spi_execute("SELECT b.key_column::pg_catalog.text FROM rbac.binding b WHERE b.type = $1 "
 				 "UNION ALL SELECT r.value FROM rbac.binding b, "
 				 "  pg_catalog.jsonb_each_text(b.relations) r WHERE b.type = $1",
 				 1, argtypes, values, NULL, true, SPI_OK_SELECT);
@@ -957,7 +930,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 						 errmsg("cannot drop column \"%s\" of table %s because the binding of type %s uses it",
-								col, qualified_name(relids[j]), types[j]),
+								col, rbac_qualified_name(relids[j]), types[j]),
 						 errhint("Rebind the type with another column (rbac.bind), or unbind it (rbac.unbind) first.")));
 		}
 	}
@@ -965,7 +938,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 	/* a dropped table: its types are no longer bound */
 	if (any_table)
 	{
-		rbac_rd_become_owner(&sw);
+		rbac_as_owner_begin(&sw);
 		PG_TRY();
 		{
 			for (j = 0; j < n; j++)
@@ -977,7 +950,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 				if (subids[j] != 0)
 					continue;
 				values[0] = CStringGetTextDatum(types[j]);
-				bind_sql("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values,
+				rbac_spi_execute("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values,
 						 NULL, false, SPI_OK_DELETE);
 				if (SPI_processed == 0)
 					continue;
@@ -994,7 +967,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 		}
 		PG_FINALLY();
 		{
-			rbac_rd_restore_user(&sw);
+			rbac_run_as_end(&sw);
 		}
 		PG_END_TRY();
 	}
@@ -1019,7 +992,7 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 		rbac_not_called_as("rbac._on_ddl_end()", "a ddl_command_end event trigger");
 
 	SPI_connect();
-	bind_sql("SELECT DISTINCT p.relid::pg_catalog.oid "
+	rbac_spi_execute("SELECT DISTINCT p.relid::pg_catalog.oid "
 			 "FROM rbac.binding b, LATERAL pg_catalog.pg_partition_tree(b.tbl) p "
 			 "WHERE p.level OPERATOR(pg_catalog.>) 0 AND NOT EXISTS ("
 			 "  SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) p.relid "
@@ -1035,9 +1008,9 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 	}
 	if (n > 0)
 	{
-		RdOwnerSwitch sw;
+		RbacRunAs	sw;
 
-		rbac_rd_become_owner(&sw);
+		rbac_as_owner_begin(&sw);
 		PG_TRY();
 		{
 			for (i = 0; i < n; i++)
@@ -1045,7 +1018,7 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 		}
 		PG_FINALLY();
 		{
-			rbac_rd_restore_user(&sw);
+			rbac_run_as_end(&sw);
 		}
 		PG_END_TRY();
 	}

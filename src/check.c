@@ -35,6 +35,7 @@
 #include "lookup.h"
 #include "sets.h"
 #include "sqlgen.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -919,7 +920,7 @@ rbac_check(const char *actor, const char *action, const char *resource)
 	int			term = require_permission(t, action);
 	volatile bool result = false;
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 		RNode	   *root;
@@ -929,7 +930,7 @@ rbac_check(const char *actor, const char *action, const char *resource)
 		result = root->held[term];
 		eval_end(&ev);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	return result;
 }
 
@@ -1067,6 +1068,7 @@ static void
 held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 		   RbacTermKind kind)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RbacModel  *m;
 	RbacRef		ref;
@@ -1080,14 +1082,14 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 	ref = rbac_require_ref(resource, "resource");
 	t = rbac_require_type(m, ref.type, false);
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 		RNode	   *root;
 
 		eval_init(&ev, m, actor);
 		root = evaluate(&ev, t, ref.id, NULL, 0);
-		names = MemoryContextAlloc(callcxt_, sizeof(char *) *
+		names = MemoryContextAlloc(callcxt, sizeof(char *) *
 								   (t->nterms + list_length(root->customs) + 1));
 		for (i = 0; i < t->nterms; i++)
 			if (root->held[i] && t->ast->terms[i].kind == kind)
@@ -1098,11 +1100,11 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 			ListCell   *lc;
 
 			foreach(lc, root->customs)
-				names[n++] = MemoryContextStrdup(callcxt_, strVal(lfirst(lc)));
+				names[n++] = MemoryContextStrdup(callcxt, strVal(lfirst(lc)));
 		}
 		eval_end(&ev);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 
 	qsort(names, n, sizeof(char *), cmp_cstr);
 	for (i = 0; i < n; i++)
@@ -1240,6 +1242,7 @@ rbac_authorized_resources_current(PG_FUNCTION_ARGS)
 Datum
 rbac_who_can(PG_FUNCTION_ARGS)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *action = arg_required(fcinfo, 0, "action");
 	char	   *resource = arg_required(fcinfo, 1, "resource");
@@ -1258,7 +1261,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 	t = rbac_require_type(m, ref.type, false);
 	term = require_permission(t, action);
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 		StringInfoData sql;
@@ -1310,14 +1313,14 @@ rbac_who_can(PG_FUNCTION_ARGS)
 			eval_end(&ev2);
 			if (root->held[term])
 			{
-				MemoryContext old = MemoryContextSwitchTo(callcxt_);
+				MemoryContext old = MemoryContextSwitchTo(callcxt);
 
 				list_push(&result, &nres, &capres, pstrdup(cands[i]));
 				MemoryContextSwitchTo(old);
 			}
 		}
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 
 	for (i = 0; i < nres; i++)
 		put_text(rsinfo, result[i]);
@@ -1561,6 +1564,7 @@ static void
 do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 		   const char *resource)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RbacModel  *m;
 	RbacRef		ref;
@@ -1575,7 +1579,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 	t = rbac_require_type(m, ref.type, false);
 	term = require_permission(t, action);
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 		RNode	   *root;
@@ -1593,7 +1597,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));
 		eval_end(&ev);
 		{
-			MemoryContext old = MemoryContextSwitchTo(callcxt_);
+			MemoryContext old = MemoryContextSwitchTo(callcxt);
 			List	   *copy = NIL;
 
 			foreach(lc, lines)
@@ -1602,7 +1606,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 			MemoryContextSwitchTo(old);
 		}
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 
 	foreach(lc, lines)
 		put_text(rsinfo, (char *) lfirst(lc));
@@ -1668,7 +1672,7 @@ rbac_holds(PG_FUNCTION_ARGS)
 	holds_stack = &frame;
 	PG_TRY();
 	{
-		INTERNAL_BEGIN();
+		RBAC_INTERNAL_BEGIN();
 		{
 			Eval		ev;
 			RNode	   *root;
@@ -1678,7 +1682,7 @@ rbac_holds(PG_FUNCTION_ARGS)
 			result = root->held[term];
 			eval_end(&ev);
 		}
-		INTERNAL_END();
+		RBAC_INTERNAL_END();
 	}
 	PG_FINALLY();
 	{
@@ -1711,7 +1715,7 @@ rbac_lastmile_row(PG_FUNCTION_ARGS)
 	r = PG_GETARG_INT32(1) - 1;
 	if (t == NULL || r < 0 || r >= t->nlastmile)
 		PG_RETURN_BOOL(false);
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 		int			ni;
@@ -1723,6 +1727,6 @@ rbac_lastmile_row(PG_FUNCTION_ARGS)
 			result = lastmile_holds(&ev, &ev.nodes[ni], &t->lastmile[r]);
 		eval_end(&ev);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	PG_RETURN_BOOL(result);
 }

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "lookup.h"
 #include "executor/spi.h"
+#include "run_as.h"
 
 /* A parsed reference "Type:id". */
 typedef struct RbacRef
@@ -94,34 +95,6 @@ is_relevant(Eval *ev, MType *t, int term)
 {
 	return ev->relevant[t->index] != NULL && ev->relevant[t->index][term];
 }
-
-
-/*
- * Bracket a block that runs with SPI connected as the internal user,
- * restoring the user on error too.  Scratch memory of the block lives in
- * SPI's procedure context and goes away at SPI_finish; anything that must
- * outlive the block is copied into callcxt_ (the caller's context).  The
- * model is fetched before (it has its own connection).
- */
-#define INTERNAL_BEGIN() \
-	do { \
-		Oid			save_user_; \
-		int			save_sec_; \
-		MemoryContext callcxt_ pg_attribute_unused() = CurrentMemoryContext; \
-		rbac_enter_internal(&save_user_, &save_sec_); \
-		SPI_connect(); \
-		PG_TRY(); \
-		{
-
-#define INTERNAL_END() \
-		} \
-		PG_FINALLY(); \
-		{ \
-			rbac_leave_internal(save_user_, save_sec_); \
-		} \
-		PG_END_TRY(); \
-		SPI_finish(); \
-	} while (0)
 
 
 extern void eval_init(Eval *ev, RbacModel *m, const char *actor);

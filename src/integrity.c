@@ -12,6 +12,7 @@
  */
 #include "integrity.h"
 #include "lookup.h"
+#include "run_as.h"
 
 #include "executor/spi.h"
 #include "utils/builtins.h"
@@ -28,8 +29,7 @@ rbac_row_exists(MType *t, const char *id)
 	Datum		key;
 	bool		ok;
 	bool		found = false;
-	Oid			save_user;
-	int			save_sec;
+	RbacRunAs	run_as;
 
 	if (!t->bound)
 		return true;
@@ -39,7 +39,7 @@ rbac_row_exists(MType *t, const char *id)
 	if (OidIsValid(t->key_index))
 		return rbac_fetch_row(t->relid, t->key_index, t->key_eqproc, t->key_collation,
 							  key, 0, NULL, NULL, NULL);
-	rbac_enter_internal(&save_user, &save_sec);
+	rbac_as_superuser_begin(&run_as);
 	SPI_connect();
 	PG_TRY();
 	{
@@ -49,7 +49,7 @@ rbac_row_exists(MType *t, const char *id)
 	}
 	PG_FINALLY();
 	{
-		rbac_leave_internal(save_user, save_sec);
+		rbac_run_as_end(&run_as);
 	}
 	PG_END_TRY();
 	SPI_finish();

@@ -15,6 +15,8 @@
  *-------------------------------------------------------------------------
  */
 #include "model.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -26,7 +28,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "catalog/pg_authid.h"
 #include "access/transam.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -114,29 +115,6 @@ rbac_invalidate_trigger(PG_FUNCTION_ARGS)
 		rbac_not_called_as("rbac._invalidate_model()", "a trigger");
 	rbac_model_invalidate();
 	return PointerGetDatum(NULL);
-}
-
-/*
- * Run internal lookups as the bootstrap superuser: they must see every row
- * of bound tables and catalogs whatever the caller may see (RLS on a bound
- * table must not hide a parent from the engine), and must not be
- * redirected by the caller's role.  Every internal statement is
- * schema-qualified and uses OPERATOR(pg_catalog.=).
- */
-void
-rbac_enter_internal(Oid *save_user, int *save_sec)
-{
-	GetUserIdAndSecContext(save_user, save_sec);
-	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
-						   *save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-}
-
-/* Undo rbac_enter_internal. */
-void
-rbac_leave_internal(Oid save_user, int save_sec)
-{
-	SetUserIdAndSecContext(save_user, save_sec);
 }
 
 /*
@@ -356,8 +334,7 @@ load_bindings(RbacModel *m)
 			t->relid = DatumGetObjectId(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
 			t->key_col = MemoryContextStrdup(m->cxt, SPI_getvalue(tup, tt->tupdesc, 3));
 			t->qualname = MemoryContextStrdup(m->cxt,
-											  quote_qualified_identifier(get_namespace_name(get_rel_namespace(t->relid)),
-																		 get_rel_name(t->relid)));
+											  rbac_qualified_name(t->relid));
 			att = get_attnum(t->relid, t->key_col);
 			t->key_type = att == InvalidAttrNumber ? TEXTOID :
 				rbac_require_safe_column(t->relid, t->key_col, "key");
@@ -579,14 +556,13 @@ build_model(void)
 RbacModel *
 rbac_get_model(void)
 {
-	Oid			save_user;
-	int			save_sec;
+	RbacRunAs	run_as;
 	RbacModel  *m;
 
 	if (cached_model != NULL && !model_stale)
 		return cached_model;
 
-	rbac_enter_internal(&save_user, &save_sec);
+	rbac_as_superuser_begin(&run_as);
 	SPI_connect();
 	PG_TRY();
 	{
@@ -601,7 +577,7 @@ rbac_get_model(void)
 	}
 	PG_END_TRY();
 	SPI_finish();
-	rbac_leave_internal(save_user, save_sec);
+	rbac_run_as_end(&run_as);
 
 	if (cached_model != NULL)
 		free_model(cached_model);

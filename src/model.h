@@ -99,7 +99,5 @@ extern char *rbac_column_type_sql(MType *t, const char *col);
 extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
-extern void rbac_enter_internal(Oid *save_user, int *save_sec);
-extern void rbac_leave_internal(Oid save_user, int save_sec);
 
 #endif							/* RBAC_MODEL_H */

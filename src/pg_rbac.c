@@ -10,6 +10,7 @@
 #include "pg_rbac.h"
 #include "model.h"
 #include "roledata.h"
+#include "run_as.h"
 
 #include "executor/spi.h"
 #include "catalog/pg_type.h"
@@ -25,18 +26,6 @@ _PG_init(void)
 {
 	rbac_actor_init();
 	rbac_model_init();
-}
-
-/*
- * A trigger or event trigger function of pg_rbac fired (or called) other
- * than as it is installed: 39P01, whatever the caller attached it to.
- */
-void
-rbac_not_called_as(const char *function, const char *as)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-			 errmsg("%s must be called as %s", function, as)));
 }
 
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */
@@ -248,16 +237,16 @@ rbac_audit(Oid caller, const char *operation, const char *detail_json)
 	/* rbac_rd_audit closes the object it is given: pass it open */
 	detail.data[--detail.len] = '\0';
 	{
-		RdOwnerSwitch sw;
+		RbacRunAs	sw;
 
-		rbac_rd_become_owner(&sw);
+		rbac_as_owner_begin(&sw);
 		PG_TRY();
 		{
 			rbac_rd_audit(caller, operation, &detail);
 		}
 		PG_FINALLY();
 		{
-			rbac_rd_restore_user(&sw);
+			rbac_run_as_end(&sw);
 		}
 		PG_END_TRY();
 	}

@@ -33,15 +33,6 @@ extern void rbac_report_errors(RbacParsed *parsed);
 extern int	rbac_diag_sqlstate(const RbacDiag *d);
 extern char *rbac_loaded_policy_source(void);
 extern void rbac_audit(Oid caller, const char *operation, const char *detail_json);
-/*
- * In an ereport of an authorization decision (authorize's 42501 and P0002,
- * a refused delegation): schema name "rbac" in the error's schema field,
- * so drivers tell it from a missing GRANT (SPEC 6.5).
- */
-#define rbac_errdecision() err_generic_string(PG_DIAG_SCHEMA_NAME, "rbac")
-
-extern void rbac_not_called_as(const char *function, const char *as) pg_attribute_noreturn();
-
 /* roledata.c */
 extern bool rbac_may_manage(const char *resource_type, const char *resource_id);
 

@@ -12,6 +12,8 @@
  */
 #include "pg_rbac.h"
 #include "roledata.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -276,7 +278,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
 	int			ret;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -296,13 +298,13 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	 * replaces its model; the orphan count below sees every committed
 	 * write.  Readers (checks, RLS) are not blocked.
 	 */
-	LockRelationOid(rbac_rd_relid("policy"), ExclusiveLock);
+	LockRelationOid(rbac_catalog_relid("policy"), ExclusiveLock);
 
 	/*
 	 * The catalogs are written as the extension owner: an administrator
 	 * (rbac.grant_admin) may execute this function but not write them.
 	 */
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	in_load_policy = true;
 	PG_TRY();
 	{
@@ -330,7 +332,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	PG_FINALLY();
 	{
 		in_load_policy = false;
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 

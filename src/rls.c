@@ -34,6 +34,8 @@
 #include "roledata.h"
 #include "sets.h"
 #include "sqlgen.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "catalog/pg_inherits.h"
 #include "commands/trigger.h"
@@ -436,16 +438,6 @@ json_detail(const char *k1, const char *v1, const char *k2, const char *v2)
 	return buf.data;
 }
 
-/* Run one utility statement through SPI. */
-static void
-run(const char *sql)
-{
-	int			ret = SPI_execute(sql, false, 0);
-
-	if (ret < 0)
-		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
-}
-
 /*
  * Drop the generated policy of command c on a table, if it exists.  The
  * lookup is not read-only so it sees policies created or dropped earlier
@@ -465,7 +457,7 @@ drop_policy(Oid relid, const char *qual, int c)
 							  2, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_policy");
 	if (SPI_processed > 0)
-		run(psprintf("DROP POLICY %s ON %s", quote_identifier(name), qual));
+		rbac_spi_ddl(psprintf("DROP POLICY %s ON %s", quote_identifier(name), qual));
 }
 
 /*
@@ -476,8 +468,7 @@ drop_policy(Oid relid, const char *qual, int c)
 static void
 install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 {
-	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												  get_rel_name(relid));
+	char	   *qual = rbac_qualified_name(relid);
 	const char *alias = quote_identifier(get_rel_name(relid));
 	int			c;
 
@@ -493,18 +484,18 @@ install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 			pred = rbac_rls_predicate(m, t, action, alias);
 		drop_policy(relid, qual, c);
 		if (c == 1)
-			run(psprintf("CREATE POLICY rbac_insert ON %s AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK (%s)",
+			rbac_spi_ddl(psprintf("CREATE POLICY rbac_insert ON %s AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK (%s)",
 						 qual, pred));
 		else if (c == 2)
-			run(psprintf("CREATE POLICY rbac_update ON %s AS PERMISSIVE FOR UPDATE TO PUBLIC USING (%s) WITH CHECK (%s)",
+			rbac_spi_ddl(psprintf("CREATE POLICY rbac_update ON %s AS PERMISSIVE FOR UPDATE TO PUBLIC USING (%s) WITH CHECK (%s)",
 						 qual, pred, pred));
 		else
-			run(psprintf("CREATE POLICY %s ON %s AS PERMISSIVE FOR %s TO PUBLIC USING (%s)",
+			rbac_spi_ddl(psprintf("CREATE POLICY %s ON %s AS PERMISSIVE FOR %s TO PUBLIC USING (%s)",
 						 quote_identifier(psprintf("rbac_%s", commands[c])), qual,
 						 c == 0 ? "SELECT" : "DELETE", pred));
 	}
-	run(psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", qual));
-	run(psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", qual));
+	rbac_spi_ddl(psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", qual));
+	rbac_spi_ddl(psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", qual));
 }
 
 /*
@@ -519,8 +510,7 @@ install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 static void
 install_move_guard(Oid relid, MType *t, Jsonb *actions)
 {
-	char	   *qual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												  get_rel_name(relid));
+	char	   *qual = rbac_qualified_name(relid);
 	char	   *move = explicit_action(actions, "move");
 
 	/* a database still at a version before 0.3 has no such function */
@@ -529,10 +519,10 @@ install_move_guard(Oid relid, MType *t, Jsonb *actions)
 		return;
 	if (t == NULL)
 	{
-		run(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s", qual));
+		rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s", qual));
 		return;
 	}
-	run(psprintf("CREATE OR REPLACE TRIGGER rbac_move_guard BEFORE UPDATE ON %s "
+	rbac_spi_ddl(psprintf("CREATE OR REPLACE TRIGGER rbac_move_guard BEFORE UPDATE ON %s "
 				 "FOR EACH ROW EXECUTE FUNCTION rbac._move_guard(%s, %s)",
 				 qual, quote_literal_cstr(t->name), quote_literal_cstr(move ? move : "")));
 }
@@ -578,7 +568,7 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 	Jsonb	   *actions = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	RbacModel  *m;
 	MType	   *t;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	Oid			argtypes[3] = {OIDOID, TEXTOID, JSONBOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
@@ -654,7 +644,7 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		values[2] = JsonbPGetDatum(actions);
 	else
 		nulls[2] = 'n';
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		if (SPI_execute_with_args("INSERT INTO rbac.rls_table (tbl, type, actions) VALUES ($1, $2, $3) "
@@ -664,7 +654,7 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	rbac_audit(GetUserId(), "enable_rls", json_detail("table", get_rel_name(relid), "type", t->name));
@@ -685,7 +675,7 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	Datum		values[1];
 	int			c;
 	ListCell   *lc;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -697,8 +687,7 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
 	{
 		Oid			part = lfirst_oid(lc);
-		char	   *pqual = quote_qualified_identifier(get_namespace_name(get_rel_namespace(part)),
-													   get_rel_name(part));
+		char	   *pqual = rbac_qualified_name(part);
 
 		for (c = 0; c < NCOMMANDS; c++)
 			drop_policy(part, pqual, c);
@@ -709,15 +698,14 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 			elog(ERROR, "could not read pg_policy");
 		if (SPI_processed == 0)
 		{
-			run(psprintf("ALTER TABLE %s NO FORCE ROW LEVEL SECURITY", pqual));
-			run(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", pqual));
+			rbac_spi_ddl(psprintf("ALTER TABLE %s NO FORCE ROW LEVEL SECURITY", pqual));
+			rbac_spi_ddl(psprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", pqual));
 		}
 	}
-	run(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s",
-				 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-											get_rel_name(relid))));
+	rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s",
+				 rbac_qualified_name(relid)));
 	values[0] = ObjectIdGetDatum(relid);
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
@@ -726,7 +714,7 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	rbac_audit(GetUserId(), "disable_rls", json_detail("table", get_rel_name(relid), NULL, NULL));

@@ -32,6 +32,8 @@
 #include "model.h"
 #include "check.h"
 #include "integrity.h"
+#include "run_as.h"
+#include "util.h"
 
 #include "access/htup_details.h"
 #include "utils/snapmgr.h"
@@ -137,18 +139,6 @@ rbac_may_see(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------------
  */
 
-/* OID of rbac.<relname>; errors if the extension's schema is broken. */
-Oid
-rbac_rd_relid(const char *relname)
-{
-	Oid			nsp = get_namespace_oid("rbac", false);
-	Oid			relid = get_relname_relid(relname, nsp);
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "catalog table rbac.%s does not exist", relname);
-	return relid;
-}
-
 /* xmin of the rbac.policy row visible to snap (InvalidTransactionId: none). */
 static TransactionId
 policy_row_xmin(Relation rel, Snapshot snap)
@@ -175,7 +165,7 @@ policy_row_xmin(Relation rel, Snapshot snap)
 void
 rbac_rd_lock_policy(void)
 {
-	Oid			relid = rbac_rd_relid("policy");
+	Oid			relid = rbac_catalog_relid("policy");
 	Relation	rel;
 	bool		changed;
 
@@ -228,57 +218,11 @@ ref_text(const RdRef *r)
 	return psprintf("%s:%s", r->type, r->id);
 }
 
-/* Text argument n as a C string, or NULL. */
-static char *
-arg_cstring(FunctionCallInfo fcinfo, int n)
-{
-	if (PG_ARGISNULL(n))
-		return NULL;
-	return text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
 /* Does the caller (the current user) hold mode on rbac.<relname>? */
 bool
 rbac_rd_has_privilege(const char *relname, AclMode mode)
 {
-	return pg_class_aclcheck(rbac_rd_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
-}
-
-/* The owner of the catalogs (the extension owner): rbac.assignment's. */
-Oid
-rbac_rd_owner(void)
-{
-	Oid			relid = rbac_rd_relid("assignment");
-	HeapTuple	tup;
-	Oid			owner;
-
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/*
- * Switch to the owner of the catalogs (the extension owner) for the
- * writes.  The caller restores with rbac_rd_restore_user, in PG_FINALLY.
- */
-void
-rbac_rd_become_owner(RdOwnerSwitch *sw)
-{
-	Oid			owner = rbac_rd_owner();
-
-	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
-	sw->caller = sw->save_userid;
-	SetUserIdAndSecContext(owner, sw->save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-}
-
-/* Undo rbac_rd_become_owner. */
-void
-rbac_rd_restore_user(RdOwnerSwitch *sw)
-{
-	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
+	return pg_class_aclcheck(rbac_catalog_relid(relname), GetUserId(), mode) == ACLCHECK_OK;
 }
 
 /*
@@ -286,13 +230,13 @@ rbac_rd_restore_user(RdOwnerSwitch *sw)
  * actor may manage the resource (resource_type NULL: no delegation).
  */
 static void
-check_write_privilege(RdOwnerSwitch *sw, const char *relname, AclMode mode,
+check_write_privilege(RbacRunAs *sw, const char *relname, AclMode mode,
 					  const char *resource_type, const char *resource_id,
 					  const char *operation)
 {
 	const char *actor;
 
-	if (pg_class_aclcheck(rbac_rd_relid(relname), sw->caller, mode) == ACLCHECK_OK)
+	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, mode) == ACLCHECK_OK)
 		return;
 	if (resource_type != NULL && rbac_may_manage(resource_type, resource_id))
 		return;
@@ -317,52 +261,6 @@ check_write_privilege(RdOwnerSwitch *sw, const char *relname, AclMode mode,
 					 GetConfigOption("rbac.manage_permission", true, false) ?
 					 GetConfigOption("rbac.manage_permission", true, false) : "manage_roles"),
 			 (resource_type && actor) ? rbac_errdecision() : 0));
-}
-
-/* Prepare and keep a plan once per backend. */
-static SPIPlanPtr
-saved_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		*slot = plan;
-	}
-	return *slot;
-}
-
-/* Run a saved plan; error unless it returns the expected SPI code. */
-static void
-run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, bool read_only,
-		 int expected)
-{
-	int			ret = SPI_execute_plan(plan, values, nulls, read_only, 0);
-
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
-}
-
-/* Run a one-off query with text parameters. */
-static void
-run_sql(const char *sql, int nargs, Datum *values, const char *nulls,
-		bool read_only, int expected)
-{
-	Oid			argtypes[8];
-	int			i;
-	int			ret;
-
-	Assert(nargs <= 8);
-	for (i = 0; i < nargs; i++)
-		argtypes[i] = TEXTOID;
-	ret = SPI_execute_with_args(sql, nargs, argtypes, values, nulls, read_only, 0);
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
 }
 
 /* Text datum of a C string (NULL allowed: the caller marks the null). */
@@ -466,7 +364,7 @@ rbac_rd_audit(Oid caller, const char *operation, StringInfo detail)
 	const char *actor = rbac_current_actor_name();
 
 	appendStringInfoChar(detail, '}');
-	saved_plan(&plan,
+	rbac_spi_saved_plan(&plan,
 			   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
 			   "VALUES ($1, $2, $3, $4::pg_catalog.jsonb)", 4, argtypes);
 	values[0] = CStringGetTextDatum(GetUserNameFromId(caller, false));
@@ -475,7 +373,7 @@ rbac_rd_audit(Oid caller, const char *operation, StringInfo detail)
 		nulls[1] = 'n';
 	values[2] = CStringGetTextDatum(operation);
 	values[3] = CStringGetTextDatum(detail->data);
-	run_plan(plan, values, nulls, false, SPI_OK_INSERT);
+	rbac_spi_execute_plan(plan, values, nulls, false, SPI_OK_INSERT);
 }
 
 /* A StringInfo holding "{", ready for rbac_rd_json_field. */
@@ -486,13 +384,6 @@ json_start(void)
 
 	appendStringInfoChar(buf, '{');
 	return buf;
-}
-
-/* qsort comparator for C strings. */
-static int
-cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
 /* ----------------------------------------------------------------------
@@ -545,8 +436,8 @@ type_names(const char *kind, int *n)
 	uint64		i;
 
 	values[0] = tdatum(kind);
-	run_sql("SELECT name FROM rbac.policy_type WHERE $1 IS NULL OR kind = $1 "
-			"ORDER BY name COLLATE \"C\"", 1, values, nulls, true, SPI_OK_SELECT);
+	rbac_spi_execute("SELECT name FROM rbac.policy_type WHERE $1 IS NULL OR kind = $1 "
+			"ORDER BY name COLLATE \"C\"", 1, NULL, values, nulls, true, SPI_OK_SELECT);
 	names = palloc0(sizeof(char *) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 		names[i] = spi_str(i, 1);
@@ -706,14 +597,14 @@ custom_role_exists(const char *type, const char *id, const char *name)
 	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[3];
 
-	saved_plan(&plan,
+	rbac_spi_saved_plan(&plan,
 			   "SELECT 1 FROM rbac.custom_role "
 			   "WHERE tenant_type = $1 AND tenant_id = $2 AND name = $3 FOR KEY SHARE",
 			   3, argtypes);
 	values[0] = CStringGetTextDatum(type);
 	values[1] = CStringGetTextDatum(id);
 	values[2] = CStringGetTextDatum(name);
-	run_plan(plan, values, NULL, false, SPI_OK_SELECT);
+	rbac_spi_execute_plan(plan, values, NULL, false, SPI_OK_SELECT);
 	return SPI_processed > 0;
 }
 
@@ -729,7 +620,7 @@ quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
 	char	  **names;
 	uint64		i;
 
-	run_sql(sql, nargs, values, nulls, true, SPI_OK_SELECT);
+	rbac_spi_execute(sql, nargs, NULL, values, nulls, true, SPI_OK_SELECT);
 	initStringInfo(&buf);
 	names = palloc0(sizeof(char *) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
@@ -862,7 +753,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
  * validate the role.  Runs as the owner inside SPI.
  */
 static void
-validate_assignment(RdOwnerSwitch *sw, AssignArgs *a, AclMode mode,
+validate_assignment(RbacRunAs *sw, AssignArgs *a, AclMode mode,
 					const char *operation)
 {
 	resolve_ref(&a->actor, "actor");
@@ -924,7 +815,7 @@ write_assignment(AssignArgs *a, Oid caller, const char *operation)
 	Datum		values[9];
 	char		nulls[9];
 
-	saved_plan(&plan,
+	rbac_spi_saved_plan(&plan,
 			   "WITH w AS ("
 			   "  INSERT INTO rbac.assignment AS a "
 			   "    (actor_type, actor_id, role, resource_type, resource_id, expires_at) "
@@ -943,7 +834,7 @@ write_assignment(AssignArgs *a, Oid caller, const char *operation)
 	assign_params(a, caller, values, nulls);
 	values[8] = CStringGetTextDatum(operation);
 	nulls[8] = ' ';
-	run_plan(plan, values, nulls, false, SPI_OK_SELECT);
+	rbac_spi_execute_plan(plan, values, nulls, false, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return -1;
 	return spi_bool(1) ? 1 : 0;
@@ -977,17 +868,17 @@ delete_assignment(AssignArgs *a, Oid caller, const char *operation)
 	"SELECT 1 FROM d"
 
 	if (a->global)
-		p = saved_plan(&gplan,
+		p = rbac_spi_saved_plan(&gplan,
 					   DELETE_ASSIGNMENT_SQL("resource_type IS NULL AND resource_id IS NULL"),
 					   9, argtypes);
 	else
-		p = saved_plan(&plan,
+		p = rbac_spi_saved_plan(&plan,
 					   DELETE_ASSIGNMENT_SQL("resource_type = $4 AND resource_id = $5"),
 					   9, argtypes);
 	assign_params(a, caller, values, nulls);
 	values[8] = CStringGetTextDatum(operation);
 	nulls[8] = ' ';
-	run_plan(p, values, nulls, false, SPI_OK_SELECT);
+	rbac_spi_execute_plan(p, values, nulls, false, SPI_OK_SELECT);
 	return SPI_processed > 0;
 }
 
@@ -1000,12 +891,12 @@ Datum
 rbac_assign_role(PG_FUNCTION_ARGS)
 {
 	AssignArgs	a;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	int			r = 0;
 
 	rbac_rd_lock_policy();
-	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
-					  arg_cstring(fcinfo, 2));
+	parse_assign_args(&a, rbac_arg_text(fcinfo, 0), rbac_arg_text(fcinfo, 1),
+					  rbac_arg_text(fcinfo, 2));
 	if (!PG_ARGISNULL(3))
 	{
 		a.expires_at = PG_GETARG_DATUM(3);
@@ -1013,7 +904,7 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	}
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		validate_assignment(&sw, &a, ACL_INSERT, "assign_role");
@@ -1021,7 +912,7 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1036,13 +927,13 @@ Datum
 rbac_remove_role(PG_FUNCTION_ARGS)
 {
 	AssignArgs	a;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	bool		held = false;
 
-	parse_assign_args(&a, arg_cstring(fcinfo, 0), arg_cstring(fcinfo, 1),
-					  arg_cstring(fcinfo, 2));
+	parse_assign_args(&a, rbac_arg_text(fcinfo, 0), rbac_arg_text(fcinfo, 1),
+					  rbac_arg_text(fcinfo, 2));
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		validate_assignment(&sw, &a, ACL_DELETE, "remove_role");
@@ -1050,7 +941,7 @@ rbac_remove_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1151,10 +1042,10 @@ is_current_actor(const RdRef *ref)
  * reads its own current actor's data (self), or may manage the resource.
  */
 static void
-check_read_privilege(RdOwnerSwitch *sw, const char *relname, bool self,
+check_read_privilege(RbacRunAs *sw, const char *relname, bool self,
 					 const RdRef *managed, const char *operation)
 {
-	if (pg_class_aclcheck(rbac_rd_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
+	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
 		return;
 	if (self)
 		return;
@@ -1179,11 +1070,11 @@ Datum
 rbac_assignments(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *actor = arg_cstring(fcinfo, 0);
-	char	   *resource = arg_cstring(fcinfo, 1);
+	char	   *actor = rbac_arg_text(fcinfo, 0);
+	char	   *resource = rbac_arg_text(fcinfo, 1);
 	RdRef		aref = {0};
 	RdRef		rref = {0};
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	StringInfoData sql;
 	Datum		values[4];
 	int			nargs = 0;
@@ -1195,7 +1086,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		rbac_rd_parse_ref("resource", resource, &rref);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		bool		filtered;
@@ -1210,7 +1101,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		 * actor's own assignments and those on resources the actor may
 		 * manage, nothing without an actor.
 		 */
-		filtered = pg_class_aclcheck(rbac_rd_relid("assignment"), sw.caller, ACL_SELECT) != ACLCHECK_OK &&
+		filtered = pg_class_aclcheck(rbac_catalog_relid("assignment"), sw.caller, ACL_SELECT) != ACLCHECK_OK &&
 			!(actor && is_current_actor(&aref)) &&
 			!(resource && rbac_may_manage(rref.type, rref.id));
 
@@ -1235,7 +1126,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		}
 		appendStringInfoString(&sql, " ORDER BY (actor_type || ':' || actor_id) COLLATE \"C\", "
 							   "(resource_type || ':' || resource_id) COLLATE \"C\" NULLS FIRST, role COLLATE \"C\"");
-		run_sql(sql.data, nargs, values, NULL, true, SPI_OK_SELECT);
+		rbac_spi_execute(sql.data, nargs, NULL, values, NULL, true, SPI_OK_SELECT);
 		if (filtered)
 			spi_to_tuplestore_visible(rsinfo);
 		else
@@ -1243,7 +1134,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1264,15 +1155,15 @@ rbac_add_member(PG_FUNCTION_ARGS)
 {
 	RdRef		grp;
 	RdRef		member;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	bool		added = false;
 
 	rbac_rd_lock_policy();
-	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
-	rbac_rd_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("member", rbac_arg_text(fcinfo, 1), &member);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1295,21 +1186,21 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		 * cannot close a cycle together; read committed then sees the
 		 * other's committed rows in the check below.
 		 */
-		LockRelationOid(rbac_rd_relid("membership"), ShareRowExclusiveLock);
+		LockRelationOid(rbac_catalog_relid("membership"), ShareRowExclusiveLock);
 
 		values[0] = CStringGetTextDatum(grp.type);
 		values[1] = CStringGetTextDatum(grp.id);
 		values[2] = CStringGetTextDatum(member.type);
 		values[3] = CStringGetTextDatum(member.id);
 		/* Is grp already (transitively) a member of member? */
-		run_sql("WITH RECURSIVE up(t, i) AS ("
+		rbac_spi_execute("WITH RECURSIVE up(t, i) AS ("
 				"  SELECT group_type, group_id FROM rbac.membership "
 				"  WHERE member_type = $1 AND member_id = $2 "
 				"  UNION "
 				"  SELECT m.group_type, m.group_id FROM rbac.membership m "
 				"  JOIN up ON m.member_type = up.t AND m.member_id = up.i) "
 				"SELECT EXISTS (SELECT 1 FROM up WHERE t = $3 AND i = $4)",
-				4, values, NULL, false, SPI_OK_SELECT);
+				4, NULL, values, NULL, false, SPI_OK_SELECT);
 		if (spi_bool(1))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1318,9 +1209,9 @@ rbac_add_member(PG_FUNCTION_ARGS)
 					 errdetail("%s is already a member of %s, directly or through other groups.",
 							   ref_text(&grp), ref_text(&member))));
 
-		run_sql("INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
+		rbac_spi_execute("INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
 				"VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-				4, values, NULL, false, SPI_OK_INSERT);
+				4, NULL, values, NULL, false, SPI_OK_INSERT);
 		added = SPI_processed > 0;
 		if (added)
 		{
@@ -1332,7 +1223,7 @@ rbac_add_member(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1345,14 +1236,14 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 {
 	RdRef		grp;
 	RdRef		member;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	bool		removed = false;
 
-	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
-	rbac_rd_parse_ref("member", arg_cstring(fcinfo, 1), &member);
+	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("member", rbac_arg_text(fcinfo, 1), &member);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1366,9 +1257,9 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 		values[1] = CStringGetTextDatum(grp.id);
 		values[2] = CStringGetTextDatum(member.type);
 		values[3] = CStringGetTextDatum(member.id);
-		run_sql("DELETE FROM rbac.membership WHERE group_type = $1 AND group_id = $2 "
+		rbac_spi_execute("DELETE FROM rbac.membership WHERE group_type = $1 AND group_id = $2 "
 				"AND member_type = $3 AND member_id = $4",
-				4, values, NULL, false, SPI_OK_DELETE);
+				4, NULL, values, NULL, false, SPI_OK_DELETE);
 		removed = SPI_processed > 0;
 		if (removed)
 		{
@@ -1380,7 +1271,7 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1398,13 +1289,13 @@ rbac_members(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		transitive = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	RdRef		grp;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_rd_parse_ref("group", arg_cstring(fcinfo, 0), &grp);
+	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1414,24 +1305,24 @@ rbac_members(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(grp.type);
 		values[1] = CStringGetTextDatum(grp.id);
 		if (transitive)
-			run_sql("WITH RECURSIVE down(t, i) AS ("
+			rbac_spi_execute("WITH RECURSIVE down(t, i) AS ("
 					"  SELECT member_type, member_id FROM rbac.membership "
 					"  WHERE group_type = $1 AND group_id = $2 "
 					"  UNION "
 					"  SELECT m.member_type, m.member_id FROM rbac.membership m "
 					"  JOIN down ON m.group_type = down.t AND m.group_id = down.i) "
 					"SELECT t || ':' || i FROM down ORDER BY (t || ':' || i) COLLATE \"C\"",
-					2, values, NULL, true, SPI_OK_SELECT);
+					2, NULL, values, NULL, true, SPI_OK_SELECT);
 		else
-			run_sql("SELECT member_type || ':' || member_id FROM rbac.membership "
+			rbac_spi_execute("SELECT member_type || ':' || member_id FROM rbac.membership "
 					"WHERE group_type = $1 AND group_id = $2 "
 					"ORDER BY (member_type || ':' || member_id) COLLATE \"C\"",
-					2, values, NULL, true, SPI_OK_SELECT);
+					2, NULL, values, NULL, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1447,13 +1338,13 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RdRef		actor;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_rd_parse_ref("actor", arg_cstring(fcinfo, 0), &actor);
+	rbac_rd_parse_ref("actor", rbac_arg_text(fcinfo, 0), &actor);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1463,19 +1354,19 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 							 "groups_of");
 		values[0] = CStringGetTextDatum(actor.type);
 		values[1] = CStringGetTextDatum(actor.id);
-		run_sql("WITH RECURSIVE up(t, i) AS ("
+		rbac_spi_execute("WITH RECURSIVE up(t, i) AS ("
 				"  SELECT group_type, group_id FROM rbac.membership "
 				"  WHERE member_type = $1 AND member_id = $2 "
 				"  UNION "
 				"  SELECT m.group_type, m.group_id FROM rbac.membership m "
 				"  JOIN up ON m.member_type = up.t AND m.member_id = up.i) "
 				"SELECT t || ':' || i FROM up ORDER BY (t || ':' || i) COLLATE \"C\"",
-				2, values, NULL, true, SPI_OK_SELECT);
+				2, NULL, values, NULL, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1517,7 +1408,7 @@ text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, int *n_out)
 		out[i] = TextDatumGetCString(elems[i]);
 	}
 	if (n > 1)
-		qsort(out, n, sizeof(char *), cmp_cstr);
+		qsort(out, n, sizeof(char *), rbac_cmp_cstr);
 	for (i = 0, j = 0; i < n; i++)
 		if (j == 0 || strcmp(out[j - 1], out[i]) != 0)
 			out[j++] = out[i];
@@ -1585,15 +1476,15 @@ Datum
 rbac_create_role(PG_FUNCTION_ARGS)
 {
 	RdRef		tenant;
-	char	   *name = arg_cstring(fcinfo, 1);
+	char	   *name = rbac_arg_text(fcinfo, 1);
 	char	  **perms;
 	char	  **implies;
 	int			nperms;
 	int			nimplies;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	rbac_rd_lock_policy();
-	rbac_rd_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	rbac_rd_parse_ref("tenant", rbac_arg_text(fcinfo, 0), &tenant);
 	if (name == NULL || name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1602,7 +1493,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	implies = text_array_arg(fcinfo, 3, "implies", &nimplies);
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[4];
@@ -1660,7 +1551,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1676,18 +1567,18 @@ Datum
 rbac_drop_role(PG_FUNCTION_ARGS)
 {
 	RdRef		tenant;
-	char	   *name = arg_cstring(fcinfo, 1);
+	char	   *name = rbac_arg_text(fcinfo, 1);
 	bool		cascade = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
-	rbac_rd_parse_ref("tenant", arg_cstring(fcinfo, 0), &tenant);
+	rbac_rd_parse_ref("tenant", rbac_arg_text(fcinfo, 0), &tenant);
 	if (name == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("custom role name must not be null")));
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[3];
@@ -1703,8 +1594,8 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 		values[2] = CStringGetTextDatum(name);
 
 		/* Lock the role row: nobody assigns it while we count. */
-		run_sql("SELECT 1 FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
-				"AND name = $3 FOR UPDATE", 3, values, NULL, false, SPI_OK_SELECT);
+		rbac_spi_execute("SELECT 1 FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
+				"AND name = $3 FOR UPDATE", 3, NULL, values, NULL, false, SPI_OK_SELECT);
 		if (SPI_processed == 0)
 		{
 			k = term_kind(tenant.type, name);
@@ -1714,9 +1605,9 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 					 k == 'r' ? errdetail("\"%s\" is a built-in role of %s; built-in roles change with the policy.",
 										  name, tenant.type) : 0));
 		}
-		run_sql("SELECT pg_catalog.count(*) FROM rbac.assignment "
+		rbac_spi_execute("SELECT pg_catalog.count(*) FROM rbac.assignment "
 				"WHERE resource_type = $1 AND resource_id = $2 AND role = $3",
-				3, values, NULL, false, SPI_OK_SELECT);
+				3, NULL, values, NULL, false, SPI_OK_SELECT);
 		nassigned = spi_int64(1);
 		if (nassigned > 0 && !cascade)
 			ereport(ERROR,
@@ -1727,11 +1618,11 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 									  (unsigned long) nassigned, (long long) nassigned),
 					 errhint("Remove the assignments first, or call rbac.drop_role(tenant, name, cascade => true).")));
 		if (nassigned > 0)
-			run_sql("DELETE FROM rbac.assignment "
+			rbac_spi_execute("DELETE FROM rbac.assignment "
 					"WHERE resource_type = $1 AND resource_id = $2 AND role = $3",
-					3, values, NULL, false, SPI_OK_DELETE);
-		run_sql("DELETE FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
-				"AND name = $3", 3, values, NULL, false, SPI_OK_DELETE);
+					3, NULL, values, NULL, false, SPI_OK_DELETE);
+		rbac_spi_execute("DELETE FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
+				"AND name = $3", 3, NULL, values, NULL, false, SPI_OK_DELETE);
 
 		detail = json_start();
 		rbac_rd_json_field(detail, "tenant", ref_text(&tenant));
@@ -1742,7 +1633,7 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -1761,9 +1652,9 @@ Datum
 rbac_roles(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *target = arg_cstring(fcinfo, 0);
+	char	   *target = rbac_arg_text(fcinfo, 0);
 	RdRef		ref = {0};
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (target == NULL)
@@ -1780,7 +1671,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 		ref.type = target;
 
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		Datum		values[2];
@@ -1800,10 +1691,10 @@ rbac_roles(PG_FUNCTION_ARGS)
 		 * for anyone else.
 		 */
 		if (!ref.id ||
-			!(pg_class_aclcheck(rbac_rd_relid("custom_role"), sw.caller, ACL_SELECT) == ACLCHECK_OK ||
+			!(pg_class_aclcheck(rbac_catalog_relid("custom_role"), sw.caller, ACL_SELECT) == ACLCHECK_OK ||
 			  rbac_may_manage(ref.type, ref.id)))
 			nulls[1] = 'n';
-		run_sql("SELECT name, custom, permissions, implies FROM ("
+		rbac_spi_execute("SELECT name, custom, permissions, implies FROM ("
 				"  SELECT t.name, false AS custom, "
 				"    ARRAY(SELECT DISTINCT r.head COLLATE \"C\" FROM rbac.policy_rule r "
 				"          WHERE r.type = t.type AND r.body = t.name AND r.body_kind = 'role' "
@@ -1816,12 +1707,12 @@ rbac_roles(PG_FUNCTION_ARGS)
 				"  SELECT c.name, true, c.permissions, c.implies FROM rbac.custom_role c "
 				"  WHERE c.tenant_type = $1 AND c.tenant_id = $2) s "
 				"ORDER BY custom, name COLLATE \"C\"",
-				2, values, nulls, true, SPI_OK_SELECT);
+				2, NULL, values, nulls, true, SPI_OK_SELECT);
 		spi_to_tuplestore(rsinfo);
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -2080,7 +1971,7 @@ pending_try_plain(SPIPlanPtr plan, Datum *values, const char *nulls)
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		run_plan(plan, values, nulls, false, SPI_OK_INSERT);
+		rbac_spi_execute_plan(plan, values, nulls, false, SPI_OK_INSERT);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
@@ -2138,21 +2029,21 @@ pending_flush(PendingRows *p, Oid caller)
 
 	if (p->bulk)
 	{
-		saved_plan(&plain_plan,
+		rbac_spi_saved_plan(&plain_plan,
 				   PENDING_INPUT_SQL PENDING_PLAIN_SQL PENDING_AUDIT_BULK_SQL,
 				   PENDING_NCOLS + 2, argtypes);
-		saved_plan(&bulk_plan,
+		rbac_spi_saved_plan(&bulk_plan,
 				   PENDING_INPUT_SQL PENDING_UPSERT_SQL PENDING_AUDIT_BULK_SQL,
 				   PENDING_NCOLS + 2, argtypes);
 		if (!pending_try_plain(plain_plan, values, nulls))
-			run_plan(bulk_plan, values, nulls, false, SPI_OK_INSERT);
+			rbac_spi_execute_plan(bulk_plan, values, nulls, false, SPI_OK_INSERT);
 	}
 	else
 	{
-		saved_plan(&rows_plan,
+		rbac_spi_saved_plan(&rows_plan,
 				   PENDING_INPUT_SQL PENDING_UPSERT_SQL PENDING_AUDIT_ROWS_SQL,
 				   PENDING_NCOLS + 2, argtypes);
-		run_plan(rows_plan, values, nulls, false, SPI_OK_INSERT);
+		rbac_spi_execute_plan(rows_plan, values, nulls, false, SPI_OK_INSERT);
 	}
 
 	/* empty the frame for the next batch */
@@ -2213,7 +2104,7 @@ fast_insert(AssignArgs *a)
 	if (frame == NULL || frame->n + 1 >= PENDING_FLUSH_ROWS || !pending_same_actor(frame))
 		return false;
 	if (!OidIsValid(frame->assignment_relid))
-		frame->assignment_relid = rbac_rd_relid("assignment");
+		frame->assignment_relid = rbac_catalog_relid("assignment");
 	if (pg_class_aclcheck(frame->assignment_relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 		return false;
 	lookup_type(a->actor.type, &ti);
@@ -2249,7 +2140,7 @@ fast_insert(AssignArgs *a)
 static void
 require_role_assignments_view(TriggerData *td)
 {
-	if (RelationGetRelid(td->tg_relation) != rbac_rd_relid("role_assignments"))
+	if (RelationGetRelid(td->tg_relation) != rbac_catalog_relid("role_assignments"))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger function of rbac.role_assignments fired for relation \"%s\"",
@@ -2272,7 +2163,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	MemoryContext outer = CurrentMemoryContext;
 	HeapTuple	result = NULL;
-	RdOwnerSwitch sw;
+	RbacRunAs	sw;
 	AssignArgs	oldrow;
 	AssignArgs	newrow;
 	bool		ins;
@@ -2311,7 +2202,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	SPI_connect();
-	rbac_rd_become_owner(&sw);
+	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
 		bool		same = false;
@@ -2329,7 +2220,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		 * that was authorized for it (SPEC 6.1).
 		 */
 		if (ins && !del && (frame = pending_current()) != NULL &&
-			pg_class_aclcheck(rbac_rd_relid("assignment"), sw.caller, ACL_INSERT) != ACLCHECK_OK)
+			pg_class_aclcheck(rbac_catalog_relid("assignment"), sw.caller, ACL_INSERT) != ACLCHECK_OK)
 			frame = NULL;
 		if (frame != NULL)
 		{
@@ -2365,7 +2256,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		rbac_rd_restore_user(&sw);
+		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -2401,17 +2292,17 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	if (frame->n > 0)
 	{
-		RdOwnerSwitch sw;
+		RbacRunAs	sw;
 
 		SPI_connect();
-		rbac_rd_become_owner(&sw);
+		rbac_as_owner_begin(&sw);
 		PG_TRY();
 		{
 			pending_flush(frame, sw.caller);
 		}
 		PG_FINALLY();
 		{
-			rbac_rd_restore_user(&sw);
+			rbac_run_as_end(&sw);
 		}
 		PG_END_TRY();
 		SPI_finish();

@@ -22,22 +22,10 @@ typedef struct RdRef
 	char	   *id;
 } RdRef;
 
-/* Saved user id and security context while running as the owner. */
-typedef struct RdOwnerSwitch
-{
-	Oid			save_userid;
-	int			save_sec_context;
-	Oid			caller;
-} RdOwnerSwitch;
-
 /* roledata.c */
-extern Oid	rbac_rd_relid(const char *relname);
 extern void rbac_rd_lock_policy(void);
 extern void rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out);
 extern bool rbac_rd_has_privilege(const char *relname, AclMode mode);
-extern Oid	rbac_rd_owner(void);
-extern void rbac_rd_become_owner(RdOwnerSwitch *sw);
-extern void rbac_rd_restore_user(RdOwnerSwitch *sw);
 extern void rbac_rd_audit(Oid caller, const char *operation,
 							StringInfo detail);
 extern void rbac_rd_json_field(StringInfo buf, const char *key, const char *value);

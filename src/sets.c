@@ -32,6 +32,7 @@
 #include "keyset.h"
 #include "sets.h"
 #include "sqlgen.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -525,10 +526,11 @@ all_keys(MType *t)
 List *
 rbac_keys_list(const char *actor, MType *t, int term)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	RbacModel  *m = rbac_get_model();
 	List	   *result = NIL;
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		SetEval		se;
 		KeySet	   *k;
@@ -540,11 +542,11 @@ rbac_keys_list(const char *actor, MType *t, int term)
 		if (k->universal)
 			k = all_keys(t);
 		eval_end(&se.ev);
-		MemoryContextSwitchTo(callcxt_);
+		MemoryContextSwitchTo(callcxt);
 		for (i = 0; i < k->n; i++)
 			result = lappend(result, pstrdup(k->items[i]));
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	return result;
 }
 
@@ -750,6 +752,7 @@ keys_elemtype(FunctionCallInfo fcinfo, int argno)
 static Datum
 keys_function(FunctionCallInfo fcinfo, bool direct)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	int			term;
 	MType	   *t = type_and_term(fcinfo, &term);
 	RbacModel  *m = rbac_get_model();
@@ -757,7 +760,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 	Oid			elemtype = keys_elemtype(fcinfo, 2);
 	Datum		result = (Datum) 0;
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		SetEval		se;
 		KeySet	   *k;
@@ -780,10 +783,10 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		if (k->universal)
 			k = all_keys(t);
 		eval_end(&se.ev);
-		MemoryContextSwitchTo(callcxt_);
+		MemoryContextSwitchTo(callcxt);
 		result = typed_array(k->items, 0, k->n, elemtype);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	return result;
 }
 
@@ -823,6 +826,7 @@ rbac_keys_direct(PG_FUNCTION_ARGS)
 Datum
 rbac_keys_path(PG_FUNCTION_ARGS)
 {
+	MemoryContext callcxt = CurrentMemoryContext;
 	RbacModel  *m = rbac_get_model();
 	const char *actor = rbac_current_actor_name();
 	MType	   *t;
@@ -875,7 +879,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 				 errmsg("unknown role or permission \"%s\" for type %s",
 						text_to_cstring(PG_GETARG_TEXT_PP(2)), types[nhops]->name)));
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		SetEval		se;
 		KeySet	   *k;
@@ -896,10 +900,10 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 		if (k->universal)
 			k = all_keys(types[1]);
 		eval_end(&se.ev);
-		MemoryContextSwitchTo(callcxt_);
+		MemoryContextSwitchTo(callcxt);
 		result = typed_array(k->items, 0, k->n, elemtype);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	PG_RETURN_DATUM(result);
 }
 
@@ -917,7 +921,7 @@ rbac_has_global(PG_FUNCTION_ARGS)
 	g = rbac_model_global(m, text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	if (g < 0)
 		PG_RETURN_BOOL(false);
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		Eval		ev;
 
@@ -926,7 +930,7 @@ rbac_has_global(PG_FUNCTION_ARGS)
 		result = ev.global_held[g];
 		eval_end(&ev);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	PG_RETURN_BOOL(result);
 }
 
@@ -1209,7 +1213,7 @@ estimate_fraction(const char *hint)
 			return e->fraction;
 	}
 
-	INTERNAL_BEGIN();
+	RBAC_INTERNAL_BEGIN();
 	{
 		SetEval		se;
 		KeySet	   *k;
@@ -1222,7 +1226,7 @@ estimate_fraction(const char *hint)
 			planned_store(actor, hint, m, k);
 		eval_end(&se.ev);
 	}
-	INTERNAL_END();
+	RBAC_INTERNAL_END();
 	if (fraction > 1)
 		fraction = 1;
 	if (fraction < 1e-7)
