@@ -25,6 +25,7 @@ OBJS = \
 	src/validate_cycles.o \
 	src/util.o \
 	src/run_as.o \
+	src/audit.o \
 	src/pg_rbac.o \
 	src/actor.o \
 	src/jwk.o \

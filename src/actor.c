@@ -30,6 +30,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
 #include "pg_rbac.h"
 
 #include "access/parallel.h"

@@ -18,6 +18,7 @@
  */
 #include "pg_rbac.h"
 #include "admin.h"
+#include "audit.h"
 #include "roledata.h"
 #include "run_as.h"
 #include "util.h"
@@ -107,7 +108,7 @@ admin_privileges(bool grant, Oid role)
 	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
-		StringInfo	detail = makeStringInfo();
+		StringInfo	detail = rbac_json_begin();
 
 		for (i = 0; i < lengthof(admin_functions); i++)
 			rbac_spi_ddl(psprintf("%s EXECUTE ON FUNCTION %s %s %s",
@@ -116,9 +117,8 @@ admin_privileges(bool grant, Oid role)
 		for (i = 0; i < lengthof(admin_tables); i++)
 			rbac_spi_ddl(psprintf("%s %s %s %s", grant ? "GRANT" : "REVOKE", admin_tables[i],
 								  grant ? "TO" : "FROM", name));
-		appendStringInfoChar(detail, '{');
-		rbac_rd_json_field(detail, "role", GetUserNameFromId(role, false));
-		rbac_rd_audit(sw.caller, grant ? "grant_admin" : "revoke_admin", detail);
+		rbac_json_string(detail, "role", GetUserNameFromId(role, false));
+		rbac_audit(sw.caller, grant ? "grant_admin" : "revoke_admin", detail);
 	}
 	PG_FINALLY();
 	{

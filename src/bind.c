@@ -21,6 +21,7 @@
 #include "roledata.h"
 #include "admin.h"
 #include "model.h"
+#include "audit.h"
 #include "rls.h"
 #include "run_as.h"
 #include "util.h"
@@ -502,7 +503,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	int			nrels;
 	int			i;
 	Oid			old_relid;
-	StringInfoData relsjson;
+	StringInfo	relsjson;
 	RbacRunAs	sw;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -545,11 +546,10 @@ rbac_bind(PG_FUNCTION_ARGS)
 		if (rels[i].column != NULL)
 			(void) rbac_require_safe_column(relid, rels[i].column, "relation");
 
-	initStringInfo(&relsjson);
-	appendStringInfoChar(&relsjson, '{');
+	relsjson = rbac_json_begin();
 	for (i = 0; i < nrels; i++)
-		rbac_rd_json_field(&relsjson, rels[i].name, rels[i].column);
-	appendStringInfoChar(&relsjson, '}');
+		rbac_json_string(relsjson, rels[i].name, rels[i].column);
+	rbac_json_end(relsjson);
 
 	old_relid = bound_table(type);
 
@@ -563,26 +563,25 @@ rbac_bind(PG_FUNCTION_ARGS)
 	{
 		Oid			argtypes[4] = {TEXTOID, OIDOID, TEXTOID, TEXTOID};
 		Datum		values[4];
-		StringInfo	detail = makeStringInfo();
+		StringInfo	detail = rbac_json_begin();
 
 		values[0] = CStringGetTextDatum(type);
 		values[1] = ObjectIdGetDatum(relid);
 		values[2] = CStringGetTextDatum(key);
-		values[3] = CStringGetTextDatum(relsjson.data);
+		values[3] = CStringGetTextDatum(relsjson->data);
 		rbac_spi_execute("INSERT INTO rbac.binding AS b (type, tbl, key_column, relations) "
 				 "VALUES ($1, $2::pg_catalog.regclass, $3::pg_catalog.name, $4::pg_catalog.jsonb) "
 				 "ON CONFLICT (type) DO UPDATE SET tbl = excluded.tbl, "
 				 "key_column = excluded.key_column, relations = excluded.relations",
 				 4, argtypes, values, NULL, false, SPI_OK_INSERT);
 
-		appendStringInfoChar(detail, '{');
-		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", rbac_qualified_name(relid));
-		rbac_rd_json_field(detail, "key", key);
-		appendStringInfo(detail, ", \"relations\": %s", relsjson.data);
+		rbac_json_string(detail, "type", type);
+		rbac_json_string(detail, "table", rbac_qualified_name(relid));
+		rbac_json_string(detail, "key", key);
+		rbac_json_raw(detail, "relations", relsjson->data);
 		if (OidIsValid(old_relid))
-			appendStringInfoString(detail, ", \"rebind\": true");
-		rbac_rd_audit(sw.caller, "bind", detail);
+			rbac_json_raw(detail, "rebind", "true");
+		rbac_audit(sw.caller, "bind", detail);
 	}
 	PG_FINALLY();
 	{
@@ -635,15 +634,14 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	{
 		Oid			argtypes[1] = {TEXTOID};
 		Datum		values[1];
-		StringInfo	detail = makeStringInfo();
+		StringInfo	detail = rbac_json_begin();
 
 		values[0] = CStringGetTextDatum(type);
 		rbac_spi_execute("DELETE FROM rbac.binding WHERE type = $1", 1, argtypes, values, NULL,
 				 false, SPI_OK_DELETE);
-		appendStringInfoChar(detail, '{');
-		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", get_rel_name(relid) ? rbac_qualified_name(relid) : NULL);
-		rbac_rd_audit(sw.caller, "unbind", detail);
+		rbac_json_string(detail, "type", type);
+		rbac_json_string(detail, "table", get_rel_name(relid) ? rbac_qualified_name(relid) : NULL);
+		rbac_audit(sw.caller, "unbind", detail);
 	}
 	PG_FINALLY();
 	{
@@ -712,16 +710,16 @@ delete_role_data(Oid caller, const char *type, Oid relid, const char *ids_sql,
 	}
 	if (counts[1] + counts[2] + counts[3] > 0)
 	{
-		StringInfo	detail = makeStringInfo();
+		StringInfo	detail = rbac_json_begin();
 
-		appendStringInfoChar(detail, '{');
-		rbac_rd_json_field(detail, "type", type);
-		rbac_rd_json_field(detail, "table", rbac_qualified_name(relid));
+		rbac_json_string(detail, "type", type);
+		rbac_json_string(detail, "table", rbac_qualified_name(relid));
 		if (counts[0] >= 0)
-			appendStringInfo(detail, ", \"ids\": %lld", (long long) counts[0]);
-		appendStringInfo(detail, ", \"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld",
-						 (long long) counts[1], (long long) counts[2], (long long) counts[3]);
-		rbac_rd_audit(caller, operation, detail);
+			rbac_json_int(detail, "ids", counts[0]);
+		rbac_json_int(detail, "assignments", counts[1]);
+		rbac_json_int(detail, "custom_roles", counts[2]);
+		rbac_json_int(detail, "memberships", counts[3]);
+		rbac_audit(caller, operation, detail);
 	}
 }
 
@@ -954,12 +952,11 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 						 NULL, false, SPI_OK_DELETE);
 				if (SPI_processed == 0)
 					continue;
-				detail = makeStringInfo();
-				appendStringInfoChar(detail, '{');
-				rbac_rd_json_field(detail, "type", types[j]);
-				rbac_rd_json_field(detail, "table", idents[j]);
-				rbac_rd_json_field(detail, "reason", "table dropped");
-				rbac_rd_audit(sw.caller, "unbind", detail);
+				detail = rbac_json_begin();
+				rbac_json_string(detail, "type", types[j]);
+				rbac_json_string(detail, "table", idents[j]);
+				rbac_json_string(detail, "reason", "table dropped");
+				rbac_audit(sw.caller, "unbind", detail);
 				ereport(NOTICE,
 						(errmsg("type %s is no longer bound: its table %s was dropped",
 								types[j], idents[j])));

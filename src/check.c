@@ -30,6 +30,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
 #include "check.h"
 #include "keyset.h"
 #include "lookup.h"

@@ -7,6 +7,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
 #include "pg_rbac.h"
 #include "model.h"
 #include "roledata.h"
@@ -217,37 +218,4 @@ rbac_loaded_policy_source(void)
 	if (SPI_processed == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
-
-/*
- * Append one row to rbac.audit_log for database role caller, with the
- * current actor when one is set, as the extension owner (an administrator
- * may not write the log itself).  Caller has connected SPI.
- */
-void
-rbac_audit(Oid caller, const char *operation, const char *detail_json)
-{
-	StringInfoData detail;
-
-	initStringInfo(&detail);
-	if (detail_json == NULL)
-		appendStringInfoString(&detail, "{}");
-	else
-		appendStringInfoString(&detail, detail_json);
-	/* rbac_rd_audit closes the object it is given: pass it open */
-	detail.data[--detail.len] = '\0';
-	{
-		RbacRunAs	sw;
-
-		rbac_as_owner_begin(&sw);
-		PG_TRY();
-		{
-			rbac_rd_audit(caller, operation, &detail);
-		}
-		PG_FINALLY();
-		{
-			rbac_run_as_end(&sw);
-		}
-		PG_END_TRY();
-	}
 }

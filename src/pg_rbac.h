@@ -32,12 +32,7 @@ extern void rbac_free_parsed(RbacParsed *parsed);
 extern void rbac_report_errors(RbacParsed *parsed);
 extern int	rbac_diag_sqlstate(const RbacDiag *d);
 extern char *rbac_loaded_policy_source(void);
-extern void rbac_audit(Oid caller, const char *operation, const char *detail_json);
 /* roledata.c */
 extern bool rbac_may_manage(const char *resource_type, const char *resource_id);
-
-/* actor.c */
-extern void rbac_actor_init(void);
-extern const char *rbac_current_actor_name(void);
 
 #endif							/* PG_RBAC_H */

@@ -10,6 +10,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "audit.h"
 #include "pg_rbac.h"
 #include "roledata.h"
 #include "run_as.h"
@@ -235,7 +236,8 @@ handle_orphans(Oid caller, bool drop_orphans)
 				nc,
 				nm;
 	bool		isnull;
-	char	   *detail;
+	char	   *message;
+	StringInfo	detail;
 
 	/* not read-only: the query must see the model just stored */
 	if (SPI_execute("SELECT assignments, custom_roles, memberships FROM rbac._orphans()",
@@ -246,20 +248,22 @@ handle_orphans(Oid caller, bool drop_orphans)
 	nm = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	if (na == 0 && nc == 0 && nm == 0)
 		return;
-	detail = psprintf("%lld role assignments, %lld custom roles and %lld group memberships "
+	message = psprintf("%lld role assignments, %lld custom roles and %lld group memberships "
 					  "use names the new policy does not declare.",
 					  (long long) na, (long long) nc, (long long) nm);
 	if (!drop_orphans)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("the new policy would orphan existing role data"),
-				 errdetail("%s", detail),
+				 errdetail("%s", message),
 				 errhint("Remove them first, or call rbac.load_policy(source, drop_orphans => true) to delete them.")));
 	if (SPI_execute("SELECT rbac._drop_orphans()", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not delete orphaned role data");
-	rbac_audit(caller, "drop_orphans",
-			   psprintf("{\"assignments\": %lld, \"custom_roles\": %lld, \"memberships\": %lld}",
-						(long long) na, (long long) nc, (long long) nm));
+	detail = rbac_json_begin();
+	rbac_json_int(detail, "assignments", na);
+	rbac_json_int(detail, "custom_roles", nc);
+	rbac_json_int(detail, "memberships", nm);
+	rbac_audit(caller, "drop_orphans", detail);
 }
 
 /*
@@ -279,6 +283,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	int			ret;
 	RbacRunAs	sw;
+	StringInfo	detail;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -320,10 +325,12 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 		if (ret != SPI_OK_INSERT)
 			elog(ERROR, "could not store the policy: SPI error %d", ret);
 
-		rbac_audit(sw.caller, "load_policy",
-				   psprintf("{\"types\": %d, \"global_roles\": %d, \"rules\": %d, \"bytes\": %zu}",
-							parsed->policy->ntypes, parsed->policy->nglobals,
-							parsed->policy->nrules, strlen(source)));
+		detail = rbac_json_begin();
+		rbac_json_int(detail, "types", parsed->policy->ntypes);
+		rbac_json_int(detail, "global_roles", parsed->policy->nglobals);
+		rbac_json_int(detail, "rules", parsed->policy->nrules);
+		rbac_json_int(detail, "bytes", strlen(source));
+		rbac_audit(sw.caller, "load_policy", detail);
 
 		/* Regenerate whatever depends on the policy (generated RLS, caches). */
 		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)

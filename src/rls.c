@@ -28,6 +28,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
+#include "audit.h"
 #include "check.h"
 #include "admin.h"
 #include "rls.h"
@@ -416,28 +418,6 @@ mapped_action(Jsonb *actions, int c)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
-/* A JSON object of one or two string members, for the audit log. */
-static char *
-json_detail(const char *k1, const char *v1, const char *k2, const char *v2)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	escape_json(&buf, k1);
-	appendStringInfoString(&buf, ": ");
-	escape_json(&buf, v1);
-	if (k2)
-	{
-		appendStringInfoString(&buf, ", ");
-		escape_json(&buf, k2);
-		appendStringInfoString(&buf, ": ");
-		escape_json(&buf, v2);
-	}
-	appendStringInfoChar(&buf, '}');
-	return buf.data;
-}
-
 /*
  * Drop the generated policy of command c on a table, if it exists.  The
  * lookup is not read-only so it sees policies created or dropped earlier
@@ -573,6 +553,7 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	int			c;
+	StringInfo	detail;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -657,7 +638,10 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
-	rbac_audit(GetUserId(), "enable_rls", json_detail("table", get_rel_name(relid), "type", t->name));
+	detail = rbac_json_begin();
+	rbac_json_string(detail, "table", get_rel_name(relid));
+	rbac_json_string(detail, "type", t->name);
+	rbac_audit(GetUserId(), "enable_rls", detail);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -676,6 +660,7 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	int			c;
 	ListCell   *lc;
 	RbacRunAs	sw;
+	StringInfo	detail;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -717,7 +702,9 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
-	rbac_audit(GetUserId(), "disable_rls", json_detail("table", get_rel_name(relid), NULL, NULL));
+	detail = rbac_json_begin();
+	rbac_json_string(detail, "table", get_rel_name(relid));
+	rbac_audit(GetUserId(), "disable_rls", detail);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

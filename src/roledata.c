@@ -27,11 +27,13 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
 #include "pg_rbac.h"
 #include "roledata.h"
 #include "model.h"
 #include "check.h"
 #include "integrity.h"
+#include "audit.h"
 #include "run_as.h"
 #include "util.h"
 
@@ -70,7 +72,6 @@ PG_FUNCTION_INFO_V1(rbac_drop_role);
 PG_FUNCTION_INFO_V1(rbac_roles);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_row);
 PG_FUNCTION_INFO_V1(rbac_role_assignments_stmt);
-PG_FUNCTION_INFO_V1(rbac_audit_append_only);
 PG_FUNCTION_INFO_V1(rbac_may_see);
 
 /* ----------------------------------------------------------------------
@@ -301,89 +302,6 @@ spi_int64(int n)
 		return 0;
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, n, &isnull);
 	return isnull ? 0 : DatumGetInt64(d);
-}
-
-/*
- * Append "key": value (a JSON string, or null) to an object under
- * construction in buf (which starts with '{'; rbac_rd_audit closes it).
- */
-void
-rbac_rd_json_field(StringInfo buf, const char *key, const char *value)
-{
-	if (buf->len > 1)
-		appendStringInfoString(buf, ", ");
-	escape_json(buf, key);
-	appendStringInfoString(buf, ": ");
-	if (value)
-		escape_json(buf, value);
-	else
-		appendStringInfoString(buf, "null");
-}
-
-/* Append "key": raw (a JSON literal written by the caller). */
-static void
-json_raw(StringInfo buf, const char *key, const char *raw)
-{
-	if (buf->len > 1)
-		appendStringInfoString(buf, ", ");
-	escape_json(buf, key);
-	appendStringInfo(buf, ": %s", raw);
-}
-
-/* Append "key": ["a", "b"]. */
-static void
-json_str_array(StringInfo buf, const char *key, char **items, int n)
-{
-	int			i;
-
-	if (buf->len > 1)
-		appendStringInfoString(buf, ", ");
-	escape_json(buf, key);
-	appendStringInfoString(buf, ": [");
-	for (i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(buf, ", ");
-		escape_json(buf, items[i]);
-	}
-	appendStringInfoChar(buf, ']');
-}
-
-/*
- * Append a row to rbac.audit_log: the calling database role, the current
- * actor, the operation and the detail object in buf (closed here).  Runs
- * a saved plan; SPI is connected and the owner is the current user.
- */
-void
-rbac_rd_audit(Oid caller, const char *operation, StringInfo detail)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
-	const char *actor = rbac_current_actor_name();
-
-	appendStringInfoChar(detail, '}');
-	rbac_spi_saved_plan(&plan,
-			   "INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
-			   "VALUES ($1, $2, $3, $4::pg_catalog.jsonb)", 4, argtypes);
-	values[0] = CStringGetTextDatum(GetUserNameFromId(caller, false));
-	values[1] = tdatum(actor);
-	if (!actor)
-		nulls[1] = 'n';
-	values[2] = CStringGetTextDatum(operation);
-	values[3] = CStringGetTextDatum(detail->data);
-	rbac_spi_execute_plan(plan, values, nulls, false, SPI_OK_INSERT);
-}
-
-/* A StringInfo holding "{", ready for rbac_rd_json_field. */
-static StringInfo
-json_start(void)
-{
-	StringInfo	buf = makeStringInfo();
-
-	appendStringInfoChar(buf, '{');
-	return buf;
 }
 
 /* ----------------------------------------------------------------------
@@ -1215,10 +1133,10 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		added = SPI_processed > 0;
 		if (added)
 		{
-			detail = json_start();
-			rbac_rd_json_field(detail, "group", ref_text(&grp));
-			rbac_rd_json_field(detail, "member", ref_text(&member));
-			rbac_rd_audit(sw.caller, "add_member", detail);
+			detail = rbac_json_begin();
+			rbac_json_string(detail, "group", ref_text(&grp));
+			rbac_json_string(detail, "member", ref_text(&member));
+			rbac_audit(sw.caller, "add_member", detail);
 		}
 	}
 	PG_FINALLY();
@@ -1263,10 +1181,10 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 		removed = SPI_processed > 0;
 		if (removed)
 		{
-			detail = json_start();
-			rbac_rd_json_field(detail, "group", ref_text(&grp));
-			rbac_rd_json_field(detail, "member", ref_text(&member));
-			rbac_rd_audit(sw.caller, "remove_member", detail);
+			detail = rbac_json_begin();
+			rbac_json_string(detail, "group", ref_text(&grp));
+			rbac_json_string(detail, "member", ref_text(&member));
+			rbac_audit(sw.caller, "remove_member", detail);
 		}
 	}
 	PG_FINALLY();
@@ -1542,12 +1460,12 @@ rbac_create_role(PG_FUNCTION_ARGS)
 					 errmsg("custom role \"%s\" already exists on %s", name, ref_text(&tenant)),
 					 errhint("Drop it first with rbac.drop_role to redefine it.")));
 
-		detail = json_start();
-		rbac_rd_json_field(detail, "tenant", ref_text(&tenant));
-		rbac_rd_json_field(detail, "name", name);
-		json_str_array(detail, "permissions", perms, nperms);
-		json_str_array(detail, "implies", implies, nimplies);
-		rbac_rd_audit(sw.caller, "create_role", detail);
+		detail = rbac_json_begin();
+		rbac_json_string(detail, "tenant", ref_text(&tenant));
+		rbac_json_string(detail, "name", name);
+		rbac_json_strings(detail, "permissions", perms, nperms);
+		rbac_json_strings(detail, "implies", implies, nimplies);
+		rbac_audit(sw.caller, "create_role", detail);
 	}
 	PG_FINALLY();
 	{
@@ -1624,12 +1542,12 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 		rbac_spi_execute("DELETE FROM rbac.custom_role WHERE tenant_type = $1 AND tenant_id = $2 "
 				"AND name = $3", 3, NULL, values, NULL, false, SPI_OK_DELETE);
 
-		detail = json_start();
-		rbac_rd_json_field(detail, "tenant", ref_text(&tenant));
-		rbac_rd_json_field(detail, "name", name);
-		json_raw(detail, "cascade", cascade ? "true" : "false");
-		json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
-		rbac_rd_audit(sw.caller, "drop_role", detail);
+		detail = rbac_json_begin();
+		rbac_json_string(detail, "tenant", ref_text(&tenant));
+		rbac_json_string(detail, "name", name);
+		rbac_json_raw(detail, "cascade", cascade ? "true" : "false");
+		rbac_json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
+		rbac_audit(sw.caller, "drop_role", detail);
 	}
 	PG_FINALLY();
 	{
@@ -2308,33 +2226,5 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 		SPI_finish();
 	}
 	pending_pop();
-	return PointerGetDatum(NULL);
-}
-
-/* ----------------------------------------------------------------------
- * Audit log
- * ----------------------------------------------------------------------
- */
-
-/*
- * BEFORE UPDATE/DELETE (row) and BEFORE TRUNCATE (statement) trigger of
- * rbac.audit_log: the log is append-only for everyone but superusers.
- */
-Datum
-rbac_audit_append_only(PG_FUNCTION_ARGS)
-{
-	TriggerData *td = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		rbac_not_called_as("rbac._audit_append_only()", "a trigger");
-	if (!superuser())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("rbac.audit_log is append-only"),
-				 errdetail("Only a superuser may update, delete or truncate audit records.")));
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		return PointerGetDatum(td->tg_newtuple);
-	if (TRIGGER_FIRED_FOR_ROW(td->tg_event))
-		return PointerGetDatum(td->tg_trigtuple);
 	return PointerGetDatum(NULL);
 }

@@ -26,9 +26,6 @@ typedef struct RdRef
 extern void rbac_rd_lock_policy(void);
 extern void rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out);
 extern bool rbac_rd_has_privilege(const char *relname, AclMode mode);
-extern void rbac_rd_audit(Oid caller, const char *operation,
-							StringInfo detail);
-extern void rbac_rd_json_field(StringInfo buf, const char *key, const char *value);
 extern char rbac_rd_type_kind(const char *type);
 extern void rbac_rd_undeclared_type(const char *type, const char *kind_wanted);
 

@@ -28,6 +28,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "actor.h"
 #include "check.h"
 #include "keyset.h"
 #include "sets.h"

@@ -1,0 +1,16 @@
+/*-------------------------------------------------------------------------
+ *
+ * actor.h
+ *	  The current actor of the session (actor.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_ACTOR_H
+#define RBAC_ACTOR_H
+
+#include "postgres.h"
+
+extern void rbac_actor_init(void);
+extern const char *rbac_current_actor_name(void);
+
+#endif							/* RBAC_ACTOR_H */
