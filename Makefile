@@ -34,6 +34,7 @@ OBJS = \
 	src/graph.o \
 	src/model.o \
 	src/lookup.o \
+	src/refs.o \
 	src/sqlgen.o \
 	src/check.o \
 	src/keyset.o \

@@ -228,6 +228,23 @@ SELECT operation, detail FROM rbac.audit_log
 WHERE at > :'t0' AND operation = 'unbind' AND detail ? 'reason';
 SELECT rbac.assign_role('User:carol', 'reader', 'Repository:7');
 
+-- canonical ids of a name key are the key type's own form (63 bytes): role
+-- data stores them so, checks look them up so, and the delete trigger finds
+-- them
+BEGIN;
+SELECT rbac.load_policy('actor User {} resource Doc { roles = ["viewer"]; permissions = ["read"]; "read" if "viewer"; }',
+                        drop_orphans => true);
+CREATE TABLE named_docs (label name PRIMARY KEY);
+INSERT INTO named_docs VALUES (repeat('n', 70));
+SELECT rbac.bind('Doc', 'named_docs');
+SELECT rbac.assign_role('User:ann', 'viewer', 'Doc:' || repeat('n', 70));
+SELECT length(resource) AS stored_length FROM rbac.assignments('User:ann');
+SELECT rbac.is_allowed('User:ann', 'read', 'Doc:' || repeat('n', 70)) AS long_id,
+       rbac.is_allowed('User:ann', 'read', 'Doc:' || repeat('n', 63)) AS key_id;
+DELETE FROM named_docs;
+SELECT count(*) AS left_after_delete FROM rbac.assignments('User:ann');
+ROLLBACK;
+
 -- clean up
 SELECT rbac.unbind(type) FROM rbac.binding ORDER BY type;
 DELETE FROM rbac.assignment;

@@ -3,7 +3,7 @@
 --
 -- Actor types User and Group are valid whether or not a policy is loaded
 -- (earlier files leave the SPEC example loaded); checks of actor types run
--- against a model written in a transaction that is rolled back.
+-- against policies loaded in a transaction that is rolled back.
 
 \set SHOW_CONTEXT never
 \set ON_ERROR_ROLLBACK on
@@ -33,14 +33,13 @@ SELECT rbac.set_actor(NULL);
 SELECT rbac.set_actor(NULL, true);
 SELECT rbac.current_actor();
 
--- 3. Actor types, against a known model
+-- 3. Actor types, against the loaded policy
 BEGIN;
-DELETE FROM rbac.policy_type;
+DELETE FROM rbac.policy;
 -- no policy: any well-formed type
 SELECT rbac.set_actor('Anything:1', true);
 SELECT rbac.current_actor();
-INSERT INTO rbac.policy_type (name, kind) VALUES
-    ('User', 'actor'), ('Group', 'actor'), ('Repository', 'resource');
+SELECT rbac.load_policy('actor User {} actor Group {} resource Repository {}', drop_orphans => true);
 SELECT rbac.set_actor('Group:eng', true);
 SELECT rbac.current_actor();
 SELECT rbac.set_actor('Usr:alice');
@@ -50,7 +49,7 @@ SELECT rbac.set_actor('Zebra:1');
 SELECT rbac.set_actor('Anything:1');
 SELECT rbac.current_actor();
 -- a policy with no actor type at all
-DELETE FROM rbac.policy_type WHERE kind = 'actor';
+SELECT rbac.load_policy('resource Repository {}', drop_orphans => true);
 SELECT rbac.set_actor('User:alice');
 ROLLBACK;
 SELECT rbac.current_actor();

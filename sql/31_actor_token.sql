@@ -190,9 +190,7 @@ COMMIT;
 
 -- 4. The actor type of the subject must be declared once a policy is loaded
 BEGIN;
-DELETE FROM rbac.policy_type;
-INSERT INTO rbac.policy_type (name, kind) VALUES
-    ('User', 'actor'), ('Group', 'actor'), ('Repository', 'resource');
+SELECT rbac.load_policy('actor User {} actor Group {} resource Repository {}', drop_orphans => true);
 SELECT pg_temp.try(pg_temp.jwt(:'hs256', '{"sub":"Usr:alice","exp":4102444800}'));
 SELECT pg_temp.try(pg_temp.jwt(:'hs256', '{"sub":"Repository:1","exp":4102444800}'));
 SET LOCAL rbac.jwt_actor_type = 'Robot';

@@ -32,6 +32,7 @@
  */
 #include "actor.h"
 #include "pg_rbac.h"
+#include "refs.h"
 
 #include "access/parallel.h"
 #include "access/xact.h"
@@ -177,94 +178,12 @@ apply_actor(const char *actor, bool local)
 static void
 check_actor_reference(const char *ref, int errcode_format, int errcode_type)
 {
-	static SPIPlanPtr plan = NULL;
-	const char *colon = strchr(ref, ':');
-	char	   *type;
-	int			ret;
-	uint64		i;
-	const char *kind = NULL;
-	const char **actor_types;
-	int			nactor = 0;
-	StringInfoData list;
-
-	if (colon == NULL || colon == ref || colon[1] == '\0')
-		ereport(ERROR,
-				(errcode(errcode_format),
-				 errmsg("invalid actor reference \"%s\"", ref),
-				 errdetail("An actor reference has the form Type:id, with a non-empty type and id.")));
-	type = pnstrdup(ref, colon - ref);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare("SELECT name, kind FROM rbac.policy_type ORDER BY name COLLATE \"C\"",
-									0, NULL);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare query on rbac.policy_type: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		plan = p;
-	}
-	ret = SPI_execute_plan(plan, NULL, NULL, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.policy_type: %s",
-			 SPI_result_code_string(ret));
+	RbacRef		r = rbac_ref_require_code(ref, "actor", errcode_format);
+	RbacModel  *m = rbac_get_model();
 
 	/* no policy loaded: every well-formed type is accepted */
-	if (SPI_processed == 0)
-	{
-		SPI_finish();
-		return;
-	}
-
-	actor_types = palloc(sizeof(char *) * SPI_processed);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i],
-										SPI_tuptable->tupdesc, 1);
-		char	   *k = SPI_getvalue(SPI_tuptable->vals[i],
-									 SPI_tuptable->tupdesc, 2);
-
-		if (strcmp(name, type) == 0)
-			kind = k;
-		if (strcmp(k, "actor") == 0)
-			actor_types[nactor++] = name;
-	}
-	if (kind != NULL && strcmp(kind, "actor") == 0)
-	{
-		SPI_finish();
-		return;
-	}
-
-	/* not an actor type: say what would be */
-	initStringInfo(&list);
-	for (i = 0; i < nactor; i++)
-		appendStringInfo(&list, "%s\"%s\"", i ? ", " : "", actor_types[i]);
-	if (kind != NULL)
-		ereport(ERROR,
-				(errcode(errcode_type),
-				 errmsg("unknown actor type \"%s\"", type),
-				 errdetail("The policy declares \"%s\" as a %s type.", type, kind),
-				 nactor ? errhint("Actor types: %s.", list.data) :
-				 errhint("The policy declares no actor types.")));
-	else
-	{
-		const char *best = rbac_closest(type, actor_types, nactor);
-
-		if (best)
-			ereport(ERROR,
-					(errcode(errcode_type),
-					 errmsg("unknown actor type \"%s\"", type),
-					 errhint("Did you mean \"%s\"?", best)));
-		ereport(ERROR,
-				(errcode(errcode_type),
-				 errmsg("unknown actor type \"%s\"", type),
-				 nactor ? errhint("Actor types: %s.", list.data) :
-				 errhint("The policy declares no actor types.")));
-	}
+	if (m->parsed != NULL)
+		(void) rbac_ref_require_type_code(m, r.type, RBAC_TYPE_ACTOR, errcode_type);
 }
 
 /* Warn when a transaction-local actor will not outlive this statement. */

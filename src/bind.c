@@ -21,6 +21,7 @@
 #include "roledata.h"
 #include "admin.h"
 #include "model.h"
+#include "refs.h"
 #include "audit.h"
 #include "rls.h"
 #include "run_as.h"
@@ -525,8 +526,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 				 errdetail("Only tables and partitioned tables can be bound.")));
 
 	SPI_connect();
-	if (rbac_rd_type_kind(type) == 0)
-		rbac_rd_undeclared_type(type, NULL);
+	(void) rbac_ref_require_type(rbac_get_model(), type, RBAC_TYPE_ANY);
 
 	if (key == NULL)
 		key = primary_key_column(relid, type);
@@ -617,8 +617,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	relid = bound_table(type);
 	if (!OidIsValid(relid))
 	{
-		if (rbac_rd_type_kind(type) == 0)
-			rbac_rd_undeclared_type(type, NULL);
+		(void) rbac_ref_require_type(rbac_get_model(), type, RBAC_TYPE_ANY);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("type \"%s\" is not bound", type)));

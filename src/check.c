@@ -73,109 +73,6 @@ static HoldsFrame *holds_stack = NULL;
 
 
 /* ---------------------------------------------------------------------
- * References and names
- * ---------------------------------------------------------------------
- */
-
-/*
- * Split "Type:id" at the first colon.  Both parts must be non-empty; the id
- * may itself contain colons.
- */
-bool
-rbac_parse_ref(const char *text, RbacRef *ref)
-{
-	const char *colon;
-
-	if (text == NULL)
-		return false;
-	colon = strchr(text, ':');
-	if (colon == NULL || colon == text || colon[1] == '\0')
-		return false;
-	ref->type = pnstrdup(text, colon - text);
-	ref->id = pstrdup(colon + 1);
-	return true;
-}
-
-/* Parse a reference or raise 22023 naming what it was meant to be. */
-RbacRef
-rbac_require_ref(const char *text, const char *what)
-{
-	RbacRef		ref;
-
-	if (!rbac_parse_ref(text, &ref))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s reference \"%s\"", what, text ? text : "(null)"),
-				 errhint("A reference is written Type:id, for example \"Repository:42\".")));
-	return ref;
-}
-
-/* Names of the types of the model of one kind, for suggestions. */
-static const char *
-closest_type(RbacModel *m, const char *name, bool actor)
-{
-	const char **c = palloc(sizeof(char *) * (m->ntypes + 1));
-	int			n = 0;
-	int			i;
-
-	for (i = 0; i < m->ntypes; i++)
-		if (!actor || m->types[i].is_actor)
-			c[n++] = m->types[i].name;
-	return rbac_closest(name, c, n);
-}
-
-/*
- * Look up a type of the loaded policy or raise 42704 (with a suggestion).
- * With actor, the type must be an actor type.
- */
-MType *
-rbac_require_type(RbacModel *m, const char *name, bool actor)
-{
-	MType	   *t = rbac_model_type(m, name);
-
-	if (t == NULL || (actor && !t->is_actor))
-	{
-		const char *s = closest_type(m, name, actor);
-
-		if (m->parsed == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("unknown %s type \"%s\"", actor ? "actor" : "resource", name),
-					 errhint("No policy is loaded; load one with rbac.load_policy().")));
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unknown %s type \"%s\"", actor ? "actor" : "resource", name),
-				 s ? errhint("Did you mean \"%s\"?", s) : 0));
-	}
-	return t;
-}
-
-/* Index of permission action of type t, or raise 42704. */
-static int
-require_permission(MType *t, const char *action)
-{
-	int			term = rbac_type_term(t, action);
-
-	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
-	{
-		const char **c = palloc(sizeof(char *) * (t->nterms + 1));
-		int			n = 0;
-		int			i;
-		const char *s;
-
-		for (i = 0; i < t->nterms; i++)
-			if (t->ast->terms[i].kind == RBAC_TERM_PERMISSION)
-				c[n++] = t->ast->terms[i].name;
-		s = rbac_closest(action, c, n);
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unknown action \"%s\" for type %s", action, t->name),
-				 s ? errhint("Did you mean \"%s\"?", s) : 0));
-	}
-	return term;
-}
-
-/* ---------------------------------------------------------------------
  * Lookups
  * ---------------------------------------------------------------------
  */
@@ -433,33 +330,13 @@ fetch_row(Eval *ev, RNode *n)
 	}
 }
 
-/*
- * The canonical text of an id of type t: for a type bound to a table whose
- * key is not a string type, the key type's own output (Repository:007 and
- * Repository:7 are one resource, and role data stores the canonical form).
- */
-static char *
-canonical_id(MType *t, const char *id)
-{
-	Datum		d;
-	bool		ok;
-
-	if (!t->bound || t->key_type == TEXTOID || t->key_type == VARCHAROID ||
-		t->key_type == BPCHAROID)
-		return pstrdup(id);
-	d = rbac_key_datum(t, id, &ok);
-	if (!ok)
-		return pstrdup(id);
-	return OutputFunctionCall(&t->key_out, d);
-}
-
 /* RNode index of (type, id), adding it if new. */
 static int
 get_node(Eval *ev, MType *t, const char *id)
 {
 	RNode	   *n;
 	int			i;
-	char	   *cid = canonical_id(t, id);
+	char	   *cid = rbac_ref_canonical_id(t, id, false);
 	char	   *key = psprintf("%d:%s", t->index, cid);
 
 	i = keyset_find(ev->node_keys, key, strlen(key));
@@ -566,9 +443,9 @@ eval_init(Eval *ev, RbacModel *m, const char *actor)
 	ev->node_keys = keyset_new();
 	if (actor != NULL)
 	{
-		RbacRef		ref = rbac_require_ref(actor, "actor");
+		RbacRef		ref = rbac_ref_require(actor, "actor");
 
-		rbac_require_type(m, ref.type, true);
+		rbac_ref_require_type(m, ref.type, RBAC_TYPE_ACTOR);
 		ev->atype = ref.type;
 		ev->aid = ref.id;
 		ev->aref = pstrdup(actor);
@@ -916,9 +793,9 @@ bool
 rbac_check(const char *actor, const char *action, const char *resource)
 {
 	RbacModel  *m = rbac_get_model();
-	RbacRef		ref = rbac_require_ref(resource, "resource");
-	MType	   *t = rbac_require_type(m, ref.type, false);
-	int			term = require_permission(t, action);
+	RbacRef		ref = rbac_ref_require(resource, "resource");
+	MType	   *t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	int			term = rbac_ref_require_permission(t, action);
 	volatile bool result = false;
 
 	RBAC_INTERNAL_BEGIN();
@@ -1008,8 +885,8 @@ do_authorize(const char *actor, const char *action, const char *resource)
 	if (rbac_check(actor, action, resource))
 		return;
 	m = rbac_get_model();
-	ref = rbac_require_ref(resource, "resource");
-	t = rbac_require_type(m, ref.type, false);
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
 	readp = read_action();
 	rterm = rbac_type_term(t, readp);
 	if (rterm < 0 || t->ast->terms[rterm].kind != RBAC_TERM_PERMISSION ||
@@ -1080,8 +957,8 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	ref = rbac_require_ref(resource, "resource");
-	t = rbac_require_type(m, ref.type, false);
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
 
 	RBAC_INTERNAL_BEGIN();
 	{
@@ -1196,13 +1073,13 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	t = rbac_require_type(m, type, false);
-	term = require_permission(t, action);
+	t = rbac_ref_require_type(m, type, RBAC_TYPE_ANY_RESOURCE);
+	term = rbac_ref_require_permission(t, action);
 	if (actor)
 	{
-		RbacRef		a = rbac_require_ref(actor, "actor");
+		RbacRef		a = rbac_ref_require(actor, "actor");
 
-		rbac_require_type(m, a.type, true);
+		rbac_ref_require_type(m, a.type, RBAC_TYPE_ACTOR);
 	}
 	keys = rbac_keys_list(actor, t, term);
 	sorted = palloc(sizeof(char *) * (list_length(keys) + 1));
@@ -1258,9 +1135,9 @@ rbac_who_can(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	ref = rbac_require_ref(resource, "resource");
-	t = rbac_require_type(m, ref.type, false);
-	term = require_permission(t, action);
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	term = rbac_ref_require_permission(t, action);
 
 	RBAC_INTERNAL_BEGIN();
 	{
@@ -1306,7 +1183,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 			RNode	   *root;
 			RbacRef		a;
 
-			if (!rbac_parse_ref(cands[i], &a) || rbac_model_type(m, a.type) == NULL ||
+			if (!rbac_ref_parse(cands[i], &a) || rbac_model_type(m, a.type) == NULL ||
 				!rbac_model_type(m, a.type)->is_actor)
 				continue;
 			eval_init(&ev2, m, cands[i]);
@@ -1576,9 +1453,9 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	ref = rbac_require_ref(resource, "resource");
-	t = rbac_require_type(m, ref.type, false);
-	term = require_permission(t, action);
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	term = rbac_ref_require_permission(t, action);
 
 	RBAC_INTERNAL_BEGIN();
 	{

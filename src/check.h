@@ -10,16 +10,10 @@
 #define RBAC_CHECK_H
 
 #include "model.h"
+#include "refs.h"
 #include "lookup.h"
 #include "executor/spi.h"
 #include "run_as.h"
-
-/* A parsed reference "Type:id". */
-typedef struct RbacRef
-{
-	char	   *type;
-	char	   *id;
-} RbacRef;
 
 /* How a term came to be held on a node (for explain). */
 typedef enum WhyKind
@@ -103,9 +97,6 @@ extern void load_globals(Eval *ev);
 extern void mark_relevant(Eval *ev, MType *t0, int term0);
 extern bool lastmile_actor_matches(Eval *ev, RbacRule *rule);
 
-extern bool rbac_parse_ref(const char *text, RbacRef *ref);
-extern RbacRef rbac_require_ref(const char *text, const char *what);
-extern MType *rbac_require_type(RbacModel *m, const char *name, bool actor);
 extern bool rbac_check(const char *actor, const char *action,
 					   const char *resource);
 

@@ -12,6 +12,7 @@
  */
 #include "integrity.h"
 #include "lookup.h"
+#include "refs.h"
 #include "run_as.h"
 
 #include "executor/spi.h"

@@ -93,8 +93,6 @@ extern int	rbac_model_global(RbacModel *m, const char *name);
 extern void rbac_model_invalidate(void);
 extern char *rbac_policy_rule_text(RbacModel *m, RbacRule *rule);
 extern void rbac_model_init(void);
-extern Datum rbac_key_datum(MType *t, const char *id, bool *ok);
-extern Datum rbac_text_datum(Oid typid, const char *id, bool *ok);
 extern char *rbac_column_type_sql(MType *t, const char *col);
 extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);

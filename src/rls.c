@@ -353,19 +353,14 @@ rbac_filter(PG_FUNCTION_ARGS)
 	MType	   *t;
 	char	   *action;
 	char	   *alias;
-	int			term;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("action and type must not be null")));
 	action = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(1)), false);
-	term = rbac_type_term(t, action);
-	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unknown action \"%s\" for type %s", action, t->name)));
+	t = rbac_ref_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(1)), RBAC_TYPE_ANY_RESOURCE);
+	(void) rbac_ref_require_permission(t, action);
 	if (!t->bound)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -599,13 +594,10 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		for (c = 0; c <= NCOMMANDS; c++)
 		{
 			char	   *a = explicit_action(actions, c < NCOMMANDS ? commands[c] : "move");
-			int			term = a ? rbac_type_term(t, a) : -1;
 
 			/* a command left out keeps its default, denied if undeclared */
-			if (a && (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION))
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_OBJECT),
-						 errmsg("unknown action \"%s\" for type %s", a, t->name)));
+			if (a)
+				(void) rbac_ref_require_permission(t, a);
 		}
 	}
 

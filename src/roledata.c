@@ -33,6 +33,7 @@
 #include "model.h"
 #include "check.h"
 #include "integrity.h"
+#include "refs.h"
 #include "audit.h"
 #include "run_as.h"
 #include "util.h"
@@ -187,38 +188,6 @@ rbac_rd_lock_policy(void)
 				 errhint("Retry the transaction; it will be checked against the new policy.")));
 }
 
-/*
- * Split a reference "Type:id" (type = everything before the first colon,
- * id = the rest, which may contain colons).  what names the argument in
- * error messages.  NULL, a missing colon, an empty type or an empty id are
- * 22023 invalid_parameter_value.
- */
-void
-rbac_rd_parse_ref(const char *what, const char *ref, RdRef *out)
-{
-	const char *colon;
-
-	if (ref == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be null", what)));
-	colon = strchr(ref, ':');
-	if (colon == NULL || colon == ref || colon[1] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s reference \"%s\"", what, ref),
-				 errhint("A reference is written Type:id, for example \"User:alice\" or \"Repository:42\".")));
-	out->type = pnstrdup(ref, colon - ref);
-	out->id = pstrdup(colon + 1);
-}
-
-/* "Type:id" for a reference. */
-static char *
-ref_text(const RdRef *r)
-{
-	return psprintf("%s:%s", r->type, r->id);
-}
-
 /* Does the caller (the current user) hold mode on rbac.<relname>? */
 bool
 rbac_rd_has_privilege(const char *relname, AclMode mode)
@@ -309,197 +278,46 @@ spi_int64(int n)
  * ----------------------------------------------------------------------
  */
 
-/* What validation needs to know about a type. */
-typedef struct TypeInfo
-{
-	char		kind;			/* 'a' actor, 'r' resource, 0 undeclared */
-	MType	   *mtype;			/* in the cached model, or NULL */
-	Oid			keytype;		/* key column type when bound, else Invalid */
-	bool		canon;			/* ids go through the key type's I/O */
-} TypeInfo;
-
 /*
- * Kind and key type of a declared type (kind 0 when undeclared), from the
- * check engine's cached model (model.c), which is rebuilt after any change
- * to rbac.policy or rbac.binding, in this transaction or a committed one.
- * No SPI: this is the hot path of assign_role and of COPY into
- * rbac.role_assignments.
+ * Check that ref names a declared type of kind (RBAC_TYPE_ACTOR or
+ * RBAC_TYPE_RESOURCE) and canonicalize its id in place (22023 for an id
+ * the key type rejects).  From the cached model: no SPI.
  */
 static void
-lookup_type(const char *type, TypeInfo *ti)
+resolve_ref(RbacRef *ref, RbacTypeKind kind)
 {
-	RbacModel  *m = rbac_get_model();
-	MType	   *t = rbac_model_type(m, type);
+	MType	   *t = rbac_ref_require_type(rbac_get_model(), ref->type, kind);
 
-	memset(ti, 0, sizeof(TypeInfo));
-	if (t == NULL)
-		return;
-	ti->mtype = t;
-	ti->kind = t->is_actor ? 'a' : 'r';
-	if (t->bound)
-	{
-		ti->keytype = t->key_type;
-		ti->canon = OidIsValid(t->key_type) &&
-			TypeCategory(t->key_type) != TYPCATEGORY_STRING;
-	}
-}
-
-/* Names of the declared types (of kind, or all when kind is NULL). */
-static char **
-type_names(const char *kind, int *n)
-{
-	Datum		values[1];
-	char		nulls[1] = {kind ? ' ' : 'n'};
-	char	  **names;
-	uint64		i;
-
-	values[0] = tdatum(kind);
-	rbac_spi_execute("SELECT name FROM rbac.policy_type WHERE $1 IS NULL OR kind = $1 "
-			"ORDER BY name COLLATE \"C\"", 1, NULL, values, nulls, true, SPI_OK_SELECT);
-	names = palloc0(sizeof(char *) * (SPI_processed + 1));
-	for (i = 0; i < SPI_processed; i++)
-		names[i] = spi_str(i, 1);
-	*n = (int) SPI_processed;
-	return names;
-}
-
-/*
- * Raise 42704 for a type that is not declared with the wanted kind
- * ("actor", "resource", or NULL for any), with a did-you-mean hint.
- */
-void
-rbac_rd_undeclared_type(const char *type, const char *kind_wanted)
-{
-	int			nall;
-	int			n;
-	char	  **all = type_names(NULL, &nall);
-	char	  **names;
-	const char *closest;
-	char		kind = rbac_rd_type_kind(type);
-
-	if (kind != 0 && kind_wanted != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("\"%s\" is %s type, not %s type", type,
-						kind == 'a' ? "an actor" : "a resource",
-						strcmp(kind_wanted, "actor") == 0 ? "an actor" : "a resource")));
-	if (nall == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 kind_wanted ? errmsg("unknown %s type \"%s\"", kind_wanted, type)
-				 : errmsg("unknown type \"%s\"", type),
-				 errhint("No policy is loaded; call rbac.load_policy first.")));
-	names = kind_wanted ? type_names(kind_wanted, &n) : all;
-	if (!kind_wanted)
-		n = nall;
-	closest = rbac_closest(type, (const char *const *) names, n);
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 kind_wanted ? errmsg("unknown %s type \"%s\"", kind_wanted, type)
-			 : errmsg("unknown type \"%s\"", type),
-			 closest ? errhint("Did you mean \"%s\"?", closest) : 0));
-}
-
-/* 'a', 'r', or 0 for a type name (no cache). */
-char
-rbac_rd_type_kind(const char *type)
-{
-	TypeInfo	ti;
-
-	lookup_type(type, &ti);
-	return ti.kind;
-}
-
-/*
- * Canonical form of an id of a type whose key is not a string: the key
- * type's output of its input ("007" -> "7" for integers).  An id the key
- * type rejects is 22023.
- */
-static char *
-canonical_id(const char *type, const char *id, const TypeInfo *ti)
-{
-	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *result = NULL;
-	Oid			infunc;
-	Oid			ioparam;
-	Oid			outfunc;
-	bool		isvarlena;
-
-	if (!ti->canon)
-		return (char *) id;
-	getTypeInputInfo(ti->keytype, &infunc, &ioparam);
-	getTypeOutputInfo(ti->keytype, &outfunc, &isvarlena);
-	PG_TRY();
-	{
-		Datum		d = OidInputFunctionCall(infunc, (char *) id, ioparam, -1);
-
-		result = OidOutputFunctionCall(outfunc, d);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid id \"%s\" for type %s", id, type),
-				 errdetail("%s is bound to a table whose key column has type %s: %s",
-						   type, format_type_be(ti->keytype), edata->message)));
-	}
-	PG_END_TRY();
-	return result;
+	ref->id = rbac_ref_canonical_id(t, ref->id, true);
 }
 
 /* 23503 unless the (resolved) reference names an existing row, if bound. */
 static void
-require_row(const RdRef *ref, const char *what)
+require_row(const RbacRef *ref, const char *what)
 {
 	rbac_require_row(rbac_model_type(rbac_get_model(), ref->type), ref->id, what);
 }
 
 /*
- * Check that ref names a declared type of the wanted kind ("actor" or
- * "resource") and canonicalize its id in place.
+ * The RbacTermKind of term name of type, or -1 when the type does not
+ * declare it.  From the cached model.
  */
-static void
-resolve_ref(RdRef *ref, const char *kind_wanted)
-{
-	TypeInfo	ti;
-
-	lookup_type(ref->type, &ti);
-	if (ti.kind == 0 || ti.kind != kind_wanted[0])
-		rbac_rd_undeclared_type(ref->type, kind_wanted);
-	ref->id = canonical_id(ref->type, ref->id, &ti);
-}
-
-/*
- * Kind of term name of type: 'r' role, 'p' permission, 'l' relation, or 0
- * when undeclared; with type NULL, 'g' when name is a global role.  From
- * the cached model.
- */
-static char
+static int
 term_kind(const char *type, const char *name)
 {
-	RbacModel  *m = rbac_get_model();
-	MType	   *t;
+	MType	   *t = rbac_model_type(rbac_get_model(), type);
 	int			i;
 
-	if (type == NULL)
-		return rbac_model_global(m, name) >= 0 ? 'g' : 0;
-	t = rbac_model_type(m, type);
 	if (t == NULL || (i = rbac_type_term(t, name)) < 0)
-		return 0;
-	switch (t->ast->terms[i].kind)
-	{
-		case RBAC_TERM_ROLE:
-			return 'r';
-		case RBAC_TERM_PERMISSION:
-			return 'p';
-		default:
-			return 'l';
-	}
+		return -1;
+	return t->ast->terms[i].kind;
+}
+
+/* Does the policy declare global role name? */
+static bool
+is_global_role(const char *name)
+{
+	return rbac_model_global(rbac_get_model(), name) >= 0;
 }
 
 /*
@@ -559,7 +377,7 @@ quoted_list(const char *sql, int nargs, Datum *values, const char *nulls,
  * roles) and, when the role belongs to another type, a detail saying so.
  */
 static void
-unknown_role(const char *role, const RdRef *res, char kind)
+unknown_role(const char *role, const RbacRef *res, int kind)
 {
 	Datum		values[2];
 	char	   *list;
@@ -599,11 +417,11 @@ unknown_role(const char *role, const RdRef *res, char kind)
 	closest = rbac_closest(role, (const char *const *) names, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 kind == 'p' ? errmsg("\"%s\" is a permission of %s, not a role", role, res->type)
-			 : kind == 'l' ? errmsg("\"%s\" is a relation of %s, not a role", role, res->type)
+			 kind == RBAC_TERM_PERMISSION ? errmsg("\"%s\" is a permission of %s, not a role", role, res->type)
+			 : kind == RBAC_TERM_RELATION ? errmsg("\"%s\" is a relation of %s, not a role", role, res->type)
 			 : errmsg("role \"%s\" is not declared for %s", role, res->type),
-			 (kind == 0 && others) ? errdetail("\"%s\" is a role of %s.", role, others)
-			 : (kind == 0 && term_kind(NULL, role) == 'g')
+			 (kind < 0 && others) ? errdetail("\"%s\" is a role of %s.", role, others)
+			 : (kind < 0 && is_global_role(role))
 			 ? errdetail("\"%s\" is a global role; assign it with no resource.", role) : 0,
 			 n == 0 ? errhint("%s:%s has no assignable roles.", res->type, res->id)
 			 : closest ? errhint("Did you mean \"%s\"? Valid roles for %s:%s are %s.",
@@ -613,20 +431,20 @@ unknown_role(const char *role, const RdRef *res, char kind)
 
 /* Check that role is assignable on res (NULL: global role). */
 static void
-validate_role(const char *role, const RdRef *res)
+validate_role(const char *role, const RbacRef *res)
 {
-	char		kind;
+	int			kind;
 
 	if (res == NULL)
 	{
-		if (term_kind(NULL, role) != 'g')
-			unknown_role(role, NULL, 0);
+		if (!is_global_role(role))
+			unknown_role(role, NULL, -1);
 		return;
 	}
 	kind = term_kind(res->type, role);
-	if (kind == 'r')
+	if (kind == RBAC_TERM_ROLE)
 		return;
-	if (kind == 0 && custom_role_exists(res->type, res->id, role))
+	if (kind < 0 && custom_role_exists(res->type, res->id, role))
 		return;
 	unknown_role(role, res, kind);
 }
@@ -639,9 +457,9 @@ validate_role(const char *role, const RdRef *res)
 /* An assignment as passed in: references parsed, not yet validated. */
 typedef struct AssignArgs
 {
-	RdRef		actor;
+	RbacRef		actor;
 	char	   *role;
-	RdRef		res;
+	RbacRef		res;
 	bool		global;			/* res unused */
 	Datum		expires_at;
 	bool		expires_null;
@@ -653,7 +471,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
 				  const char *resource)
 {
 	memset(a, 0, sizeof(AssignArgs));
-	rbac_rd_parse_ref("actor", actor, &a->actor);
+	a->actor = rbac_ref_require(actor, "actor");
 	if (role == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -661,7 +479,7 @@ parse_assign_args(AssignArgs *a, const char *actor, const char *role,
 	a->role = pstrdup(role);
 	a->global = (resource == NULL);
 	if (!a->global)
-		rbac_rd_parse_ref("resource", resource, &a->res);
+		a->res = rbac_ref_require(resource, "resource");
 	a->expires_null = true;
 }
 
@@ -674,9 +492,9 @@ static void
 validate_assignment(RbacRunAs *sw, AssignArgs *a, AclMode mode,
 					const char *operation)
 {
-	resolve_ref(&a->actor, "actor");
+	resolve_ref(&a->actor, RBAC_TYPE_ACTOR);
 	if (!a->global)
-		resolve_ref(&a->res, "resource");
+		resolve_ref(&a->res, RBAC_TYPE_RESOURCE);
 	check_write_privilege(sw, "assignment", mode,
 						  a->global ? NULL : a->res.type,
 						  a->global ? NULL : a->res.id, operation);
@@ -920,18 +738,18 @@ spi_to_tuplestore_visible(ReturnSetInfo *rsinfo)
 
 			if (!found)
 			{
-				RdRef		ref;
+				RbacRef		ref;
 
-				rbac_rd_parse_ref("resource", r, &ref);
+				ref = rbac_ref_require(r, "resource");
 				*may = rbac_may_manage(ref.type, ref.id);
 			}
 			visible = *may;
 		}
 		else if (!visible && r != NULL)
 		{
-			RdRef		ref;
+			RbacRef		ref;
 
-			rbac_rd_parse_ref("resource", r, &ref);
+			ref = rbac_ref_require(r, "resource");
 			visible = rbac_may_manage(ref.type, ref.id);
 		}
 		if (!visible)
@@ -944,14 +762,14 @@ spi_to_tuplestore_visible(ReturnSetInfo *rsinfo)
 
 /* Is ref the current actor? */
 static bool
-is_current_actor(const RdRef *ref)
+is_current_actor(const RbacRef *ref)
 {
 	const char *cur = rbac_current_actor_name();
 	char	   *full;
 
 	if (cur == NULL)
 		return false;
-	full = ref_text(ref);
+	full = rbac_ref_text(ref);
 	return strcmp(cur, full) == 0;
 }
 
@@ -961,7 +779,7 @@ is_current_actor(const RdRef *ref)
  */
 static void
 check_read_privilege(RbacRunAs *sw, const char *relname, bool self,
-					 const RdRef *managed, const char *operation)
+					 const RbacRef *managed, const char *operation)
 {
 	if (pg_class_aclcheck(rbac_catalog_relid(relname), sw->caller, ACL_SELECT) == ACLCHECK_OK)
 		return;
@@ -990,8 +808,8 @@ rbac_assignments(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *actor = rbac_arg_text(fcinfo, 0);
 	char	   *resource = rbac_arg_text(fcinfo, 1);
-	RdRef		aref = {0};
-	RdRef		rref = {0};
+	RbacRef		aref = {0};
+	RbacRef		rref = {0};
 	RbacRunAs	sw;
 	StringInfoData sql;
 	Datum		values[4];
@@ -999,9 +817,9 @@ rbac_assignments(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (actor)
-		rbac_rd_parse_ref("actor", actor, &aref);
+		aref = rbac_ref_require(actor, "actor");
 	if (resource)
-		rbac_rd_parse_ref("resource", resource, &rref);
+		rref = rbac_ref_require(resource, "resource");
 
 	SPI_connect();
 	rbac_as_owner_begin(&sw);
@@ -1010,9 +828,9 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		bool		filtered;
 
 		if (actor)
-			resolve_ref(&aref, "actor");
+			resolve_ref(&aref, RBAC_TYPE_ACTOR);
 		if (resource)
-			resolve_ref(&rref, "resource");
+			resolve_ref(&rref, RBAC_TYPE_RESOURCE);
 
 		/*
 		 * SPEC 6.1: a caller without SELECT on the catalog sees the current
@@ -1071,14 +889,14 @@ rbac_assignments(PG_FUNCTION_ARGS)
 Datum
 rbac_add_member(PG_FUNCTION_ARGS)
 {
-	RdRef		grp;
-	RdRef		member;
+	RbacRef		grp;
+	RbacRef		member;
 	RbacRunAs	sw;
 	bool		added = false;
 
 	rbac_rd_lock_policy();
-	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
-	rbac_rd_parse_ref("member", rbac_arg_text(fcinfo, 1), &member);
+	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
+	member = rbac_ref_require(rbac_arg_text(fcinfo, 1), "member");
 
 	SPI_connect();
 	rbac_as_owner_begin(&sw);
@@ -1087,8 +905,8 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		Datum		values[4];
 		StringInfo	detail;
 
-		resolve_ref(&grp, "actor");
-		resolve_ref(&member, "actor");
+		resolve_ref(&grp, RBAC_TYPE_ACTOR);
+		resolve_ref(&member, RBAC_TYPE_ACTOR);
 		check_write_privilege(&sw, "membership", ACL_INSERT, grp.type, grp.id,
 							  "add_member");
 		require_row(&grp, "group");
@@ -1097,7 +915,7 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		if (strcmp(grp.type, member.type) == 0 && strcmp(grp.id, member.id) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s cannot be a member of itself", ref_text(&grp))));
+					 errmsg("%s cannot be a member of itself", rbac_ref_text(&grp))));
 
 		/*
 		 * Serialize membership changes so that two concurrent additions
@@ -1123,9 +941,9 @@ rbac_add_member(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("adding %s to %s would create a cycle of groups",
-							ref_text(&member), ref_text(&grp)),
+							rbac_ref_text(&member), rbac_ref_text(&grp)),
 					 errdetail("%s is already a member of %s, directly or through other groups.",
-							   ref_text(&grp), ref_text(&member))));
+							   rbac_ref_text(&grp), rbac_ref_text(&member))));
 
 		rbac_spi_execute("INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
 				"VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -1134,8 +952,8 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		if (added)
 		{
 			detail = rbac_json_begin();
-			rbac_json_string(detail, "group", ref_text(&grp));
-			rbac_json_string(detail, "member", ref_text(&member));
+			rbac_json_string(detail, "group", rbac_ref_text(&grp));
+			rbac_json_string(detail, "member", rbac_ref_text(&member));
 			rbac_audit(sw.caller, "add_member", detail);
 		}
 	}
@@ -1152,13 +970,13 @@ rbac_add_member(PG_FUNCTION_ARGS)
 Datum
 rbac_remove_member(PG_FUNCTION_ARGS)
 {
-	RdRef		grp;
-	RdRef		member;
+	RbacRef		grp;
+	RbacRef		member;
 	RbacRunAs	sw;
 	bool		removed = false;
 
-	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
-	rbac_rd_parse_ref("member", rbac_arg_text(fcinfo, 1), &member);
+	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
+	member = rbac_ref_require(rbac_arg_text(fcinfo, 1), "member");
 
 	SPI_connect();
 	rbac_as_owner_begin(&sw);
@@ -1167,8 +985,8 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 		Datum		values[4];
 		StringInfo	detail;
 
-		resolve_ref(&grp, "actor");
-		resolve_ref(&member, "actor");
+		resolve_ref(&grp, RBAC_TYPE_ACTOR);
+		resolve_ref(&member, RBAC_TYPE_ACTOR);
 		check_write_privilege(&sw, "membership", ACL_DELETE, grp.type, grp.id,
 							  "remove_member");
 		values[0] = CStringGetTextDatum(grp.type);
@@ -1182,8 +1000,8 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 		if (removed)
 		{
 			detail = rbac_json_begin();
-			rbac_json_string(detail, "group", ref_text(&grp));
-			rbac_json_string(detail, "member", ref_text(&member));
+			rbac_json_string(detail, "group", rbac_ref_text(&grp));
+			rbac_json_string(detail, "member", rbac_ref_text(&member));
 			rbac_audit(sw.caller, "remove_member", detail);
 		}
 	}
@@ -1206,11 +1024,11 @@ rbac_members(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		transitive = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
-	RdRef		grp;
+	RbacRef		grp;
 	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_rd_parse_ref("group", rbac_arg_text(fcinfo, 0), &grp);
+	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
 
 	SPI_connect();
 	rbac_as_owner_begin(&sw);
@@ -1218,7 +1036,7 @@ rbac_members(PG_FUNCTION_ARGS)
 	{
 		Datum		values[2];
 
-		resolve_ref(&grp, "actor");
+		resolve_ref(&grp, RBAC_TYPE_ACTOR);
 		check_read_privilege(&sw, "membership", false, &grp, "members");
 		values[0] = CStringGetTextDatum(grp.type);
 		values[1] = CStringGetTextDatum(grp.id);
@@ -1255,11 +1073,11 @@ Datum
 rbac_groups_of(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	RdRef		actor;
+	RbacRef		actor;
 	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	rbac_rd_parse_ref("actor", rbac_arg_text(fcinfo, 0), &actor);
+	actor = rbac_ref_require(rbac_arg_text(fcinfo, 0), "actor");
 
 	SPI_connect();
 	rbac_as_owner_begin(&sw);
@@ -1267,7 +1085,7 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 	{
 		Datum		values[2];
 
-		resolve_ref(&actor, "actor");
+		resolve_ref(&actor, RBAC_TYPE_ACTOR);
 		check_read_privilege(&sw, "membership", is_current_actor(&actor), NULL,
 							 "groups_of");
 		values[0] = CStringGetTextDatum(actor.type);
@@ -1347,19 +1165,19 @@ text_array_datum(char **items, int n)
 }
 
 /*
- * Check that every item is a term of kind ("permission" or "role") of
- * type; 42704 naming the first that is not, with the valid ones.
+ * Check that every item is a term of kind (RBAC_TERM_PERMISSION or
+ * RBAC_TERM_ROLE) of type; 42704 naming the first that is not, with the
+ * valid ones.
  */
 static void
-check_terms(const char *type, char **items, int n, const char *kind)
+check_terms(const char *type, char **items, int n, RbacTermKind want)
 {
+	const char *kind = want == RBAC_TERM_ROLE ? "role" : "permission";
 	int			i;
 
 	for (i = 0; i < n; i++)
 	{
-		char		k = term_kind(type, items[i]);
-
-		if (k != kind[0])
+		if (term_kind(type, items[i]) != want)
 		{
 			Datum		values[2];
 			char	  **names;
@@ -1393,7 +1211,7 @@ check_terms(const char *type, char **items, int n, const char *kind)
 Datum
 rbac_create_role(PG_FUNCTION_ARGS)
 {
-	RdRef		tenant;
+	RbacRef		tenant;
 	char	   *name = rbac_arg_text(fcinfo, 1);
 	char	  **perms;
 	char	  **implies;
@@ -1402,7 +1220,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	RbacRunAs	sw;
 
 	rbac_rd_lock_policy();
-	rbac_rd_parse_ref("tenant", rbac_arg_text(fcinfo, 0), &tenant);
+	tenant = rbac_ref_require(rbac_arg_text(fcinfo, 0), "tenant");
 	if (name == NULL || name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1415,23 +1233,23 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		Datum		values[4];
-		char		k;
+		int			k;
 		StringInfo	detail;
 
-		resolve_ref(&tenant, "resource");
+		resolve_ref(&tenant, RBAC_TYPE_RESOURCE);
 		check_write_privilege(&sw, "custom_role", ACL_INSERT, tenant.type, tenant.id,
 							  "create_role");
 		require_row(&tenant, "tenant");
 		k = term_kind(tenant.type, name);
-		if (k != 0)
+		if (k >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("custom role \"%s\" clashes with the built-in %s \"%s\" of %s",
-							name, k == 'r' ? "role" : k == 'p' ? "permission" : "relation",
+							name, k == RBAC_TERM_ROLE ? "role" : k == RBAC_TERM_PERMISSION ? "permission" : "relation",
 							name, tenant.type),
 					 errhint("Choose another name.")));
-		check_terms(tenant.type, perms, nperms, "permission");
-		check_terms(tenant.type, implies, nimplies, "role");
+		check_terms(tenant.type, perms, nperms, RBAC_TERM_PERMISSION);
+		check_terms(tenant.type, implies, nimplies, RBAC_TERM_ROLE);
 
 		values[0] = CStringGetTextDatum(tenant.type);
 		values[1] = CStringGetTextDatum(tenant.id);
@@ -1457,11 +1275,11 @@ rbac_create_role(PG_FUNCTION_ARGS)
 		if (SPI_processed == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("custom role \"%s\" already exists on %s", name, ref_text(&tenant)),
+					 errmsg("custom role \"%s\" already exists on %s", name, rbac_ref_text(&tenant)),
 					 errhint("Drop it first with rbac.drop_role to redefine it.")));
 
 		detail = rbac_json_begin();
-		rbac_json_string(detail, "tenant", ref_text(&tenant));
+		rbac_json_string(detail, "tenant", rbac_ref_text(&tenant));
 		rbac_json_string(detail, "name", name);
 		rbac_json_strings(detail, "permissions", perms, nperms);
 		rbac_json_strings(detail, "implies", implies, nimplies);
@@ -1484,12 +1302,12 @@ rbac_create_role(PG_FUNCTION_ARGS)
 Datum
 rbac_drop_role(PG_FUNCTION_ARGS)
 {
-	RdRef		tenant;
+	RbacRef		tenant;
 	char	   *name = rbac_arg_text(fcinfo, 1);
 	bool		cascade = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
 	RbacRunAs	sw;
 
-	rbac_rd_parse_ref("tenant", rbac_arg_text(fcinfo, 0), &tenant);
+	tenant = rbac_ref_require(rbac_arg_text(fcinfo, 0), "tenant");
 	if (name == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1501,10 +1319,10 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 	{
 		Datum		values[3];
 		int64		nassigned;
-		char		k;
+		int			k;
 		StringInfo	detail;
 
-		resolve_ref(&tenant, "resource");
+		resolve_ref(&tenant, RBAC_TYPE_RESOURCE);
 		check_write_privilege(&sw, "custom_role", ACL_DELETE, tenant.type, tenant.id,
 							  "drop_role");
 		values[0] = CStringGetTextDatum(tenant.type);
@@ -1519,8 +1337,8 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 			k = term_kind(tenant.type, name);
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("custom role \"%s\" does not exist on %s", name, ref_text(&tenant)),
-					 k == 'r' ? errdetail("\"%s\" is a built-in role of %s; built-in roles change with the policy.",
+					 errmsg("custom role \"%s\" does not exist on %s", name, rbac_ref_text(&tenant)),
+					 k == RBAC_TERM_ROLE ? errdetail("\"%s\" is a built-in role of %s; built-in roles change with the policy.",
 										  name, tenant.type) : 0));
 		}
 		rbac_spi_execute("SELECT pg_catalog.count(*) FROM rbac.assignment "
@@ -1530,7 +1348,7 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 		if (nassigned > 0 && !cascade)
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("custom role \"%s\" on %s is still assigned", name, ref_text(&tenant)),
+					 errmsg("custom role \"%s\" on %s is still assigned", name, rbac_ref_text(&tenant)),
 					 errdetail_plural("%lld role assignment uses it.",
 									  "%lld role assignments use it.",
 									  (unsigned long) nassigned, (long long) nassigned),
@@ -1543,7 +1361,7 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 				"AND name = $3", 3, NULL, values, NULL, false, SPI_OK_DELETE);
 
 		detail = rbac_json_begin();
-		rbac_json_string(detail, "tenant", ref_text(&tenant));
+		rbac_json_string(detail, "tenant", rbac_ref_text(&tenant));
 		rbac_json_string(detail, "name", name);
 		rbac_json_raw(detail, "cascade", cascade ? "true" : "false");
 		rbac_json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
@@ -1571,7 +1389,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *target = rbac_arg_text(fcinfo, 0);
-	RdRef		ref = {0};
+	RbacRef		ref = {0};
 	RbacRunAs	sw;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -1580,7 +1398,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("target must not be null")));
 	if (strchr(target, ':') != NULL)
-		rbac_rd_parse_ref("tenant", target, &ref);
+		ref = rbac_ref_require(target, "tenant");
 	else if (target[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1596,9 +1414,9 @@ rbac_roles(PG_FUNCTION_ARGS)
 		char		nulls[2] = {' ', ' '};
 
 		if (ref.id)
-			resolve_ref(&ref, "resource");
-		else if (rbac_rd_type_kind(ref.type) == 0)
-			rbac_rd_undeclared_type(ref.type, NULL);
+			resolve_ref(&ref, RBAC_TYPE_RESOURCE);
+		else
+			(void) rbac_ref_require_type(rbac_get_model(), ref.type, RBAC_TYPE_ANY);
 		values[0] = CStringGetTextDatum(ref.type);
 		values[1] = tdatum(ref.id);
 
@@ -1675,12 +1493,12 @@ row_of(AssignArgs *a, TupleDesc desc, MemoryContext cxt)
 	bool		nulls[4] = {false, false, false, false};
 	HeapTuple	tup;
 
-	values[0] = CStringGetTextDatum(ref_text(&a->actor));
+	values[0] = CStringGetTextDatum(rbac_ref_text(&a->actor));
 	values[1] = CStringGetTextDatum(a->role);
 	if (a->global)
 		nulls[2] = true;
 	else
-		values[2] = CStringGetTextDatum(ref_text(&a->res));
+		values[2] = CStringGetTextDatum(rbac_ref_text(&a->res));
 	values[3] = a->expires_at;
 	nulls[3] = a->expires_null;
 	tup = heap_form_tuple(desc, values, nulls);
@@ -2017,7 +1835,8 @@ static bool
 fast_insert(AssignArgs *a)
 {
 	PendingRows *frame = pending_current();
-	TypeInfo	ti;
+	RbacModel  *m;
+	MType	   *t;
 
 	if (frame == NULL || frame->n + 1 >= PENDING_FLUSH_ROWS || !pending_same_actor(frame))
 		return false;
@@ -2025,24 +1844,25 @@ fast_insert(AssignArgs *a)
 		frame->assignment_relid = rbac_catalog_relid("assignment");
 	if (pg_class_aclcheck(frame->assignment_relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 		return false;
-	lookup_type(a->actor.type, &ti);
-	if (ti.kind != 'a')
+	m = rbac_get_model();
+	t = rbac_model_type(m, a->actor.type);
+	if (t == NULL || !t->is_actor)
 		return false;
-	a->actor.id = canonical_id(a->actor.type, a->actor.id, &ti);
-	if (ti.mtype && !rbac_row_exists(ti.mtype, a->actor.id))
+	a->actor.id = rbac_ref_canonical_id(t, a->actor.id, true);
+	if (!rbac_row_exists(t, a->actor.id))
 		return false;			/* the full path reports it */
 	if (a->global)
 	{
-		if (term_kind(NULL, a->role) != 'g')
+		if (!is_global_role(a->role))
 			return false;
 	}
 	else
 	{
-		lookup_type(a->res.type, &ti);
-		if (ti.kind != 'r' || term_kind(a->res.type, a->role) != 'r')
+		t = rbac_model_type(m, a->res.type);
+		if (t == NULL || t->is_actor || term_kind(a->res.type, a->role) != RBAC_TERM_ROLE)
 			return false;
-		a->res.id = canonical_id(a->res.type, a->res.id, &ti);
-		if (ti.mtype && !rbac_row_exists(ti.mtype, a->res.id))
+		a->res.id = rbac_ref_canonical_id(t, a->res.id, true);
+		if (!rbac_row_exists(t, a->res.id))
 			return false;
 	}
 	pending_note_actor(frame);
@@ -2154,10 +1974,10 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 			changed = true;
 		}
 		else if (ins && del)
-			same = strcmp(ref_text(&oldrow.actor), ref_text(&newrow.actor)) == 0 &&
+			same = strcmp(rbac_ref_text(&oldrow.actor), rbac_ref_text(&newrow.actor)) == 0 &&
 				strcmp(oldrow.role, newrow.role) == 0 &&
 				oldrow.global == newrow.global &&
-				(oldrow.global || strcmp(ref_text(&oldrow.res), ref_text(&newrow.res)) == 0);
+				(oldrow.global || strcmp(rbac_ref_text(&oldrow.res), rbac_ref_text(&newrow.res)) == 0);
 		if (del && !same)
 		{
 			changed = delete_assignment(&oldrow, sw.caller, "remove_role");

@@ -562,7 +562,7 @@ type_and_term(FunctionCallInfo fcinfo, int *term)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("type and term must not be null")));
-	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
+	t = rbac_ref_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), RBAC_TYPE_ANY_RESOURCE);
 	*term = rbac_type_term(t, text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	if (*term >= 0 && t->ast->terms[*term].kind == RBAC_TERM_RELATION &&
 		t->ast->terms[*term].target_type != NULL &&
@@ -846,7 +846,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("type, path and term must not be null")));
 	elemtype = keys_elemtype(fcinfo, 3);
-	t = rbac_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
+	t = rbac_ref_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), RBAC_TYPE_ANY_RESOURCE);
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &nhops);
 	if (nhops < 1)
@@ -871,7 +871,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("unknown relation \"%s\" of type %s", rel, types[i]->name)));
-		types[i + 1] = rbac_require_type(m, types[i]->ast->terms[terms[i]].target, false);
+		types[i + 1] = rbac_ref_require_type(m, types[i]->ast->terms[terms[i]].target, RBAC_TYPE_ANY_RESOURCE);
 	}
 	term = rbac_type_term(types[nhops], text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	if (term < 0 || types[nhops]->ast->terms[term].kind == RBAC_TERM_RELATION)
@@ -951,7 +951,7 @@ rbac_actor_key(PG_FUNCTION_ARGS)
 	bool		ok;
 	Datum		v;
 
-	if (actor == NULL || PG_ARGISNULL(0) || !rbac_parse_ref(actor, &ref) ||
+	if (actor == NULL || PG_ARGISNULL(0) || !rbac_ref_parse(actor, &ref) ||
 		strcmp(ref.type, text_to_cstring(PG_GETARG_TEXT_PP(0))) != 0)
 		PG_RETURN_NULL();
 	v = rbac_text_datum(typid, ref.id, &ok);
@@ -967,7 +967,7 @@ rbac_actor_id(PG_FUNCTION_ARGS)
 	const char *actor = rbac_current_actor_name();
 	RbacRef		ref;
 
-	if (actor == NULL || !rbac_parse_ref(actor, &ref))
+	if (actor == NULL || !rbac_ref_parse(actor, &ref))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(ref.id));
 }
@@ -979,7 +979,7 @@ rbac_actor_type(PG_FUNCTION_ARGS)
 	const char *actor = rbac_current_actor_name();
 	RbacRef		ref;
 
-	if (actor == NULL || !rbac_parse_ref(actor, &ref))
+	if (actor == NULL || !rbac_ref_parse(actor, &ref))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(ref.type));
 }
