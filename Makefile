@@ -36,7 +36,9 @@ OBJS = \
 	src/lookup.o \
 	src/refs.o \
 	src/sqlgen.o \
+	src/eval.o \
 	src/check.o \
+	src/explain.o \
 	src/keyset.o \
 	src/sets.o \
 	src/rls.o \

@@ -30,7 +30,8 @@
  */
 #include "actor.h"
 #include "audit.h"
-#include "check.h"
+#include "eval.h"
+#include "refs.h"
 #include "admin.h"
 #include "rls.h"
 #include "roledata.h"

@@ -31,7 +31,7 @@
 #include "pg_rbac.h"
 #include "roledata.h"
 #include "model.h"
-#include "check.h"
+#include "eval.h"
 #include "integrity.h"
 #include "refs.h"
 #include "audit.h"

@@ -29,7 +29,8 @@
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
-#include "check.h"
+#include "eval.h"
+#include "refs.h"
 #include "keyset.h"
 #include "sets.h"
 #include "sqlgen.h"
@@ -68,7 +69,7 @@ PG_FUNCTION_INFO_V1(rbac_in_support);
 /* Per-rule progress: how much of the body set was propagated already. */
 typedef struct SetEval
 {
-	Eval		ev;
+	RbacEval		ev;
 	KeySet	 ***sets;			/* [type][term], allocated on demand */
 	int		  **done;			/* [type][rule]: body items propagated */
 	bool	  **once;			/* [type][rule or nrules + lastmile] */
@@ -124,7 +125,7 @@ direct_found(void *arg, const char *role, const char *rid)
 	if (term >= 0)
 	{
 		if (t->ast->terms[term].kind == RBAC_TERM_ROLE &&
-			is_relevant(&d->se->ev, t, term) &&
+			rbac_eval_is_relevant(&d->se->ev, t, term) &&
 			keyset_add(get_set(d->se, t, term), rid))
 			d->changed = true;
 		return;
@@ -136,7 +137,7 @@ direct_found(void *arg, const char *role, const char *rid)
 	{
 		term = rbac_type_term(t, k < np ? perms[k] : implies[k - np]);
 		if (term >= 0 && t->ast->terms[term].kind != RBAC_TERM_RELATION &&
-			is_relevant(&d->se->ev, t, term) &&
+			rbac_eval_is_relevant(&d->se->ev, t, term) &&
 			keyset_add(get_set(d->se, t, term), rid))
 			d->changed = true;
 	}
@@ -310,7 +311,7 @@ lastmile_rows(SetEval *se, MType *t, MLastMile *lm, KeySet *dst)
 	RbacRule   *rule = lm->rule;
 	char	   *body;
 
-	if (!lastmile_actor_matches(&se->ev, rule))
+	if (!rbac_eval_lastmile_actor_matches(&se->ev, rule))
 		return false;
 	if (rule->body == NULL || rule->body->kind == RBAC_EX_TRUE)
 	{
@@ -348,7 +349,7 @@ round_type(SetEval *se, MType *t)
 		MRule	   *rule = &t->rules[r];
 		KeySet	   *dst;
 
-		if (!is_relevant(&se->ev, t, rule->head))
+		if (!rbac_eval_is_relevant(&se->ev, t, rule->head))
 			continue;
 		dst = get_set(se, t, rule->head);
 		switch (rule->body_kind)
@@ -407,7 +408,7 @@ round_type(SetEval *se, MType *t)
 				if (se->once[t->index][r])
 					break;
 				se->once[t->index][r] = true;
-				load_globals(&se->ev);
+				rbac_eval_load_globals(&se->ev);
 				if (!se->ev.global_held[rule->body])
 					break;
 				if (!t->bound)
@@ -423,7 +424,7 @@ round_type(SetEval *se, MType *t)
 	{
 		MLastMile  *lm = &t->lastmile[r];
 
-		if (!is_relevant(&se->ev, t, lm->term) || se->once[t->index][t->nrules + r])
+		if (!rbac_eval_is_relevant(&se->ev, t, lm->term) || se->once[t->index][t->nrules + r])
 			continue;
 		se->once[t->index][t->nrules + r] = true;
 		changed |= lastmile_rows(se, t, lm, get_set(se, t, lm->term));
@@ -446,7 +447,7 @@ compute(SetEval *se, MType *t, int term)
 	se->done = palloc0(sizeof(int *) * (m->ntypes + 1));
 	se->once = palloc0(sizeof(bool *) * (m->ntypes + 1));
 	se->direct_loaded = palloc0(sizeof(bool) * (m->ntypes + 1));
-	mark_relevant(&se->ev, t, term);
+	rbac_eval_mark_relevant(&se->ev, t, term);
 	for (i = 0; i < m->ntypes; i++)
 		if (se->ev.relevant[i] != NULL)
 			load_direct(se, &m->types[i]);
@@ -475,7 +476,7 @@ compute_direct(SetEval *se, MType *t, int term)
 	se->done = palloc0(sizeof(int *) * (m->ntypes + 1));
 	se->once = palloc0(sizeof(bool *) * (m->ntypes + 1));
 	se->direct_loaded = palloc0(sizeof(bool) * (m->ntypes + 1));
-	mark_relevant(&se->ev, t, term);
+	rbac_eval_mark_relevant(&se->ev, t, term);
 	load_direct(se, t);
 	ensure_progress(se, t);
 	while (changed)
@@ -491,7 +492,7 @@ compute_direct(SetEval *se, MType *t, int term)
 			int			i;
 
 			if (rule->via >= 0 || rule->body_kind != RBAC_BODY_TERM ||
-				!is_relevant(&se->ev, t, rule->head))
+				!rbac_eval_is_relevant(&se->ev, t, rule->head))
 				continue;
 			src = get_set(se, t, rule->body);
 			dst = get_set(se, t, rule->head);
@@ -538,11 +539,11 @@ rbac_keys_list(const char *actor, MType *t, int term)
 		int			i;
 
 		memset(&se, 0, sizeof(se));
-		eval_init(&se.ev, m, actor);
+		rbac_eval_begin(&se.ev, m, actor);
 		k = compute(&se, t, term);
 		if (k->universal)
 			k = all_keys(t);
-		eval_end(&se.ev);
+		rbac_eval_end(&se.ev);
 		MemoryContextSwitchTo(callcxt);
 		for (i = 0; i < k->n; i++)
 			result = lappend(result, pstrdup(k->items[i]));
@@ -767,7 +768,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		KeySet	   *k;
 
 		memset(&se, 0, sizeof(se));
-		eval_init(&se.ev, m, actor);
+		rbac_eval_begin(&se.ev, m, actor);
 		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
 		{
 			k = keyset_new();
@@ -783,7 +784,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		}
 		if (k->universal)
 			k = all_keys(t);
-		eval_end(&se.ev);
+		rbac_eval_end(&se.ev);
 		MemoryContextSwitchTo(callcxt);
 		result = typed_array(k->items, 0, k->n, elemtype);
 	}
@@ -886,7 +887,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 		KeySet	   *k;
 
 		memset(&se, 0, sizeof(se));
-		eval_init(&se.ev, m, actor);
+		rbac_eval_begin(&se.ev, m, actor);
 		k = compute(&se, types[nhops], term);
 		/* walk back: keys of types[i] whose hop i is in k */
 		for (i = nhops - 1; i >= 1; i--)
@@ -900,7 +901,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 		}
 		if (k->universal)
 			k = all_keys(types[1]);
-		eval_end(&se.ev);
+		rbac_eval_end(&se.ev);
 		MemoryContextSwitchTo(callcxt);
 		result = typed_array(k->items, 0, k->n, elemtype);
 	}
@@ -924,12 +925,12 @@ rbac_has_global(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	RBAC_INTERNAL_BEGIN();
 	{
-		Eval		ev;
+		RbacEval		ev;
 
-		eval_init(&ev, m, actor);
-		load_globals(&ev);
+		rbac_eval_begin(&ev, m, actor);
+		rbac_eval_load_globals(&ev);
 		result = ev.global_held[g];
-		eval_end(&ev);
+		rbac_eval_end(&ev);
 	}
 	RBAC_INTERNAL_END();
 	PG_RETURN_BOOL(result);
@@ -1220,12 +1221,12 @@ estimate_fraction(const char *hint)
 		KeySet	   *k;
 
 		memset(&se, 0, sizeof(se));
-		eval_init(&se.ev, m, actor);
+		rbac_eval_begin(&se.ev, m, actor);
 		k = parts[0][0] == 'd' ? compute_direct(&se, t, term) : compute(&se, t, term);
 		fraction = k->universal ? 1.0 : (double) k->n / table_rows(t);
 		if (parts[0][0] != 'p')
 			planned_store(actor, hint, m, k);
-		eval_end(&se.ev);
+		rbac_eval_end(&se.ev);
 	}
 	RBAC_INTERNAL_END();
 	if (fraction > 1)

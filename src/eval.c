@@ -1,0 +1,782 @@
+/*-------------------------------------------------------------------------
+ *
+ * eval.c
+ *	  The per-resource derivation: does actor A hold permission or role X
+ *	  on resource R?  (docs/policy-language.md, "Evaluation".)
+ *
+ * One evaluation works on a small graph of resource nodes: R and every
+ * resource reached from it through relations that some relevant rule walks
+ * ("on" rules), found by fetching each node's relation columns from its
+ * bound table with a saved plan.  Relations are columns, so each node has
+ * at most one neighbour per relation and the graph is a chain or a small
+ * tree, however deep (self-referential relations are followed to any depth;
+ * a cycle in the data is simply a node seen twice).
+ *
+ * Each node starts with the terms held directly: roles assigned to A or to
+ * a group A belongs to (transitively), unexpired, and the permissions and
+ * implied roles of custom roles so assigned, plus terms granted by
+ * last-mile rules whose body holds for (A, node).  Then the shorthand rules
+ * of every node's type are applied until nothing changes (a least
+ * fixpoint, so implication cycles and cyclic data terminate and mean
+ * exactly what they should).  Only terms that can contribute to the asked
+ * term ("relevant" terms, a backward closure over the rules) are looked at.
+ *
+ * A resource of a bound type with no row holds only what direct
+ * assignments on its id (and implications from them) give.
+ *
+ * Every lookup runs as the internal user (run_as.c) in the caller's
+ * snapshot, so a change made earlier in the transaction is seen and
+ * uncommitted changes of others are not.  Nothing here writes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "eval.h"
+#include "keyset.h"
+#include "lookup.h"
+#include "refs.h"
+#include "sqlgen.h"
+#include "util.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+/* ---------------------------------------------------------------------
+ * Lookups
+ * ---------------------------------------------------------------------
+ */
+
+/* The key of (type, id) in the actor set's index. */
+static char *
+actor_key(const char *type, const char *id)
+{
+	return psprintf("%zu:%s%s", strlen(type), type, id);
+}
+
+/* Index of (type, id) in the actor set, or -1 (a hash probe). */
+static int
+actor_index(RbacEval *ev, const char *type, const char *id)
+{
+	char	   *key = actor_key(type, id);
+	int			k = keyset_find(ev->actor_keys, key, strlen(key));
+
+	pfree(key);
+	return k;
+}
+
+/* Add an entry to the actor set (not in it yet). */
+static void
+add_actor(RbacEval *ev, const char *type, const char *id, int via)
+{
+	if (ev->nactors == ev->capactors)
+	{
+		ev->capactors = ev->capactors ? ev->capactors * 2 : 8;
+		ev->actors = ev->actors ?
+			repalloc(ev->actors, sizeof(RbacEvalActor) * ev->capactors) :
+			palloc(sizeof(RbacEvalActor) * ev->capactors);
+	}
+	ev->actors[ev->nactors].type = pstrdup(type);
+	ev->actors[ev->nactors].id = pstrdup(id);
+	ev->actors[ev->nactors].via = via;
+	ev->nactors++;
+	keyset_add(ev->actor_keys, actor_key(type, id));
+}
+
+/* Callback context of the catalog probes. */
+typedef struct ProbeCtx
+{
+	RbacEval	   *ev;
+	int			actor;			/* actor entry probed for */
+	int			node;			/* node probed, -1 for global roles */
+} ProbeCtx;
+
+/* rbac_lookup_groups callback: add a newly found group to the set. */
+static void
+group_found(void *arg, const char *gtype, const char *gid)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+
+	if (gtype && gid && actor_index(p->ev, gtype, gid) < 0)
+		add_actor(p->ev, gtype, gid, p->actor);
+}
+
+/*
+ * The actor set: the actor and every group it belongs to, transitively
+ * (breadth first; each entry is probed once, so membership cycles end).
+ */
+static void
+expand_groups(RbacEval *ev)
+{
+	ProbeCtx	p;
+
+	p.ev = ev;
+	p.node = -1;
+	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		rbac_lookup_groups(&ev->probe, ev->actors[p.actor].type,
+						   ev->actors[p.actor].id, group_found, &p);
+	}
+}
+
+/* rbac_lookup_roles callback for global assignments. */
+static void
+global_found(void *arg, const char *role)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+	int			g = role ? rbac_model_global(p->ev->m, role) : -1;
+
+	if (g >= 0 && !p->ev->global_held[g])
+	{
+		p->ev->global_held[g] = true;
+		p->ev->global_actor[g] = p->actor;
+	}
+}
+
+/* Load the global roles held by the actor set (once per evaluation). */
+void
+rbac_eval_load_globals(RbacEval *ev)
+{
+	ProbeCtx	p;
+
+	if (ev->globals_loaded)
+		return;
+	ev->globals_loaded = true;
+	ev->global_held = palloc0(sizeof(bool) * (ev->m->nglobals + 1));
+	ev->global_actor = palloc0(sizeof(int) * (ev->m->nglobals + 1));
+	if (ev->m->nglobals == 0)
+		return;
+	p.ev = ev;
+	p.node = -1;
+	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
+		rbac_lookup_roles(&ev->probe, NULL, NULL, ev->actors[p.actor].type,
+						  ev->actors[p.actor].id, global_found, &p);
+}
+
+/* Mark term held on node n (first reason wins); true if it is new. */
+static bool
+hold(RbacEvalNode *n, int term, RbacEvalReasonKind kind, int rule, int actor, char *custom)
+{
+	if (term < 0 || n->held[term])
+		return false;
+	n->held[term] = true;
+	n->why[term].kind = kind;
+	n->why[term].rule = rule;
+	n->why[term].actor = actor;
+	n->why[term].custom = custom;
+	return true;
+}
+
+/*
+ * rbac_lookup_roles callback for assignments on a node: a built-in role of
+ * the node's type, or a custom role of the node (as tenant) whose
+ * permissions and implied roles are held.
+ */
+static void
+role_found(void *arg, const char *role)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+	RbacEvalNode	   *n = &p->ev->nodes[p->node];
+	int			term = role ? rbac_type_term(n->type, role) : -1;
+	char	  **perms;
+	char	  **implies;
+	int			np,
+				ni,
+				k;
+
+	if (role == NULL)
+		return;
+	if (term >= 0)
+	{
+		if (n->type->ast->terms[term].kind == RBAC_TERM_ROLE)
+			hold(n, term, RBAC_WHY_ASSIGNED, -1, p->actor, NULL);
+		return;
+	}
+	if (!rbac_lookup_custom_role(&p->ev->probe, n->type->name, n->id, role,
+								 &perms, &np, &implies, &ni))
+		return;
+	if (!list_member(n->customs, makeString((char *) role)))
+		n->customs = lappend(n->customs, makeString(pstrdup(role)));
+	for (k = 0; k < np + ni; k++)
+	{
+		const char *name = k < np ? perms[k] : implies[k - np];
+
+		term = rbac_type_term(n->type, name);
+		if (term >= 0 && n->type->ast->terms[term].kind != RBAC_TERM_RELATION)
+			hold(n, term, RBAC_WHY_CUSTOM, -1, p->actor, pstrdup(role));
+	}
+}
+
+/*
+ * rbac_lookup_resource_roles callback: an assignment on the node to anyone;
+ * it counts when the assignee is in the actor set.
+ */
+static void
+resource_role_found(void *arg, const char *role, const char *atype, const char *aid)
+{
+	ProbeCtx   *p = (ProbeCtx *) arg;
+
+	if (atype == NULL || aid == NULL)
+		return;
+	p->actor = actor_index(p->ev, atype, aid);
+	if (p->actor >= 0)
+		role_found(arg, role);
+}
+
+/* An actor set larger than this reads each node's assignments once. */
+#define PROBE_PER_ACTOR_MAX 8
+
+/*
+ * Direct assignments of the actor set on every node of the graph: one
+ * index probe per (node, actor set member) for a small actor set, one scan
+ * of each node's assignments for a large one (an actor in thousands of
+ * groups must not cost nodes x groups probes).
+ */
+static void
+load_assignments(RbacEval *ev)
+{
+	ProbeCtx	p;
+
+	p.ev = ev;
+	for (p.node = 0; p.node < ev->nnodes; p.node++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (ev->nactors > PROBE_PER_ACTOR_MAX)
+		{
+			rbac_lookup_resource_roles(&ev->probe, ev->nodes[p.node].type->name,
+									   ev->nodes[p.node].id, resource_role_found, &p);
+			continue;
+		}
+		for (p.actor = 0; p.actor < ev->nactors; p.actor++)
+			rbac_lookup_roles(&ev->probe, ev->nodes[p.node].type->name,
+							  ev->nodes[p.node].id, ev->actors[p.actor].type,
+							  ev->actors[p.actor].id, role_found, &p);
+	}
+}
+
+/*
+ * Fetch node n's row: whether it exists and the values of its relation
+ * columns.
+ */
+void
+rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n)
+{
+	MType	   *t = n->type;
+	Datum		key;
+	bool		ok;
+	int			term;
+
+	n->fetched = true;
+	if (!t->bound)
+		return;
+	key = rbac_key_datum(t, n->id, &ok);
+	if (!ok)
+	{
+		n->restricted = true;
+		return;
+	}
+	if (OidIsValid(t->key_index))
+	{
+		if (!rbac_fetch_row(t->relid, t->key_index, t->key_eqproc,
+							t->key_collation, key, t->nterms, t->rel_attnum,
+							t->rel_out, n->relval))
+			n->restricted = true;
+		return;
+	}
+	if (SPI_execute_plan(t->row_plan, &key, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the table bound to type %s", t->name);
+	if (SPI_processed == 0)
+	{
+		n->restricted = true;
+		return;
+	}
+	for (term = 0; term < t->nterms; term++)
+	{
+		if (t->rel_pos[term] < 0)
+			continue;
+		n->relval[term] = SPI_getvalue(SPI_tuptable->vals[0],
+									   SPI_tuptable->tupdesc, t->rel_pos[term]);
+	}
+}
+
+/* RbacEvalNode index of (type, id), adding it if new. */
+int
+rbac_eval_node(RbacEval *ev, MType *t, const char *id)
+{
+	RbacEvalNode	   *n;
+	int			i;
+	char	   *cid = rbac_ref_canonical_id(t, id, false);
+	char	   *key = psprintf("%d:%s", t->index, cid);
+
+	i = keyset_find(ev->node_keys, key, strlen(key));
+	if (i >= 0)
+		return i;
+	keyset_add(ev->node_keys, key);
+	if (ev->nnodes == ev->capnodes)
+	{
+		ev->capnodes = ev->capnodes ? ev->capnodes * 2 : 8;
+		ev->nodes = ev->nodes ?
+			repalloc(ev->nodes, sizeof(RbacEvalNode) * ev->capnodes) :
+			palloc(sizeof(RbacEvalNode) * ev->capnodes);
+	}
+	n = &ev->nodes[ev->nnodes];
+	memset(n, 0, sizeof(RbacEvalNode));
+	n->type = t;
+	n->id = cid;
+	n->relval = palloc0(sizeof(char *) * (t->nterms + 1));
+	n->relnode = palloc(sizeof(int) * (t->nterms + 1));
+	for (i = 0; i <= t->nterms; i++)
+		n->relnode[i] = -1;
+	n->held = palloc0(sizeof(bool) * (t->nterms + 1));
+	n->why = palloc0(sizeof(RbacEvalReason) * (t->nterms + 1));
+	return ev->nnodes++;
+}
+
+/* ---------------------------------------------------------------------
+ * Relevance
+ * ---------------------------------------------------------------------
+ */
+
+/* Mark term of type t relevant (per-type flags are allocated on demand). */
+static void
+set_relevant(RbacEval *ev, MType *t, int term)
+{
+	if (ev->relevant[t->index] == NULL)
+		ev->relevant[t->index] = palloc0(sizeof(bool) * (t->nterms + 1));
+	ev->relevant[t->index][term] = true;
+}
+
+/* Mark (t, term) relevant and, backwards through the rules, what feeds it. */
+void
+rbac_eval_mark_relevant(RbacEval *ev, MType *t0, int term0)
+{
+	typedef struct Item
+	{
+		MType	   *t;
+		int			term;
+	} Item;
+	Item	   *stack;
+	int			nstack = 0;
+	int			cap = 64;
+
+	stack = palloc(sizeof(Item) * cap);
+	if (rbac_eval_is_relevant(ev, t0, term0))
+		return;
+	set_relevant(ev, t0, term0);
+	stack[nstack].t = t0;
+	stack[nstack].term = term0;
+	nstack++;
+	while (nstack > 0)
+	{
+		Item		it = stack[--nstack];
+		int			r;
+
+		for (r = 0; r < it.t->nrules; r++)
+		{
+			MRule	   *rule = &it.t->rules[r];
+			MType	   *bt = it.t;
+
+			if (rule->head != it.term || rule->body_kind != RBAC_BODY_TERM)
+				continue;
+			if (rule->via >= 0)
+				bt = rbac_model_type(ev->m, it.t->ast->terms[rule->via].target);
+			if (bt == NULL || rbac_eval_is_relevant(ev, bt, rule->body))
+				continue;
+			set_relevant(ev, bt, rule->body);
+			if (nstack == cap)
+			{
+				cap *= 2;
+				stack = repalloc(stack, sizeof(Item) * cap);
+			}
+			stack[nstack].t = bt;
+			stack[nstack].term = rule->body;
+			nstack++;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Evaluation
+ * ---------------------------------------------------------------------
+ */
+
+/* Set up an evaluation for an actor reference (NULL: no actor). */
+void
+rbac_eval_begin(RbacEval *ev, RbacModel *m, const char *actor)
+{
+	memset(ev, 0, sizeof(RbacEval));
+	ev->m = m;
+	rbac_probe_begin(&ev->probe, &m->cat);
+	ev->relevant = palloc0(sizeof(bool *) * (m->ntypes + 1));
+	ev->actor_keys = keyset_new();
+	ev->node_keys = keyset_new();
+	if (actor != NULL)
+	{
+		RbacRef		ref = rbac_ref_require(actor, "actor");
+
+		rbac_ref_require_type(m, ref.type, RBAC_TYPE_ACTOR);
+		ev->atype = ref.type;
+		ev->aid = ref.id;
+		ev->aref = pstrdup(actor);
+		add_actor(ev, ref.type, ref.id, -1);
+		expand_groups(ev);
+	}
+}
+
+/* Release what an evaluation opened. */
+void
+rbac_eval_end(RbacEval *ev)
+{
+	rbac_probe_end(&ev->probe);
+}
+
+/* Does the actor match a last-mile rule's actor parameter? */
+bool
+rbac_eval_lastmile_actor_matches(RbacEval *ev, RbacRule *rule)
+{
+	switch (rule->actor_kind)
+	{
+		case RBAC_ACTOR_ANYONE:
+			return true;
+		case RBAC_ACTOR_ANY_ACTOR:
+			return ev->atype != NULL;
+		case RBAC_ACTOR_TYPED:
+		default:
+			return ev->atype != NULL && rule->actor_type != NULL &&
+				strcmp(ev->atype, rule->actor_type) == 0;
+	}
+}
+
+/* Build (once) the plan that evaluates a last-mile rule on one resource. */
+static void
+compile_lastmile(RbacEval *ev, MType *t, MLastMile *lm)
+{
+	SqlActor	actor = {"$1", "$2", "$4", "$3"};
+	char	   *body;
+	StringInfoData sql;
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+
+	lm->compiled = true;
+	if (lm->rule->body == NULL || lm->rule->body->kind == RBAC_EX_TRUE)
+		return;					/* no body: holds, no plan needed */
+	body = rbac_sql_lastmile_body(ev->m, lm->rule, "_rbac_r", &actor);
+	if (body == NULL)
+	{
+		/* refers to something unbound: cannot hold */
+		lm->plan = NULL;
+		lm->compiled = true;
+		return;
+	}
+	initStringInfo(&sql);
+	if (t->bound)
+	{
+		appendStringInfo(&sql, "SELECT %s FROM %s _rbac_r WHERE _rbac_r.%s OPERATOR(pg_catalog.=) $3",
+						 body, t->qualname, quote_identifier(t->key_col));
+		argtypes[2] = t->key_type;
+	}
+	else
+		appendStringInfo(&sql, "SELECT %s", body);
+	lm->plan = SPI_prepare_cursor(sql.data, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
+	if (lm->plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("could not compile the rule at line %d of the policy: %s",
+						lm->rule->line, SPI_result_code_string(SPI_result)),
+				 errdetail("Generated SQL: %s", sql.data)));
+	SPI_keepplan(lm->plan);
+}
+
+/* Is a last-mile rule's body true for the evaluation's actor on node n? */
+bool
+rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm)
+{
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	bool		isnull;
+	bool		ok = true;
+
+	if (!rbac_eval_lastmile_actor_matches(ev, lm->rule))
+		return false;
+	if (!lm->compiled)
+		compile_lastmile(ev, n->type, lm);
+	if (lm->rule->body == NULL || lm->rule->body->kind == RBAC_EX_TRUE)
+		return true;
+	if (lm->plan == NULL)
+		return false;
+	if (ev->atype)
+	{
+		values[0] = CStringGetTextDatum(ev->aid);
+		values[1] = CStringGetTextDatum(ev->atype);
+		values[3] = CStringGetTextDatum(ev->aref);
+	}
+	else
+		nulls[0] = nulls[1] = nulls[3] = 'n';
+	if (n->type->bound)
+		values[2] = rbac_key_datum(n->type, n->id, &ok);
+	else
+		values[2] = CStringGetTextDatum(n->id);
+	if (!ok)
+		return false;
+	if (SPI_execute_plan(lm->plan, values, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not evaluate the rule at line %d of the policy",
+			 lm->rule->line);
+	if (SPI_processed == 0)
+		return false;
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull)) && !isnull;
+}
+
+/*
+ * Does a node of type t need its row before the fixpoint?  Only when a
+ * relevant rule of t walks a relation, tests an actor relation or a global
+ * role (these hold only for resources that exist).  Otherwise direct
+ * assignments and same-resource implications need no row.
+ */
+static bool
+needs_row(RbacEval *ev, MType *t)
+{
+	int			r;
+
+	if (!t->bound)
+		return false;
+	for (r = 0; r < t->nrules; r++)
+	{
+		MRule	   *rule = &t->rules[r];
+
+		if (!rbac_eval_is_relevant(ev, t, rule->head))
+			continue;
+		if (rule->via >= 0 || rule->body_kind != RBAC_BODY_TERM)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Build the node graph from the root: fetch the rows that matter and
+ * follow relations walked by relevant rules.
+ */
+static void
+expand_nodes(RbacEval *ev, int root)
+{
+	int			i;
+
+	for (i = root; i < ev->nnodes; i++)
+	{
+		RbacEvalNode	   *n;
+		MType	   *t;
+		int			r;
+
+		CHECK_FOR_INTERRUPTS();
+		n = &ev->nodes[i];
+		t = n->type;
+		if (!needs_row(ev, t) && !n->want_row)
+			continue;
+		if (!n->fetched)
+			rbac_eval_fetch_row(ev, n);
+
+		/* follow relations of relevant "on" rules */
+		for (r = 0; r < t->nrules && !n->restricted; r++)
+		{
+			MRule	   *rule = &t->rules[r];
+			MType	   *target;
+			int			next;
+
+			if (rule->via < 0 || !rbac_eval_is_relevant(ev, t, rule->head) ||
+				n->relval[rule->via] == NULL)
+				continue;
+			target = rbac_model_type(ev->m, t->ast->terms[rule->via].target);
+			if (target == NULL || target->is_actor)
+				continue;
+			next = n->relnode[rule->via];
+			if (next < 0)
+			{
+				next = rbac_eval_node(ev, target, n->relval[rule->via]);
+				n = &ev->nodes[i];	/* get_node may move the array */
+				n->relnode[rule->via] = next;
+			}
+			/* "X" if "owns" on "parent": the parent's row says who owns it */
+			if (rule->body_kind == RBAC_BODY_ACTOR_RELATION)
+			{
+				ev->nodes[next].want_row = true;
+				if (next <= i && !ev->nodes[next].fetched)
+					rbac_eval_fetch_row(ev, &ev->nodes[next]);
+				n = &ev->nodes[i];
+			}
+		}
+	}
+}
+
+/*
+ * Grant the terms of relevant last-mile rules whose body holds, on every
+ * node (fetching rows not fetched yet: a rule holds only on an existing
+ * resource).  Returns whether anything new is held.
+ */
+static bool
+apply_lastmile(RbacEval *ev)
+{
+	bool		any = false;
+	int			i;
+
+	for (i = 0; i < ev->nnodes; i++)
+	{
+		MType	   *t = ev->nodes[i].type;
+		int			r;
+
+		for (r = 0; r < t->nlastmile; r++)
+		{
+			MLastMile  *lm = &t->lastmile[r];
+
+			if (!rbac_eval_is_relevant(ev, t, lm->term) || ev->nodes[i].held[lm->term])
+				continue;
+			if (!ev->nodes[i].fetched)
+				rbac_eval_fetch_row(ev, &ev->nodes[i]);
+			if (ev->nodes[i].restricted)
+				break;
+			if (rbac_eval_lastmile_holds(ev, &ev->nodes[i], lm) &&
+				hold(&ev->nodes[i], lm->term, RBAC_WHY_LASTMILE, r, -1, NULL))
+				any = true;
+		}
+	}
+	return any;
+}
+
+/* Is the related actor of relation term on node n the evaluation's actor? */
+static bool
+actor_relation_holds(RbacEval *ev, RbacEvalNode *n, int term)
+{
+	const char *target;
+
+	if (ev->atype == NULL || n->restricted || n->relval[term] == NULL)
+		return false;
+	target = n->type->ast->terms[term].target;
+	return target != NULL && strcmp(target, ev->atype) == 0 &&
+		strcmp(n->relval[term], ev->aid) == 0;
+}
+
+/* Apply the shorthand rules of every node until nothing changes. */
+static void
+fixpoint(RbacEval *ev)
+{
+	bool		changed = true;
+
+	while (changed)
+	{
+		int			i;
+
+		changed = false;
+
+		/*
+		 * Related nodes are added after the nodes that reach them, and
+		 * derivations flow from a related node to the one before it: from
+		 * the last node back, a chain (folders in folders) is done in one
+		 * pass instead of one pass per level.
+		 */
+		for (i = ev->nnodes - 1; i >= 0; i--)
+		{
+			RbacEvalNode	   *n = &ev->nodes[i];
+			MType	   *t = n->type;
+			int			r;
+
+			for (r = 0; r < t->nrules; r++)
+			{
+				MRule	   *rule = &t->rules[r];
+				bool		cond = false;
+
+				if (n->held[rule->head] || !rbac_eval_is_relevant(ev, t, rule->head))
+					continue;
+				switch (rule->body_kind)
+				{
+					case RBAC_BODY_TERM:
+						if (rule->via < 0)
+							cond = n->held[rule->body];
+						else if (n->relnode[rule->via] >= 0)
+							cond = ev->nodes[n->relnode[rule->via]].held[rule->body];
+						break;
+					case RBAC_BODY_ACTOR_RELATION:
+						if (rule->via < 0)
+							cond = actor_relation_holds(ev, n, rule->body);
+						else if (n->relnode[rule->via] >= 0)
+							cond = actor_relation_holds(ev, &ev->nodes[n->relnode[rule->via]],
+														rule->body);
+						break;
+					case RBAC_BODY_GLOBAL:
+						if (!n->restricted)
+						{
+							rbac_eval_load_globals(ev);
+							cond = ev->global_held[rule->body];
+						}
+						break;
+					default:
+						break;
+				}
+				if (cond && hold(n, rule->head, RBAC_WHY_RULE, r, -1, NULL))
+					changed = true;
+			}
+		}
+	}
+}
+
+/*
+ * Evaluate the terms of a resource for an actor.  terms (NULL: every role
+ * and permission of the type) are made relevant.  Last-mile rules, which
+ * cost a query each, are tried only when the cheaper derivations did not
+ * already give every asked term.  Returns the root node.
+ */
+RbacEvalNode *
+rbac_eval_resource(RbacEval *ev, MType *t, const char *id, const int *terms, int nterms)
+{
+	int			root;
+	int			i;
+	bool		all = true;
+
+	if (terms == NULL)
+	{
+		for (i = 0; i < t->nterms; i++)
+			if (t->ast->terms[i].kind != RBAC_TERM_RELATION)
+				rbac_eval_mark_relevant(ev, t, i);
+	}
+	else
+		for (i = 0; i < nterms; i++)
+			rbac_eval_mark_relevant(ev, t, terms[i]);
+	root = rbac_eval_node(ev, t, id);
+	expand_nodes(ev, root);
+	load_assignments(ev);
+	fixpoint(ev);
+
+	if (terms == NULL)
+		all = false;
+	else
+		for (i = 0; i < nterms; i++)
+			if (!ev->nodes[root].held[terms[i]])
+				all = false;
+	if (!all && apply_lastmile(ev))
+		fixpoint(ev);
+	return &ev->nodes[root];
+}
+
+/*
+ * The core check: may actor (NULL: none) perform action on resource?
+ * Raises for unknown types and actions and malformed references.
+ */
+bool
+rbac_check(const char *actor, const char *action, const char *resource)
+{
+	RbacModel  *m = rbac_get_model();
+	RbacRef		ref = rbac_ref_require(resource, "resource");
+	MType	   *t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	int			term = rbac_ref_require_permission(t, action);
+	volatile bool result = false;
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacEval		ev;
+		RbacEvalNode	   *root;
+
+		rbac_eval_begin(&ev, m, actor);
+		root = rbac_eval_resource(&ev, t, ref.id, &term, 1);
+		result = root->held[term];
+		rbac_eval_end(&ev);
+	}
+	RBAC_INTERNAL_END();
+	return result;
+}

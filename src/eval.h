@@ -1,0 +1,109 @@
+/*-------------------------------------------------------------------------
+ *
+ * eval.h
+ *	  The per-resource derivation (eval.c): for one actor, the terms held
+ *	  on a resource and on the resources it reaches through relations.
+ *	  sets.c computes the same derivation as sets of keys, on the same
+ *	  actor set, relevance and last-mile rules.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_EVAL_H
+#define RBAC_EVAL_H
+
+#include "model.h"
+#include "lookup.h"
+#include "run_as.h"
+
+/* How a term came to be held on a node (for explain). */
+typedef enum RbacEvalReasonKind
+{
+	RBAC_WHY_NONE,
+	RBAC_WHY_ASSIGNED,			/* role assigned to actor entry `actor` */
+	RBAC_WHY_CUSTOM,			/* custom role `custom` assigned to it */
+	RBAC_WHY_RULE,				/* shorthand rule `rule` of the node's type */
+	RBAC_WHY_LASTMILE			/* last-mile rule `rule` */
+} RbacEvalReasonKind;
+
+typedef struct RbacEvalReason
+{
+	RbacEvalReasonKind kind;
+	int			rule;			/* MRule index or MLastMile index */
+	int			actor;			/* index into the actor set */
+	char	   *custom;			/* custom role name */
+} RbacEvalReason;
+
+/* One member of the actor set: the actor or a group it belongs to. */
+typedef struct RbacEvalActor
+{
+	char	   *type;
+	char	   *id;
+	int			via;			/* entry whose membership led here, -1 */
+} RbacEvalActor;
+
+/* One resource node of an evaluation. */
+typedef struct RbacEvalNode
+{
+	MType	   *type;
+	char	   *id;				/* canonical (refs.c) */
+	bool		restricted;		/* bound type, no row: assignments only */
+	bool		fetched;
+	bool		want_row;		/* an actor relation of this node is tested */
+	List	   *customs;		/* custom roles held directly (names) */
+	char	  **relval;			/* per term: related id, or NULL */
+	int		   *relnode;		/* per term: node index, or -1 */
+	bool	   *held;			/* per term */
+	RbacEvalReason *why;		/* per term */
+} RbacEvalNode;
+
+struct KeySet;
+
+/* One evaluation: the actor set, relevance, and the node graph. */
+typedef struct RbacEval
+{
+	RbacModel  *m;
+	/* the actor; NULL type when there is none */
+	char	   *atype;
+	char	   *aid;
+	char	   *aref;
+	RbacEvalActor *actors;
+	int			nactors;
+	int			capactors;
+	struct KeySet *actor_keys;	/* "len:type" + id -> index in actors */
+	bool		globals_loaded;
+	bool	   *global_held;	/* per global role */
+	int		   *global_actor;	/* per global role: actor entry holding it */
+	/* relevance: per type, per term */
+	bool	  **relevant;
+	/* the node graph */
+	RbacEvalNode *nodes;
+	int			nnodes;
+	int			capnodes;
+	struct KeySet *node_keys;	/* "type index:" + id -> index in nodes */
+	RbacProbe	probe;			/* catalogs opened for index probes */
+} RbacEval;
+
+/* Is term of type t relevant to the evaluation? */
+static inline bool
+rbac_eval_is_relevant(RbacEval *ev, MType *t, int term)
+{
+	return ev->relevant[t->index] != NULL && ev->relevant[t->index][term];
+}
+
+/* Evaluations run inside RBAC_INTERNAL_BEGIN/END (run_as.h). */
+extern void rbac_eval_begin(RbacEval *ev, RbacModel *m, const char *actor);
+extern void rbac_eval_end(RbacEval *ev);
+extern void rbac_eval_load_globals(RbacEval *ev);
+extern void rbac_eval_mark_relevant(RbacEval *ev, MType *t0, int term0);
+extern bool rbac_eval_lastmile_actor_matches(RbacEval *ev, RbacRule *rule);
+extern RbacEvalNode *rbac_eval_resource(RbacEval *ev, MType *t, const char *id,
+										const int *terms, int nterms);
+extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
+extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
+extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);
+
+/* The whole check, arguments resolved and raising as check.c's do. */
+extern bool rbac_check(const char *actor, const char *action,
+					   const char *resource);
+
+#endif							/* RBAC_EVAL_H */

@@ -1,0 +1,319 @@
+/*-------------------------------------------------------------------------
+ *
+ * explain.c
+ *	  rbac.explain: a derivation of eval.c told in words, one line per step,
+ *	  from the assignment or membership it starts at to the permission, or
+ *	  what would grant a permission that is denied.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "actor.h"
+#include "eval.h"
+#include "refs.h"
+#include "util.h"
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(rbac_explain);
+PG_FUNCTION_INFO_V1(rbac_explain_current);
+
+/*
+ * Emit the membership steps that put the evaluation's actor into actor
+ * entry who ("User:dave is a member of Group:eng-leads", ...), and return
+ * who's reference.
+ */
+static char *
+explain_actor(RbacEval *ev, int who, List **lines)
+{
+	List	   *chain = NIL;
+	ListCell   *lc;
+	int			k;
+
+	for (k = who; ev->actors[k].via >= 0; k = ev->actors[k].via)
+		chain = lcons_int(k, chain);
+	foreach(lc, chain)
+	{
+		RbacEvalActor *g = &ev->actors[lfirst_int(lc)];
+		RbacEvalActor *m = &ev->actors[g->via];
+
+		*lines = lappend(*lines, psprintf("%s:%s is a member of %s:%s",
+										  m->type, m->id, g->type, g->id));
+	}
+	return psprintf("%s:%s", ev->actors[who].type, ev->actors[who].id);
+}
+
+static void explain_step(RbacEval *ev, int ni, int term, List **lines);
+
+/*
+ * The premise that step (ni, term) of a proof rests on, if it rests on
+ * another held term: a same-type rule or an "on" rule.
+ */
+static bool
+explain_premise(RbacEval *ev, int ni, int term, int *pni, int *pterm)
+{
+	RbacEvalNode	   *n = &ev->nodes[ni];
+	RbacEvalReason		   *w = &n->why[term];
+	MRule	   *r;
+
+	if (w->kind != RBAC_WHY_RULE)
+		return false;
+	r = &n->type->rules[w->rule];
+	if (r->body_kind != RBAC_BODY_TERM)
+		return false;
+	*pni = r->via < 0 ? ni : n->relnode[r->via];
+	*pterm = r->body;
+	return true;
+}
+
+/*
+ * Emit the proof lines of term on node index ni, premises first.  Each
+ * step rests on at most one premise, so the proof is a chain: it is walked
+ * down to its base and emitted from there (no recursion: a chain can be as
+ * deep as a folder hierarchy).
+ */
+static void
+explain_term(RbacEval *ev, int ni, int term, List **lines)
+{
+	List	   *chain = NIL;
+	ListCell   *lc;
+	int			pni;
+	int			pterm;
+
+	chain = lcons(list_make2_int(ni, term), chain);
+	while (explain_premise(ev, ni, term, &pni, &pterm))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ni = pni;
+		term = pterm;
+		chain = lcons(list_make2_int(ni, term), chain);
+	}
+	foreach(lc, chain)
+		explain_step(ev, linitial_int((List *) lfirst(lc)), lsecond_int((List *) lfirst(lc)), lines);
+}
+
+/* Emit the lines of one step of a proof (its premise is emitted before). */
+static void
+explain_step(RbacEval *ev, int ni, int term, List **lines)
+{
+	RbacEvalNode	   *n = &ev->nodes[ni];
+	MType	   *t = n->type;
+	RbacEvalReason		   *w = &n->why[term];
+	const char *tname = t->ast->terms[term].name;
+	const char *tkind = t->ast->terms[term].kind == RBAC_TERM_ROLE ? "role" : "permission";
+
+	switch (w->kind)
+	{
+		case RBAC_WHY_ASSIGNED:
+			{
+				char	   *who = explain_actor(ev, w->actor, lines);
+
+				*lines = lappend(*lines,
+								 psprintf("%s has role \"%s\" on %s:%s (direct assignment)",
+										  who, tname, t->name, n->id));
+				break;
+			}
+		case RBAC_WHY_CUSTOM:
+			{
+				char	   *who = explain_actor(ev, w->actor, lines);
+
+				*lines = lappend(*lines,
+								 psprintf("%s has custom role \"%s\" on %s:%s, which grants %s \"%s\"",
+										  who, w->custom, t->name, n->id, tkind, tname));
+				break;
+			}
+		case RBAC_WHY_LASTMILE:
+			{
+				MLastMile  *lm = &t->lastmile[w->rule];
+				char	   *src = rbac_policy_rule_text(ev->m, lm->rule);
+
+				*lines = lappend(*lines,
+								 psprintf("%s \"%s\" on %s:%s by rule at line %d: %s",
+										  tkind, tname, t->name, n->id, lm->rule->line, src));
+				break;
+			}
+		case RBAC_WHY_RULE:
+			{
+				MRule	   *r = &t->rules[w->rule];
+				RbacShorthand *s = &t->ast->rules[r->ord];
+				char	   *head = psprintf("%s \"%s\" on %s:%s", tkind, tname, t->name, n->id);
+
+				switch (r->body_kind)
+				{
+					case RBAC_BODY_TERM:
+						if (r->via < 0)
+						{
+							*lines = lappend(*lines,
+											 psprintf("%s because \"%s\" if \"%s\" (line %d)",
+													  head, s->head, s->body, s->head_line));
+						}
+						else
+						{
+							int			rn = n->relnode[r->via];
+
+							*lines = lappend(*lines,
+											 psprintf("%s:%s is the %s of %s:%s",
+													  ev->nodes[rn].type->name, ev->nodes[rn].id,
+													  s->via, t->name, n->id));
+							*lines = lappend(*lines,
+											 psprintf("%s because \"%s\" if \"%s\" on \"%s\" (line %d)",
+													  head, s->head, s->body, s->via, s->head_line));
+						}
+						break;
+					case RBAC_BODY_ACTOR_RELATION:
+						if (s->via && n->relnode[r->via] >= 0)
+						{
+							/* "admin" if "owns" on "parent": u1 owns Org:1, the parent */
+							RbacEvalNode *rel = &ev->nodes[n->relnode[r->via]];
+
+							*lines = lappend(*lines,
+											 psprintf("%s is the %s of %s:%s",
+													  ev->aref, s->body, rel->type->name, rel->id));
+							*lines = lappend(*lines,
+											 psprintf("%s:%s is the %s of %s:%s",
+													  rel->type->name, rel->id, s->via,
+													  t->name, n->id));
+						}
+						else
+							*lines = lappend(*lines,
+											 psprintf("%s is the %s of %s:%s",
+													  ev->aref, s->body, t->name, n->id));
+						*lines = lappend(*lines,
+										 psprintf("%s because \"%s\" if \"%s\"%s%s%s (line %d)",
+												  head, s->head, s->body,
+												  s->via ? " on \"" : "", s->via ? s->via : "",
+												  s->via ? "\"" : "", s->head_line));
+						break;
+					case RBAC_BODY_GLOBAL:
+						{
+							char	   *who = explain_actor(ev, ev->global_actor[r->body], lines);
+
+							*lines = lappend(*lines,
+											 psprintf("%s has global role \"%s\"", who, s->body));
+						}
+						*lines = lappend(*lines,
+										 psprintf("%s because \"%s\" if global \"%s\" (line %d)",
+												  head, s->head, s->body, s->head_line));
+						break;
+					default:
+						break;
+				}
+				break;
+			}
+		case RBAC_WHY_NONE:
+		default:
+			break;
+	}
+}
+
+/* What would grant the permission: its direct sources in the policy. */
+static char *
+explain_denied(RbacEval *ev, MType *t, int term, const char *actor,
+			   const char *action, const char *resource)
+{
+	StringInfoData buf;
+	int			r;
+	int			n = 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "denied: %s may not %s %s", actor ? actor : "nobody (no actor is set)",
+					 action, resource);
+	for (r = 0; r < t->nrules; r++)
+	{
+		RbacShorthand *s = &t->ast->rules[t->rules[r].ord];
+
+		if (t->rules[r].head != term)
+			continue;
+		appendStringInfoString(&buf, n++ ? ", " : "; it would need ");
+		if (s->is_global)
+			appendStringInfo(&buf, "global role \"%s\"", s->body);
+		else if (s->via)
+			appendStringInfo(&buf, "\"%s\" on its %s", s->body, s->via);
+		else
+			appendStringInfo(&buf, "\"%s\"", s->body);
+	}
+	for (r = 0; r < t->nlastmile; r++)
+		if (t->lastmile[r].term == term)
+		{
+			appendStringInfoString(&buf, n++ ? ", " : "; it would need ");
+			appendStringInfo(&buf, "the rule at line %d to hold", t->lastmile[r].rule->line);
+		}
+	if (n == 0)
+		appendStringInfoString(&buf, "; only a custom role granting it can");
+	else
+		appendStringInfoString(&buf, ", or a custom role granting it");
+	return buf.data;
+}
+
+/* Explain for an actor (NULL: none). */
+static void
+do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
+		   const char *resource)
+{
+	MemoryContext callcxt = CurrentMemoryContext;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RbacModel  *m;
+	RbacRef		ref;
+	MType	   *t;
+	int			term;
+	List	   *lines = NIL;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	m = rbac_get_model();
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	term = rbac_ref_require_permission(t, action);
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacEval		ev;
+		RbacEvalNode	   *root;
+
+		rbac_eval_begin(&ev, m, actor);
+		root = rbac_eval_resource(&ev, t, ref.id, &term, 1);
+		if (root->held[term])
+		{
+			explain_term(&ev, 0, term, &lines);
+			lines = lappend(lines, psprintf("allowed: %s may %s %s",
+											 actor ? actor : "anyone (no actor is set)",
+											 action, resource));
+		}
+		else
+			lines = lappend(lines, explain_denied(&ev, t, term, actor, action, resource));
+		rbac_eval_end(&ev);
+		{
+			MemoryContext old = MemoryContextSwitchTo(callcxt);
+			List	   *copy = NIL;
+
+			foreach(lc, lines)
+				copy = lappend(copy, pstrdup((char *) lfirst(lc)));
+			lines = copy;
+			MemoryContextSwitchTo(old);
+		}
+	}
+	RBAC_INTERNAL_END();
+
+	foreach(lc, lines)
+		rbac_srf_put_text(rsinfo, (char *) lfirst(lc));
+}
+
+/* rbac.explain(actor, action, resource) -> SETOF text */
+Datum
+rbac_explain(PG_FUNCTION_ARGS)
+{
+	do_explain(fcinfo, rbac_arg_required(fcinfo, 0, "actor"),
+			   rbac_arg_required(fcinfo, 1, "action"),
+			   rbac_arg_required(fcinfo, 2, "resource"));
+	return (Datum) 0;
+}
+
+/* rbac.explain(action, resource) -> SETOF text, for the current actor */
+Datum
+rbac_explain_current(PG_FUNCTION_ARGS)
+{
+	do_explain(fcinfo, rbac_current_actor_name(), rbac_arg_required(fcinfo, 0, "action"),
+			   rbac_arg_required(fcinfo, 1, "resource"));
+	return (Datum) 0;
+}
