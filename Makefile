@@ -41,6 +41,7 @@ OBJS = \
 	src/explain.o \
 	src/keyset.o \
 	src/sets.o \
+	src/rls_runtime.o \
 	src/rls.o \
 	src/roledata.o \
 	src/bind.o \

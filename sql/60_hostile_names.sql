@@ -77,3 +77,47 @@ DROP SCHEMA "we""ird; schema" CASCADE;
 -- the SPEC policy back for anything that follows
 \set spec_policy `cat examples/gitclub.polar`
 SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
+
+-- names with '|', ',' and '\': the set hints of generated policies escape
+-- them and the planner's estimate of rbac._in reads them back (the actor's
+-- sets cover 500 of 1000 rows: an estimate near the default of 1 row in
+-- 1000 means a hint was misread).  Other tables' regenerated policies warn:
+-- messages below errors are not shown until the bind.
+BEGIN;
+SET LOCAL client_min_messages = error;
+SELECT rbac.load_policy($pol$
+actor "U|s,er" {}
+resource "D|o,c\\s" {
+  roles = ["o|w,ner"];
+  permissions = ["r|e,ad"];
+  relations = { "p|a,rent": "D|o,c\\s" };
+  "r|e,ad" if "o|w,ner";
+  "r|e,ad" if "o|w,ner" on "p|a,rent";
+}
+$pol$, drop_orphans => true);
+CREATE SCHEMA "h|o,stile";
+CREATE TABLE "h|o,stile"."d|o,cs" (id int PRIMARY KEY, "p|a,rent" int);
+INSERT INTO "h|o,stile"."d|o,cs" SELECT g, g + 1 FROM generate_series(1, 1000) g;
+ANALYZE "h|o,stile"."d|o,cs";
+SELECT rbac.bind('D|o,c\s', '"h|o,stile"."d|o,cs"', relations => '{"p|a,rent": "p|a,rent"}');
+RESET client_min_messages;
+SELECT count(rbac.assign_role('U|s,er:1', 'o|w,ner', 'D|o,c\s:' || g)) FROM generate_series(1, 500) g;
+SELECT rbac.filter('r|e,ad', 'D|o,c\s', 'd');
+SELECT rbac.enable_rls('"h|o,stile"."d|o,cs"', '{"select": "r|e,ad"}');
+CREATE FUNCTION pg_temp.estimated_rows(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO plan;
+  RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+END $$;
+CREATE ROLE "regress_h|o,stile";
+GRANT USAGE ON SCHEMA "h|o,stile" TO "regress_h|o,stile";
+GRANT SELECT ON "h|o,stile"."d|o,cs" TO "regress_h|o,stile";
+GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO "regress_h|o,stile";
+SET ROLE "regress_h|o,stile";
+SELECT rbac.set_actor('U|s,er:1', true);
+SELECT count(*) AS visible FROM "h|o,stile"."d|o,cs";
+SELECT pg_temp.estimated_rows('SELECT * FROM "h|o,stile"."d|o,cs"') > 100 AS estimate_read_the_hints;
+RESET ROLE;
+ROLLBACK;

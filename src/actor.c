@@ -21,7 +21,9 @@
  * default (empty) needs no hook and is harmless: it is what RESET ALL does.
  *
  * C code reads the actor through rbac_current_actor_name(), i.e. the
- * setting's own C variable, never through current_setting().
+ * setting's own C variable, never through current_setting(); generated
+ * policies through rbac._actor_id(), rbac._actor_type() and
+ * rbac._actor_key(), at the end of this file.
  *
  * The other settings (rbac.read_action, rbac.manage_permission, and the
  * token settings rbac.jwt_*, defined in jwt.c) are PGC_SUSET or stricter:
@@ -40,6 +42,7 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 
 #include "jwt.h"
 
@@ -47,6 +50,9 @@ PG_FUNCTION_INFO_V1(rbac_set_actor);
 PG_FUNCTION_INFO_V1(rbac_set_actor_token);
 PG_FUNCTION_INFO_V1(rbac_current_actor);
 PG_FUNCTION_INFO_V1(rbac_reset_actor);
+PG_FUNCTION_INFO_V1(rbac_actor_key);
+PG_FUNCTION_INFO_V1(rbac_actor_id);
+PG_FUNCTION_INFO_V1(rbac_actor_type);
 
 #define ACTOR_SETTING "rbac.actor"
 
@@ -280,4 +286,53 @@ rbac_reset_actor(PG_FUNCTION_ARGS)
 {
 	apply_actor(NULL, false);
 	PG_RETURN_VOID();
+}
+
+/*
+ * rbac._actor_key(type text, sample anyelement) -> anyelement
+ *
+ * The current actor's id as sample's type when the actor is of the given
+ * type (NULL otherwise, or when the id is not a value of that type): what a
+ * generated policy compares an actor relation column with.
+ */
+Datum
+rbac_actor_key(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	bool		ok;
+	Datum		v;
+
+	if (actor == NULL || PG_ARGISNULL(0) || !rbac_ref_parse(actor, &ref) ||
+		strcmp(ref.type, text_to_cstring(PG_GETARG_TEXT_PP(0))) != 0)
+		PG_RETURN_NULL();
+	v = rbac_text_datum(typid, ref.id, &ok);
+	if (!ok)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(v);
+}
+
+/* rbac._actor_id() -> text: the current actor's id, or NULL. */
+Datum
+rbac_actor_id(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+
+	if (actor == NULL || !rbac_ref_parse(actor, &ref))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(ref.id));
+}
+
+/* rbac._actor_type() -> text: the current actor's type, or NULL. */
+Datum
+rbac_actor_type(PG_FUNCTION_ARGS)
+{
+	const char *actor = rbac_current_actor_name();
+	RbacRef		ref;
+
+	if (actor == NULL || !rbac_ref_parse(actor, &ref))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(ref.type));
 }

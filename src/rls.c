@@ -22,7 +22,7 @@
  *
  * Every function call is wrapped in a scalar sub-SELECT, so it runs once
  * per query as an InitPlan; rbac._in hashes the set once and, through its
- * planner support function (sets.c), gives the planner "col = ANY(set)" as
+ * planner support function (rls_runtime.c), gives the planner "col = ANY(set)" as
  * an index condition and an estimate of the set's size from the hint.  The actor is read at run time, never embedded, so
  * cached plans stay correct.
  *
@@ -35,7 +35,6 @@
 #include "admin.h"
 #include "rls.h"
 #include "roledata.h"
-#include "sets.h"
 #include "sqlgen.h"
 #include "run_as.h"
 #include "util.h"
@@ -233,11 +232,12 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
-	add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys_direct(%s, %s, NULL::%s))::%s[], %s)",
-					 rbac_column_sql(t, alias, t->key_col), quote_literal_cstr(t->name),
-					 quote_literal_cstr(action), format_type_be(t->key_type),
-					 format_type_be(t->key_type),
-					 quote_literal_cstr(rbac_set_hint('d', t->name, action))));
+	add_arm(&buf, &n, &seen,
+			rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys_direct",
+							 psprintf("%s, %s", quote_literal_cstr(t->name),
+									  quote_literal_cstr(action)),
+							 format_type_be(t->key_type),
+							 rbac_sql_format_hint(RBAC_HINT_DIRECT, t->name, NULL, 0, action)));
 
 	for (r = 0; r < t->nrules; r++)
 	{
@@ -256,12 +256,13 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				u = rbac_model_type(m, t->ast->terms[rule->via].target);
 				if (col == NULL || u == NULL || u->is_actor)
 					break;		/* unbound relation: never holds */
-				add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s)",
-								 rbac_column_sql(t, alias, col), quote_literal_cstr(u->name),
-								 quote_literal_cstr(u->ast->terms[rule->body].name),
-								 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col),
-								 quote_literal_cstr(rbac_set_hint('k', u->name,
-																   u->ast->terms[rule->body].name))));
+				add_arm(&buf, &n, &seen,
+						rbac_sql_in_keys(rbac_column_sql(t, alias, col), "_keys",
+										 psprintf("%s, %s", quote_literal_cstr(u->name),
+												  quote_literal_cstr(u->ast->terms[rule->body].name)),
+										 rbac_column_type_sql(t, col),
+										 rbac_sql_format_hint(RBAC_HINT_KEYS, u->name, NULL, 0,
+															  u->ast->terms[rule->body].name)));
 				break;
 			case RBAC_BODY_ACTOR_RELATION:
 				if (rule->via < 0)
@@ -280,10 +281,15 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					u = rbac_model_type(m, t->ast->terms[rule->via].target);
 					if (col == NULL || u == NULL)
 						break;
-					add_arm(&buf, &n, &seen, psprintf("rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], NULL)",
-									 rbac_column_sql(t, alias, col), quote_literal_cstr(u->name),
-									 quote_literal_cstr(u->ast->terms[rule->body].name),
-									 rbac_column_type_sql(t, col), rbac_column_type_sql(t, col)));
+					/*
+					 * no hint: the set is of rows related to the actor,
+					 * which the planner's estimate does not compute
+					 */
+					add_arm(&buf, &n, &seen,
+							rbac_sql_in_keys(rbac_column_sql(t, alias, col), "_keys",
+											 psprintf("%s, %s", quote_literal_cstr(u->name),
+													  quote_literal_cstr(u->ast->terms[rule->body].name)),
+											 rbac_column_type_sql(t, col), NULL));
 				}
 				break;
 			case RBAC_BODY_GLOBAL:

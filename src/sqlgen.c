@@ -15,10 +15,14 @@
  * The actor is passed in as SQL expressions (parameters for the check
  * engine): its id as text, its type name as text, and its full reference.
  *
+ * Generated policies test set membership with one template,
+ * rbac._in(value, (SELECT rbac._keys...(...))::type[], hint): the hint
+ * names the set for the planner support of rbac._in (rls_runtime.c), which
+ * parses it back with rbac_sql_parse_hint.
+ *
  *-------------------------------------------------------------------------
  */
 #include "model.h"
-#include "sets.h"
 #include "sqlgen.h"
 
 #include "utils/builtins.h"
@@ -298,6 +302,7 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 	int			term;
 	const char *col;
 	int			i;
+	StringInfoData path;
 
 	if (p->var_index != 1 || !t->bound ||
 		!(p->tail == RBAC_TAIL_SELF || p->tail == RBAC_TAIL_RELATION))
@@ -308,11 +313,13 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 	}
 	if (nrel == 0)
 	{
-		appendStringInfo(buf, "(rbac._in(%s, (SELECT rbac._keys(%s, %s, NULL::%s))::%s[], %s))",
-						 rbac_column_sql(t, g->alias, t->key_col),
-						 quote_literal_cstr(t->name), quote_literal_cstr(e->name),
-						 format_type_be(t->key_type), format_type_be(t->key_type),
-						 quote_literal_cstr(rbac_set_hint('k', t->name, e->name)));
+		appendStringInfo(buf, "(%s)",
+						 rbac_sql_in_keys(rbac_column_sql(t, g->alias, t->key_col), "_keys",
+										  psprintf("%s, %s", quote_literal_cstr(t->name),
+												   quote_literal_cstr(e->name)),
+										  format_type_be(t->key_type),
+										  rbac_sql_format_hint(RBAC_HINT_KEYS, t->name,
+															   NULL, 0, e->name)));
 		return;
 	}
 	term = rbac_type_term(t, p->fields[0]);
@@ -323,22 +330,16 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 		appendStringInfoString(buf, "NULL");
 		return;
 	}
-	appendStringInfo(buf, "(rbac._in(%s, (SELECT rbac._keys_path(%s, ARRAY[",
-					 rbac_column_sql(t, g->alias, col), quote_literal_cstr(t->name));
+	initStringInfo(&path);
+	appendStringInfo(&path, "%s, ARRAY[", quote_literal_cstr(t->name));
 	for (i = 0; i < nrel; i++)
-		appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));
-	{
-		StringInfoData hint;
-
-		initStringInfo(&hint);
-		appendStringInfo(&hint, "p|%s|", t->name);
-		for (i = 0; i < nrel; i++)
-			appendStringInfo(&hint, "%s%s", i ? "," : "", p->fields[i]);
-		appendStringInfo(&hint, "|%s", e->name);
-		appendStringInfo(buf, "]::pg_catalog.text[], %s, NULL::%s))::%s[], %s))",
-						 quote_literal_cstr(e->name), rbac_column_type_sql(t, col),
-						 rbac_column_type_sql(t, col), quote_literal_cstr(hint.data));
-	}
+		appendStringInfo(&path, "%s%s", i ? ", " : "", quote_literal_cstr(p->fields[i]));
+	appendStringInfo(&path, "]::pg_catalog.text[], %s", quote_literal_cstr(e->name));
+	appendStringInfo(buf, "(%s)",
+					 rbac_sql_in_keys(rbac_column_sql(t, g->alias, col), "_keys_path",
+									  path.data, rbac_column_type_sql(t, col),
+									  rbac_sql_format_hint(RBAC_HINT_PATH, t->name,
+														   p->fields, nrel, e->name)));
 }
 
 /* Append has_role / has_permission on the resource a path reaches. */
@@ -448,6 +449,129 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 			break;
 	}
 }
+
+/* ---------------------------------------------------------------------
+ * Set hints and the rbac._in template
+ * ---------------------------------------------------------------------
+ */
+
+/* Append a name to a hint, escaping '\\', '|' and ','. */
+static void
+hint_name(StringInfo buf, const char *name)
+{
+	const char *c;
+
+	for (c = name; *c; c++)
+	{
+		if (*c == '\\' || *c == '|' || *c == ',')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *c);
+	}
+}
+
+/* The text of a hint (see sqlgen.h); path is used by RBAC_HINT_PATH only. */
+char *
+rbac_sql_format_hint(RbacSetHintKind kind, const char *type, char **path,
+					 int npath, const char *term)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%c|", (char) kind);
+	hint_name(&buf, type);
+	appendStringInfoChar(&buf, '|');
+	if (kind == RBAC_HINT_PATH)
+	{
+		for (i = 0; i < npath; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, ',');
+			hint_name(&buf, path[i]);
+		}
+		appendStringInfoChar(&buf, '|');
+	}
+	hint_name(&buf, term);
+	return buf.data;
+}
+
+/*
+ * Read one name of a hint from *p up to an unescaped separator in stops
+ * (or the end); *p is left on the separator.
+ */
+static char *
+hint_read_name(const char **p, const char *stops)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	while (**p && strchr(stops, **p) == NULL)
+	{
+		if (**p == '\\' && (*p)[1] != '\0')
+			(*p)++;
+		appendStringInfoChar(&buf, **p);
+		(*p)++;
+	}
+	return buf.data;
+}
+
+/* Parse a hint written by rbac_sql_format_hint; false when it is not one. */
+bool
+rbac_sql_parse_hint(const char *text, RbacSetHint *hint)
+{
+	const char *p = text;
+	int			cap = 4;
+
+	memset(hint, 0, sizeof(RbacSetHint));
+	if (text == NULL || (text[0] != RBAC_HINT_KEYS && text[0] != RBAC_HINT_DIRECT &&
+						 text[0] != RBAC_HINT_PATH) || text[1] != '|')
+		return false;
+	hint->kind = (RbacSetHintKind) text[0];
+	p += 2;
+	hint->type = hint_read_name(&p, "|");
+	if (*p++ != '|')
+		return false;
+	if (hint->kind == RBAC_HINT_PATH)
+	{
+		hint->path = palloc(sizeof(char *) * cap);
+		for (;;)
+		{
+			if (hint->npath == cap)
+			{
+				cap *= 2;
+				hint->path = repalloc(hint->path, sizeof(char *) * cap);
+			}
+			hint->path[hint->npath++] = hint_read_name(&p, "|,");
+			if (*p == '|')
+				break;
+			if (*p++ != ',')
+				return false;
+		}
+		p++;
+	}
+	hint->term = hint_read_name(&p, "|");
+	return *p == '\0' && hint->type[0] != '\0' && hint->term[0] != '\0';
+}
+
+/*
+ * The arm of a generated policy that tests value_sql against a set:
+ * rbac._in(value, (SELECT rbac.<function>(<args>, NULL::elemtype))::elemtype[],
+ * hint).  The sub-SELECT makes the set an InitPlan (computed once per
+ * query); hint is the literal text of a set hint, or NULL for none.
+ */
+char *
+rbac_sql_in_keys(const char *value_sql, const char *function,
+				 const char *args_sql, const char *elemtype, const char *hint)
+{
+	return psprintf("rbac._in(%s, (SELECT rbac.%s(%s, NULL::%s))::%s[], %s)",
+					value_sql, function, args_sql, elemtype, elemtype,
+					hint ? quote_literal_cstr(hint) : "NULL");
+}
+
+/* ---------------------------------------------------------------------
+ * Last-mile rule bodies
+ * ---------------------------------------------------------------------
+ */
 
 /*
  * The SQL boolean expression of a last-mile rule's body over the row

@@ -1,0 +1,848 @@
+/*-------------------------------------------------------------------------
+ *
+ * rls_runtime.c
+ *	  What generated row-level-security policies call while a query runs:
+ *	  rbac._keys, rbac._keys_direct, rbac._keys_path and rbac._has_global
+ *	  (the current actor's sets, from sets.c), rbac._in (hashed membership)
+ *	  and its planner support function, with the two caches they share:
+ *	  sets computed while planning, and set-size estimates.
+ *
+ * These functions run per query, as the querying user, without a SET
+ * search_path clause: every statement they run is schema-qualified and
+ * writes OPERATOR(pg_catalog.=).  They only reveal what the current actor
+ * itself may do.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "actor.h"
+#include "eval.h"
+#include "keyset.h"
+#include "refs.h"
+#include "sets.h"
+#include "sqlgen.h"
+#include "util.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(rbac_keys);
+PG_FUNCTION_INFO_V1(rbac_keys_direct);
+PG_FUNCTION_INFO_V1(rbac_keys_path);
+PG_FUNCTION_INFO_V1(rbac_has_global);
+PG_FUNCTION_INFO_V1(rbac_in);
+PG_FUNCTION_INFO_V1(rbac_in_support);
+
+/* The model, type and term named by SQL arguments, or errors. */
+static MType *
+type_and_term(FunctionCallInfo fcinfo, int *term)
+{
+	RbacModel  *m = rbac_get_model();
+	MType	   *t;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type and term must not be null")));
+	t = rbac_ref_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), RBAC_TYPE_ANY_RESOURCE);
+	*term = rbac_type_term(t, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (*term >= 0 && t->ast->terms[*term].kind == RBAC_TERM_RELATION &&
+		t->ast->terms[*term].target_type != NULL &&
+		t->ast->terms[*term].target_type->is_actor)
+		return t;				/* an actor relation: rows related to the actor */
+	if (*term < 0 || t->ast->terms[*term].kind == RBAC_TERM_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown role or permission \"%s\" for type %s",
+						text_to_cstring(PG_GETARG_TEXT_PP(1)), t->name)));
+	return t;
+}
+
+/*
+ * The key of an actor's set named by a hint in the caches below: the
+ * actor's length first, so that no actor and hint run into another pair.
+ */
+static char *
+set_key(const char *actor, const char *hint)
+{
+	return psprintf("%zu:%s%s", strlen(actor), actor, hint);
+}
+
+/*
+ * Sets computed while planning, for the execution of the same statement.
+ *
+ * The planner support function computes the current actor's set to
+ * estimate its size; the InitPlan computes it again when the query runs.
+ * Both read through the active snapshot: when the execution's snapshot is
+ * identical (same xmin, xmax, in-progress transactions and command id, so
+ * the same rows are visible) and actor and model are the same, the planned
+ * set is exactly what the execution would compute, and is reused.  This
+ * halves the cost of the first query of an actor.  The sets live until the
+ * end of the transaction.
+ */
+typedef struct PlannedSet
+{
+	MemoryContext cxt;			/* NULL: slot unused */
+	char	   *key;			/* set_key(actor, hint) */
+	RbacModel  *model;
+	SnapshotData snap;			/* xip and subxip copied into cxt */
+	int			n;
+	char	  **items;
+	bool		universal;
+} PlannedSet;
+
+#define NPLANNED 8
+static PlannedSet planned[NPLANNED];
+static int	planned_next = 0;
+static bool planned_callback = false;
+
+/* At transaction end, forget every planned set. */
+static void
+planned_xact_callback(XactEvent event, void *arg)
+{
+	int			i;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT &&
+		event != XACT_EVENT_PREPARE)
+		return;
+	for (i = 0; i < NPLANNED; i++)
+		if (planned[i].cxt)
+		{
+			MemoryContextDelete(planned[i].cxt);
+			planned[i].cxt = NULL;
+		}
+}
+
+/* Do two snapshots see exactly the same rows? */
+static bool
+snapshot_same(Snapshot a, Snapshot b)
+{
+	return a->xmin == b->xmin && a->xmax == b->xmax && a->curcid == b->curcid &&
+		a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
+		a->suboverflowed == b->suboverflowed &&
+		a->takenDuringRecovery == b->takenDuringRecovery &&
+		(a->xcnt == 0 || memcmp(a->xip, b->xip, sizeof(TransactionId) * a->xcnt) == 0) &&
+		(a->subxcnt <= 0 || memcmp(a->subxip, b->subxip, sizeof(TransactionId) * a->subxcnt) == 0);
+}
+
+/* Remember set k for (actor, hint) under the active snapshot. */
+static void
+planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
+{
+	PlannedSet *p = &planned[planned_next];
+	Snapshot	snap;
+	MemoryContext old;
+	int			i;
+
+	if (actor == NULL || !ActiveSnapshotSet())
+		return;
+	snap = GetActiveSnapshot();
+	if (snap->snapshot_type != SNAPSHOT_MVCC)
+		return;
+	if (!planned_callback)
+	{
+		RegisterXactCallback(planned_xact_callback, NULL);
+		planned_callback = true;
+	}
+	planned_next = (planned_next + 1) % NPLANNED;
+	if (p->cxt)
+		MemoryContextDelete(p->cxt);
+	p->cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac planned set",
+								   ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(p->cxt);
+	p->key = set_key(actor, hint);
+	p->model = m;
+	p->snap = *snap;
+	p->snap.xip = palloc(sizeof(TransactionId) * Max(snap->xcnt, 1));
+	if (snap->xcnt > 0)
+		memcpy(p->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	p->snap.subxip = palloc(sizeof(TransactionId) * Max(snap->subxcnt, 1));
+	if (snap->subxcnt > 0)
+		memcpy(p->snap.subxip, snap->subxip, sizeof(TransactionId) * snap->subxcnt);
+	p->universal = k->universal;
+	p->n = k->n;
+	p->items = palloc(sizeof(char *) * Max(k->n, 1));
+	for (i = 0; i < k->n; i++)
+		p->items[i] = pstrdup(k->items[i]);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The set planned for (actor, hint) if the active snapshot sees exactly
+ * what the planning saw, as a KeySet (items only) in the current context;
+ * else NULL.
+ */
+static KeySet *
+planned_lookup(const char *actor, const char *hint, RbacModel *m)
+{
+	int			i;
+
+	char	   *key;
+
+	if (actor == NULL || !ActiveSnapshotSet())
+		return NULL;
+	key = set_key(actor, hint);
+	for (i = 0; i < NPLANNED; i++)
+	{
+		PlannedSet *p = &planned[i];
+		KeySet	   *k;
+
+		if (p->cxt == NULL || p->model != m || strcmp(p->key, key) != 0 ||
+			!snapshot_same(&p->snap, GetActiveSnapshot()))
+			continue;
+		k = palloc0(sizeof(KeySet));
+		k->n = p->n;
+		k->items = p->items;
+		k->universal = p->universal;
+		return k;
+	}
+	return NULL;
+}
+
+/*
+ * The element type of the anyarray result, from the type of the sample
+ * argument argno: its base type, which must be one of PostgreSQL's own (a
+ * domain's checks, a user type's I/O never run here).  Checked before any
+ * set is computed.
+ */
+static Oid
+keys_elemtype(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			sample = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			elemtype;
+
+	if (!OidIsValid(sample))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("could not determine the key type from the sample argument")));
+	elemtype = rbac_safe_type(sample);
+	if (!OidIsValid(elemtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("keys cannot be returned as type %s", format_type_be(sample)),
+				 errdetail("The sample must have a built-in base type (or a domain over one).")));
+	return elemtype;
+}
+
+/*
+ * The keys of type (argument 0) on which the current actor holds term
+ * (argument 1), as an array of argument 2's type: every derivation, or
+ * only direct grants closed under the type's same-type rules.  A term that
+ * is a relation to an actor type gives the rows related to the actor.
+ */
+static Datum
+keys_function(FunctionCallInfo fcinfo, bool direct)
+{
+	MemoryContext callcxt = CurrentMemoryContext;
+	int			term;
+	MType	   *t = type_and_term(fcinfo, &term);
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	Oid			elemtype = keys_elemtype(fcinfo, 2);
+	Datum		result = (Datum) 0;
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacSetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		rbac_eval_begin(&se.ev, m, actor);
+		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
+		{
+			k = keyset_new();
+			if (!direct)
+				rbac_sets_rows_of_actor(&se, t, term, k);
+		}
+		else
+		{
+			k = planned_lookup(actor,
+							   rbac_sql_format_hint(direct ? RBAC_HINT_DIRECT : RBAC_HINT_KEYS,
+													t->name, NULL, 0, t->ast->terms[term].name),
+							   m);
+			if (k == NULL)
+				k = direct ? rbac_sets_compute_direct(&se, t, term) : rbac_sets_compute(&se, t, term);
+		}
+		if (k->universal)
+			k = rbac_sets_all_keys(t);
+		rbac_eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt);
+		result = rbac_sets_typed_array(k->items, 0, k->n, elemtype);
+	}
+	RBAC_INTERNAL_END();
+	return result;
+}
+
+/*
+ * rbac._keys(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of the resources of type on which the current actor holds term,
+ * as an array of sample's type.  STABLE: generated policies call it once
+ * per query, as an InitPlan.
+ */
+Datum
+rbac_keys(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(keys_function(fcinfo, false));
+}
+
+/*
+ * rbac._keys_direct(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of type on which the current actor holds term through direct
+ * assignments (and custom roles) and the type's same-type implications.
+ */
+Datum
+rbac_keys_direct(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(keys_function(fcinfo, true));
+}
+
+/*
+ * rbac._keys_path(type text, path text[], term text, sample anyelement)
+ *	-> anyarray
+ *
+ * For has_role(actor, term, r.h1.h2...hk) in a policy on type: the keys of
+ * the type reached by h1 whose walk along h2..hk ends on a resource where
+ * the current actor holds term.  The policy compares r.h1 with them.
+ */
+Datum
+rbac_keys_path(PG_FUNCTION_ARGS)
+{
+	MemoryContext callcxt = CurrentMemoryContext;
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	MType	   *t;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nhops;
+	MType	  **types;
+	int		   *terms;
+	int			term;
+	int			i;
+	Oid			elemtype;
+	Datum		result = (Datum) 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("type, path and term must not be null")));
+	elemtype = keys_elemtype(fcinfo, 3);
+	t = rbac_ref_require_type(m, text_to_cstring(PG_GETARG_TEXT_PP(0)), RBAC_TYPE_ANY_RESOURCE);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &nhops);
+	if (nhops < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the path must have at least one relation")));
+	for (i = 0; i < nhops; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the path must not contain null elements")));
+	/* types[0] = t, types[i] = target of hop i; terms[i] = relation of hop i+1 */
+	types = palloc(sizeof(MType *) * (nhops + 1));
+	terms = palloc(sizeof(int) * (nhops + 1));
+	types[0] = t;
+	for (i = 0; i < nhops; i++)
+	{
+		char	   *rel = TextDatumGetCString(elems[i]);
+
+		terms[i] = rbac_type_term(types[i], rel);
+		if (terms[i] < 0 || types[i]->ast->terms[terms[i]].kind != RBAC_TERM_RELATION)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown relation \"%s\" of type %s", rel, types[i]->name)));
+		types[i + 1] = rbac_ref_require_type(m, types[i]->ast->terms[terms[i]].target, RBAC_TYPE_ANY_RESOURCE);
+	}
+	term = rbac_type_term(types[nhops], text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	if (term < 0 || types[nhops]->ast->terms[term].kind == RBAC_TERM_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown role or permission \"%s\" for type %s",
+						text_to_cstring(PG_GETARG_TEXT_PP(2)), types[nhops]->name)));
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacSetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		rbac_eval_begin(&se.ev, m, actor);
+		k = rbac_sets_compute(&se, types[nhops], term);
+		/* walk back: keys of types[i] whose hop i is in k */
+		for (i = nhops - 1; i >= 1; i--)
+		{
+			KeySet	   *prev = keyset_new();
+			int			done = 0;
+			bool		once = false;
+
+			rbac_sets_propagate_via(types[i], terms[i], k, &done, prev, &once);
+			k = prev;
+		}
+		if (k->universal)
+			k = rbac_sets_all_keys(types[1]);
+		rbac_eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt);
+		result = rbac_sets_typed_array(k->items, 0, k->n, elemtype);
+	}
+	RBAC_INTERNAL_END();
+	PG_RETURN_DATUM(result);
+}
+
+/* rbac._has_global(role text) -> boolean: does the current actor hold it? */
+Datum
+rbac_has_global(PG_FUNCTION_ARGS)
+{
+	RbacModel  *m = rbac_get_model();
+	const char *actor = rbac_current_actor_name();
+	int			g;
+	volatile bool result = false;
+
+	if (PG_ARGISNULL(0) || actor == NULL)
+		PG_RETURN_BOOL(false);
+	g = rbac_model_global(m, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (g < 0)
+		PG_RETURN_BOOL(false);
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacEval		ev;
+
+		rbac_eval_begin(&ev, m, actor);
+		rbac_eval_load_globals(&ev);
+		result = ev.global_held[g];
+		rbac_eval_end(&ev);
+	}
+	RBAC_INTERNAL_END();
+	PG_RETURN_BOOL(result);
+}
+
+/* ---------------------------------------------------------------------
+ * rbac._in(value, keys): hashed membership for generated policies
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * How far the keys argument of one rbac._in call can be trusted to stay the
+ * same array: a Const for the plan's life, an InitPlan's output (PARAM_EXEC
+ * -- the support function admits only uncorrelated subqueries, evaluated
+ * once per execution) for the query; an external parameter (a prepared
+ * statement's, a PL/pgSQL variable's) can be reassigned in place between
+ * evaluations of a reused expression, so its content is compared.
+ */
+typedef enum InKeysKind
+{
+	IN_KEYS_FIXED,				/* Const or InitPlan Param: the datum pointer */
+	IN_KEYS_EXTERN,				/* PARAM_EXTERN: pointer and content */
+	IN_KEYS_ROWS				/* anything else: rebuilt on every call */
+} InKeysKind;
+
+/* The membership test of one array, cached in fn_extra. */
+typedef struct InCache
+{
+	InKeysKind	kind;
+	const void *array;			/* the array datum it was built from */
+	struct varlena *copy;		/* IN_KEYS_EXTERN: its content */
+	InSet	   *set;
+} InCache;
+
+/* The InKeysKind of the keys argument of a call. */
+static InKeysKind
+keys_arg_kind(FmgrInfo *flinfo)
+{
+	Node	   *expr = flinfo->fn_expr;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, FuncExpr) || list_length(((FuncExpr *) expr)->args) < 2)
+		return IN_KEYS_ROWS;
+	arg = (Node *) lsecond(((FuncExpr *) expr)->args);
+	while (arg && IsA(arg, RelabelType))
+		arg = (Node *) ((RelabelType *) arg)->arg;
+	if (arg != NULL && IsA(arg, Const))
+		return IN_KEYS_FIXED;
+	if (arg != NULL && IsA(arg, Param))
+		return ((Param *) arg)->paramkind == PARAM_EXEC ? IN_KEYS_FIXED : IN_KEYS_EXTERN;
+	return IN_KEYS_ROWS;
+}
+
+/* Is the cached set of c the one of keys datum raw? */
+static bool
+in_cache_valid(InCache *c, Datum raw)
+{
+	struct varlena *v;
+
+	if (c->set == NULL || c->kind == IN_KEYS_ROWS || c->array != DatumGetPointer(raw))
+		return false;
+	if (c->kind == IN_KEYS_FIXED)
+		return true;
+	v = (struct varlena *) DatumGetPointer(raw);
+	return VARSIZE_ANY(v) == VARSIZE_ANY(c->copy) &&
+		memcmp(v, c->copy, VARSIZE_ANY(v)) == 0;
+}
+
+/*
+ * rbac._in(value anyelement, keys anyarray) -> boolean
+ *
+ * value = ANY(keys), with the array hashed once per query: generated
+ * policies test each row against sets of thousands of keys, which a linear
+ * "= ANY" would make quadratic.  Its planner support function (below) hands
+ * the planner "value = ANY(keys)" as an index condition, so indexes on the
+ * key and relation columns are still used.
+ */
+Datum
+rbac_in(PG_FUNCTION_ARGS)
+{
+	Datum		raw;
+	InCache    *c = fcinfo->flinfo->fn_extra;
+	Oid			valtype;
+
+	/* a NULL value or set matches nothing (a policy treats NULL as false) */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_BOOL(false);
+
+	/*
+	 * The set is known by its datum as passed, before any detoasting: a
+	 * small array copied into a tuple has a short header, and detoasting
+	 * it would give a new copy (and a rebuilt set) on every row.
+	 */
+	raw = PG_GETARG_DATUM(1);
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(InCache));
+		c->kind = keys_arg_kind(fcinfo->flinfo);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (in_cache_valid(c, raw))
+		PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
+
+	valtype = getBaseType(get_fn_expr_argtype(fcinfo->flinfo, 0));
+	if (c->kind == IN_KEYS_ROWS)
+	{
+		/* keys that may change from call to call: nothing is kept */
+		InSet	   *set = inset_build(CurrentMemoryContext, DatumGetArrayTypeP(raw), valtype);
+
+		PG_RETURN_BOOL(inset_contains(set, PG_GETARG_DATUM(0)));
+	}
+	/* a new array (a rescan's new set): the old one stays until query end */
+	c->set = inset_build(fcinfo->flinfo->fn_mcxt, DatumGetArrayTypeP(raw), valtype);
+	c->array = DatumGetPointer(raw);
+	if (c->kind == IN_KEYS_EXTERN)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(raw);
+
+		if (c->copy)
+			pfree(c->copy);
+		c->copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(v));
+		memcpy(c->copy, v, VARSIZE_ANY(v));
+	}
+	PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
+}
+
+/* Cached set sizes for estimates: set_key(actor, hint) -> (fraction, time). */
+typedef struct EstimateEntry
+{
+	char		key[256];
+	double		fraction;
+	TimestampTz at;
+} EstimateEntry;
+
+static HTAB *estimate_cache = NULL;
+
+/* Above this fraction of the table, a set is not used as an index condition. */
+#define INDEX_MAX_FRACTION 0.2
+
+/* Rows of the table bound to t (pg_class.reltuples), at least 1. */
+static double
+table_rows(MType *t)
+{
+	HeapTuple	tup;
+	double		rows = 1;
+
+	if (!t->bound)
+		return 1;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(t->relid));
+	if (HeapTupleIsValid(tup))
+	{
+		rows = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	return rows < 1 ? 1 : rows;
+}
+
+/*
+ * Fraction of the keys' table the current actor's set covers, for a set
+ * hint (sqlgen.h) of rbac._keys, rbac._keys_direct or rbac._keys_path.
+ * Any problem: 0.001.
+ */
+static double
+estimate_fraction(const char *hint)
+{
+	const char *actor = rbac_current_actor_name();
+	char	   *key;
+	EstimateEntry *e;
+	EstimateEntry uncached;
+	bool		found;
+	TimestampTz now = GetCurrentTimestamp();
+	RbacSetHint h;
+	RbacModel  *m;
+	MType	   *t;
+	int			term;
+	volatile double fraction = 0.001;
+
+	if (actor == NULL)
+		return 0.0001;
+	key = set_key(actor, hint);
+	if (estimate_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(e->key);
+		ctl.entrysize = sizeof(EstimateEntry);
+		estimate_cache = hash_create("pg_rbac estimates", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	if (strlen(key) < sizeof(e->key))
+	{
+		e = hash_search(estimate_cache, key, HASH_ENTER, &found);
+		if (found && now - e->at < 10 * USECS_PER_SEC)
+			return e->fraction;
+	}
+	else
+		e = &uncached;			/* too long to be a key: not cached */
+	e->fraction = 0.001;
+	e->at = now;
+
+	if (!rbac_sql_parse_hint(hint, &h))
+		return e->fraction;
+	m = rbac_get_model();
+	t = rbac_model_type(m, h.type);
+	if (t == NULL)
+		return e->fraction;
+	if (h.kind == RBAC_HINT_PATH)
+	{
+		/* the path's end set over its table approximates the first hop's */
+		int			i;
+
+		for (i = 0; i < h.npath; i++)
+		{
+			int			r = rbac_type_term(t, h.path[i]);
+
+			if (r < 0 || t->ast->terms[r].kind != RBAC_TERM_RELATION)
+				return e->fraction;
+			t = rbac_model_type(m, t->ast->terms[r].target);
+			if (t == NULL)
+				return e->fraction;
+		}
+	}
+	term = rbac_type_term(t, h.term);
+	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
+		return e->fraction;
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacSetEval		se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		rbac_eval_begin(&se.ev, m, actor);
+		k = h.kind == RBAC_HINT_DIRECT ? rbac_sets_compute_direct(&se, t, term) :
+			rbac_sets_compute(&se, t, term);
+		fraction = k->universal ? 1.0 : (double) k->n / table_rows(t);
+		if (h.kind != RBAC_HINT_PATH)
+			planned_store(actor, hint, m, k);
+		rbac_eval_end(&se.ev);
+	}
+	RBAC_INTERNAL_END();
+	if (fraction > 1)
+		fraction = 1;
+	if (fraction < 1e-7)
+		fraction = 1e-7;
+	e->fraction = fraction;
+	return fraction;
+}
+
+/*
+ * The estimated fraction for the hint argument (the third) of an rbac._in
+ * call: what estimate_fraction says for a constant hint, 0.001 without one.
+ */
+static double
+hint_fraction(List *args)
+{
+	Node	   *hint = list_length(args) >= 3 ? lthird(args) : NULL;
+
+	if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
+		return estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
+	return 0.001;
+}
+
+/*
+ * Planner support for rbac._in: an index condition "value = ANY(keys)"
+ * on an index of the value's column (lossy: the call stays as a cheap
+ * recheck), and a selectivity estimate.
+ */
+/* query_tree_walker state: does a subquery refer to an outer query level? */
+static bool
+refers_outside(Node *node, int *depth)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varlevelsup > (Index) *depth;
+	if (IsA(node, PlaceHolderVar))
+		return ((PlaceHolderVar *) node)->phlevelsup > (Index) *depth;
+	if (IsA(node, Aggref))
+	{
+		if (((Aggref *) node)->agglevelsup > (Index) *depth)
+			return true;
+	}
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	if (IsA(node, Query))
+	{
+		bool		result;
+
+		(*depth)++;
+		result = query_tree_walker((Query *) node, refers_outside, depth, 0);
+		(*depth)--;
+		return result;
+	}
+	return expression_tree_walker(node, refers_outside, depth);
+}
+
+/*
+ * Is the keys argument of rbac._in one whose value cannot change during a
+ * query: a constant, an external parameter, or a subquery with no reference
+ * to an outer query (an InitPlan, evaluated once)?
+ */
+static bool
+keys_expr_query_constant(Node *arg)
+{
+	int			depth = 0;
+
+	while (arg && IsA(arg, RelabelType))
+		arg = (Node *) ((RelabelType *) arg)->arg;
+	if (arg == NULL)
+		return false;
+	if (IsA(arg, Const))
+		return true;
+	/*
+	 * A PARAM_EXEC Param here is the InitPlan of a subquery admitted
+	 * before (child relations' quals are simplified again after the
+	 * subqueries became InitPlans); outer references were Vars then.
+	 */
+	if (IsA(arg, Param))
+		return true;
+	if (IsA(arg, SubLink) && ((SubLink *) arg)->subLinkType == EXPR_SUBLINK)
+		return !refers_outside(((SubLink *) arg)->subselect, &depth);
+	return false;
+}
+
+Datum
+rbac_in_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+
+	if (IsA(rawreq, SupportRequestSimplify))
+	{
+		SupportRequestSimplify *req = (SupportRequestSimplify *) rawreq;
+		FuncExpr   *f = req->fcall;
+
+		/*
+		 * rbac._in keeps the set it built for a keys datum for the whole
+		 * query, so the keys must not change from row to row: refuse any
+		 * other expression before it runs (generated policies always pass
+		 * an uncorrelated subquery).
+		 */
+		if (list_length(f->args) >= 2 && !keys_expr_query_constant((Node *) lsecond(f->args)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("the keys of rbac._in must be a constant, a parameter or an uncorrelated subquery"),
+					 errhint("Use value = ANY(keys) for keys that change from row to row.")));
+		PG_RETURN_POINTER(NULL);
+	}
+
+	if (IsA(rawreq, SupportRequestIndexCondition))
+	{
+		SupportRequestIndexCondition *req = (SupportRequestIndexCondition *) rawreq;
+		FuncExpr   *f = (FuncExpr *) req->node;
+		Node	   *col;
+		Node	   *arr;
+		Oid			coltype;
+		Oid			opno;
+		ScalarArrayOpExpr *saop;
+
+		if (!IsA(f, FuncExpr) || list_length(f->args) < 2 || req->indexarg != 0)
+			PG_RETURN_POINTER(NULL);
+
+		/*
+		 * supportnodes.h: for a FuncExpr the planner does not check that
+		 * the comparison value is pseudo-constant for the index (no Vars of
+		 * the indexed relation, no volatile functions); an index condition
+		 * that is not would be evaluated without its row.
+		 */
+		if (!is_pseudo_constant_for_index(req->root, (Node *) lsecond(f->args), req->index))
+			PG_RETURN_POINTER(NULL);
+
+		/*
+		 * The planner estimates "col = ANY($param)" as a ten-element array
+		 * whatever the set's size, so it would take an index scan for a set
+		 * covering half the table.  Offer no index condition for a set that
+		 * large: the scan that remains tests each row against the hashed set.
+		 */
+		if (hint_fraction(f->args) > INDEX_MAX_FRACTION)
+			PG_RETURN_POINTER(NULL);
+		col = (Node *) linitial(f->args);
+		arr = (Node *) lsecond(f->args);
+		coltype = getBaseType(exprType(col));
+		opno = get_opfamily_member(req->opfamily, coltype, coltype, BTEqualStrategyNumber);
+		if (!OidIsValid(opno) || getBaseType(exprType(arr)) != get_array_type(coltype))
+			PG_RETURN_POINTER(NULL);
+		saop = makeNode(ScalarArrayOpExpr);
+		saop->opno = opno;
+		saop->opfuncid = get_opcode(opno);
+		saop->hashfuncid = InvalidOid;
+		saop->negfuncid = InvalidOid;
+		saop->useOr = true;
+		saop->inputcollid = req->indexcollation;
+		saop->args = list_make2(col, arr);
+		saop->location = -1;
+		/*
+		 * For integers, and text or varchar under a deterministic collation,
+		 * "col = ANY(keys)" is exactly what rbac._in tests: the condition is
+		 * exact and no per-row recheck remains where the index decides
+		 * alone.  Other types compare by output text in rbac._in: lossy.
+		 */
+		req->lossy = !(inset_integer_type(coltype) ||
+					   (inset_bytes_type(coltype) &&
+						OidIsValid(req->indexcollation) &&
+						get_collation_isdeterministic(req->indexcollation)));
+		PG_RETURN_POINTER(list_make1(saop));
+	}
+	if (IsA(rawreq, SupportRequestSelectivity))
+	{
+		SupportRequestSelectivity *req = (SupportRequestSelectivity *) rawreq;
+
+		/*
+		 * The set is computed at run time; its size for the current actor
+		 * (cached for a few seconds: an estimate only) over the number of
+		 * rows of the keys' table estimates the fraction of rows kept.
+		 */
+		req->selectivity = hint_fraction(req->args);
+		PG_RETURN_POINTER(req);
+	}
+	PG_RETURN_POINTER(NULL);
+}
