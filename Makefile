@@ -27,6 +27,7 @@ OBJS = \
 	src/run_as.o \
 	src/audit.o \
 	src/pg_rbac.o \
+	src/policy_backend.o \
 	src/actor.o \
 	src/jwk.o \
 	src/jwt.o \

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * actor.c
- *	  The settings of pg_rbac and the current actor of the session
- *	  (SPEC section 3.2).
+ *	  The current actor of the session: rbac.set_actor, set_actor_token,
+ *	  current_actor, reset_actor, and what generated policies read of it.
  *
  * Where the actor lives.  The actor is stored in a hidden setting,
  * rbac.actor, so that it has exactly the lifetime rules of a setting:
@@ -25,15 +25,9 @@
  * policies through rbac._actor_id(), rbac._actor_type() and
  * rbac._actor_key(), at the end of this file.
  *
- * The other settings (rbac.read_action, rbac.manage_permission, and the
- * token settings rbac.jwt_*, defined in jwt.c) are PGC_SUSET or stricter:
- * each one decides who someone is or what they may learn or change, so only
- * a superuser (or a role granted SET on the parameter) may change them.
- *
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
-#include "pg_rbac.h"
 #include "refs.h"
 
 #include "access/parallel.h"
@@ -61,12 +55,6 @@ static char *actor_setting = NULL;
 
 /* On only while apply_actor() changes rbac.actor. */
 static bool actor_change_allowed = false;
-
-/* rbac.read_action: the permission that separates NotFound from Forbidden */
-char	   *rbac_read_action = NULL;
-
-/* rbac.manage_permission: the permission that delegates role management */
-char	   *rbac_manage_permission = NULL;
 
 /* The current actor's reference, or NULL when none is set. */
 const char *
@@ -98,23 +86,7 @@ check_actor_setting(char **newval, void **extra, GucSource source)
 	return false;
 }
 
-/* Check hook of settings that name a permission: must not be empty. */
-static bool
-check_permission_setting(char **newval, void **extra, GucSource source)
-{
-	if (*newval == NULL || (*newval)[0] == '\0')
-	{
-		GUC_check_errdetail("The permission name must not be empty.");
-		return false;
-	}
-	return true;
-}
-
-/*
- * Define the settings of the extension (called from _PG_init) and reserve
- * the prefix "rbac", so that a misspelt or unknown rbac.* setting is an
- * error instead of a silently ignored placeholder.
- */
+/* Define rbac.actor (called from _PG_init). */
 void
 rbac_actor_init(void)
 {
@@ -127,29 +99,6 @@ rbac_actor_init(void)
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE |
 							   GUC_DISALLOW_IN_FILE | GUC_DISALLOW_IN_AUTO_FILE,
 							   check_actor_setting, NULL, NULL);
-
-	/* rbac.jwt_secret, rbac.jwt_key_file, rbac.jwt_actor_type, ... */
-	rbac_jwt_init();
-
-	DefineCustomStringVariable("rbac.read_action",
-							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",
-							   NULL,
-							   &rbac_read_action,
-							   "read",
-							   PGC_SUSET,
-							   0,
-							   check_permission_setting, NULL, NULL);
-
-	DefineCustomStringVariable("rbac.manage_permission",
-							   "Permission that lets the current actor change role data on a resource.",
-							   NULL,
-							   &rbac_manage_permission,
-							   "manage_roles",
-							   PGC_SUSET,
-							   0,
-							   check_permission_setting, NULL, NULL);
-
-	MarkGUCPrefixReserved("rbac");
 }
 
 /*

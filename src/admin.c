@@ -16,7 +16,6 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "pg_rbac.h"
 #include "admin.h"
 #include "audit.h"
 #include "roledata.h"

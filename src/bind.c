@@ -17,7 +17,6 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "pg_rbac.h"
 #include "roledata.h"
 #include "admin.h"
 #include "model.h"

@@ -15,6 +15,7 @@
  */
 #include "actor.h"
 #include "eval.h"
+#include "pg_rbac.h"
 #include "refs.h"
 #include "sets.h"
 #include "util.h"
@@ -70,15 +71,6 @@ rbac_is_allowed_current(PG_FUNCTION_ARGS)
 							  rbac_arg_required(fcinfo, 1, "resource")));
 }
 
-/* The action whose absence makes authorize report "not found". */
-static const char *
-read_action(void)
-{
-	const char *v = GetConfigOption("rbac.read_action", true, false);
-
-	return (v && *v) ? v : "read";
-}
-
 /*
  * Raise unless allowed: not found (P0002) when the actor may not even read
  * the resource, forbidden (42501) otherwise.
@@ -97,7 +89,7 @@ do_authorize(const char *actor, const char *action, const char *resource)
 	m = rbac_get_model();
 	ref = rbac_ref_require(resource, "resource");
 	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
-	readp = read_action();
+	readp = rbac_read_action;
 	rterm = rbac_type_term(t, readp);
 	if (rterm < 0 || t->ast->terms[rterm].kind != RBAC_TERM_PERMISSION ||
 		!rbac_check(actor, readp, resource))

@@ -11,7 +11,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "pg_rbac.h"
+#include "policy_backend.h"
 
 #include "executor/spi.h"
 #include "utils/builtins.h"

@@ -13,8 +13,8 @@
 #define RBAC_JWT_MAX_LENGTH 65536
 
 /*
- * Define the rbac.jwt_* settings.  Called from rbac_actor_init(), before
- * the "rbac" prefix is reserved.
+ * Define the rbac.jwt_* settings.  Called from _PG_init(), before the
+ * "rbac" prefix is reserved.
  */
 extern void rbac_jwt_init(void);
 

@@ -9,8 +9,8 @@
 #ifndef RBAC_MODEL_H
 #define RBAC_MODEL_H
 
-#include "pg_rbac.h"
 #include "lookup.h"
+#include "policy_backend.h"
 
 #include "executor/spi.h"
 #include "utils/hsearch.h"

@@ -1,221 +1,73 @@
 /*-------------------------------------------------------------------------
  *
  * pg_rbac.c
- *	  Module entry point and the glue between the backend-independent
- *	  policy parser and PostgreSQL: memory, column lookups, error reports,
- *	  audit records.
+ *	  Module entry point: PG_MODULE_MAGIC, _PG_init, and the settings that
+ *	  are not about the actor or tokens (rbac.read_action,
+ *	  rbac.manage_permission).  rbac.actor is defined next to its gate in
+ *	  actor.c, the rbac.jwt_* settings in jwt.c.
+ *
+ * Every setting is PGC_SUSET or stricter: each one decides who someone is
+ * or what they may learn or change, so only a superuser (or a role granted
+ * SET on the parameter) may change them.  The prefix "rbac" is reserved, so
+ * that a misspelt rbac.* setting is an error instead of a silently ignored
+ * placeholder.
  *
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
-#include "pg_rbac.h"
+#include "jwt.h"
 #include "model.h"
-#include "roledata.h"
-#include "run_as.h"
+#include "pg_rbac.h"
 
-#include "executor/spi.h"
-#include "catalog/pg_type.h"
-#include "utils/builtins.h"
+#include "utils/guc.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* Module load: define settings and register callbacks. */
+/* rbac.read_action: the permission that separates NotFound from Forbidden */
+char	   *rbac_read_action = NULL;
+
+/* rbac.manage_permission: the permission that delegates role management */
+char	   *rbac_manage_permission = NULL;
+
+/* Check hook of settings that name a permission: must not be empty. */
+static bool
+check_permission_setting(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("The permission name must not be empty.");
+		return false;
+	}
+	return true;
+}
+
+/* Module load: define the settings and register callbacks. */
 void
 _PG_init(void)
 {
 	rbac_actor_init();
+	rbac_jwt_init();
+
+	DefineCustomStringVariable("rbac.read_action",
+							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",
+							   NULL,
+							   &rbac_read_action,
+							   "read",
+							   PGC_SUSET,
+							   0,
+							   check_permission_setting, NULL, NULL);
+
+	DefineCustomStringVariable("rbac.manage_permission",
+							   "Permission that lets the current actor change role data on a resource.",
+							   NULL,
+							   &rbac_manage_permission,
+							   "manage_roles",
+							   PGC_SUSET,
+							   0,
+							   check_permission_setting, NULL, NULL);
+
+	MarkGUCPrefixReserved("rbac");
 	rbac_model_init();
-}
-
-/* RbacAlloc callback: zeroed palloc in the parse's own memory context. */
-static void *
-pg_alloc_cb(void *ctx, size_t size)
-{
-	return MemoryContextAllocZero((MemoryContext) ctx, size);
-}
-
-/* Columns of bound tables, loaded once per validation for column checks. */
-typedef struct BoundColumns
-{
-	int			n;
-	char	  **type;
-	char	  **column;
-} BoundColumns;
-
-/*
- * Load (type, column) for every bound table.  Uses SPI; the caller has
- * connected.  Returns an empty list when nothing is bound.
- */
-static BoundColumns *
-load_bound_columns(MemoryContext cxt)
-{
-	BoundColumns *bc = MemoryContextAllocZero(cxt, sizeof(BoundColumns));
-	int			ret;
-	uint64		i;
-
-	ret = SPI_execute("SELECT b.type, a.attname::text "
-					  "FROM rbac.binding b "
-					  "JOIN pg_catalog.pg_attribute a ON a.attrelid = b.tbl "
-					  "WHERE a.attnum > 0 AND NOT a.attisdropped "
-					  "ORDER BY b.type, a.attnum", true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.binding: SPI error %d", ret);
-	bc->n = (int) SPI_processed;
-	bc->type = MemoryContextAllocZero(cxt, sizeof(char *) * (bc->n + 1));
-	bc->column = MemoryContextAllocZero(cxt, sizeof(char *) * (bc->n + 1));
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *t = SPI_getvalue(tup, desc, 1);
-		char	   *c = SPI_getvalue(tup, desc, 2);
-
-		bc->type[i] = MemoryContextStrdup(cxt, t);
-		bc->column[i] = MemoryContextStrdup(cxt, c);
-	}
-	return bc;
-}
-
-/*
- * RbacColumnLookup over the bound columns: 1 if the column exists on the
- * type's table, 0 if not (suggesting the closest), -1 if the type is not
- * bound.
- */
-static int
-column_lookup_cb(void *arg, const char *type, const char *column,
-				 const char **suggestion)
-{
-	BoundColumns *bc = (BoundColumns *) arg;
-	int			first = -1;
-	int			count = 0;
-	int			i;
-
-	for (i = 0; i < bc->n; i++)
-	{
-		if (strcmp(bc->type[i], type) != 0)
-			continue;
-		if (first < 0)
-			first = i;
-		count++;
-		if (strcmp(bc->column[i], column) == 0)
-			return 1;
-	}
-	if (first < 0)
-		return -1;
-	if (suggestion)
-		*suggestion = rbac_closest(column, (const char *const *) &bc->column[first],
-								   count);
-	return 0;
-}
-
-/*
- * Parse and validate policy text in a new memory context under parent.
- * With check_columns, last-mile rule columns are checked against the bound
- * tables (needs SPI to be connected by the caller).
- */
-RbacParsed *
-rbac_parse_policy_text(const char *src, size_t len, bool check_columns,
-					   MemoryContext parent)
-{
-	MemoryContext cxt = AllocSetContextCreate(parent, "pg_rbac policy",
-											  ALLOCSET_DEFAULT_SIZES);
-	RbacParsed *parsed = MemoryContextAllocZero(cxt, sizeof(RbacParsed));
-	BoundColumns *bc = NULL;
-
-	parsed->cxt = cxt;
-	parsed->alloc.alloc = pg_alloc_cb;
-	parsed->alloc.ctx = cxt;
-	parsed->policy = rbac_parse(src, len, &parsed->alloc, &parsed->diags);
-	if (check_columns)
-		bc = load_bound_columns(cxt);
-	rbac_validate(parsed->policy, bc ? column_lookup_cb : NULL, bc,
-				  &parsed->alloc, &parsed->diags);
-	return parsed;
-}
-
-/* Release everything a parse allocated. */
-void
-rbac_free_parsed(RbacParsed *parsed)
-{
-	if (parsed)
-		MemoryContextDelete(parsed->cxt);
-}
-
-/* The SQLSTATE that a diagnostic is reported with. */
-int
-rbac_diag_sqlstate(const RbacDiag *d)
-{
-	switch (d->dclass)
-	{
-		case RBAC_DIAG_SYNTAX:
-			return ERRCODE_SYNTAX_ERROR;
-		case RBAC_DIAG_UNSUPPORTED:
-			return ERRCODE_FEATURE_NOT_SUPPORTED;
-		case RBAC_DIAG_SEMANTIC:
-		default:
-			return ERRCODE_INVALID_OBJECT_DEFINITION;
-	}
-}
-
-/*
- * If the parse found errors, raise the first one (by position) with its
- * SQLSTATE, line and column; the others are listed in the detail.
- */
-void
-rbac_report_errors(RbacParsed *parsed)
-{
-	RbacDiagList *dl = &parsed->diags;
-	RbacDiag   *first = NULL;
-	StringInfoData detail;
-	int			shown = 0;
-	int			i;
-
-	if (dl->nerrors == 0)
-		return;
-	initStringInfo(&detail);
-	for (i = 0; i < dl->n; i++)
-	{
-		RbacDiag   *d = &dl->items[i];
-
-		if (d->severity != RBAC_SEV_ERROR)
-			continue;
-		if (first == NULL)
-		{
-			first = d;
-			continue;
-		}
-		if (shown < 10)
-			appendStringInfo(&detail, "%sline %d, column %d: %s",
-							 shown ? "\n" : "", d->line, d->col, d->message);
-		shown++;
-	}
-	if (shown > 10)
-		appendStringInfo(&detail, "\n... and %d more errors", shown - 10);
-
-	ereport(ERROR,
-			(errcode(rbac_diag_sqlstate(first)),
-			 errmsg("line %d, column %d: %s", first->line, first->col,
-					first->message),
-			 shown ? errdetail_plural("%d more error:\n%s", "%d more errors:\n%s",
-									  shown, shown, detail.data) : 0,
-			 first->hint ? errhint("%s", first->hint) : 0));
-}
-
-/*
- * The loaded policy source in the current memory context, or NULL when no
- * policy was ever loaded.  Caller has connected SPI.
- */
-char *
-rbac_loaded_policy_source(void)
-{
-	int			ret;
-
-	ret = SPI_execute("SELECT source FROM rbac.policy", true, 1);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.policy: SPI error %d", ret);
-	if (SPI_processed == 0)
-		return NULL;
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }

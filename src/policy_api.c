@@ -11,7 +11,7 @@
  *-------------------------------------------------------------------------
  */
 #include "audit.h"
-#include "pg_rbac.h"
+#include "policy_backend.h"
 #include "roledata.h"
 #include "run_as.h"
 #include "util.h"

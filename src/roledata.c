@@ -95,15 +95,13 @@ bool
 rbac_may_manage(const char *resource_type, const char *resource_id)
 {
 	const char *actor = rbac_current_actor_name();
-	const char *perm = GetConfigOption("rbac.manage_permission", true, false);
+	const char *perm = rbac_manage_permission;
 	RbacModel  *m;
 	MType	   *t;
 	int			term;
 
 	if (resource_type == NULL || resource_id == NULL || actor == NULL)
 		return false;
-	if (perm == NULL || *perm == '\0')
-		perm = "manage_roles";
 	m = rbac_get_model();
 	t = rbac_model_type(m, resource_type);
 	if (t == NULL)
@@ -228,8 +226,7 @@ check_write_privilege(RbacRunAs *sw, const char *relname, AclMode mode,
 						 mode == ACL_INSERT ? "INSERT" : "DELETE", relname),
 			 errhint("Grant %s on rbac.%s to the role, or act as an actor that holds the %s permission on the resource.",
 					 mode == ACL_INSERT ? "INSERT" : "DELETE", relname,
-					 GetConfigOption("rbac.manage_permission", true, false) ?
-					 GetConfigOption("rbac.manage_permission", true, false) : "manage_roles"),
+					 rbac_manage_permission),
 			 (resource_type && actor) ? rbac_errdecision() : 0));
 }
 

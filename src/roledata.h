@@ -1,22 +1,21 @@
 /*-------------------------------------------------------------------------
  *
  * roledata.h
- *	  Helpers shared by the role-data files (roledata.c, bind.c): typed
- *	  references, privilege checks, running as the extension owner, audit
- *	  records with a saved plan, and the model lookups used by validation.
+ *	  What the writers of role data share (roledata.c): the policy lock,
+ *	  the caller's privileges, and delegation to an actor that may manage
+ *	  a resource.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef RBAC_ROLEDATA_H
 #define RBAC_ROLEDATA_H
 
-#include "pg_rbac.h"
+#include "postgres.h"
 
-#include "executor/spi.h"
 #include "utils/acl.h"
 
-/* roledata.c */
 extern void rbac_rd_lock_policy(void);
 extern bool rbac_rd_has_privilege(const char *relname, AclMode mode);
+extern bool rbac_may_manage(const char *resource_type, const char *resource_id);
 
 #endif							/* RBAC_ROLEDATA_H */
