@@ -236,6 +236,7 @@ SELECT rbac.load_policy('actor User {} resource Doc { roles = ["viewer"]; permis
                         drop_orphans => true);
 CREATE TABLE named_docs (label name PRIMARY KEY);
 INSERT INTO named_docs VALUES (repeat('n', 70));
+INSERT INTO users VALUES ('ann') ON CONFLICT DO NOTHING;
 SELECT rbac.bind('Doc', 'named_docs');
 SELECT rbac.assign_role('User:ann', 'viewer', 'Doc:' || repeat('n', 70));
 SELECT length(resource) AS stored_length FROM rbac.assignments('User:ann');
