@@ -20,6 +20,7 @@
 #include "roledata.h"
 #include "admin.h"
 #include "model.h"
+#include "policy_api.h"
 #include "refs.h"
 #include "audit.h"
 #include "rls.h"
@@ -463,7 +464,7 @@ check_binding_privilege(AclMode mode, const char *operation)
 
 /*
  * Let whatever depends on bindings know (generated RLS, model caches), as
- * the extension owner (an administrator may not run the internal function).
+ * the extension owner (who may create the policies on any table).
  */
 static void
 bindings_changed(void)
@@ -474,8 +475,7 @@ bindings_changed(void)
 	rbac_as_owner_begin(&sw);
 	PG_TRY();
 	{
-		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not refresh objects that depend on the policy");
+		rbac_policy_refresh(true);
 	}
 	PG_FINALLY();
 	{

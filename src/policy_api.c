@@ -11,11 +11,14 @@
  *-------------------------------------------------------------------------
  */
 #include "audit.h"
+#include "policy_api.h"
 #include "policy_backend.h"
+#include "rls.h"
 #include "roledata.h"
 #include "run_as.h"
 #include "util.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -24,14 +27,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(rbac_load_policy);
 PG_FUNCTION_INFO_V1(rbac_validate_policy);
 PG_FUNCTION_INFO_V1(rbac_policy_source);
 PG_FUNCTION_INFO_V1(rbac_policy_changed);
-
-/* True while load_policy runs: it has validated columns already. */
-static bool in_load_policy = false;
 
 /* Growable column of text values (NULL allowed) for one bulk insert. */
 typedef struct TextColumn
@@ -90,7 +91,6 @@ bulk_insert(const char *sql, TextColumn *cols, int ncols)
 	Oid			argtypes[8];
 	Datum		values[8];
 	int			i;
-	int			ret;
 
 	Assert(ncols <= 8);
 	if (cols[0].n == 0)
@@ -100,9 +100,7 @@ bulk_insert(const char *sql, TextColumn *cols, int ncols)
 		argtypes[i] = TEXTARRAYOID;
 		values[i] = col_array(&cols[i]);
 	}
-	ret = SPI_execute_with_args(sql, ncols, argtypes, values, NULL, false, 0);
-	if (ret != SPI_OK_INSERT)
-		elog(ERROR, "could not store the policy model: SPI error %d", ret);
+	rbac_spi_execute(sql, ncols, argtypes, values, NULL, false, SPI_OK_INSERT);
 }
 
 static const char *const term_kind_names[] = {"role", "permission", "relation"};
@@ -155,10 +153,10 @@ store_model(RbacPolicy *p, const char *src)
 				j;
 	char		buf[32];
 
-	if (SPI_execute("DELETE FROM rbac.policy_type; DELETE FROM rbac.policy_term; "
-					"DELETE FROM rbac.policy_global_role; DELETE FROM rbac.policy_rule; "
-					"DELETE FROM rbac.policy_lastmile", false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not clear the policy model");
+	rbac_spi_execute("DELETE FROM rbac.policy_type; DELETE FROM rbac.policy_term; "
+					 "DELETE FROM rbac.policy_global_role; DELETE FROM rbac.policy_rule; "
+					 "DELETE FROM rbac.policy_lastmile", 0, NULL, NULL, NULL, false,
+					 SPI_OK_DELETE);
 
 	for (i = 0; i < p->ntypes; i++)
 	{
@@ -240,8 +238,9 @@ handle_orphans(Oid caller, bool drop_orphans)
 	StringInfo	detail;
 
 	/* not read-only: the query must see the model just stored */
-	if (SPI_execute("SELECT assignments, custom_roles, memberships FROM rbac._orphans()",
-					false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+	rbac_spi_execute("SELECT assignments, custom_roles, memberships FROM rbac._orphans()",
+					 0, NULL, NULL, NULL, false, SPI_OK_SELECT);
+	if (SPI_processed != 1)
 		elog(ERROR, "could not count orphaned role data");
 	na = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	nc = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
@@ -257,8 +256,8 @@ handle_orphans(Oid caller, bool drop_orphans)
 				 errmsg("the new policy would orphan existing role data"),
 				 errdetail("%s", message),
 				 errhint("Remove them first, or call rbac.load_policy(source, drop_orphans => true) to delete them.")));
-	if (SPI_execute("SELECT rbac._drop_orphans()", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not delete orphaned role data");
+	rbac_spi_execute("SELECT rbac._drop_orphans()", 0, NULL, NULL, NULL, false,
+					 SPI_OK_SELECT);
 	detail = rbac_json_begin();
 	rbac_json_int(detail, "assignments", na);
 	rbac_json_int(detail, "custom_roles", nc);
@@ -281,7 +280,6 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	RbacParsed *parsed;
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
-	int			ret;
 	RbacRunAs	sw;
 	StringInfo	detail;
 
@@ -310,7 +308,6 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	 * (rbac.grant_admin) may execute this function but not write them.
 	 */
 	rbac_as_owner_begin(&sw);
-	in_load_policy = true;
 	PG_TRY();
 	{
 		store_model(parsed->policy, source);
@@ -318,12 +315,10 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(source);
 		values[1] = CStringGetTextDatum(GetUserNameFromId(sw.caller, false));
-		ret = SPI_execute_with_args("INSERT INTO rbac.policy AS p (singleton, source, loaded_by) VALUES (true, $1, $2) "
-									"ON CONFLICT (singleton) DO UPDATE SET source = excluded.source, "
-									"loaded_at = pg_catalog.now(), loaded_by = excluded.loaded_by",
-									2, argtypes, values, NULL, false, 0);
-		if (ret != SPI_OK_INSERT)
-			elog(ERROR, "could not store the policy: SPI error %d", ret);
+		rbac_spi_execute("INSERT INTO rbac.policy AS p (singleton, source, loaded_by) VALUES (true, $1, $2) "
+						 "ON CONFLICT (singleton) DO UPDATE SET source = excluded.source, "
+						 "loaded_at = pg_catalog.now(), loaded_by = excluded.loaded_by",
+						 2, argtypes, values, NULL, false, SPI_OK_INSERT);
 
 		detail = rbac_json_begin();
 		rbac_json_int(detail, "types", parsed->policy->ntypes);
@@ -332,13 +327,11 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 		rbac_json_int(detail, "bytes", strlen(source));
 		rbac_audit(sw.caller, "load_policy", detail);
 
-		/* Regenerate whatever depends on the policy (generated RLS, caches). */
-		if (SPI_execute("SELECT rbac._policy_changed()", false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not refresh objects that depend on the policy");
+		/* columns were validated above: regenerate what depends on the policy */
+		rbac_policy_refresh(false);
 	}
 	PG_FINALLY();
 	{
-		in_load_policy = false;
 		rbac_run_as_end(&sw);
 	}
 	PG_END_TRY();
@@ -410,37 +403,30 @@ rbac_policy_source(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(result);
 }
 
-/* Re-create the generated policies of every table with RLS enabled. */
-static void
-regenerate_rls(void)
-{
-	if (SPI_execute("SELECT rbac._regenerate_rls() WHERE EXISTS (SELECT 1 FROM rbac.rls_table)",
-					false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not regenerate row-level security policies");
-}
-
 /*
- * rbac._policy_changed() -> void
- *
- * Called after the policy or a binding changed.  When a binding changed
- * (rbac.bind / rbac.unbind), the loaded policy is validated again against
- * the tables now bound, so a table that lacks a column a last-mile rule
- * uses is refused and the binding rolls back.  Then the generated
- * row-level-security policies are re-created from the new model.
+ * After the policy or a binding changed.  With revalidate (a binding
+ * changed: rbac.bind, rbac.unbind), the loaded policy is validated again
+ * against the tables now bound, so a table that lacks a column a last-mile
+ * rule uses is refused and the binding rolls back.  Then the generated
+ * row-level-security policies are re-created from the new model.  SPI is
+ * connected; runs as the extension owner.
  */
-Datum
-rbac_policy_changed(PG_FUNCTION_ARGS)
+void
+rbac_policy_refresh(bool revalidate)
 {
 	char	   *src;
 
-	SPI_connect();
-	if (in_load_policy)
-	{
-		regenerate_rls();
-		SPI_finish();
-		PG_RETURN_VOID();
-	}
-	src = rbac_loaded_policy_source();
+	/*
+	 * Read what the caller wrote in this statement (the model, a binding):
+	 * the reads below, and the model's rebuild, use the active snapshot, so
+	 * it gets the command id of the writes, as SPI gives a statement that
+	 * is not read-only.
+	 */
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetActiveSnapshot());
+	UpdateActiveSnapshotCommandId();
+
+	src = revalidate ? rbac_loaded_policy_source() : NULL;
 	if (src != NULL)
 	{
 		RbacParsed *parsed = rbac_parse_policy_text(src, strlen(src), true,
@@ -460,7 +446,21 @@ rbac_policy_changed(PG_FUNCTION_ARGS)
 					 errhint("Bind a table that has the columns the policy's rules use, or load a policy that does not use them.")));
 		rbac_free_parsed(parsed);
 	}
-	regenerate_rls();
+	rbac_rls_regenerate_all();
+	PopActiveSnapshot();
+}
+
+/*
+ * rbac._policy_changed() -> void
+ *
+ * rbac_policy_refresh(true) as SQL (released install scripts name it; the
+ * C code calls the function directly).
+ */
+Datum
+rbac_policy_changed(PG_FUNCTION_ARGS)
+{
+	SPI_connect();
+	rbac_policy_refresh(true);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

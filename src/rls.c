@@ -709,26 +709,27 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 }
 
 /*
- * rbac._regenerate_rls() -> void
- *
  * Re-create the policies of every table in rbac.rls_table from the current
- * model (after load_policy, bind or unbind), in the same transaction.
+ * model (after load_policy, bind or unbind), in the same transaction.  SPI
+ * is connected; the caller runs as the extension owner, who may create
+ * policies on any table.
  */
-Datum
-rbac_regenerate_rls(PG_FUNCTION_ARGS)
+void
+rbac_rls_regenerate_all(void)
 {
 	RbacModel  *m;
 	uint64		i;
 	SPITupleTable *tt;
 	uint64		n;
 
-	rbac_model_invalidate();
-	m = rbac_get_model();
-	SPI_connect();
-	if (SPI_execute("SELECT tbl::pg_catalog.oid, actions FROM rbac.rls_table", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read rbac.rls_table");
+	rbac_spi_execute("SELECT tbl::pg_catalog.oid, actions FROM rbac.rls_table",
+					 0, NULL, NULL, NULL, false, SPI_OK_SELECT);
 	tt = SPI_tuptable;
 	n = SPI_processed;
+	if (n == 0)
+		return;
+	rbac_model_invalidate();
+	m = rbac_get_model();
 	for (i = 0; i < n; i++)
 	{
 		bool		isnull;
@@ -742,6 +743,19 @@ rbac_regenerate_rls(PG_FUNCTION_ARGS)
 							get_rel_name(relid))));
 		install_policies(m, relid, t, isnull ? NULL : DatumGetJsonbP(a));
 	}
+}
+
+/*
+ * rbac._regenerate_rls() -> void
+ *
+ * rbac_rls_regenerate_all as SQL (released install scripts name it; the C
+ * code calls the function directly).
+ */
+Datum
+rbac_regenerate_rls(PG_FUNCTION_ARGS)
+{
+	SPI_connect();
+	rbac_rls_regenerate_all();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

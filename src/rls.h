@@ -8,6 +8,9 @@
 #ifndef RBAC_RLS_H
 #define RBAC_RLS_H
 
+#include "postgres.h"
+
+extern void rbac_rls_regenerate_all(void);
 extern void rbac_rls_protect_partitions(void);
 
 #endif							/* RBAC_RLS_H */

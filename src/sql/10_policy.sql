@@ -114,9 +114,9 @@ $$;
 REVOKE EXECUTE ON FUNCTION rbac._orphan_custom_roles(), rbac._orphan_assignments(),
     rbac._orphan_memberships(), rbac._orphans(), rbac._drop_orphans() FROM PUBLIC;
 
--- Hook run by load_policy, bind and unbind after the model changes: checks
--- that the bound tables have the columns the policy's rules use (and, as
--- the extension grows, regenerates what depends on the policy).
+-- What load_policy, bind and unbind do after the model changes (they call
+-- the C function directly): check that the bound tables have the columns
+-- the policy's rules use, and regenerate the row-level-security policies.
 CREATE FUNCTION rbac._policy_changed()
 RETURNS void
 LANGUAGE c VOLATILE

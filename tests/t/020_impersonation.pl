@@ -67,8 +67,7 @@ $node->safe_psql(
 	'app', q{
 CREATE EXTENSION pg_rbac;
 GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO app_conn;
-INSERT INTO rbac.policy_type (name, kind) VALUES
-    ('User', 'actor'), ('Group', 'actor'), ('Repository', 'resource');
+SELECT rbac.load_policy('actor User {} actor Group {} resource Repository {}');
 });
 
 my $mallory_token = jwt($hs256, claims('User:mallory', $far));
