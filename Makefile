@@ -7,6 +7,8 @@
 #                        extension, in clusters of their own; as any user
 #                        but root, in a tree that user can write;
 #                        PROVE_TESTS=tests/t/FILE.pl runs one
+#   make check-cycles    no include or call cycle between the files of src/,
+#                        none over 1,500 lines (scripts/check_cycles.py)
 #   scripts/test.sh      everything: deps, build, pg_regress on a temporary
 #                        instance, TAP tests (what README.md and .ci/run use)
 
@@ -89,3 +91,9 @@ $(OBJS): $(wildcard src/*.h)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
+
+# The structure of src/ (HACKING.md): builds the objects, then reads their
+# symbols with nm and the #include lines of every file.
+check-cycles: $(OBJS)
+	python3 $(srcdir)/scripts/check_cycles.py $(srcdir)/src
+.PHONY: check-cycles

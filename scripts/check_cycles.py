@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Report dependency cycles between the source files of src/.
 
-A file depends on another when it includes the other's header, or when its
-object file uses a symbol (function or variable) that only the other's
-object file defines (read with nm, so the objects must be built: `make
-check-cycles` builds them first).  A .c file and the .h of the same name are
-one node.  Prints the graph's edges with --edges, then every cycle (a
-strongly connected component of more than one node), and the files longer
-than the limit; exits 1 when there is either.
+A file depends on a header it includes, and a .c file on another .c file
+whose object defines a symbol (function or variable) its own object uses
+(read with nm, so the objects must be built: `make check-cycles` builds
+them first).  So a cycle is either headers that include each other or .c
+files that call each other, directly or around a loop.  Prints the graph's
+edges with --edges, then every cycle (a strongly connected component of
+more than one file), and the files longer than the limit; exits 1 when
+there is either.
 
     scripts/check_cycles.py [--edges] [--max-lines N] [SRC_DIR]
 """
@@ -18,26 +19,17 @@ import sys
 
 
 def nodes_of(src):
-    names = set()
-    for f in os.listdir(src):
-        base, ext = os.path.splitext(f)
-        if ext in ('.c', '.h'):
-            names.add(base)
-    return sorted(names)
+    return sorted(f for f in os.listdir(src) if f.endswith(('.c', '.h')))
 
 
 def include_edges(src, nodes):
     edges = {}
     for n in nodes:
-        for ext in ('.c', '.h'):
-            path = os.path.join(src, n + ext)
-            if not os.path.exists(path):
-                continue
-            with open(path, encoding='utf-8') as fh:
-                for line in fh:
-                    m = re.match(r'\s*#\s*include\s+"([^"]+)\.h"', line)
-                    if m and m.group(1) in nodes and m.group(1) != n:
-                        edges.setdefault((n, m.group(1)), set()).add('#include "%s.h"' % m.group(1))
+        with open(os.path.join(src, n), encoding='utf-8') as fh:
+            for line in fh:
+                m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                if m and m.group(1) in nodes and m.group(1) != n:
+                    edges.setdefault((n, m.group(1)), set()).add('#include')
     return edges
 
 
@@ -45,9 +37,9 @@ def symbol_edges(src, nodes, edges):
     defined = {}
     used = {}
     for n in nodes:
-        obj = os.path.join(src, n + '.o')
-        if not os.path.exists(os.path.join(src, n + '.c')):
+        if not n.endswith('.c'):
             continue
+        obj = os.path.join(src, n[:-2] + '.o')
         if not os.path.exists(obj):
             sys.exit('check_cycles: %s is not built (run make first)' % obj)
         out = subprocess.run(['nm', obj], capture_output=True, text=True, check=True).stdout
@@ -127,14 +119,11 @@ def main(argv):
             if a in comp and b in comp:
                 print('  %s -> %s: %s' % (a, b, ', '.join(sorted(edges[(a, b)])[:4])))
     for n in nodes:
-        for ext in ('.c', '.h'):
-            path = os.path.join(src, n + ext)
-            if os.path.exists(path):
-                with open(path, encoding='utf-8') as fh:
-                    count = sum(1 for _ in fh)
-                if count > max_lines:
-                    bad = 1
-                    print('%s%s: %d lines (over %d)' % (n, ext, count, max_lines))
+        with open(os.path.join(src, n), encoding='utf-8') as fh:
+            count = sum(1 for _ in fh)
+        if count > max_lines:
+            bad = 1
+            print('%s: %d lines (over %d)' % (n, count, max_lines))
     print('%d files, %d dependencies, %d cycles' % (len(nodes), len(edges), len(found)))
     return bad
 
