@@ -47,6 +47,10 @@ OBJS = \
 	src/rls_runtime.o \
 	src/rls.o \
 	src/roledata.o \
+	src/roledata_assign.o \
+	src/roledata_groups.o \
+	src/roledata_custom.o \
+	src/roledata_view.o \
 	src/bind.o \
 	src/admin.o \
 	src/integrity.o

@@ -28,17 +28,11 @@
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
+#include "jwt.h"
 #include "refs.h"
 
 #include "access/parallel.h"
-#include "access/xact.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
-#include "utils/lsyscache.h"
-
-#include "jwt.h"
 
 PG_FUNCTION_INFO_V1(rbac_set_actor);
 PG_FUNCTION_INFO_V1(rbac_set_actor_token);

@@ -22,8 +22,6 @@
 #include "run_as.h"
 #include "util.h"
 
-#include "catalog/pg_type.h"
-#include "commands/trigger.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"

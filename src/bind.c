@@ -17,33 +17,23 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "roledata.h"
 #include "admin.h"
-#include "model.h"
-#include "policy_api.h"
-#include "refs.h"
 #include "audit.h"
+#include "policy_api.h"
 #include "rls.h"
-#include "run_as.h"
+#include "roledata.h"
 #include "util.h"
 
 #include "access/genam.h"
-#include "access/htup_details.h"
 #include "access/table.h"
-#include "catalog/index.h"
 #include "catalog/partition.h"
 #include "catalog/pg_inherits.h"
-#include "utils/acl.h"
-#include "catalog/pg_class.h"
-#include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
-#include "commands/trigger.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(rbac_bind);
 PG_FUNCTION_INFO_V1(rbac_unbind);

@@ -20,13 +20,9 @@
 #include "sets.h"
 #include "util.h"
 
-#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
-#include "utils/lsyscache.h"
 
 PG_FUNCTION_INFO_V1(rbac_is_allowed);
 PG_FUNCTION_INFO_V1(rbac_is_allowed_current);

@@ -32,12 +32,9 @@
  */
 #include "eval.h"
 #include "keyset.h"
-#include "lookup.h"
 #include "refs.h"
 #include "sqlgen.h"
-#include "util.h"
 
-#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 

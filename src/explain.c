@@ -14,7 +14,6 @@
 
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(rbac_explain);
 PG_FUNCTION_INFO_V1(rbac_explain_current);

@@ -23,9 +23,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>

@@ -19,23 +19,12 @@
 #include "util.h"
 
 #include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/stratnum.h"
 #include "access/table.h"
-#include "access/xact.h"
-#include "catalog/pg_am.h"
-#include "catalog/pg_index.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_type.h"
-#include "commands/trigger.h"
-#include "access/transam.h"
-#include "miscadmin.h"
+#include "catalog/pg_am.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/syscache.h"
-#include "utils/uuid.h"
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
 

@@ -12,21 +12,14 @@
  */
 #include "audit.h"
 #include "policy_api.h"
-#include "policy_backend.h"
 #include "rls.h"
 #include "roledata.h"
-#include "run_as.h"
 #include "util.h"
 
-#include "access/xact.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(rbac_load_policy);

@@ -11,8 +11,6 @@
 #include "policy_backend.h"
 #include "util.h"
 
-#include "executor/spi.h"
-#include "utils/builtins.h"
 
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */
 static void *

@@ -21,11 +21,8 @@
 #include "refs.h"
 #include "util.h"
 
-#include "access/xact.h"
-#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/uuid.h"
 
 /* A list of names in a hint is given only up to this many names. */
 #define HINT_LIST_MAX 10

@@ -29,29 +29,21 @@
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
+#include "admin.h"
 #include "audit.h"
 #include "eval.h"
-#include "refs.h"
-#include "admin.h"
 #include "rls.h"
 #include "roledata.h"
 #include "sqlgen.h"
-#include "run_as.h"
 #include "util.h"
 
 #include "catalog/pg_inherits.h"
-#include "commands/trigger.h"
-#include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
-#include "executor/spi.h"
-#include "funcapi.h"
 #include "miscadmin.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
-#include "utils/jsonb.h"
 #include "utils/datum.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
 #include "utils/rls.h"
 
 PG_FUNCTION_INFO_V1(rbac_filter);

@@ -23,9 +23,7 @@
 #include "run_as.h"
 #include "util.h"
 
-#include "access/htup_details.h"
 #include "catalog/pg_authid.h"
-#include "catalog/pg_class.h"
 #include "miscadmin.h"
 #include "utils/syscache.h"
 

@@ -29,16 +29,12 @@
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
-#include "eval.h"
-#include "keyset.h"
 #include "refs.h"
 #include "sets.h"
 #include "sqlgen.h"
 #include "util.h"
 
-#include "catalog/pg_type.h"
 #include "miscadmin.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
