@@ -30,6 +30,7 @@
 #include "actor.h"
 #include "jwt.h"
 #include "refs.h"
+#include "util.h"
 
 #include "access/parallel.h"
 #include "utils/builtins.h"
@@ -133,6 +134,18 @@ check_actor_reference(const char *ref, int errcode_format, int errcode_type)
 	/* no policy loaded: every well-formed type is accepted */
 	if (m->parsed != NULL)
 		(void) rbac_ref_require_type_code(m, r.type, RBAC_TYPE_ACTOR, errcode_type);
+}
+
+/*
+ * The actor a check function is about: its first argument ("actor", not
+ * null), or for the overload without it (current) the current actor, NULL
+ * when none is set.  *next is the number of the argument that follows.
+ */
+const char *
+rbac_actor_argument(FunctionCallInfo fcinfo, bool current, int *next)
+{
+	*next = current ? 0 : 1;
+	return current ? rbac_current_actor_name() : rbac_arg_required(fcinfo, 0, "actor");
 }
 
 /* Warn when a transaction-local actor will not outlive this statement. */
@@ -260,10 +273,9 @@ rbac_actor_key(PG_FUNCTION_ARGS)
 Datum
 rbac_actor_id(PG_FUNCTION_ARGS)
 {
-	const char *actor = rbac_current_actor_name();
 	RbacRef		ref;
 
-	if (actor == NULL || !rbac_ref_parse(actor, &ref))
+	if (!rbac_ref_parse(rbac_current_actor_name(), &ref))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(ref.id));
 }
@@ -272,10 +284,9 @@ rbac_actor_id(PG_FUNCTION_ARGS)
 Datum
 rbac_actor_type(PG_FUNCTION_ARGS)
 {
-	const char *actor = rbac_current_actor_name();
 	RbacRef		ref;
 
-	if (actor == NULL || !rbac_ref_parse(actor, &ref))
+	if (!rbac_ref_parse(rbac_current_actor_name(), &ref))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(ref.type));
 }

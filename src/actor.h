@@ -10,7 +10,11 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 extern void rbac_actor_init(void);
 extern const char *rbac_current_actor_name(void);
+extern const char *rbac_actor_argument(FunctionCallInfo fcinfo, bool current,
+									   int *next);
 
 #endif							/* RBAC_ACTOR_H */

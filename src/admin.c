@@ -104,8 +104,7 @@ admin_privileges(bool grant, Oid role)
 				 errmsg("permission denied for %s", grant ? "grant_admin" : "revoke_admin"),
 				 errdetail("Only the superuser or the extension owner may name administrators.")));
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		StringInfo	detail = rbac_json_begin();
 
@@ -119,11 +118,7 @@ admin_privileges(bool grant, Oid role)
 		rbac_json_string(detail, "role", GetUserNameFromId(role, false));
 		rbac_audit(sw.caller, grant ? "grant_admin" : "revoke_admin", detail);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 }
 

@@ -122,19 +122,14 @@ rbac_audit(Oid caller, const char *operation, StringInfo detail)
 		nulls[1] = 'n';
 	values[2] = CStringGetTextDatum(operation);
 	values[3] = CStringGetTextDatum(rbac_json_end(detail));
-	rbac_as_owner_begin(&owner);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(owner);
 	{
 		rbac_spi_saved_plan(&plan,
 							"INSERT INTO rbac.audit_log (db_user, actor, operation, detail) "
 							"VALUES ($1, $2, $3, $4::pg_catalog.jsonb)", 4, argtypes);
 		rbac_spi_execute_plan(plan, values, nulls, false, SPI_OK_INSERT);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&owner);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(owner);
 }
 
 /*

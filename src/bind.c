@@ -380,17 +380,12 @@ create_triggers(Oid relid)
 		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
 	rels = find_all_inheritors(relid, AccessShareLock, NULL);
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		foreach(lc, rels)
 			create_triggers_on(lfirst_oid(lc));
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 }
 
 /* Drop the triggers from relid and its partitions, if the table still exists. */
@@ -404,8 +399,7 @@ drop_triggers(Oid relid)
 	if (get_rel_name(relid) == NULL)
 		return;
 	rels = find_all_inheritors(relid, AccessShareLock, NULL);
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		foreach(lc, rels)
 		{
@@ -415,11 +409,7 @@ drop_triggers(Oid relid)
 			rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS " TRUNCATE_TRIGGER " ON %s", tbl));
 		}
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 }
 
 /* The table type is bound to (InvalidOid when not bound). */
@@ -462,16 +452,11 @@ bindings_changed(void)
 	RbacRunAs	sw;
 
 	CacheInvalidateRelcacheByRelid(rbac_catalog_relid("binding"));
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		rbac_policy_refresh(true);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 }
 
 /*
@@ -547,8 +532,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	if (OidIsValid(old_relid) && old_relid != relid && !table_still_bound(old_relid, type))
 		drop_triggers(old_relid);
 
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Oid			argtypes[4] = {TEXTOID, OIDOID, TEXTOID, TEXTOID};
 		Datum		values[4];
@@ -572,11 +556,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 			rbac_json_raw(detail, "rebind", "true");
 		rbac_audit(sw.caller, "bind", detail);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 
 	bindings_changed();
 	SPI_finish();
@@ -617,8 +597,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 	if (!table_still_bound(relid, type))
 		drop_triggers(relid);
 
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Oid			argtypes[1] = {TEXTOID};
 		Datum		values[1];
@@ -631,11 +610,7 @@ rbac_unbind(PG_FUNCTION_ARGS)
 		rbac_json_string(detail, "table", get_rel_name(relid) ? rbac_qualified_name(relid) : NULL);
 		rbac_audit(sw.caller, "unbind", detail);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 
 	bindings_changed();
 	SPI_finish();
@@ -752,25 +727,17 @@ bindings_of_table(Oid relid, char ***types, char ***keys)
 }
 
 /*
- * AFTER DELETE ... REFERENCING OLD TABLE AS rbac_old FOR EACH STATEMENT
- * trigger installed by bind: delete the role data of the deleted ids of
- * every type bound to the table, as the extension owner.
+ * The role data of the ids of the types bound to the table a trigger fired
+ * for, as the extension owner: those listed in ids_table (quoted; the
+ * transition table or the table itself), or with ids_table NULL every id
+ * of the types.
  */
-Datum
-rbac_bound_delete(PG_FUNCTION_ARGS)
+static void
+delete_bound_role_data(TriggerData *td, const char *ids_table, const char *operation)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
 	RbacRunAs	sw;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
-		rbac_not_called_as("rbac._bound_delete()", "an AFTER DELETE statement trigger with an OLD TABLE");
-
-	SPI_connect();
-	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
-		elog(ERROR, "could not register the transition table");
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Oid			relid = RelationGetRelid(td->tg_relation);
 		char	  **types;
@@ -783,64 +750,54 @@ rbac_bound_delete(PG_FUNCTION_ARGS)
 			const char *k = quote_identifier(keys[i]);
 
 			delete_role_data(sw.caller, types[i], relid,
-							 psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
-									  "FROM %s o WHERE o.%s IS NOT NULL",
-									  k, quote_identifier(td->tg_trigger->tgoldtable), k),
-							 "delete_cascade");
+							 ids_table ? psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
+												  "FROM %s o WHERE o.%s IS NOT NULL",
+												  k, ids_table, k) : NULL,
+							 operation);
 		}
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
+}
+
+/*
+ * AFTER DELETE ... REFERENCING OLD TABLE AS rbac_old FOR EACH STATEMENT
+ * trigger installed by bind: delete the role data of the deleted ids of
+ * every type bound to the table, as the extension owner.
+ */
+Datum
+rbac_bound_delete(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_oldtable == NULL)
+		rbac_not_called_as("rbac._bound_delete()", "an AFTER DELETE statement trigger with an OLD TABLE");
+
+	SPI_connect();
+	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "could not register the transition table");
+	delete_bound_role_data(td, quote_identifier(td->tg_trigger->tgoldtable), "delete_cascade");
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }
 
 /*
- * AFTER TRUNCATE FOR EACH STATEMENT trigger installed by bind: every id of
- * the types bound to the table is gone, so is all their role data.
+ * TRUNCATE FOR EACH STATEMENT trigger installed by bind: every id of the
+ * types bound to the table is gone, so is all their role data; a
+ * partition's (BEFORE) trigger deletes the role data of its own ids only.
  */
 Datum
 rbac_bound_truncate(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	RbacRunAs	sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 		rbac_not_called_as("rbac._bound_truncate()", "a TRUNCATE trigger");
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
-	{
-		Oid			relid = RelationGetRelid(td->tg_relation);
-		char	  **types;
-		char	  **keys;
-		int			n = bindings_of_table(relid, &types, &keys);
-		int			i;
-
-		for (i = 0; i < n; i++)
-		{
-			const char *k = quote_identifier(keys[i]);
-
-			/* a partition, before it is emptied: the role data of its ids */
-			if (TRIGGER_FIRED_BEFORE(td->tg_event))
-				delete_role_data(sw.caller, types[i], relid,
-								 psprintf("SELECT DISTINCT o.%s::pg_catalog.text AS id "
-										  "FROM %s o WHERE o.%s IS NOT NULL",
-										  k, rbac_qualified_name(relid), k),
-								 "truncate_cascade");
-			else
-				delete_role_data(sw.caller, types[i], relid, NULL, "truncate_cascade");
-		}
-	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	delete_bound_role_data(td, TRIGGER_FIRED_BEFORE(td->tg_event) ?
+						   rbac_qualified_name(RelationGetRelid(td->tg_relation)) : NULL,
+						   "truncate_cascade");
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }
@@ -924,8 +881,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 	/* a dropped table: its types are no longer bound */
 	if (any_table)
 	{
-		rbac_as_owner_begin(&sw);
-		PG_TRY();
+		RBAC_AS_OWNER_BEGIN(sw);
 		{
 			for (j = 0; j < n; j++)
 			{
@@ -950,11 +906,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 								types[j], idents[j])));
 			}
 		}
-		PG_FINALLY();
-		{
-			rbac_run_as_end(&sw);
-		}
-		PG_END_TRY();
+		RBAC_AS_OWNER_END(sw);
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -995,17 +947,12 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 	{
 		RbacRunAs	sw;
 
-		rbac_as_owner_begin(&sw);
-		PG_TRY();
+		RBAC_AS_OWNER_BEGIN(sw);
 		{
 			for (i = 0; i < n; i++)
 				create_triggers_on(parts[i]);
 		}
-		PG_FINALLY();
-		{
-			rbac_run_as_end(&sw);
-		}
-		PG_END_TRY();
+		RBAC_AS_OWNER_END(sw);
 	}
 	rbac_rls_protect_partitions();
 	SPI_finish();

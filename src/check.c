@@ -48,23 +48,29 @@ typedef struct HoldsFrame
 static HoldsFrame *holds_stack = NULL;
 
 
+/* Is the actor (argument or current) allowed action (next) on resource? */
+static bool
+is_allowed(FunctionCallInfo fcinfo, bool current)
+{
+	int			n;
+	const char *actor = rbac_actor_argument(fcinfo, current, &n);
+	const char *action = rbac_arg_required(fcinfo, n, "action");
+
+	return rbac_check(actor, action, rbac_arg_required(fcinfo, n + 1, "resource"));
+}
+
 /* rbac.is_allowed(actor, action, resource) -> boolean */
 Datum
 rbac_is_allowed(PG_FUNCTION_ARGS)
 {
-	char	   *actor = rbac_arg_required(fcinfo, 0, "actor");
-
-	PG_RETURN_BOOL(rbac_check(actor, rbac_arg_required(fcinfo, 1, "action"),
-							  rbac_arg_required(fcinfo, 2, "resource")));
+	PG_RETURN_BOOL(is_allowed(fcinfo, false));
 }
 
 /* rbac.is_allowed(action, resource) -> boolean, for the current actor */
 Datum
 rbac_is_allowed_current(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(rbac_check(rbac_current_actor_name(),
-							  rbac_arg_required(fcinfo, 0, "action"),
-							  rbac_arg_required(fcinfo, 1, "resource")));
+	PG_RETURN_BOOL(is_allowed(fcinfo, true));
 }
 
 /*
@@ -72,8 +78,12 @@ rbac_is_allowed_current(PG_FUNCTION_ARGS)
  * the resource, forbidden (42501) otherwise.
  */
 static void
-do_authorize(const char *actor, const char *action, const char *resource)
+do_authorize(FunctionCallInfo fcinfo, bool current)
 {
+	int			n;
+	const char *actor = rbac_actor_argument(fcinfo, current, &n);
+	const char *action = rbac_arg_required(fcinfo, n, "action");
+	const char *resource = rbac_arg_required(fcinfo, n + 1, "resource");
 	RbacModel  *m;
 	RbacRef		ref;
 	MType	   *t;
@@ -103,9 +113,7 @@ do_authorize(const char *actor, const char *action, const char *resource)
 Datum
 rbac_authorize(PG_FUNCTION_ARGS)
 {
-	do_authorize(rbac_arg_required(fcinfo, 0, "actor"),
-				 rbac_arg_required(fcinfo, 1, "action"),
-				 rbac_arg_required(fcinfo, 2, "resource"));
+	do_authorize(fcinfo, false);
 	PG_RETURN_VOID();
 }
 
@@ -113,8 +121,7 @@ rbac_authorize(PG_FUNCTION_ARGS)
 Datum
 rbac_authorize_current(PG_FUNCTION_ARGS)
 {
-	do_authorize(rbac_current_actor_name(), rbac_arg_required(fcinfo, 0, "action"),
-				 rbac_arg_required(fcinfo, 1, "resource"));
+	do_authorize(fcinfo, true);
 	PG_RETURN_VOID();
 }
 
@@ -124,11 +131,13 @@ rbac_authorize_current(PG_FUNCTION_ARGS)
  * authorized_roles; custom roles held directly count as roles).
  */
 static void
-held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
-		   RbacTermKind kind)
+held_terms(FunctionCallInfo fcinfo, bool current, RbacTermKind kind)
 {
 	MemoryContext callcxt = CurrentMemoryContext;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			next;
+	const char *actor = rbac_actor_argument(fcinfo, current, &next);
+	const char *resource = rbac_arg_required(fcinfo, next, "resource");
 	RbacModel  *m;
 	RbacRef		ref;
 	MType	   *t;
@@ -174,8 +183,7 @@ held_terms(FunctionCallInfo fcinfo, const char *actor, const char *resource,
 Datum
 rbac_authorized_actions(PG_FUNCTION_ARGS)
 {
-	held_terms(fcinfo, rbac_arg_required(fcinfo, 0, "actor"),
-			   rbac_arg_required(fcinfo, 1, "resource"), RBAC_TERM_PERMISSION);
+	held_terms(fcinfo, false, RBAC_TERM_PERMISSION);
 	return (Datum) 0;
 }
 
@@ -183,8 +191,7 @@ rbac_authorized_actions(PG_FUNCTION_ARGS)
 Datum
 rbac_authorized_actions_current(PG_FUNCTION_ARGS)
 {
-	held_terms(fcinfo, rbac_current_actor_name(), rbac_arg_required(fcinfo, 0, "resource"),
-			   RBAC_TERM_PERMISSION);
+	held_terms(fcinfo, true, RBAC_TERM_PERMISSION);
 	return (Datum) 0;
 }
 
@@ -192,8 +199,7 @@ rbac_authorized_actions_current(PG_FUNCTION_ARGS)
 Datum
 rbac_authorized_roles(PG_FUNCTION_ARGS)
 {
-	held_terms(fcinfo, rbac_arg_required(fcinfo, 0, "actor"),
-			   rbac_arg_required(fcinfo, 1, "resource"), RBAC_TERM_ROLE);
+	held_terms(fcinfo, false, RBAC_TERM_ROLE);
 	return (Datum) 0;
 }
 
@@ -201,8 +207,7 @@ rbac_authorized_roles(PG_FUNCTION_ARGS)
 Datum
 rbac_authorized_roles_current(PG_FUNCTION_ARGS)
 {
-	held_terms(fcinfo, rbac_current_actor_name(), rbac_arg_required(fcinfo, 0, "resource"),
-			   RBAC_TERM_ROLE);
+	held_terms(fcinfo, true, RBAC_TERM_ROLE);
 	return (Datum) 0;
 }
 
@@ -239,10 +244,13 @@ cmp_keys(const void *a, const void *b)
  * not one check per row.
  */
 static void
-authorized_resources(FunctionCallInfo fcinfo, const char *actor,
-					 const char *action, const char *type)
+authorized_resources(FunctionCallInfo fcinfo, bool current)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			next;
+	const char *actor = rbac_actor_argument(fcinfo, current, &next);
+	const char *action = rbac_arg_required(fcinfo, next, "action");
+	const char *type = rbac_arg_required(fcinfo, next + 1, "type");
 	RbacModel  *m;
 	MType	   *t;
 	int			term;
@@ -275,9 +283,7 @@ authorized_resources(FunctionCallInfo fcinfo, const char *actor,
 Datum
 rbac_authorized_resources(PG_FUNCTION_ARGS)
 {
-	authorized_resources(fcinfo, rbac_arg_required(fcinfo, 0, "actor"),
-						 rbac_arg_required(fcinfo, 1, "action"),
-						 rbac_arg_required(fcinfo, 2, "type"));
+	authorized_resources(fcinfo, false);
 	return (Datum) 0;
 }
 
@@ -285,9 +291,7 @@ rbac_authorized_resources(PG_FUNCTION_ARGS)
 Datum
 rbac_authorized_resources_current(PG_FUNCTION_ARGS)
 {
-	authorized_resources(fcinfo, rbac_current_actor_name(),
-						 rbac_arg_required(fcinfo, 0, "action"),
-						 rbac_arg_required(fcinfo, 1, "type"));
+	authorized_resources(fcinfo, true);
 	return (Datum) 0;
 }
 

@@ -247,11 +247,14 @@ explain_denied(RbacEval *ev, MType *t, int term, const char *actor,
 
 /* Explain for an actor (NULL: none). */
 static void
-do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
-		   const char *resource)
+do_explain(FunctionCallInfo fcinfo, bool current)
 {
 	MemoryContext callcxt = CurrentMemoryContext;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			next;
+	const char *actor = rbac_actor_argument(fcinfo, current, &next);
+	const char *action = rbac_arg_required(fcinfo, next, "action");
+	const char *resource = rbac_arg_required(fcinfo, next + 1, "resource");
 	RbacModel  *m;
 	RbacRef		ref;
 	MType	   *t;
@@ -302,9 +305,7 @@ do_explain(FunctionCallInfo fcinfo, const char *actor, const char *action,
 Datum
 rbac_explain(PG_FUNCTION_ARGS)
 {
-	do_explain(fcinfo, rbac_arg_required(fcinfo, 0, "actor"),
-			   rbac_arg_required(fcinfo, 1, "action"),
-			   rbac_arg_required(fcinfo, 2, "resource"));
+	do_explain(fcinfo, false);
 	return (Datum) 0;
 }
 
@@ -312,7 +313,6 @@ rbac_explain(PG_FUNCTION_ARGS)
 Datum
 rbac_explain_current(PG_FUNCTION_ARGS)
 {
-	do_explain(fcinfo, rbac_current_actor_name(), rbac_arg_required(fcinfo, 0, "action"),
-			   rbac_arg_required(fcinfo, 1, "resource"));
+	do_explain(fcinfo, true);
 	return (Datum) 0;
 }

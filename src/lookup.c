@@ -192,6 +192,16 @@ slot_text(TupleTableSlot *slot, AttrNumber attno)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
+/* Has the assignment in slot expired (expires_at attribute att) by now? */
+static bool
+expired(TupleTableSlot *slot, AttrNumber att, TimestampTz now)
+{
+	bool		isnull;
+	Datum		exp = slot_getattr(slot, att, &isnull);
+
+	return !isnull && DatumGetTimestampTz(exp) <= now;
+}
+
 /*
  * The unexpired roles assigned to actor (atype, aid) on resource (rtype,
  * rid), or globally when rtype is NULL.  Calls fn for each.
@@ -222,10 +232,7 @@ rbac_lookup_roles(RbacProbe *p, const char *rtype, const char *rid,
 	scan = begin_scan(&p->assignment, keys, 4);
 	while (index_getnext_slot(scan, ForwardScanDirection, p->assignment.slot))
 	{
-		bool		isnull;
-		Datum		exp = slot_getattr(p->assignment.slot, c->asg_expires_at, &isnull);
-
-		if (!isnull && DatumGetTimestampTz(exp) <= now)
+		if (expired(p->assignment.slot, c->asg_expires_at, now))
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role));
 	}
@@ -254,10 +261,7 @@ rbac_lookup_resource_roles(RbacProbe *p, const char *rtype, const char *rid,
 	scan = begin_scan(&p->assignment, keys, 2);
 	while (index_getnext_slot(scan, ForwardScanDirection, p->assignment.slot))
 	{
-		bool		isnull;
-		Datum		exp = slot_getattr(p->assignment.slot, c->asg_expires_at, &isnull);
-
-		if (!isnull && DatumGetTimestampTz(exp) <= now)
+		if (expired(p->assignment.slot, c->asg_expires_at, now))
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role),
 		   slot_text(p->assignment.slot, c->asg_actor_type),
@@ -288,10 +292,7 @@ rbac_lookup_actor_roles(RbacProbe *p, const char *atype, const char *aid,
 	scan = begin_scan(&p->by_actor, keys, 3);
 	while (index_getnext_slot(scan, ForwardScanDirection, p->by_actor.slot))
 	{
-		bool		isnull;
-		Datum		exp = slot_getattr(p->by_actor.slot, c->asg_expires_at, &isnull);
-
-		if (!isnull && DatumGetTimestampTz(exp) <= now)
+		if (expired(p->by_actor.slot, c->asg_expires_at, now))
 			continue;
 		fn(arg, slot_text(p->by_actor.slot, c->asg_role),
 		   slot_text(p->by_actor.slot, c->asg_resource_id));

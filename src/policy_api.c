@@ -300,8 +300,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	 * The catalogs are written as the extension owner: an administrator
 	 * (rbac.grant_admin) may execute this function but not write them.
 	 */
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		store_model(parsed->policy, source);
 		handle_orphans(sw.caller, drop_orphans);
@@ -323,11 +322,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 		/* columns were validated above: regenerate what depends on the policy */
 		rbac_policy_refresh(false);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 
 	rbac_free_parsed(parsed);
 	SPI_finish();

@@ -616,19 +616,14 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		values[2] = JsonbPGetDatum(actions);
 	else
 		nulls[2] = 'n';
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		if (SPI_execute_with_args("INSERT INTO rbac.rls_table (tbl, type, actions) VALUES ($1, $2, $3) "
 								  "ON CONFLICT (tbl) DO UPDATE SET type = excluded.type, actions = excluded.actions",
 								  3, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not record the table in rbac.rls_table");
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	detail = rbac_json_begin();
 	rbac_json_string(detail, "table", get_rel_name(relid));
 	rbac_json_string(detail, "type", t->name);
@@ -681,18 +676,13 @@ rbac_disable_rls(PG_FUNCTION_ARGS)
 	rbac_spi_ddl(psprintf("DROP TRIGGER IF EXISTS rbac_move_guard ON %s",
 				 rbac_qualified_name(relid)));
 	values[0] = ObjectIdGetDatum(relid);
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		if (SPI_execute_with_args("DELETE FROM rbac.rls_table WHERE tbl OPERATOR(pg_catalog.=) $1",
 								  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "could not update rbac.rls_table");
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	detail = rbac_json_begin();
 	rbac_json_string(detail, "table", get_rel_name(relid));
 	rbac_audit(GetUserId(), "disable_rls", detail);

@@ -199,17 +199,12 @@ rbac_assign_role(PG_FUNCTION_ARGS)
 	}
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		rbac_rd_validate_assignment(&sw, &a, ACL_INSERT, "assign_role");
 		r = rbac_rd_write_assignment(&a, sw.caller, "assign_role");
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_BOOL(r == 1);
 }
@@ -228,17 +223,12 @@ rbac_remove_role(PG_FUNCTION_ARGS)
 	rbac_rd_parse_assignment(&a, rbac_arg_text(fcinfo, 0), rbac_arg_text(fcinfo, 1),
 					  rbac_arg_text(fcinfo, 2));
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		rbac_rd_validate_assignment(&sw, &a, ACL_DELETE, "remove_role");
 		held = rbac_rd_delete_assignment(&a, sw.caller, "remove_role");
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_BOOL(held);
 }
@@ -268,8 +258,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		rref = rbac_ref_require(resource, "resource");
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		bool		filtered;
 
@@ -314,11 +303,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 		else
 			rbac_rd_spi_to_tuplestore(rsinfo);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	return (Datum) 0;
 }

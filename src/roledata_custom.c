@@ -138,8 +138,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 	implies = text_array_arg(fcinfo, 3, "implies", &nimplies);
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[4];
 		int			k;
@@ -194,11 +193,7 @@ rbac_create_role(PG_FUNCTION_ARGS)
 		rbac_json_strings(detail, "implies", implies, nimplies);
 		rbac_audit(sw.caller, "create_role", detail);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -223,8 +218,7 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 				 errmsg("custom role name must not be null")));
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[3];
 		int64		nassigned;
@@ -276,11 +270,7 @@ rbac_drop_role(PG_FUNCTION_ARGS)
 		rbac_json_raw(detail, "assignments_deleted", psprintf("%lld", (long long) nassigned));
 		rbac_audit(sw.caller, "drop_role", detail);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -316,8 +306,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 		ref.type = target;
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[2];
 		char		nulls[2] = {' ', ' '};
@@ -355,11 +344,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 				2, NULL, values, nulls, true, SPI_OK_SELECT);
 		rbac_rd_spi_to_tuplestore(rsinfo);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -25,6 +25,62 @@ PG_FUNCTION_INFO_V1(rbac_groups_of);
  * ----------------------------------------------------------------------
  */
 
+/* The group and member arguments (0 and 1) of a membership function. */
+static void
+membership_args(FunctionCallInfo fcinfo, RbacRef *grp, RbacRef *member)
+{
+	*grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
+	*member = rbac_ref_require(rbac_arg_text(fcinfo, 1), "member");
+}
+
+/*
+ * Check that group and member are actors of declared types (canonical ids)
+ * and that the caller may change the group's memberships (mode on
+ * rbac.membership, or delegation on the group).
+ */
+static void
+resolve_membership(RbacRunAs *sw, RbacRef *grp, RbacRef *member, AclMode mode,
+				   const char *operation)
+{
+	rbac_rd_resolve_ref(grp, RBAC_TYPE_ACTOR);
+	rbac_rd_resolve_ref(member, RBAC_TYPE_ACTOR);
+	rbac_rd_check_write_privilege(sw, "membership", mode, grp->type, grp->id,
+								  operation);
+}
+
+/* The parameters $1..$4 (group type and id, member type and id). */
+static void
+membership_params(Datum *values, const RbacRef *grp, const RbacRef *member)
+{
+	values[0] = CStringGetTextDatum(grp->type);
+	values[1] = CStringGetTextDatum(grp->id);
+	values[2] = CStringGetTextDatum(member->type);
+	values[3] = CStringGetTextDatum(member->id);
+}
+
+/*
+ * Run the statement sql (parameters: membership_params) that adds or
+ * removes a membership, and audit it as operation when it changed a row.
+ * Returns whether it did.
+ */
+static bool
+write_membership(Oid caller, const char *operation, const RbacRef *grp,
+				 const RbacRef *member, const char *sql, int expected)
+{
+	Datum		values[4];
+	StringInfo	detail;
+
+	membership_params(values, grp, member);
+	rbac_spi_execute(sql, 4, NULL, values, NULL, false, expected);
+	if (SPI_processed == 0)
+		return false;
+	detail = rbac_json_begin();
+	rbac_json_string(detail, "group", rbac_ref_text(grp));
+	rbac_json_string(detail, "member", rbac_ref_text(member));
+	rbac_audit(caller, operation, detail);
+	return true;
+}
+
 /*
  * rbac.add_member(grp, member) -> boolean: true when new.  Both are actor
  * references; a membership that would close a cycle is 22023.
@@ -38,20 +94,14 @@ rbac_add_member(PG_FUNCTION_ARGS)
 	bool		added = false;
 
 	rbac_rd_lock_policy();
-	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
-	member = rbac_ref_require(rbac_arg_text(fcinfo, 1), "member");
+	membership_args(fcinfo, &grp, &member);
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[4];
-		StringInfo	detail;
 
-		rbac_rd_resolve_ref(&grp, RBAC_TYPE_ACTOR);
-		rbac_rd_resolve_ref(&member, RBAC_TYPE_ACTOR);
-		rbac_rd_check_write_privilege(&sw, "membership", ACL_INSERT, grp.type, grp.id,
-							  "add_member");
+		resolve_membership(&sw, &grp, &member, ACL_INSERT, "add_member");
 		rbac_rd_require_row(&grp, "group");
 		rbac_rd_require_row(&member, "member");
 
@@ -67,10 +117,7 @@ rbac_add_member(PG_FUNCTION_ARGS)
 		 */
 		LockRelationOid(rbac_catalog_relid("membership"), ShareRowExclusiveLock);
 
-		values[0] = CStringGetTextDatum(grp.type);
-		values[1] = CStringGetTextDatum(grp.id);
-		values[2] = CStringGetTextDatum(member.type);
-		values[3] = CStringGetTextDatum(member.id);
+		membership_params(values, &grp, &member);
 		/* Is grp already (transitively) a member of member? */
 		rbac_spi_execute("WITH RECURSIVE up(t, i) AS ("
 				"  SELECT group_type, group_id FROM rbac.membership "
@@ -88,23 +135,12 @@ rbac_add_member(PG_FUNCTION_ARGS)
 					 errdetail("%s is already a member of %s, directly or through other groups.",
 							   rbac_ref_text(&grp), rbac_ref_text(&member))));
 
-		rbac_spi_execute("INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
-				"VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-				4, NULL, values, NULL, false, SPI_OK_INSERT);
-		added = SPI_processed > 0;
-		if (added)
-		{
-			detail = rbac_json_begin();
-			rbac_json_string(detail, "group", rbac_ref_text(&grp));
-			rbac_json_string(detail, "member", rbac_ref_text(&member));
-			rbac_audit(sw.caller, "add_member", detail);
-		}
+		added = write_membership(sw.caller, "add_member", &grp, &member,
+								 "INSERT INTO rbac.membership (group_type, group_id, member_type, member_id) "
+								 "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+								 SPI_OK_INSERT);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_BOOL(added);
 }
@@ -118,41 +154,18 @@ rbac_remove_member(PG_FUNCTION_ARGS)
 	RbacRunAs	sw;
 	bool		removed = false;
 
-	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
-	member = rbac_ref_require(rbac_arg_text(fcinfo, 1), "member");
+	membership_args(fcinfo, &grp, &member);
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
-		Datum		values[4];
-		StringInfo	detail;
-
-		rbac_rd_resolve_ref(&grp, RBAC_TYPE_ACTOR);
-		rbac_rd_resolve_ref(&member, RBAC_TYPE_ACTOR);
-		rbac_rd_check_write_privilege(&sw, "membership", ACL_DELETE, grp.type, grp.id,
-							  "remove_member");
-		values[0] = CStringGetTextDatum(grp.type);
-		values[1] = CStringGetTextDatum(grp.id);
-		values[2] = CStringGetTextDatum(member.type);
-		values[3] = CStringGetTextDatum(member.id);
-		rbac_spi_execute("DELETE FROM rbac.membership WHERE group_type = $1 AND group_id = $2 "
-				"AND member_type = $3 AND member_id = $4",
-				4, NULL, values, NULL, false, SPI_OK_DELETE);
-		removed = SPI_processed > 0;
-		if (removed)
-		{
-			detail = rbac_json_begin();
-			rbac_json_string(detail, "group", rbac_ref_text(&grp));
-			rbac_json_string(detail, "member", rbac_ref_text(&member));
-			rbac_audit(sw.caller, "remove_member", detail);
-		}
+		resolve_membership(&sw, &grp, &member, ACL_DELETE, "remove_member");
+		removed = write_membership(sw.caller, "remove_member", &grp, &member,
+								   "DELETE FROM rbac.membership WHERE group_type = $1 AND group_id = $2 "
+								   "AND member_type = $3 AND member_id = $4",
+								   SPI_OK_DELETE);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	PG_RETURN_BOOL(removed);
 }
@@ -174,8 +187,7 @@ rbac_members(PG_FUNCTION_ARGS)
 	grp = rbac_ref_require(rbac_arg_text(fcinfo, 0), "group");
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[2];
 
@@ -199,11 +211,7 @@ rbac_members(PG_FUNCTION_ARGS)
 					2, NULL, values, NULL, true, SPI_OK_SELECT);
 		rbac_rd_spi_to_tuplestore(rsinfo);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -223,8 +231,7 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 	actor = rbac_ref_require(rbac_arg_text(fcinfo, 0), "actor");
 
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		Datum		values[2];
 
@@ -243,11 +250,7 @@ rbac_groups_of(PG_FUNCTION_ARGS)
 				2, NULL, values, NULL, true, SPI_OK_SELECT);
 		rbac_rd_spi_to_tuplestore(rsinfo);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	return (Datum) 0;
 }

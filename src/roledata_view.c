@@ -509,8 +509,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	SPI_connect();
-	rbac_as_owner_begin(&sw);
-	PG_TRY();
+	RBAC_AS_OWNER_BEGIN(sw);
 	{
 		bool		same = false;
 		bool		changed = false;
@@ -561,11 +560,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		if (changed)
 			result = row_of(ins ? &newrow : &oldrow, desc, outer);
 	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&sw);
-	}
-	PG_END_TRY();
+	RBAC_AS_OWNER_END(sw);
 	SPI_finish();
 	AtEOXact_GUC(true, gucnest);
 	return PointerGetDatum(result);
@@ -602,16 +597,11 @@ rbac_role_assignments_stmt(PG_FUNCTION_ARGS)
 		RbacRunAs	sw;
 
 		SPI_connect();
-		rbac_as_owner_begin(&sw);
-		PG_TRY();
+		RBAC_AS_OWNER_BEGIN(sw);
 		{
 			pending_flush(frame, sw.caller);
 		}
-		PG_FINALLY();
-		{
-			rbac_run_as_end(&sw);
-		}
-		PG_END_TRY();
+		RBAC_AS_OWNER_END(sw);
 		SPI_finish();
 	}
 	pending_pop();

@@ -53,4 +53,24 @@ extern void rbac_run_as_end(RbacRunAs *r);
 		SPI_finish(); \
 	} while (0)
 
+/*
+ * Bracket a block that runs as the extension owner, restoring the user on
+ * error too: RBAC_AS_OWNER_BEGIN(run_as); { ... } RBAC_AS_OWNER_END(run_as);
+ * with an RbacRunAs of the caller's (run_as.caller is the user before).
+ */
+#define RBAC_AS_OWNER_BEGIN(run_as) \
+	do { \
+		rbac_as_owner_begin(&(run_as)); \
+		PG_TRY(); \
+		{
+
+#define RBAC_AS_OWNER_END(run_as) \
+		} \
+		PG_FINALLY(); \
+		{ \
+			rbac_run_as_end(&(run_as)); \
+		} \
+		PG_END_TRY(); \
+	} while (0)
+
 #endif							/* RBAC_RUN_AS_H */

@@ -574,6 +574,24 @@ rbac_sql_in_keys(const char *value_sql, const char *function,
  */
 
 /*
+ * Set up the generation of rule's body over the row aliased alias; false
+ * when the rule's resource type is not in the model.
+ */
+static bool
+gen_begin(GenCtx *g, RbacModel *m, RbacRule *rule, const char *alias,
+		  const SqlActor *actor, bool rls)
+{
+	memset(g, 0, sizeof(GenCtx));
+	g->m = m;
+	g->rule = rule;
+	g->alias = alias;
+	g->actor = actor;
+	g->rls = rls;
+	g->rtype = rbac_model_type(m, rule->resource_type);
+	return g->rtype != NULL;
+}
+
+/*
  * The SQL boolean expression of a last-mile rule's body over the row
  * aliased alias of the rule's resource type, or NULL when it refers to
  * something that cannot be evaluated (an unbound type, an unbound
@@ -586,13 +604,7 @@ rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
 	GenCtx		g;
 	StringInfoData buf;
 
-	memset(&g, 0, sizeof(g));
-	g.m = m;
-	g.rule = rule;
-	g.alias = alias;
-	g.actor = actor;
-	g.rtype = rbac_model_type(m, rule->resource_type);
-	if (g.rtype == NULL)
+	if (!gen_begin(&g, m, rule, alias, actor, false))
 		return NULL;
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "COALESCE(");
@@ -623,18 +635,13 @@ rbac_sql_lastmile_rls(RbacModel *m, RbacRule *rule, const char *alias,
 	GenCtx		g;
 	StringInfoData buf;
 
-	memset(&g, 0, sizeof(g));
-	g.m = m;
-	g.rule = rule;
-	g.alias = alias;
-	g.actor = &actor;
-	g.rls = true;
-	g.rtype = rbac_model_type(m, rule->resource_type);
 	*fallback = false;
-	if (g.rtype == NULL || !g.rtype->bound)
+	if (!gen_begin(&g, m, rule, alias, &actor, true) || !g.rtype->bound)
 		return NULL;
-	/* no COALESCE: in a policy NULL already means false, and a plain AND
-	 * of conditions lets the planner use indexes for each arm of the OR */
+	/*
+	 * No COALESCE: in a policy NULL already means false, and a plain AND of
+	 * conditions lets the planner use indexes for each arm of the OR.
+	 */
 	initStringInfo(&buf);
 	gen_expr(&g, &buf, rule->body);
 	if (g.fallback)
