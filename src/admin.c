@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * admin.c
- *	  Administration without a superuser (SPEC 6.3): rbac.grant_admin and
+ *	  Administration without a superuser (docs/operations.md, "Managed PostgreSQL services"): rbac.grant_admin and
  *	  rbac.revoke_admin, and the checks the policy, binding and RLS
  *	  functions make of an administrator.
  *

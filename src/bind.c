@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * bind.c
- *	  Bindings of actor and resource types to tables (SPEC 3.1 rbac.bind,
+ *	  Bindings of actor and resource types to tables (rbac.bind,
  *	  rbac.unbind) and the triggers that keep role data in step with the
- *	  rows of bound tables (SPEC 4.4).
+ *	  rows of bound tables.
  *
  * bind records the key column and one column per relation of the type
  * (given, or inferred from a single-column foreign key to the table bound
@@ -514,7 +514,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 		if (rels[i].column == NULL)
 			infer_relation(type, relid, key, &rels[i]);
 
-	/* only types the engine may read in its privileged context (SPEC 6.1) */
+	/* only types the engine may read in its privileged context */
 	(void) rbac_require_safe_column(relid, key, "key");
 	for (i = 0; i < nrels; i++)
 		if (rels[i].column != NULL)
@@ -916,7 +916,7 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
  * ddl_command_end event trigger (CREATE TABLE, ALTER TABLE): a partition
  * created in or attached to a bound or protected partitioned table gets
  * the delete and truncate triggers of bind and the policies of enable_rls,
- * as its parent has (SPEC 6.1).  Does nothing when every partition has them.
+ * as its parent has (docs/operations.md, "Security notes").  Does nothing when every partition has them.
  */
 Datum
 rbac_partitions_ddl(PG_FUNCTION_ARGS)

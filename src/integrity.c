@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * integrity.c
- *	  Role data that points at something (SPEC 6.4): an assignment,
+ *	  Role data that points at something (docs/sql-api.md): an assignment,
  *	  membership or custom role naming an actor or resource of a bound type
  *	  needs its row.  Otherwise whoever later signs up as User:nobody, or
  *	  creates Repository:99, would inherit what was granted in advance.

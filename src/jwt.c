@@ -3,7 +3,7 @@
  * jwt.c
  *	  Verification of JSON Web Tokens (RFC 7519, JWS compact serialization)
  *	  for rbac.set_actor_token, and the settings that configure it
- *	  (SPEC sections 3.2, 6.1 "Secrets" and 6.2).
+ *	  (docs/operations.md, "Tokens").
  *
  * Keys.  A token is verified with the keys of rbac.jwt_key_file, a JWKS
  * document ({"keys": [...]}, kty RSA, EC P-256 or oct) or a single PEM

@@ -5,12 +5,11 @@
  *	  and resolved to term indexes, and the bindings of types to tables with
  *	  a saved plan per bound table to fetch a row's relation columns.
  *
- * Invalidation follows the pattern of shared NOTES section 3: a statement
- * trigger on rbac.policy and rbac.binding calls
+ * Invalidation: a statement trigger on rbac.policy and rbac.binding calls
  * CacheInvalidateRelcacheByRelid() on the changed catalog, which is
  * transactional (sent at commit, seen by the writer at its next command,
- * replayed on hot standbys); one relcache callback marks the cache stale and
- * the next use rebuilds it.  Nothing is freed inside the callback.
+ * replayed on hot standbys); one relcache callback marks the cache stale
+ * and the next use rebuilds it.  Nothing is freed inside the callback.
  *
  *-------------------------------------------------------------------------
  */
@@ -112,7 +111,7 @@ rbac_invalidate_trigger(PG_FUNCTION_ARGS)
  * its initial catalog).  InvalidOid for everything a user can define --
  * composite, enum, range and extension types -- whose I/O functions, casts
  * and operators would otherwise run in the internal privileged context
- * (SPEC 6.1), and for char(n), whose padding rules the engine's text
+ * (docs/operations.md, "Security notes"), and for char(n), whose padding rules the engine's text
  * comparisons do not follow.  A domain's checks never run: values are
  * converted with the base type's own input function.
  */

@@ -6,7 +6,7 @@
  *	  changes.
  *
  * The predicate for permission X on type T, over a row r, is the OR of
- * every way X can hold on r, following the rules of T (SPEC section 4.1):
+ * every way X can hold on r, following the rules of T (docs/policy-language.md):
  *
  *	rbac._in(r.key, (SELECT rbac._keys_direct('T', 'X', NULL::keytype)), hint)
  *		assignments and custom roles on r itself, with T's same-type
@@ -474,7 +474,7 @@ install_policies_on(RbacModel *m, Oid relid, MType *t, Jsonb *actions)
 
 /*
  * The BEFORE UPDATE row trigger that refuses changes to the relation and
- * actor-relation columns of a protected table (SPEC 6.1): an UPDATE policy
+ * actor-relation columns of a protected table: an UPDATE policy
  * sees only the new row, so moving a row under a resource where the actor
  * holds the update permission would pass it.  With "move" in the actions,
  * such a change needs that permission on the old row.  The trigger's

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * roledata.c
- *	  Role data (SPEC 3.4, 3.5): what the writers of assignments
+ *	  Role data: what the writers of assignments
  *	  (roledata_assign.c), memberships (roledata_groups.c), custom roles
  *	  (roledata_custom.c) and the writable view (roledata_view.c) share:
  *	  delegation, the policy lock, the caller's privileges, validation of
@@ -47,7 +47,7 @@ PG_FUNCTION_INFO_V1(rbac_may_see);
  * for memberships, the given group)?  resource_type is NULL for global
  * roles, which are never delegated.
  *
- * Delegated end-user administration (SPEC 3.4): the current actor holds the
+ * Delegated end-user administration (docs/sql-api.md): the current actor holds the
  * permission named by setting rbac.manage_permission (default
  * "manage_roles") on the resource.  False when no actor is set, or when the
  * resource's type does not declare that permission.  The check runs in the
@@ -78,7 +78,7 @@ rbac_may_manage(const char *resource_type, const char *resource_id)
  * rbac._may_see(actor_type, actor_id, resource_type, resource_id) ->
  * boolean: is the assignment the current actor's own, or on a resource it
  * may manage?  What the view rbac.role_assignments shows a caller without
- * SELECT on the catalog (SPEC 6.1).
+ * SELECT on the catalog.
  */
 Datum
 rbac_may_see(PG_FUNCTION_ARGS)

@@ -268,7 +268,7 @@ rbac_assignments(PG_FUNCTION_ARGS)
 			rbac_rd_resolve_ref(&rref, RBAC_TYPE_RESOURCE);
 
 		/*
-		 * SPEC 6.1: a caller without SELECT on the catalog sees the current
+		 * A caller without SELECT on the catalog sees the current
 		 * actor's own assignments and those on resources the actor may
 		 * manage, nothing without an actor.
 		 */

@@ -319,7 +319,7 @@ rbac_roles(PG_FUNCTION_ARGS)
 		values[1] = rbac_rd_text_datum(ref.id);
 
 		/*
-		 * A tenant's custom roles are its own business (SPEC 6.1, like the
+		 * A tenant's custom roles are its own business (like the
 		 * role data): listed for a caller with SELECT on rbac.custom_role or
 		 * whose current actor may manage the tenant; built-in roles only
 		 * for anyone else.

@@ -523,7 +523,7 @@ rbac_role_assignments_row(PG_FUNCTION_ARGS)
 		 * INSERT or COPY by a role with INSERT privilege: written in bulk at
 		 * the end of the statement.  A delegated row (the actor's manage
 		 * permission) is written and audited now, by name, with the actor
-		 * that was authorized for it (SPEC 6.1).
+		 * that was authorized for it.
 		 */
 		if (ins && !del && (frame = pending_current()) != NULL &&
 			pg_class_aclcheck(rbac_catalog_relid("assignment"), sw.caller, ACL_INSERT) != ACLCHECK_OK)
