@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * admin.c
- *	  Administration without a superuser (docs/operations.md, "Managed PostgreSQL services"): rbac.grant_admin and
- *	  rbac.revoke_admin, and the checks the policy, binding and RLS
- *	  functions make of an administrator.
+ *	  Administration without a superuser (docs/operations.md, "Managed
+ *	  PostgreSQL services"): rbac.grant_admin and rbac.revoke_admin, and
+ *	  the checks the policy, binding and RLS functions make of an
+ *	  administrator.
  *
  * An administrator is a role that may execute rbac.load_policy: the grant
  * is the record (pg_dump keeps it, DROP ROLE refuses while it stands).

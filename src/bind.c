@@ -916,7 +916,8 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
  * ddl_command_end event trigger (CREATE TABLE, ALTER TABLE): a partition
  * created in or attached to a bound or protected partitioned table gets
  * the delete and truncate triggers of bind and the policies of enable_rls,
- * as its parent has (docs/operations.md, "Security notes").  Does nothing when every partition has them.
+ * as its parent has (docs/operations.md, "Security notes").  Does nothing
+ * when every partition has them.
  */
 Datum
 rbac_partitions_ddl(PG_FUNCTION_ARGS)

@@ -22,9 +22,10 @@
  *
  * Every function call is wrapped in a scalar sub-SELECT, so it runs once
  * per query as an InitPlan; rbac._in hashes the set once and, through its
- * planner support function (rls_runtime.c), gives the planner "col = ANY(set)" as
- * an index condition and an estimate of the set's size from the hint.  The actor is read at run time, never embedded, so
- * cached plans stay correct.
+ * planner support function (rls_runtime.c), gives the planner
+ * "col = ANY(set)" as an index condition and an estimate of the set's size
+ * from the hint.  The actor is read at run time, never embedded, so cached
+ * plans stay correct.
  *
  *-------------------------------------------------------------------------
  */
