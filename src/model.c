@@ -34,13 +34,6 @@ static bool model_stale = true;
 static Oid	policy_relid = InvalidOid;
 static Oid	binding_relid = InvalidOid;
 
-typedef struct TypeHashEntry
-{
-	char		name[NAMEDATALEN * 4];	/* key: the type name (truncated
-										 * names are compared in full below) */
-	int			index;
-} TypeHashEntry;
-
 /*
  * Relcache callback: a change to a catalog the model is built from, or any
  * DDL on a bound table or its key index (a column retyped, renamed or
@@ -161,25 +154,19 @@ rbac_require_safe_column(Oid relid, const char *col, const char *what)
 	return safe;
 }
 
-/* Find a type of the model by name, or NULL. */
+/*
+ * Find a type of the model by name, or NULL: through the policy's own name
+ * index (rbac_find_type, built by validation).
+ */
 MType *
 rbac_model_type(RbacModel *m, const char *name)
 {
-	int			i;
+	RbacType   *t;
 
-	if (m->type_hash == NULL || name == NULL)
+	if (m->parsed == NULL || name == NULL)
 		return NULL;
-	if (strlen(name) < sizeof(((TypeHashEntry *) 0)->name))
-	{
-		TypeHashEntry *e = hash_search(m->type_hash, name, HASH_FIND, NULL);
-
-		return e ? &m->types[e->index] : NULL;
-	}
-	/* very long names are not hashed */
-	for (i = 0; i < m->ntypes; i++)
-		if (strcmp(m->types[i].name, name) == 0)
-			return &m->types[i];
-	return NULL;
+	t = rbac_find_type(m->parsed->policy, name);
+	return t ? &m->types[t->index] : NULL;
 }
 
 /* Index of a term of a type by name, or -1. */
@@ -483,7 +470,6 @@ build_model(void)
 	MemoryContextSwitchTo(cxt);
 	if (src != NULL)
 	{
-		HASHCTL		ctl;
 		RbacPolicy *p;
 
 		src = MemoryContextStrdup(cxt, src);
@@ -497,11 +483,6 @@ build_model(void)
 		p = m->parsed->policy;
 		m->ntypes = p->ntypes;
 		m->types = palloc0(sizeof(MType) * (p->ntypes + 1));
-		ctl.keysize = sizeof(((TypeHashEntry *) 0)->name);
-		ctl.entrysize = sizeof(TypeHashEntry);
-		ctl.hcxt = cxt;
-		m->type_hash = hash_create("pg_rbac types", Max(p->ntypes, 16), &ctl,
-								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 		for (i = 0; i < p->ntypes; i++)
 		{
 			MType	   *t = &m->types[i];
@@ -511,12 +492,6 @@ build_model(void)
 			t->is_actor = p->types[i]->is_actor;
 			t->ast = p->types[i];
 			t->nterms = p->types[i]->nterms;
-			if (strlen(t->name) < sizeof(((TypeHashEntry *) 0)->name))
-			{
-				TypeHashEntry *e = hash_search(m->type_hash, t->name, HASH_ENTER, NULL);
-
-				e->index = i;
-			}
 		}
 		m->nglobals = p->nglobals;
 		m->globals = palloc0(sizeof(char *) * (p->nglobals + 1));

@@ -13,7 +13,6 @@
 #include "policy_backend.h"
 
 #include "executor/spi.h"
-#include "utils/hsearch.h"
 
 /* A shorthand rule, resolved to term indexes. */
 typedef struct MRule
@@ -78,7 +77,6 @@ typedef struct RbacModel
 	char	   *source;			/* the policy source parsed */
 	int			ntypes;
 	MType	   *types;
-	HTAB	   *type_hash;		/* name -> index */
 	int			nglobals;
 	char	  **globals;
 	bool		any_global_rules;
