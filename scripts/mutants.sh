@@ -185,3 +185,7 @@ echo "=== kill matrix ($(date -u +%Y-%m-%d), $(nproc) cores, $(( ($(date +%s) - 
 $MUT matrix "$results" "$list"
 cp "$results" "/tmp/pg_rbac-mutants-$name.results.tsv"
 [ $keep -eq 1 ] || rm -rf "$W"
+# fail when a mutant survived, was stale or did not build
+! cut -f3 "/tmp/pg_rbac-mutants-$name.results.tsv" | grep -qvE '^(B|M|T|-)$' &&
+    awk -F'\t' '$3 == "B" || $3 == "T" { k[$1] = 1 } { all[$1] = 1 }
+        END { for (m in all) if (!(m in k)) exit 1 }' "/tmp/pg_rbac-mutants-$name.results.tsv"

@@ -27,7 +27,10 @@
 # INSERT on rbac.binding may bind a table it owns (TODO: a real bug).
 #
 # RBAC_RANDOM_SEEDS (comma-separated) chooses other worlds; the default is
-# six fixed seeds.  Disagreements are listed with the world's last-mile
+# six fixed seeds, chosen so that every kind of term (each comparison, in,
+# nil, not, has_role, has_permission, the actor against each relation, bare
+# and typed parameters, body-less rules, hops) occurs in at least two
+# worlds.  Disagreements are listed with the world's last-mile
 # rules.
 
 use strict;
@@ -45,7 +48,7 @@ use lib dirname(__FILE__) . '/agreement';
 use RandomWorld;
 
 my $dir = dirname(__FILE__) . '/agreement';
-my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '11,23,37,52,68,71');
+my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '7,39,32,11,2,75');
 
 my $node = PostgreSQL::Test::Cluster->new('random_worlds');
 $node->init;

@@ -246,7 +246,7 @@ sub generate
 
 	# --- policy ---------------------------------------------------------
 	my %rules_of;
-	foreach my $t (keys %types)
+	foreach my $t (sort keys %types)
 	{
 		my @r = @{ $types{$t}{forced} };
 		push @r, grep { chance(0.6) } @{ $types{$t}{pool} };
