@@ -172,14 +172,8 @@ UNION ALL
  FROM ref.authorized WHERE engine IS DISTINCT FROM expected ORDER BY 1 LIMIT 5)}) if $m{res_bad} + $m{who_bad} + $m{expl_bad} + $m{auth_bad};
 	# SPEC 3.3: who_can lists the actors that hold the permission through
 	# role assignments
-	TODO:
-	{
-		local $TODO = 'who_can misses actors whose permission comes from an assignment '
-		  . 'through a last-mile rule only (see the report of issue 17)'
-		  if $m{who_spec} > 0;
-		is($m{who_spec}, 0,
-			"$w: rbac.who_can lists every actor that holds the permission through assignments alone");
-	}
+	is($m{who_spec}, 0,
+		"$w: rbac.who_can lists every actor that holds the permission through assignments alone");
 
 	# the first disagreements, with what it takes to debug them
 	foreach my $row (

@@ -24,7 +24,8 @@
 #     actor's rights.
 # Then, in a small database of its own: another session's model cache
 # follows a rebinding and a policy load; a role with EXECUTE on bind and
-# INSERT on rbac.binding may bind a table it owns (TODO: a real bug).
+# INSERT on rbac.binding may bind a table it owns (and unbind it with
+# DELETE).
 #
 # RBAC_RANDOM_SEEDS (comma-separated) chooses other worlds; the default is
 # six fixed seeds, chosen so that every kind of term (each comparison, in,
@@ -298,14 +299,8 @@ SELECT (SELECT count(*) FROM ((SELECT actor, role, resource FROM ref.expected_as
 	is($m{deleg_bad}, 0,
 		"world $seed: delegation follows rbac.manage_permission ($m{deleg} attempts)");
 	is($m{tok_bad}, 0, "world $seed: a bare token subject gets rbac.jwt_actor_type ($m{tok} tokens)");
-	TODO:
-	{
-		local $TODO = 'who_can misses actors whose permission comes from an assignment '
-		  . 'through a last-mile rule only (see the report of issue 17)'
-		  if $m{who_spec} > 0;
-		is($m{who_spec}, 0,
-			"world $seed: who_can lists every actor holding the permission through assignments alone");
-	}
+	is($m{who_spec}, 0,
+		"world $seed: who_can lists every actor holding the permission through assignments alone");
 
 	if ($m{asg_bad} + $m{mem_bad} + $m{cust_bad} + $m{bad} + $m{bad_pairs} + $m{res_bad}
 		+ $m{who_bad} + $m{expl_bad} + $m{auth_bad} + $m{rls_bad} + $m{deleg_bad} + $m{tok_bad} > 0)
@@ -413,17 +408,12 @@ actor User {}
 resource Thing { permissions = ["read"]; }
 $p$);
 });
-TODO:
-{
-	local $TODO = 'bind and unbind run rbac._policy_changed() as the caller, '
-	  . 'who has no EXECUTE on it (see the report of issue 17)';
-	my ($r1, $o1, $e1) = $node->psql('invalidation',
-		q{SET ROLE rw_binder; SELECT rbac.bind('Thing', 'things')});
-	is($e1, '', 'a role with EXECUTE on bind and INSERT on rbac.binding binds a table it owns');
-	my ($r2, $o2, $e2) = $node->psql('invalidation',
-		q{SELECT rbac.bind('Thing', 'things'); SET ROLE rw_binder; SELECT rbac.unbind('Thing')});
-	is($e2, '', 'a role with EXECUTE on unbind and DELETE on rbac.binding unbinds a table it owns');
-}
+my ($r1, $o1, $e1) = $node->psql('invalidation',
+	q{SET ROLE rw_binder; SELECT rbac.bind('Thing', 'things')});
+is($e1, '', 'a role with EXECUTE on bind and INSERT on rbac.binding binds a table it owns');
+my ($r2, $o2, $e2) = $node->psql('invalidation',
+	q{SELECT rbac.bind('Thing', 'things'); SET ROLE rw_binder; SELECT rbac.unbind('Thing')});
+is($e2, '', 'a role with EXECUTE on unbind and DELETE on rbac.binding unbinds a table it owns');
 
 $node->stop;
 done_testing();
