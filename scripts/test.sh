@@ -273,6 +273,7 @@ case "$what" in
     python) run_python ;;
     flask) run_flask ;;
     asan) run_asan ;;
+    mutants) shift; "$SRC_DIR/scripts/mutants.sh" "$@" || status=1 ;;
     sqlsmith) run_sqlsmith ;;
     docs) run_docs ;;
     all) run_regress; run_tap; run_example; run_python; run_flask; run_docs; run_fuzz 60; run_asan; run_sqlsmith ;;

@@ -15,6 +15,15 @@
 # tenant with custom roles.  Disagreements are listed (the first 20) with
 # rbac.explain, the reference's facts and the resource's relations.
 #
+# The multi-resource functions are compared too (t/agreement/multi.sql,
+# issue 17): rbac.authorized_resources for every actor x permission x bound
+# type, rbac.who_can on a sample of resources (exactly the candidates of
+# SPEC 3.3 that the reference allows, and never missing an actor that holds
+# the permission through assignments alone), rbac.explain's verdict and
+# rbac.authorize's outcome (none, P0002 or 42501, under the default
+# rbac.read_action and under another permission as read action) on
+# samples of the decisions.
+#
 # Runs in about 90 s on two cores; "decisions compared: N" is the number
 # the README quotes.
 
@@ -40,9 +49,11 @@ $node->start;
 my $reference = slurp_file("$dir/reference.sql");
 my $derive    = slurp_file("$dir/derive.sql");
 my $compare   = slurp_file("$dir/compare.sql");
+my $multi     = slurp_file("$dir/multi.sql");
 
 my ($total, $total_bad, $total_pairs) = (0, 0, 0);
-my (@bad, @bad_sets);
+my %multi_total;
+my (@bad, @bad_sets, @bad_multi);
 
 # A SQL string literal.
 sub lit
@@ -98,6 +109,71 @@ FROM ref.pair});
 		"$w: rbac.authorized_actions agrees with the reference on $pairs pairs");
 	is($bad_roles, 0,
 		"$w: rbac.authorized_roles agrees with the reference on $pairs pairs");
+
+	# the multi-resource functions (t/agreement/multi.sql)
+	my $t1 = time;
+	$node->safe_psql($w, $multi, timeout => 600);
+	my %m;
+	@m{qw(res res_bad who who_bad who_spec who_unknown expl expl_bad auth auth_bad auth_404 auth_403
+		  res_full who_full)}
+	  = split /\|/, $node->safe_psql(
+		$w, q{
+SELECT (SELECT count(*) FROM ref.resources),
+       (SELECT count(*) FROM ref.resources WHERE engine IS DISTINCT FROM reference),
+       (SELECT count(*) FROM ref.who),
+       (SELECT count(*) FROM ref.who WHERE engine IS DISTINCT FROM reference),
+       (SELECT count(*) FROM ref.who WHERE cardinality(spec_missing) > 0),
+       (SELECT count(*) FROM ref.who WHERE cardinality(unknown) > 0),
+       (SELECT count(*) FROM ref.explained),
+       (SELECT count(*) FROM ref.explained WHERE engine IS DISTINCT FROM reference),
+       (SELECT count(*) FROM ref.authorized),
+       (SELECT count(*) FROM ref.authorized WHERE engine IS DISTINCT FROM expected),
+       (SELECT count(*) FROM ref.authorized WHERE expected = 'P0002'),
+       (SELECT count(*) FROM ref.authorized WHERE expected = '42501'),
+       (SELECT count(*) FROM ref.resources WHERE cardinality(reference) > 0),
+       (SELECT count(*) FROM ref.who WHERE cardinality(reference) > 0)});
+	$multi_total{$_} += $m{$_} foreach keys %m;
+	note sprintf(
+		"%s: authorized_resources %d (actor, permission, type) lists (%d not empty), %d disagreements; "
+		  . "who_can %d resources (%d lists not empty), %d disagreements (%d missing an actor that "
+		  . "holds the permission through assignments alone, %d listing actors with no row); "
+		  . "explain %d verdicts, %d disagreements; authorize %d outcomes (%d not found, "
+		  . "%d forbidden expected), %d disagreements; %.1f s",
+		$w, @m{qw(res res_full res_bad who who_full who_bad who_spec who_unknown expl expl_bad
+			auth auth_404 auth_403 auth_bad)},
+		time - $t1);
+	is($m{res_bad}, 0,
+		"$w: rbac.authorized_resources agrees with the reference on $m{res} lists");
+	is($m{who_bad}, 0, "$w: rbac.who_can agrees with the reference on $m{who} resources");
+	is($m{expl_bad}, 0, "$w: rbac.explain's verdict agrees with the reference on $m{expl} decisions");
+	is($m{auth_bad}, 0,
+		"$w: rbac.authorize (two read actions) agrees with the reference on $m{auth} decisions");
+	cmp_ok($m{auth_404} * $m{auth_403}, '>', 0, "$w: authorize sample has both refusals");
+	cmp_ok($m{res_full}, '>=', 0.2 * $m{res}, "$w: authorized_resources lists are often not empty");
+	cmp_ok($m{who_full}, '>=', 0.2 * $m{who}, "$w: who_can lists are often not empty");
+	push @bad_multi, split /\n/, $node->safe_psql(
+		$w, q{
+(SELECT 'authorized_resources(' || CASE WHEN a_type = '' THEN '' ELSE a_type || ':' || a_id || ', ' END
+        || action || ', ' || r_type || '): engine ' || engine::text || ', reference ' || reference::text
+ FROM ref.resources WHERE engine IS DISTINCT FROM reference ORDER BY 1 LIMIT 5)
+UNION ALL
+(SELECT 'who_can(' || action || ', ' || r_type || ':' || r_id || '): engine ' || engine::text
+        || ', reference ' || reference::text
+ FROM ref.who WHERE engine IS DISTINCT FROM reference ORDER BY 1 LIMIT 5)
+UNION ALL
+(SELECT 'explain(' || coalesce(nullif(a_type, '') || ':' || a_id, 'nobody') || ', ' || action || ', '
+        || r_type || ':' || r_id || '): engine ' || coalesce(engine::text, 'null') || ', reference '
+        || reference::text
+ FROM ref.explained WHERE engine IS DISTINCT FROM reference ORDER BY 1 LIMIT 5)
+UNION ALL
+(SELECT 'authorize(' || coalesce(nullif(a_type, '') || ':' || a_id, 'nobody') || ', ' || action || ', '
+        || r_type || ':' || r_id || ') with read action ' || read_action || ': engine ' || engine
+        || ', expected ' || expected
+ FROM ref.authorized WHERE engine IS DISTINCT FROM expected ORDER BY 1 LIMIT 5)}) if $m{res_bad} + $m{who_bad} + $m{expl_bad} + $m{auth_bad};
+	# SPEC 3.3: who_can lists the actors that hold the permission through
+	# role assignments
+	is($m{who_spec}, 0,
+		"$w: rbac.who_can lists every actor that holds the permission through assignments alone");
 
 	# the first disagreements, with what it takes to debug them
 	foreach my $row (
@@ -168,6 +244,11 @@ diag "decisions compared: $total (4 worlds), disagreements: $total_bad; "
 diag "first is_allowed disagreements:\n" . join("\n", @bad) if @bad;
 diag "first authorized_actions/authorized_roles disagreements:\n" . join("\n", @bad_sets)
   if @bad_sets;
+diag sprintf(
+	"multi-resource functions compared: %d authorized_resources lists, %d who_can lists, "
+	  . "%d explain verdicts, %d authorize outcomes",
+	@multi_total{qw(res who expl auth)});
+diag "first multi-resource disagreements:\n" . join("\n", @bad_multi) if @bad_multi;
 cmp_ok($total, '>=', 100000, 'at least 100,000 decisions compared');
 is($total_bad, 0, 'no disagreement between rbac.is_allowed and the reference');
 

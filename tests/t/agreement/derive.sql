@@ -32,24 +32,25 @@ SELECT resource_type, resource_id FROM rbac.assignment WHERE resource_type IS NO
 
 -- The rules grounded on the data: holding src_term on src yields dst_term
 -- on dst, for actors of type a_type (NULL: any actor and nobody, '*': any
--- actor but nobody).
+-- actor but nobody) and, when a_id is set, only for that actor id.
 CREATE TABLE ref.step AS
     -- "X" if "Y": on the same resource (also one with no row)
     SELECT n.type AS src_type, n.id AS src_id, r.body AS src_term,
-           n.type AS dst_type, n.id AS dst_id, r.head AS dst_term, NULL::text AS a_type
+           n.type AS dst_type, n.id AS dst_id, r.head AS dst_term, NULL::text AS a_type,
+           NULL::text AS a_id
     FROM ref.node n
     JOIN rbac.policy_rule r ON r.type = n.type AND r.via IS NULL
                            AND r.body_kind IN ('role', 'permission')
   UNION ALL
     -- "X" if "Y" on "rel": Y on the related resource of a row (the related
     -- resource may have no row: it then holds only what assignments give)
-    SELECT e.target_type, e.target_id, r.body, e.type, e.id, r.head, NULL
+    SELECT e.target_type, e.target_id, r.body, e.type, e.id, r.head, NULL, NULL
     FROM ref.edge e
     JOIN rbac.policy_rule r ON r.type = e.type AND r.via = e.rel
                            AND r.body_kind IN ('role', 'permission')
   UNION ALL
     -- last-mile rules whose body needs a derived fact
-    SELECT prem_type, prem_id, prem_term, head_type, head_id, head_term, coalesce(a_type, '*')
+    SELECT prem_type, prem_id, prem_term, head_type, head_id, head_term, coalesce(a_type, '*'), a_id
     FROM ref.lm_link;
 
 CREATE TABLE ref.fact AS
@@ -102,7 +103,8 @@ fact(a_type, a_id, r_type, r_id, term) AS (
     SELECT f.a_type, f.a_id, s.dst_type, s.dst_id, s.dst_term
     FROM fact f
     JOIN ref.step s ON s.src_type = f.r_type AND s.src_id = f.r_id AND s.src_term = f.term
-    WHERE s.a_type IS NULL OR s.a_type = f.a_type OR (s.a_type = '*' AND f.a_type <> '')
+    WHERE (s.a_type IS NULL OR s.a_type = f.a_type OR (s.a_type = '*' AND f.a_type <> ''))
+      AND (s.a_id IS NULL OR s.a_id = f.a_id)
 )
 SELECT * FROM fact;
 

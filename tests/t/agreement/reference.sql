@@ -37,10 +37,11 @@ CREATE TABLE ref.actor (type text, id text, PRIMARY KEY (type, id));
 --   lm_link: the rule holds for (actor, head resource) when the actor holds
 --            prem_term on the premise resource (has_role / has_permission in
 --            the body) and the attribute conditions hold; a_type NULL: any
---            actor but nobody, else only actors of that type.
+--            actor but nobody, else only actors of that type; a_id NULL:
+--            any id, else only that actor (conditions on the actor itself).
 CREATE TABLE ref.lm_fact (a_type text, a_id text, r_type text, r_id text, term text);
 CREATE TABLE ref.lm_link (a_type text, prem_type text, prem_id text, prem_term text,
-                          head_type text, head_id text, head_term text);
+                          head_type text, head_id text, head_term text, a_id text);
 
 -- Decision resources with no row that a world wants checked besides the
 -- ones derive.sql finds itself (assignment targets, relation targets).

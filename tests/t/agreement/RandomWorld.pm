@@ -1,0 +1,613 @@
+# Random worlds for t/032_random_worlds.pl (issue 17).
+#
+# RandomWorld::generate($seed) returns a hash:
+#   policy   the policy text
+#   sql      the world's SQL: tables, rows, bindings, role data written
+#            through the API, rows deleted and re-created, then (after
+#            ref.materialize()) the last-mile rules translated into the
+#            reference's ref.lm_fact / ref.lm_link, and the role data the
+#            world expects to be left (ref.expected_*)
+#   rules    the last-mile rules as written (for diagnostics)
+#
+# What the worlds exercise, each drawn at random from the seed:
+#   - one pool of ids for both actor types: User:c and Group:c are
+#     different actors (actor relations to User and to Group, memberships,
+#     assignments, last-mile rules typed User, Group, Actor or bare _);
+#   - the policy's blocks, and the rules inside them, in random order;
+#   - shorthand rules drawn from a pool per type;
+#   - last-mile rules whose bodies chain and / or / not without
+#     parentheses, over columns (NULLs included), relation hops, the actor
+#     itself and at most one has_role / has_permission;
+#   - rows deleted (a group with members, actors, a tenant with custom
+#     roles, resources) and re-created with the same ids, and role data
+#     written afterwards.
+#
+# The reference side is written here independently of the extension: the
+# bodies are parsed by a precedence parser of its own (not binds tighter
+# than and, and tighter than or) and rendered as fully parenthesized SQL;
+# a has_role term is evaluated both ways (false: a fact for the rule, true:
+# a link on the premise).  Role data is tracked as the API calls are
+# generated, applying SPEC 4.4 for deleted rows, so the catalogs can be
+# compared with what they should hold.
+package RandomWorld;
+
+use strict;
+use warnings;
+
+# A small deterministic generator (Park and Miller's minimal standard,
+# exact in 64-bit integers), the same on every machine.
+sub new_rng
+{
+	my $seed = shift;
+	my $s = 1 + ($seed * 7919) % 2147483646;
+	return sub {
+		$s = ($s * 48271) % 2147483647;
+		return ($s - 1) / 2147483646;    # [0, 1)
+	};
+}
+
+my $R;
+sub rnd    { return $R->(); }
+sub chance { return $R->() < $_[0]; }
+sub pick   { my $l = shift; return $l->[ int($R->() * @$l) ]; }
+sub irange { my ($lo, $hi) = @_; return $lo + int($R->() * ($hi - $lo + 1)); }
+
+sub shuffle
+{
+	my @l = @_;
+	for (my $i = $#l; $i > 0; $i--)
+	{
+		my $j = int($R->() * ($i + 1));
+		@l[ $i, $j ] = @l[ $j, $i ];
+	}
+	return @l;
+}
+
+sub lit { my $s = shift; $s =~ s/'/''/g; return "'$s'"; }
+
+# ---------------------------------------------------------------------
+# The policy
+# ---------------------------------------------------------------------
+
+my %types = (
+	Org => {
+		roles => [qw(owner member guest)],
+		perms => [qw(read manage_roles invite billing)],
+		relations => [],
+		forced => [ '"member" if "owner";', '"read" if "member";', '"manage_roles" if "owner";' ],
+		pool => [
+			'"read" if "guest";', '"invite" if "member";', '"billing" if "owner";',
+			'"read" if global "root";', '"owner" if global "root";', '"invite" if global "staff";',
+			'"guest" if "member";', '"billing" if "manage_roles";',
+		],
+	},
+	Proj => {
+		roles => [qw(maintainer viewer)],
+		perms => [qw(read write delete manage_roles)],
+		relations => [ 'org: Org', 'lead: User', 'team: Group' ],
+		forced => [ '"viewer" if "maintainer";', '"read" if "viewer";', '"viewer" if "member" on "org";' ],
+		pool => [
+			'"write" if "maintainer";', '"maintainer" if "owner" on "org";',
+			'"read" if "read" on "org";', '"write" if "lead";', '"delete" if "owner" on "org";',
+			'"viewer" if "team";', '"manage_roles" if "manage_roles" on "org";',
+			'"maintainer" if "lead";', '"delete" if "maintainer";', '"manage_roles" if "maintainer";',
+			'"read" if global "staff";',
+		],
+	},
+	Task => {
+		roles => [qw(assignee)],
+		perms => [qw(read close comment ping)],
+		relations => [ 'proj: Proj', 'owner: User', 'squad: Group' ],
+		forced => [ '"read" if "read" on "proj";', '"close" if "owner";' ],
+		pool => [
+			'"close" if "write" on "proj";', '"close" if "assignee";', '"comment" if "read";',
+			'"ping" if "squad";', '"assignee" if "owner";', '"comment" if "lead" on "proj";',
+			'"read" if "team" on "proj";', '"ping" if "assignee";', '"read" if global "staff";',
+			'"comment" if "viewer" on "proj";',
+		],
+	},
+);
+
+# Attribute terms of a rule over a row of each type: [polar, sql].  The
+# rule's resource variable is r; the SQL aliases are t0 (task), p0
+# (project), o0 (organization), a (the actor).
+my %attr = (
+	Task => [
+		[ 'r.status = "open"', "t0.status = 'open'" ],
+		[ 'r.status != "closed"', "t0.status <> 'closed'" ],
+		[ 'r.status in ["open", "review"]', "t0.status IN ('open', 'review')" ],
+		[ 'r.prio > 2', 't0.prio > 2' ],
+		[ 'r.prio <= 3', 't0.prio <= 3' ],
+		[ 'r.prio < 2', 't0.prio < 2' ],
+		[ 'r.prio >= 4', 't0.prio >= 4' ],
+		[ 'r.flag', 't0.flag' ],
+		[ 'r.flag = false', 't0.flag = false' ],
+		[ 'r.status = nil', 't0.status IS NULL' ],
+		[ 'r.prio != nil', 't0.prio IS NOT NULL' ],
+		[ 'r.proj.archived', 'p0.archived' ],
+		[ 'r.proj.kind = "internal"', "p0.kind = 'internal'" ],
+		[ 'r.proj.budget > 50', 'p0.budget > 50' ],
+		[ 'r.proj.org.plan = "pro"', "o0.plan = 'pro'" ],
+	],
+	Proj => [
+		[ 'r.archived', 'p0.archived' ],
+		[ 'r.kind = "internal"', "p0.kind = 'internal'" ],
+		[ 'r.kind != "public"', "p0.kind <> 'public'" ],
+		[ 'r.budget > 50', 'p0.budget > 50' ],
+		[ 'r.budget <= 20', 'p0.budget <= 20' ],
+		[ 'r.kind = nil', 'p0.kind IS NULL' ],
+		[ 'r.org.plan in ["pro", "ent"]', "o0.plan IN ('pro', 'ent')" ],
+		[ 'r.org.listed', 'o0.listed' ],
+	],
+	Org => [
+		[ 'r.plan = "free"', "o0.plan = 'free'" ],
+		[ 'r.listed', 'o0.listed' ],
+		[ 'r.seats >= 10', 'o0.seats >= 10' ],
+		[ 'r.seats < 5', 'o0.seats < 5' ],
+		[ 'r.plan in ["pro", "ent"]', "o0.plan IN ('pro', 'ent')" ],
+	],
+);
+
+# Terms about the actor variable v, by the actor types v may have.
+my %actor_attr = (
+	Task => [
+		[ 'r.owner = v', "(t0.owner_id = a.id AND a.type = 'User')", 'User' ],
+		[ 'r.squad = v', "(t0.squad_id = a.id AND a.type = 'Group')", 'Group' ],
+		[ 'v.id = "c"', "a.id = 'c'", undef ],
+		[ 'v.id != "d"', "a.id <> 'd'", undef ],
+	],
+	Proj => [
+		[ 'r.lead = v', "(p0.lead_id = a.id AND a.type = 'User')", 'User' ],
+		[ 'r.team = v', "(p0.team_id = a.id AND a.type = 'Group')", 'Group' ],
+		[ 'v.id = "e"', "a.id = 'e'", undef ],
+	],
+	Org => [ [ 'v.id = "c"', "a.id = 'c'", undef ], ],
+);
+
+# has_role / has_permission terms: [polar, premise type, premise id SQL, term]
+my %has = (
+	Task => [
+		[ 'has_role(v, "member", r.proj.org)', 'Org', 'p0.org_id', 'member' ],
+		[ 'has_role(v, "viewer", r.proj)', 'Proj', 't0.proj_id::text', 'viewer' ],
+		[ 'has_permission(v, "read", r.proj)', 'Proj', 't0.proj_id::text', 'read' ],
+		[ 'has_permission(v, "invite", r.proj.org)', 'Org', 'p0.org_id', 'invite' ],
+	],
+	Proj => [
+		[ 'has_role(v, "member", r.org)', 'Org', 'p0.org_id', 'member' ],
+		[ 'has_permission(v, "invite", r.org)', 'Org', 'p0.org_id', 'invite' ],
+	],
+	Org => [],
+);
+
+my %rows_sql = (
+	Task => 'tasks t0 LEFT JOIN projs p0 ON p0.id = t0.proj_id LEFT JOIN orgs o0 ON o0.id = p0.org_id',
+	Proj => 'projs p0 LEFT JOIN orgs o0 ON o0.id = p0.org_id',
+	Org  => 'orgs o0',
+);
+my %key_sql = (Task => 't0.id::text', Proj => 'p0.id::text', Org => 'o0.id');
+
+# ---------------------------------------------------------------------
+# Bodies: a flat chain of terms, parsed back with the precedence of Polar
+# ---------------------------------------------------------------------
+
+# Parse tokens (['term', index] / 'and' / 'or' / 'not') into a tree:
+#   or  := and ('or' and)*      and := not ('and' not)*
+#   not := 'not' not | term
+sub parse_body
+{
+	my @tok = @_;
+	my $pos = 0;
+	my ($p_or, $p_and, $p_not);
+	$p_not = sub {
+		if ($tok[$pos] eq 'not') { $pos++; return [ 'not', $p_not->() ]; }
+		return [ 'term', $tok[ $pos++ ]->[1] ];
+	};
+	$p_and = sub {
+		my @k = ($p_not->());
+		while ($pos < @tok && $tok[$pos] eq 'and') { $pos++; push @k, $p_not->(); }
+		return @k == 1 ? $k[0] : [ 'and', @k ];
+	};
+	$p_or = sub {
+		my @k = ($p_and->());
+		while ($pos < @tok && $tok[$pos] eq 'or') { $pos++; push @k, $p_and->(); }
+		return @k == 1 ? $k[0] : [ 'or', @k ];
+	};
+	my $tree = $p_or->();
+	die "body not fully parsed" if $pos != @tok;
+	return $tree;
+}
+
+# SQL of a tree: every term is false when NULL (a missing row or column);
+# the has term is replaced by $h ('true' or 'false').
+sub tree_sql
+{
+	my ($t, $terms, $h) = @_;
+	my $k = $t->[0];
+	if ($k eq 'term')
+	{
+		my $term = $terms->[ $t->[1] ];
+		return $term->{has} ? $h : "coalesce(($term->{sql}), false)";
+	}
+	return '(NOT ' . tree_sql($t->[1], $terms, $h) . ')' if $k eq 'not';
+	my $op = $k eq 'and' ? ' AND ' : ' OR ';
+	return '(' . join($op, map { tree_sql($_, $terms, $h) } @{$t}[ 1 .. $#$t ]) . ')';
+}
+
+# ---------------------------------------------------------------------
+# The world
+# ---------------------------------------------------------------------
+
+sub generate
+{
+	my $seed = shift;
+	$R = new_rng($seed);
+	my @sql;
+	my @pool = ('a' .. 'n');
+
+	# --- policy ---------------------------------------------------------
+	my %rules_of;
+	foreach my $t (sort keys %types)
+	{
+		my @r = @{ $types{$t}{forced} };
+		push @r, grep { chance(0.6) } @{ $types{$t}{pool} };
+		$rules_of{$t} = [ shuffle(@r) ];
+	}
+	my @blocks = ('actor User {}', 'actor Group {}', 'global { roles = ["root", "staff"]; }');
+	foreach my $t (sort keys %types)
+	{
+		my $d = $types{$t};
+		my $b = "resource $t {\n";
+		my @decl = (
+			'  roles = [' . join(', ', map { "\"$_\"" } @{ $d->{roles} }) . '];',
+			'  permissions = [' . join(', ', map { "\"$_\"" } @{ $d->{perms} }) . '];');
+		push @decl, '  relations = { ' . join(', ', @{ $d->{relations} }) . ' };'
+		  if @{ $d->{relations} };
+		$b .= join("\n", shuffle(@decl)) . "\n";
+		$b .= join('', map { "  $_\n" } @{ $rules_of{$t} });
+		$b .= "}";
+		push @blocks, $b;
+	}
+
+	# last-mile rules
+	my @lastmile;    # { text, head_type, term, filter, terms, tree, has }
+	push @lastmile, {
+		text => 'has_permission(u: User, "manage_roles", g: Group) if g.manager = u.id;',
+		fixed => "INSERT INTO ref.lm_fact SELECT a.type, a.id, 'Group', g.id, 'manage_roles' "
+		  . "FROM ref.actor a JOIN groups g ON g.manager = a.id WHERE a.type = 'User';"
+	};
+	my $nrules = irange(3, 6);
+	for my $i (1 .. $nrules)
+	{
+		my $ht = pick([qw(Task Task Task Proj Proj Org)]);
+		my $is_role = chance(0.25);
+		my $term = $is_role ? pick($types{$ht}{roles}) : pick($types{$ht}{perms});
+		my $param = pick([ 'User', 'Group', 'Actor', 'User', 'bare' ]);
+		if (chance(0.08))
+		{
+			# no body: every row, for every actor of the parameter's type
+			my $ap = $param eq 'bare' ? '_' : "_: $param";
+			push @lastmile, {
+				text => ($is_role ? 'has_role' : 'has_permission') . "($ap, \"$term\", _: $ht);",
+				head_type => $ht, term => $term, param => $param, terms => [], tree => undef };
+			next;
+		}
+		my $named = $param ne 'bare' && chance(0.7);
+		my @terms;
+		my $n = irange(1, 4);
+		my $have_has = 0;
+		for my $j (1 .. $n)
+		{
+			my $c = rnd();
+			if ($named && !$have_has && @{ $has{$ht} } && $c < 0.2)
+			{
+				my $h = pick($has{$ht});
+				push @terms, { polar => $h->[0], has => 1, ptype => $h->[1], pid => $h->[2],
+					pterm => $h->[3] };
+				$have_has = 1;
+				next;
+			}
+			if ($named && $c < 0.45)
+			{
+				my @ok = grep {
+					!defined $_->[2] || $param eq 'Actor' || $_->[2] eq $param
+				} @{ $actor_attr{$ht} };
+				if (@ok)
+				{
+					my $a = pick(\@ok);
+					push @terms, { polar => $a->[0], sql => $a->[1], actor => 1 };
+					next;
+				}
+			}
+			my $a = pick($attr{$ht});
+			push @terms, { polar => $a->[0], sql => $a->[1] };
+		}
+		# the flat chain: terms joined by and / or, some negated (never a
+		# has_role: its negation is not a monotone rule)
+		my (@tok, @words);
+		for my $j (0 .. $#terms)
+		{
+			if ($j > 0)
+			{
+				my $op = chance(0.5) ? 'and' : 'or';
+				push @tok, $op;
+				push @words, $op;
+			}
+			if (!$terms[$j]{has} && chance(0.3))
+			{
+				push @tok, 'not';
+				push @words, 'not';
+				if (chance(0.15)) { push @tok, 'not'; push @words, 'not'; }
+			}
+			push @tok, [ 'term', $j ];
+			push @words, $terms[$j]{polar};
+		}
+		my $uses_v = grep { $_->{actor} || $_->{has} } @terms;
+		my $ap =
+		    $param eq 'bare' ? '_'
+		  : $uses_v          ? "v: $param"
+		  :                    "_: $param";
+		my $body = join(' ', @words);
+		push @lastmile, {
+			text => ($is_role ? 'has_role' : 'has_permission') . "($ap, \"$term\", r: $ht) if $body;",
+			head_type => $ht, term => $term, param => $param, terms => \@terms,
+			tree => parse_body(@tok), has => $have_has };
+	}
+
+	my $policy = join("\n\n", shuffle(@blocks)) . "\n\n"
+	  . join("\n", map { $_->{text} } shuffle(@lastmile)) . "\n";
+	push @sql, "SELECT rbac.load_policy(\$polar\$\n$policy\$polar\$);";
+
+	# --- tables and rows ---------------------------------------------------
+	my @users = grep { chance(0.8) } @pool;
+	my @groups = grep { chance(0.6) } @pool;
+	push @users, 'c' unless grep { $_ eq 'c' } @users;
+	push @groups, 'c' unless grep { $_ eq 'c' } @groups;
+	my @orgs = map { "o$_" } 1 .. 6;
+	my @projs = (1 .. 24);
+	my @tasks = (101 .. 180);
+	my %exists = (User => { map { $_ => 1 } @users }, Group => { map { $_ => 1 } @groups },
+		Org => { map { $_ => 1 } @orgs }, Proj => { map { $_ => 1 } @projs },
+		Task => { map { $_ => 1 } @tasks });
+
+	my $maybe = sub { my ($p, $v) = @_; return chance($p) ? 'NULL' : $v; };
+	my $org_row = sub {
+		my $id = shift;
+		return sprintf("(%s, %s, %s, %s)", lit($id),
+			$maybe->(0.1, lit(pick([qw(free pro ent)]))), $maybe->(0.1, chance(0.4) ? 'true' : 'false'),
+			$maybe->(0.1, irange(1, 20)));
+	};
+	my $proj_row = sub {
+		my $id = shift;
+		my $org = chance(0.08) ? lit('o9') : chance(0.05) ? 'NULL' : lit(pick(\@orgs));
+		return sprintf("(%d, %s, %s, %s, %s, %s, %s)", $id, $org,
+			$maybe->(0.4, lit(pick(\@pool))), $maybe->(0.4, lit(pick(\@pool))),
+			$maybe->(0.1, chance(0.3) ? 'true' : 'false'),
+			$maybe->(0.1, lit(pick([qw(internal public secret)]))), $maybe->(0.1, irange(0, 100)));
+	};
+	my $task_row = sub {
+		my $id = shift;
+		my $proj = chance(0.06) ? 99 : chance(0.04) ? 'NULL' : pick(\@projs);
+		return sprintf("(%d, %s, %s, %s, %s, %s, %s)", $id, $proj,
+			$maybe->(0.3, lit(pick(\@pool))), $maybe->(0.5, lit(pick(\@pool))),
+			$maybe->(0.1, lit(pick([qw(open review closed)]))), $maybe->(0.1, irange(1, 5)),
+			$maybe->(0.1, chance(0.5) ? 'true' : 'false'));
+	};
+	push @sql,
+	  'CREATE TABLE users (id text PRIMARY KEY);',
+	  'CREATE TABLE groups (id text PRIMARY KEY, manager text);',
+	  'CREATE TABLE orgs (id text PRIMARY KEY, plan text, listed boolean, seats int);',
+	  'CREATE TABLE projs (id int PRIMARY KEY, org_id text, lead_id text, team_id text, '
+	  . 'archived boolean, kind text, budget int);',
+	  'CREATE TABLE tasks (id int PRIMARY KEY, proj_id int, owner_id text, squad_id text, '
+	  . 'status text, prio int, flag boolean);';
+	push @sql, 'INSERT INTO users VALUES ' . join(', ', map { '(' . lit($_) . ')' } @users) . ';';
+	push @sql, 'INSERT INTO groups VALUES '
+	  . join(', ', map { '(' . lit($_) . ', ' . $maybe->(0.4, lit(pick(\@pool))) . ')' } @groups) . ';';
+	push @sql, 'INSERT INTO orgs VALUES ' . join(', ', map { $org_row->($_) } @orgs) . ';';
+	push @sql, 'INSERT INTO projs VALUES ' . join(', ', map { $proj_row->($_) } @projs) . ';';
+	push @sql, 'INSERT INTO tasks VALUES ' . join(', ', map { $task_row->($_) } @tasks) . ';';
+	# bind in a random order of types (relations named: no inference needed)
+	my %bind = (
+		User  => "SELECT rbac.bind('User', 'users');",
+		Group => "SELECT rbac.bind('Group', 'groups');",
+		Org   => "SELECT rbac.bind('Org', 'orgs');",
+		Proj  => "SELECT rbac.bind('Proj', 'projs', relations => "
+		  . "'{\"org\": \"org_id\", \"lead\": \"lead_id\", \"team\": \"team_id\"}');",
+		Task => "SELECT rbac.bind('Task', 'tasks', relations => "
+		  . "'{\"proj\": \"proj_id\", \"owner\": \"owner_id\", \"squad\": \"squad_id\"}');",
+	);
+	push @sql, map { $bind{$_} } shuffle(sort keys %bind);
+
+	# --- role data, tracked ---------------------------------------------------
+	my (%asg, %mem, %cust);
+	my $assign = sub {
+		my ($actor, $role, $res, $exp) = @_;
+		push @sql, sprintf("SELECT rbac.assign_role(%s, %s, %s, %s);", lit($actor), lit($role),
+			defined $res ? lit($res) : 'NULL', $exp);
+		$asg{ join('|', $actor, $role, $res // '') } = 1;
+	};
+	my $member = sub {
+		my ($g, $m) = @_;
+		push @sql, sprintf("SELECT rbac.add_member(%s, %s);", lit($g), lit($m));
+		$mem{"$g|$m"} = 1;
+	};
+	my $pick_expiry = sub {
+		my $x = rnd();
+		return $x < 0.8 ? 'NULL' : $x < 0.9 ? "now() - interval '1 day'" : "now() + interval '1 day'";
+	};
+	my $pick_actor = sub {
+		return chance(0.35) ? 'Group:' . pick(\@groups) : 'User:' . pick(\@users);
+	};
+	my $pick_resource = sub {
+		my $t = pick([qw(Org Org Proj Proj Proj Task Task)]);
+		my @ids = sort keys %{ $exists{$t} };
+		return ($t, "$t:" . pick(\@ids));
+	};
+	# groups nested without cycles: a group joins groups earlier in a
+	# random order; users join zero to two groups
+	my @gorder = shuffle(@groups);
+	for my $i (1 .. $#gorder)
+	{
+		next unless chance(0.7);
+		my %seen;
+		for (1 .. irange(1, 2))
+		{
+			my $g = $gorder[ irange(0, $i - 1) ];
+			next if $seen{$g}++;
+			$member->("Group:$g", "Group:$gorder[$i]");
+		}
+	}
+	foreach my $u (@users)
+	{
+		my %seen;
+		for (1 .. irange(0, 2))
+		{
+			my $g = pick(\@groups);
+			next if $seen{$g}++;
+			$member->("Group:$g", "User:$u");
+		}
+	}
+	# custom roles on two organizations
+	my @custom;
+	foreach my $o ((shuffle(@orgs))[ 0 .. 1 ])
+	{
+		my $name = pick([qw(auditor helper)]);
+		my @p = grep { chance(0.5) } @{ $types{Org}{perms} };
+		my @i = grep { chance(0.3) } @{ $types{Org}{roles} };
+		push @sql, sprintf("SELECT rbac.create_role(%s, %s, %s, %s);", lit("Org:$o"), lit($name),
+			'ARRAY[' . join(', ', map { lit($_) } @p) . ']::text[]',
+			'ARRAY[' . join(', ', map { lit($_) } @i) . ']::text[]');
+		$cust{"Org|$o|$name"} = 1;
+		push @custom, [ $o, $name ];
+	}
+	for (1 .. 70)
+	{
+		my ($t, $res) = $pick_resource->();
+		$assign->($pick_actor->(), pick($types{$t}{roles}), $res, $pick_expiry->());
+	}
+	foreach my $c (@custom)
+	{
+		$assign->($pick_actor->(), $c->[1], "Org:$c->[0]", 'NULL') for 1 .. irange(1, 3);
+	}
+	$assign->($pick_actor->(), 'root', undef, 'NULL');
+	$assign->($pick_actor->(), 'staff', undef, $pick_expiry->());
+	$assign->('User:c', 'staff', undef, "now() - interval '1 hour'");
+
+	# --- delete rows, re-create some, and write role data again ---------------
+	my $delete = sub {
+		my ($t, $table, $key, @ids) = @_;
+		return unless @ids;
+		my @l = map { $key eq 'int' ? $_ : lit($_) } @ids;
+		push @sql, "DELETE FROM $table WHERE id IN (" . join(', ', @l) . ');';
+		foreach my $id (@ids)
+		{
+			delete $exists{$t}{$id};
+			my $ref = "$t:$id";
+			foreach my $k (keys %asg)
+			{
+				my ($actor, $role, $res) = split /\|/, $k, -1;
+				delete $asg{$k} if $actor eq $ref || $res eq $ref;
+			}
+			foreach my $k (keys %mem)
+			{
+				my ($g, $m) = split /\|/, $k;
+				delete $mem{$k} if $g eq $ref || $m eq $ref;
+			}
+			delete $cust{$_} foreach grep { /^\Q$t|$id|\E/ } keys %cust;
+		}
+	};
+	# a group that has members, if there is one
+	my @gdel = grep { my $g = $_; grep { /^Group:\Q$g\E\|/ } keys %mem } shuffle(@groups);
+	my @gone_groups = @gdel[ 0 .. ($#gdel < 1 ? $#gdel : 1) ];
+	my @gone_users = (shuffle(@users))[ 0 .. 1 ];
+	my @gone_orgs = (map { $_->[0] } @custom)[0];
+	my @gone_projs = (shuffle(@projs))[ 0 .. 1 ];
+	my @gone_tasks = (shuffle(@tasks))[ 0 .. 3 ];
+	$delete->('Group', 'groups', 'text', @gone_groups);
+	$delete->('User', 'users', 'text', @gone_users);
+	$delete->('Org', 'orgs', 'text', @gone_orgs);
+	$delete->('Proj', 'projs', 'int', @gone_projs);
+	$delete->('Task', 'tasks', 'int', @gone_tasks);
+	push @sql, 'INSERT INTO groups VALUES ' . join(', ', map { '(' . lit($_) . ', NULL)' } @gone_groups) . ';'
+	  if @gone_groups;
+	$exists{Group}{$_} = 1 foreach @gone_groups;
+	push @sql, 'INSERT INTO users VALUES ' . join(', ', map { '(' . lit($_) . ')' } @gone_users) . ';';
+	$exists{User}{$_} = 1 foreach @gone_users;
+	push @sql, 'INSERT INTO orgs VALUES ' . join(', ', map { $org_row->($_) } @gone_orgs) . ';';
+	$exists{Org}{$_} = 1 foreach @gone_orgs;
+	push @sql, 'INSERT INTO projs VALUES ' . $proj_row->($gone_projs[0]) . ';';
+	$exists{Proj}{ $gone_projs[0] } = 1;
+	push @sql, 'INSERT INTO tasks VALUES ' . join(', ', map { $task_row->($_) } @gone_tasks[ 0 .. 1 ]) . ';';
+	$exists{Task}{$_} = 1 foreach @gone_tasks[ 0 .. 1 ];
+	# new grants, some to the re-created rows
+	$member->("Group:$gone_groups[0]", 'User:' . pick(\@users)) if @gone_groups;
+	for (1 .. 10)
+	{
+		my ($t, $res) = $pick_resource->();
+		$assign->($pick_actor->(), pick($types{$t}{roles}), $res, 'NULL');
+	}
+	push @sql, '-- deleted: groups ' . join(' ', @gone_groups) . '; users ' . join(' ', @gone_users)
+	  . '; org ' . join(' ', @gone_orgs) . '; projects ' . join(' ', @gone_projs)
+	  . '; tasks ' . join(' ', @gone_tasks);
+
+	# --- the reference ---------------------------------------------------------
+	push @sql, 'SELECT ref.materialize();';
+	foreach my $lm (@lastmile)
+	{
+		push @sql, "-- $lm->{text}";
+		if ($lm->{fixed}) { push @sql, $lm->{fixed}; next; }
+		my $ht = $lm->{head_type};
+		my $filter =
+		    $lm->{param} eq 'bare'  ? 'true'
+		  : $lm->{param} eq 'Actor' ? "a.type <> ''"
+		  :                           "a.type = '$lm->{param}'";
+		my $from = "ref.actor a CROSS JOIN $rows_sql{$ht}";
+		if (!$lm->{tree})
+		{
+			push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$ht', $key_sql{$ht}, "
+			  . lit($lm->{term}) . " FROM $from WHERE $filter;";
+			next;
+		}
+		my $f0 = tree_sql($lm->{tree}, $lm->{terms}, 'false');
+		push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$ht', $key_sql{$ht}, "
+		  . lit($lm->{term}) . " FROM $from WHERE $filter AND $f0;";
+		next unless $lm->{has};
+		my ($h) = grep { $_->{has} } @{ $lm->{terms} };
+		my $f1 = tree_sql($lm->{tree}, $lm->{terms}, 'true');
+		my $per_actor = grep { $_->{actor} } @{ $lm->{terms} };
+		my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
+		if ($per_actor)
+		{
+			push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT a.type, '$h->{ptype}', $h->{pid}, "
+			  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", a.id "
+			  . "FROM $from WHERE $filter AND $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
+		}
+		else
+		{
+			push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT $a_type, '$h->{ptype}', $h->{pid}, "
+			  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", NULL "
+			  . "FROM $rows_sql{$ht} WHERE $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
+		}
+	}
+	push @sql, "INSERT INTO ref.extra_resource VALUES ('Task', '999'), ('Proj', '77'), ('Org', 'o0');";
+
+	# the role data that must be left
+	push @sql, 'CREATE TABLE ref.expected_assignment (actor text, role text, resource text);';
+	push @sql, 'INSERT INTO ref.expected_assignment VALUES '
+	  . join(', ', map { my @f = split /\|/, $_, -1; '(' . lit($f[0]) . ', ' . lit($f[1]) . ', '
+		  . ($f[2] eq '' ? 'NULL' : lit($f[2])) . ')' } sort keys %asg) . ';' if %asg;
+	push @sql, 'CREATE TABLE ref.expected_membership (grp text, member text);';
+	push @sql, 'INSERT INTO ref.expected_membership VALUES '
+	  . join(', ', map { my @f = split /\|/; '(' . lit($f[0]) . ', ' . lit($f[1]) . ')' } sort keys %mem) . ';'
+	  if %mem;
+	push @sql, 'CREATE TABLE ref.expected_custom_role (tenant text, name text);';
+	push @sql, 'INSERT INTO ref.expected_custom_role VALUES '
+	  . join(', ', map { my @f = split /\|/; '(' . lit("$f[0]:$f[1]") . ', ' . lit($f[2]) . ')' } sort keys %cust)
+	  . ';' if %cust;
+
+	return { policy => $policy, sql => join("\n", @sql) . "\n",
+		rules => [ map { $_->{text} } @lastmile ], pool => \@pool,
+		users => [ sort keys %{ $exists{User} } ], groups => [ sort keys %{ $exists{Group} } ] };
+}
+
+1;
