@@ -55,12 +55,13 @@ OBJS = \
 	src/admin.o \
 	src/integrity.o
 
-# The install script of the current version is the concatenation of
-# src/sql/*.sql in name order.  Released versions keep their install script
+# The install script of the current version is made of the parts in
+# src/sql/ in name order: NN_x.dat declares the C functions of part NN as
+# data (scripts/gen_install.pl writes their SQL), NN_x.sql the rest.  Released versions keep their install script
 # frozen in sql_released/ (never edited); every SQL change since the last
 # release also goes into the upgrade script $(EXTENSION)--OLD--$(EXTVERSION).sql
 # (tests/t/070_upgrade.pl checks both; docs/operations.md#upgrades).
-SQL_PARTS  = $(sort $(wildcard src/sql/*.sql))
+SQL_PARTS  = $(sort $(wildcard src/sql/*.sql src/sql/*.dat))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA       = $(filter-out sql_released/$(DATA_built),$(wildcard sql_released/$(EXTENSION)--*.sql)) \
 	$(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
@@ -93,8 +94,9 @@ prove-tap:
 # PGXS tracks no header dependencies here: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
-	cat $^ > $@
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) scripts/gen_install.pl
+	perl $(srcdir)/scripts/gen_install.pl $(SQL_PARTS) > $@.tmp
+	mv $@.tmp $@
 
 # The structure of src/ (HACKING.md): builds the objects, then reads their
 # symbols with nm and the #include lines of every file.

@@ -1,45 +1,13 @@
 -- pg_rbac install script, part 10: the policy (SPEC 3.1).
 
-CREATE FUNCTION rbac.load_policy(source text, drop_orphans boolean DEFAULT false)
-RETURNS void
-LANGUAGE c VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_load_policy';
-COMMENT ON FUNCTION rbac.load_policy(text, boolean) IS
-'Validate and atomically replace the whole policy; errors 42601 (syntax), 42P17 (semantic), 0A000 (unsupported), 2BP01 (would orphan role data unless drop_orphans).';
-REVOKE EXECUTE ON FUNCTION rbac.load_policy(text, boolean) FROM PUBLIC;
-
-CREATE FUNCTION rbac.validate_policy(source text)
-RETURNS TABLE (line integer, col integer, severity text, message text)
-LANGUAGE c STABLE
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_validate_policy';
-COMMENT ON FUNCTION rbac.validate_policy(text) IS
-'All errors and warnings of a policy source, with line and column; changes nothing.';
-
-CREATE FUNCTION rbac.policy_source()
-RETURNS text
-LANGUAGE c STABLE
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_policy_source';
-COMMENT ON FUNCTION rbac.policy_source() IS 'The policy source as loaded; NULL when none was loaded.';
-
-CREATE FUNCTION rbac.policy_graph()
-RETURNS text
-LANGUAGE c STABLE
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_policy_graph';
-COMMENT ON FUNCTION rbac.policy_graph() IS
-'The loaded model as Graphviz DOT: types, roles, permissions, implications and relations.';
+-- Orphaned role data: rows naming something the loaded model does not
+-- declare.  load_policy counts them (rbac._orphans) and refuses with 2BP01,
+-- or deletes them (rbac._drop_orphans) when called with drop_orphans.
 
 -- Custom roles that name something the current model does not declare
 -- (their type, a permission, an implied role) or clash with a built-in role.
-CREATE FUNCTION rbac._orphan_custom_roles()
-RETURNS SETOF tid
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT c.ctid FROM rbac.custom_role c
+CREATE VIEW rbac._orphan_custom_roles AS
+  SELECT c.ctid AS row_id FROM rbac.custom_role c
   WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_type t WHERE t.name = c.tenant_type)
      OR EXISTS (SELECT 1 FROM pg_catalog.unnest(c.permissions) p(name)
                 WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_term t
@@ -50,17 +18,12 @@ AS $$
                                   WHERE t.type = c.tenant_type AND t.name = r.name
                                     AND t.kind = 'role'))
      OR EXISTS (SELECT 1 FROM rbac.policy_term t
-                WHERE t.type = c.tenant_type AND t.name = c.name)
-$$;
+                WHERE t.type = c.tenant_type AND t.name = c.name);
 
 -- Assignments whose actor type, global role, or role (built-in, or a
 -- custom role of the tenant that is not itself orphaned) is not declared.
-CREATE FUNCTION rbac._orphan_assignments()
-RETURNS SETOF tid
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT a.ctid FROM rbac.assignment a
+CREATE VIEW rbac._orphan_assignments AS
+  SELECT a.ctid AS row_id FROM rbac.assignment a
   WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_type t
                     WHERE t.name = a.actor_type AND t.kind = 'actor')
      OR (a.resource_type IS NULL
@@ -72,21 +35,15 @@ AS $$
          AND NOT EXISTS (SELECT 1 FROM rbac.custom_role c
                          WHERE c.tenant_type = a.resource_type
                            AND c.tenant_id = a.resource_id AND c.name = a.role
-                           AND c.ctid NOT IN (SELECT rbac._orphan_custom_roles())))
-$$;
+                           AND c.ctid NOT IN (SELECT o.row_id FROM rbac._orphan_custom_roles o)));
 
 -- Memberships between types that are no longer declared actor types.
-CREATE FUNCTION rbac._orphan_memberships()
-RETURNS SETOF tid
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT m.ctid FROM rbac.membership m
-  WHERE NOT EXISTS (SELECT 1 FROM rbac.policy_type t
-                    WHERE t.name = m.group_type AND t.kind = 'actor')
-     OR NOT EXISTS (SELECT 1 FROM rbac.policy_type t
-                    WHERE t.name = m.member_type AND t.kind = 'actor')
-$$;
+CREATE VIEW rbac._orphan_memberships AS
+  SELECT m.ctid AS row_id FROM rbac.membership m
+  WHERE NOT ARRAY[m.group_type, m.member_type]
+            <@ ARRAY(SELECT t.name FROM rbac.policy_type t WHERE t.kind = 'actor');
+
+REVOKE ALL ON rbac._orphan_custom_roles, rbac._orphan_assignments, rbac._orphan_memberships FROM PUBLIC;
 
 -- Counts of orphaned role data; called by load_policy after it stores the
 -- new model.
@@ -94,9 +51,9 @@ CREATE FUNCTION rbac._orphans(OUT assignments bigint, OUT custom_roles bigint, O
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT (SELECT pg_catalog.count(*) FROM rbac._orphan_assignments()),
-         (SELECT pg_catalog.count(*) FROM rbac._orphan_custom_roles()),
-         (SELECT pg_catalog.count(*) FROM rbac._orphan_memberships())
+  SELECT (SELECT pg_catalog.count(*) FROM rbac._orphan_assignments),
+         (SELECT pg_catalog.count(*) FROM rbac._orphan_custom_roles),
+         (SELECT pg_catalog.count(*) FROM rbac._orphan_memberships)
 $$;
 
 -- Delete what rbac._orphans() counts (assignments first: they may hang on
@@ -106,20 +63,10 @@ RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  DELETE FROM rbac.assignment WHERE ctid IN (SELECT rbac._orphan_assignments());
-  DELETE FROM rbac.custom_role WHERE ctid IN (SELECT rbac._orphan_custom_roles());
-  DELETE FROM rbac.membership WHERE ctid IN (SELECT rbac._orphan_memberships());
+  DELETE FROM rbac.assignment WHERE ctid IN (SELECT o.row_id FROM rbac._orphan_assignments o);
+  DELETE FROM rbac.custom_role WHERE ctid IN (SELECT o.row_id FROM rbac._orphan_custom_roles o);
+  DELETE FROM rbac.membership WHERE ctid IN (SELECT o.row_id FROM rbac._orphan_memberships o);
 $$;
 
-REVOKE EXECUTE ON FUNCTION rbac._orphan_custom_roles(), rbac._orphan_assignments(),
-    rbac._orphan_memberships(), rbac._orphans(), rbac._drop_orphans() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rbac._orphans(), rbac._drop_orphans() FROM PUBLIC;
 
--- What load_policy, bind and unbind do after the model changes (they call
--- the C function directly): check that the bound tables have the columns
--- the policy's rules use, and regenerate the row-level-security policies.
-CREATE FUNCTION rbac._policy_changed()
-RETURNS void
-LANGUAGE c VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'rbac_policy_changed';
-REVOKE EXECUTE ON FUNCTION rbac._policy_changed() FROM PUBLIC;

@@ -9,8 +9,10 @@ split, renamed or re-indented:
   fn: NAME          a C function definition named NAME anywhere in src/
                     (*.c, *.h); the body is from the definition's opening
                     brace to its closing brace in column 0
-  fn: sql:rbac.X    a CREATE FUNCTION rbac.X(...) statement in src/sql/
-  fn: sql:*         any statement of src/sql/ (GRANT, REVOKE, views ...)
+  fn: sql:rbac.X    a CREATE FUNCTION rbac.X(...) statement in src/sql/*.sql,
+                    or the paragraph of rbac.X in src/sql/*.dat
+  fn: sql:*         any statement or paragraph of src/sql/ (GRANT, REVOKE,
+                    views, C function declarations ...)
 
 The snippet ("find:") is matched with every run of white space standing
 for any run of white space, and must occur exactly once over all the
@@ -77,7 +79,9 @@ def parse_list(path):
             elif key == 'replace':
                 if pending is None or pending[1] is None:
                     sys.exit(f'{path}:{lineno}: replace: without fn: and find:')
-                pending[2] = val
+                # "\n" in a replacement stands for a line break (the
+                # one-key-per-line paragraphs of src/sql/*.dat)
+                pending[2] = val.replace('\\n', '\n')
                 cur['edits'].append(tuple(pending))
                 pending = None
             else:
@@ -142,13 +146,20 @@ def sql_bodies(tree, name):
     out = []
     sqldir = os.path.join(tree, 'src', 'sql')
     for fn in sorted(os.listdir(sqldir)):
-        if not fn.endswith('.sql'):
+        if not fn.endswith(('.sql', '.dat')):
             continue
         p = os.path.join(sqldir, fn)
         with open(p, encoding='utf-8') as f:
             text = f.read()
         if name == '*':
             out.append((p, 0, len(text)))
+            continue
+        if fn.endswith('.dat'):
+            # a paragraph: from its "function:" line to the next blank line
+            pat = re.compile(r'^function:\s*' + re.escape(name) + r'\s*\(', re.M)
+            for m in pat.finditer(text):
+                end = text.find('\n\n', m.start())
+                out.append((p, m.start(), len(text) if end < 0 else end))
             continue
         pat = re.compile(r'^CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+' +
                          re.escape(name) + r'\s*\(', re.M | re.I)
