@@ -40,11 +40,20 @@ resource User {
   "edit_profile" if resource == actor;
 }
 
+global {
+  roles = ["admin", "superadmin"];
+  permissions = ["create_org", "view_audit"];
+  "create_org" if "admin";
+  "admin" if "superadmin";
+  "view_audit" if "superadmin";
+}
+
 resource Org {
   roles = ["owner", "member"];
-  permissions = ["read"];
+  permissions = ["read", "create_repo"];
   "member" if "owner";
   "read" if "member" or is_public(resource);
+  "create_repo" if "owner" or global "create_org";
 }
 
 resource Repo {
@@ -84,7 +93,9 @@ SELECT rbac.assign_role('User:alice', 'owner', 'Org:acme'),
        rbac.assign_role('User:dave', 'admin', 'User:erin'),
        rbac.assign_role('User:alice', 'owner', 'Folder:1'),
        rbac.assign_role('User:bob', 'editor', 'Folder:2'),
-       rbac.assign_role('User:carol', 'viewer', 'Folder:3');
+       rbac.assign_role('User:carol', 'viewer', 'Folder:3'),
+       rbac.assign_role('User:carol', 'admin'),
+       rbac.assign_role('User:dave', 'superadmin');
 
 -- what the policy became: wildcards expanded, conditions as last-mile rules
 SELECT type, head, body, body_kind, via FROM rbac.policy_rule ORDER BY type, ord;
@@ -133,13 +144,15 @@ SELECT count(*) FILTER (WHERE array(SELECT x::int FROM rbac.authorized_resources
                               <> array(SELECT r.id FROM repos r WHERE pg_temp.expected(u.id, p.perm, r) ORDER BY 1)) AS list_disagreements
 FROM users u, perms p;
 -- (who_can answers through role assignments: the actors with one on the
--- repository or its organization; public rows and creators are not listed)
+-- repository or its organization, or a global role; public rows and
+-- creators are not listed)
 SELECT count(*) FILTER (WHERE array(SELECT w FROM rbac.who_can(p.perm, 'Repo:' || r.id) w ORDER BY 1)
                               <> array(SELECT 'User:' || u.id FROM users u
                                        WHERE pg_temp.expected(u.id, p.perm, r)
                                          AND EXISTS (SELECT 1 FROM rbac.assignment a
                                                      WHERE a.actor_id = u.id
-                                                       AND ((a.resource_type = 'Repo' AND a.resource_id = r.id::text)
+                                                       AND (a.resource_type IS NULL
+                                                            OR (a.resource_type = 'Repo' AND a.resource_id = r.id::text)
                                                             OR (a.resource_type = 'Org' AND a.resource_id = r.org_id)))
                                        ORDER BY 1)) AS who_can_disagreements,
        count(*) AS cases
@@ -225,6 +238,33 @@ GRANT SELECT ON folders TO regress_s90_reader;
 SELECT pg_temp.look('folders', ARRAY['read', 'write'], ARRAY['User:alice', 'User:bob', 'User:carol', 'User:dave']);
 SELECT perm, actor, ids FROM seen ORDER BY perm, actor;
 
+-- 10. global permissions: checked on the resource 'global', and usable in
+-- resource blocks as global "permission" (held through the global roles
+-- that grant it, global role implications included)
+SELECT u.id AS actor, rbac.is_allowed('User:' || u.id, 'create_org', 'global') AS create_org,
+       rbac.is_allowed('User:' || u.id, 'view_audit', 'global') AS view_audit,
+       rbac.is_allowed('User:' || u.id, 'create_repo', 'Org:acme') AS create_repo_acme,
+       rbac.is_allowed('User:' || u.id, 'create_repo', 'Org:globex') AS create_repo_globex
+FROM users u ORDER BY u.id;
+SELECT u.id, array(SELECT rbac.authorized_resources('User:' || u.id, 'create_repo', 'Org') ORDER BY 1) AS orgs
+FROM users u ORDER BY u.id;
+SELECT array(SELECT rbac.who_can('create_repo', 'Org:globex')) AS who_creates_in_globex;
+SELECT * FROM rbac.explain('User:dave', 'create_repo', 'Org:globex');
+TRUNCATE seen;
+GRANT SELECT ON orgs TO regress_s90_reader;
+SELECT pg_temp.look('orgs', ARRAY['create_repo'], ARRAY['User:alice', 'User:bob', 'User:carol', 'User:dave']);
+SELECT perm, actor, ids FROM seen ORDER BY perm, actor;
+BEGIN;
+SELECT rbac.set_actor('User:carol', true);
+SELECT rbac.is_allowed('create_org', 'global') AS carol_creates, rbac.is_allowed('view_audit', 'global') AS carol_audits;
+SELECT rbac.authorize('create_org', 'global');
+COMMIT;
+\set VERBOSITY default
+SELECT rbac.authorize('User:bob', 'create_org', 'global');
+SELECT rbac.is_allowed('User:bob', 'create_orgs', 'global');
+SELECT rbac.assign_role('User:bob', 'create_org');
+\set VERBOSITY terse
+
 -- 9. errors: line and column, a hint saying what to write instead, and the
 -- loaded policy unchanged (validation is atomic)
 \set VERBOSITY default
@@ -254,6 +294,14 @@ resource Doc { permissions = ["read"]; "read" if global "admin" and is_public(re
 SELECT * FROM rbac.validate_policy($$actor User {}
 global { roles = ["admin"]; }
 resource Doc { permissions = ["read"]; "read" if global "admin" or is_public(resource); }$$);
+-- the global block: rules between global names only, roles not granted
+-- by permissions, a permission nothing grants (a warning)
+SELECT * FROM rbac.validate_policy($$actor User {}
+global { roles = ["admin"]; permissions = ["create_org", "unused"];
+  "create_org" if "admin";
+  "admin" if "create_org";
+  "create_org" if "admin" and "admin";
+  "create_org" if "amdin"; }$$);
 -- resource == actor needs a type that is an actor too, and cannot be negated
 SELECT rbac.load_policy($$actor User {}
 resource Doc { permissions = ["read"]; "read" if resource == actor; }$$);

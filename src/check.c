@@ -92,6 +92,11 @@ do_authorize(FunctionCallInfo fcinfo, bool current)
 
 	if (rbac_check(actor, action, resource))
 		return;
+	if (strcmp(resource, RBAC_GLOBAL_RESOURCE) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s may not %s", actor ? actor : "nobody", action),
+				 rbac_errdecision()));
 	m = rbac_get_model();
 	ref = rbac_ref_require(resource, "resource");
 	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);

@@ -155,35 +155,65 @@ add_term(Parser *p, RbacType *type, const char *label, RbacTermKind kind,
 	type->nterms++;
 }
 
-/* Declare a global role from global roles list number serial. */
+/*
+ * Declare a global role (kind ROLE) or global permission (PERMISSION) from
+ * list number serial of the global block.  Permissions are kept in the same
+ * name table under another owner, so one name cannot be both.
+ */
 static void
-add_global(Parser *p, const Token *name, int serial)
+add_global(Parser *p, const Token *name, int serial, RbacTermKind kind)
 {
 	RbacPolicy *pol = p->policy;
-	RbacNameEntry *s = rbac_names_find(&p->globals, NULL, name->text);
+	const void *perm_owner = &pol->gperms;
+	const void *owner = kind == RBAC_TERM_ROLE ? NULL : perm_owner;
+	RbacNameEntry *s = rbac_names_find(&p->globals, owner, name->text);
+	RbacNameEntry *other = rbac_names_find(&p->globals,
+										   owner ? NULL : perm_owner,
+										   name->text);
+	const char *word = rbac_term_word(kind);
 
 	if (name->text[0] == '\0')
 	{
 		report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-			   "empty global role name");
+			   "empty global %s name", word);
+		return;
+	}
+	if (other)
+	{
+		report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
+			   "\"%s\" is declared as both a global role and a global permission",
+			   name->text);
 		return;
 	}
 	if (s)
 	{
 		if (s->serial == serial)
 			report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-				   "duplicate global role \"%s\"", name->text);
+				   "duplicate global %s \"%s\"", word, name->text);
 		s->serial = serial;
 		return;
 	}
-	pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
-							 pol->nglobals + 1, sizeof(RbacGlobalRole));
-	pol->globals[pol->nglobals] = (RbacGlobalRole) {
-		.name = name->text, .line = name->line, .col = name->col
-	};
-	s = rbac_names_add(p->alloc, &p->globals, NULL, name->text, pol->nglobals);
+	if (kind == RBAC_TERM_ROLE)
+	{
+		pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
+								 pol->nglobals + 1, sizeof(RbacGlobalRole));
+		pol->globals[pol->nglobals] = (RbacGlobalRole) {
+			.name = name->text, .line = name->line, .col = name->col
+		};
+		s = rbac_names_add(p->alloc, &p->globals, NULL, name->text,
+						   pol->nglobals++);
+	}
+	else
+	{
+		pol->gperms = rbac_grow(p->alloc, pol->gperms, &pol->gpermcap,
+								pol->ngperms + 1, sizeof(RbacGlobalPerm));
+		pol->gperms[pol->ngperms] = (RbacGlobalPerm) {
+			.name = name->text, .line = name->line, .col = name->col
+		};
+		s = rbac_names_add(p->alloc, &p->globals, perm_owner, name->text,
+						   pol->ngperms++);
+	}
 	s->serial = serial;
-	pol->nglobals++;
 }
 
 
@@ -311,7 +341,7 @@ parse_string_list(Parser *p, ListTarget *lt)
 			if (lt->type)
 				add_term(p, lt->type, lt->label, lt->kind, &t, NULL, serial);
 			else
-				add_global(p, &t, serial);
+				add_global(p, &t, serial, lt->kind);
 			next(p);
 			ls.need_sep = true;
 			continue;
@@ -347,7 +377,7 @@ parse_list_decl(Parser *p, ListTarget *lt, bool *seen)
 		else
 			report(p, kw.line, kw.col, RBAC_DIAG_SEMANTIC,
 				   "Declare all of them in one list.",
-				   "roles declared twice in the global block");
+				   "%s declared twice in the global block", kw.text);
 	}
 	*seen = true;
 	if (!accept(p, TK_EQ))
@@ -886,6 +916,38 @@ check_wildcards(Parser *p, const Token *head, bool head_wild,
 }
 
 /*
+ * A rule of the global block (type NULL): "P" if "R"; between global
+ * roles and permissions, plain names only.
+ */
+static void
+add_global_rule(Parser *p, const Token *head, RbacCond *cond)
+{
+	RbacPolicy *pol = p->policy;
+	RbacShorthand *r;
+
+	if (head->kind != TK_STRING || cond->kind != RBAC_COND_TERM ||
+		cond->wild || cond->via != NULL)
+	{
+		report(p, head->line, head->col, RBAC_DIAG_UNSUPPORTED,
+			   "The global block has no resource: write \"create_org\" if \"admin\"; between global names, and conditions in resource blocks.",
+			   "a rule of the global block names one global role or permission after \"if\"");
+		return;
+	}
+	pol->grules = rbac_grow(p->alloc, pol->grules, &pol->grulecap,
+							pol->ngrules + 1, sizeof(RbacShorthand));
+	r = &pol->grules[pol->ngrules++];
+	memset(r, 0, sizeof(*r));
+	r->head = head->text;
+	r->head_line = head->line;
+	r->head_col = head->col;
+	r->body = cond->name;
+	r->body_line = cond->line;
+	r->body_col = cond->col;
+	r->start_offset = head->offset;
+	r->end_offset = p->lx.prev_end;
+}
+
+/*
  * A shorthand rule (the head string, or the word role or permission, is
  * current):
  *	"X" if "Y";  "X" if "Y" on "rel";  "X" if global "G";
@@ -926,6 +988,11 @@ parse_shorthand(Parser *p, RbacType *type)
 		return;
 	}
 	expect_block_semi(p, "the shorthand rule");
+	if (type == NULL)
+	{
+		add_global_rule(p, &head, cond);
+		return;
+	}
 	if (!check_wildcards(p, &head, head_wild, hk, cond))
 		return;
 
@@ -953,7 +1020,8 @@ parse_shorthand(Parser *p, RbacType *type)
 
 /*
  * The contents of a block after its "{", up to and including "}".  type
- * is NULL for the global block, which declares only roles; it may be a
+ * is NULL for the global block, which declares roles, permissions and
+ * plain rules between them; type may be a
  * scratch type (block with a broken name): its contents are still checked.
  */
 static void
@@ -992,17 +1060,19 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 			lt.what = "roles";
 			parse_list_decl(p, &lt, &seen_roles);
 		}
-		else if (type == NULL)
-		{
-			expected(p, "\"roles\" in the global block",
-					 "The global block declares only roles: global { roles = [\"admin\"]; }.");
-			recover(p, RECOVER_BLOCK);
-		}
 		else if (is_word(t, "permissions"))
 		{
 			lt.kind = RBAC_TERM_PERMISSION;
 			lt.what = "permissions";
 			parse_list_decl(p, &lt, &seen_perms);
+		}
+		else if (type == NULL && t->kind == TK_STRING)
+			parse_shorthand(p, NULL);
+		else if (type == NULL)
+		{
+			expected(p, "\"roles\", \"permissions\" or a rule in the global block",
+					 "The global block declares global roles and permissions and the rules between them: global { roles = [\"admin\"]; permissions = [\"create_org\"]; \"create_org\" if \"admin\"; }.");
+			recover(p, RECOVER_BLOCK);
 		}
 		else if (is_word(t, "relations"))
 			parse_relations(p, type, label, &seen_rels);

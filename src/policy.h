@@ -327,6 +327,21 @@ typedef struct RbacGlobalRole
 	int			col;
 } RbacGlobalRole;
 
+/*
+ * A permission of the global block: global { permissions = ["create_org"];
+ * "create_org" if "admin"; }.  It is held by whoever holds one of the
+ * global roles that grant it through the global block's rules.
+ */
+typedef struct RbacGlobalPerm
+{
+	char	   *name;
+	int			line;
+	int			col;
+	/* filled in by validation */
+	const char **grants;		/* the global roles that grant it */
+	int			ngrants;
+} RbacGlobalPerm;
+
 typedef struct RbacPolicy
 {
 	RbacType  **types;			/* in order of first declaration */
@@ -335,6 +350,13 @@ typedef struct RbacPolicy
 	RbacGlobalRole *globals;
 	int			nglobals;
 	int			globalcap;
+	RbacGlobalPerm *gperms;		/* permissions of the global block */
+	int			ngperms;
+	int			gpermcap;
+	RbacShorthand *grules;		/* rules of the global block: "P" if "R";
+								 * "R" if "S"; (plain terms only) */
+	int			ngrules;
+	int			grulecap;
 	RbacRule  **rules;			/* last-mile rules, in source order */
 	int			nrules;
 	int			rulecap;
@@ -385,6 +407,10 @@ extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);
 
 /* Is name a global role? */
 extern bool rbac_is_global_role(RbacPolicy *policy, const char *name);
+
+/* The global permission called name, or NULL. */
+extern RbacGlobalPerm *rbac_find_global_permission(RbacPolicy *policy,
+												   const char *name);
 
 /*
  * Add the shorthand rule tmpl (head, positions, offsets) of type t with

@@ -18,6 +18,9 @@
  *	   validate_rules.c);
  *	3b. expand wildcard rules (role if role on "parent";) into shorthand
  *	   rules naming each role or permission (here);
+ *	3c. resolve the global block's permissions and rules, and rewrite
+ *	   "X" if global "N"; into rules naming the global roles that grant N
+ *	   (here);
  *	4. resolve shorthand rules (here);
  *	4b. compile shorthand rules with conditions ("read" if "viewer" and
  *	   is_public(resource);) into last-mile rules (here);
@@ -277,6 +280,165 @@ resolve_shorthands(Validator *v)
 				resolve_via_body(v, t, r);
 			else if (r->body != NULL)
 				resolve_local_body(v, t, r);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The global block's permissions and rules
+ * ---------------------------------------------------------------------
+ */
+
+/* Is name a global role or permission?  Reports at line:col if not. */
+static bool
+require_global(Validator *v, const char *name, int line, int col)
+{
+	RbacPolicy *pol = v->policy;
+	const char **cands;
+	int			n = 0;
+	int			i;
+
+	if (name == NULL || rbac_is_global_role(pol, name) ||
+		rbac_find_global_permission(pol, name) != NULL)
+		return name != NULL;
+	cands = rbac_alloc(v->alloc, sizeof(char *) *
+					   (size_t) (v->nglobalnames + pol->ngperms + 1));
+	for (i = 0; i < v->nglobalnames; i++)
+		cands[n++] = v->globalnames[i];
+	for (i = 0; i < pol->ngperms; i++)
+		if (pol->gperms[i].name != NULL)
+			cands[n++] = pol->gperms[i].name;
+	report(v, line, col, RBAC_SEV_ERROR, NULL, suggest_from(v, name, cands, n),
+		   "undeclared global role or permission \"%s\"", name);
+	return false;
+}
+
+/*
+ * The global roles that grant name (a global role or permission): name
+ * itself when it is a role, and backwards through the global block's rules
+ * every role whose holder gets it.  Returns the count; *out the names.
+ */
+static int
+global_grants(Validator *v, const char *name, const char ***out)
+{
+	RbacPolicy *pol = v->policy;
+	const char **seen;
+	int			nseen = 0;
+	int			i,
+				k;
+	int			nroles = 0;
+	const char **roles;
+
+	seen = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
+	roles = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
+	seen[nseen++] = name;
+	/* breadth first: seen grows as rules lead to new names */
+	for (k = 0; k < nseen; k++)
+	{
+		if (rbac_is_global_role(pol, seen[k]))
+			roles[nroles++] = seen[k];
+		for (i = 0; i < pol->ngrules; i++)
+		{
+			RbacShorthand *r = &pol->grules[i];
+			int			j;
+			bool		dup = false;
+
+			if (r->head == NULL || r->body == NULL ||
+				strcmp(r->head, seen[k]) != 0)
+				continue;
+			for (j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], r->body) == 0;
+			if (!dup && nseen < pol->ngrules + 2)
+				seen[nseen++] = r->body;
+		}
+	}
+	*out = roles;
+	return nroles;
+}
+
+/*
+ * Pass 3c: check the rules of the global block (a permission or role if a
+ * role; a role is not granted by a permission), give each global
+ * permission the roles that grant it, and rewrite every resource rule
+ * "X" if global "N"; into one rule per global role granting N, so that
+ * the engines see global roles only.
+ */
+static void
+resolve_globals(Validator *v)
+{
+	RbacPolicy *pol = v->policy;
+	int			i,
+				j,
+				k;
+
+	for (i = 0; i < pol->ngrules; i++)
+	{
+		RbacShorthand *r = &pol->grules[i];
+
+		if (!require_global(v, r->head, r->head_line, r->head_col) ||
+			!require_global(v, r->body, r->body_line, r->body_col))
+			continue;
+		if (rbac_is_global_role(pol, r->head) &&
+			!rbac_is_global_role(pol, r->body))
+			report(v, r->body_line, r->body_col, RBAC_SEV_ERROR,
+				   "Roles grant permissions: write \"permission\" if \"role\";.",
+				   NULL, "global role \"%s\" cannot be granted by permission \"%s\"",
+				   r->head, r->body);
+	}
+	for (i = 0; i < pol->ngperms; i++)
+	{
+		RbacGlobalPerm *gp = &pol->gperms[i];
+
+		if (gp->name == NULL)
+			continue;
+		gp->ngrants = global_grants(v, gp->name, &gp->grants);
+		if (gp->ngrants == 0)
+			report(v, gp->line, gp->col, RBAC_SEV_WARNING, NULL, NULL,
+				   "global permission \"%s\" is granted by no global role",
+				   gp->name);
+	}
+	for (i = 0; i < v->ntypes; i++)
+	{
+		RbacType   *t = pol->types[i];
+		int			n;
+
+		if (t == NULL || t->rules == NULL)
+			continue;
+		n = t->nrules;
+		for (j = 0; j < n; j++)
+		{
+			RbacShorthand *r = &t->rules[j];
+			const char **grants;
+			int			ng;
+
+			if (!r->is_global || r->body == NULL ||
+				(!rbac_is_global_role(pol, r->body) &&
+				 rbac_find_global_permission(pol, r->body) == NULL))
+				continue;		/* undeclared: resolve_shorthands reports */
+			ng = global_grants(v, r->body, &grants);
+			if (ng == 0)
+			{
+				report(v, r->body_line, r->body_col, RBAC_SEV_WARNING, NULL,
+					   NULL, "global permission \"%s\" is granted by no global role, so this rule never holds",
+					   r->body);
+				/* drop the rule: it can never hold */
+				memmove(&t->rules[j], &t->rules[j + 1],
+						sizeof(RbacShorthand) * (size_t) (t->nrules - j - 1));
+				t->nrules--;
+				n--;
+				j--;
+				continue;
+			}
+			r->body = (char *) grants[0];
+			for (k = 1; k < ng; k++)
+			{
+				t->rules = rbac_grow(v->alloc, t->rules, &t->rulecap,
+									 t->nrules + 1, sizeof(RbacShorthand));
+				r = &t->rules[j];	/* the array may have moved */
+				t->rules[t->nrules] = *r;
+				t->rules[t->nrules].body = (char *) grants[k];
+				t->nrules++;
+			}
 		}
 	}
 }
@@ -791,7 +953,10 @@ rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup, void *lookup_arg,
 	resolve_relations(&v);
 	rbac_validate_rule_heads(&v);
 	if (!policy->expanded)
+	{
 		expand_wildcards(&v);
+		resolve_globals(&v);
+	}
 	resolve_shorthands(&v);
 	if (!policy->expanded)
 		compile_conds(&v);

@@ -304,6 +304,33 @@ dump_policy(const RbacPolicy *pol, bool validated)
 		}
 		putchar('\n');
 	}
+	if (pol->ngperms)
+	{
+		fputs("global permissions", stdout);
+		for (i = 0; i < pol->ngperms; i++)
+		{
+			putchar(' ');
+			put_quoted(pol->gperms[i].name);
+			if (validated)
+			{
+				fputs(" <-", stdout);
+				for (j = 0; j < pol->gperms[i].ngrants; j++)
+				{
+					putchar(' ');
+					put_quoted(pol->gperms[i].grants[j]);
+				}
+			}
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < pol->ngrules; i++)
+	{
+		fputs("global rule ", stdout);
+		put_quoted(pol->grules[i].head);
+		fputs(" if ", stdout);
+		put_quoted(pol->grules[i].body);
+		printf("  @%d:%d\n", pol->grules[i].head_line, pol->grules[i].head_col);
+	}
 	for (i = 0; i < pol->ntypes; i++)
 	{
 		const RbacType *t = pol->types[i];
