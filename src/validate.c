@@ -558,12 +558,18 @@ expand_wildcards(Validator *v)
 					   word, word, safe(c->via), tkind(t), safe(t->name),
 					   tkind(u), safe(u->name), word);
 			else
+			{
+				bool		any = false;
+
+				for (k = 0; k < nterms && !any; k++)
+					any = t->terms[k].kind == w->wild_kind;
 				report(v, w->head_line, w->head_col, RBAC_SEV_ERROR,
 					   rbac_format(v->alloc, "Declare %ss = [...]; in %s %s, or remove the rule.",
 								   word, tkind(t), safe(t->name)),
 					   NULL,
-					   "wildcard rule %s if ... matches nothing: %s %s declares no other %s",
-					   word, tkind(t), safe(t->name), word);
+					   "wildcard rule %s if ... matches nothing: %s %s declares no %s%s",
+					   word, tkind(t), safe(t->name), any ? "other " : "", word);
+			}
 		}
 	}
 }
