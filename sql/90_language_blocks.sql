@@ -361,9 +361,40 @@ resource Doc { roles = ["viewer"]; permissions = ["read"]; relations = { org: Or
   role if role;
   "read" if role on "org";
   role if role on "orgs"; }$$);
+-- block-level Oso constructs that pg_rbac refuses (0A000), with what to write
+SELECT rbac.load_policy($$actor User {}
+resource Base { roles = ["a"]; }
+resource Repo extends Base { roles = ["b"]; }$$);
+SELECT rbac.load_policy($$actor User {}
+resource Doc { permissions = ["read"];
+  has_permission(u: User, "read", d: Doc) if d.public; }$$);
 -- syntax: a condition that does not close
 SELECT rbac.load_policy($$actor User {}
 resource Doc { roles = ["viewer"]; permissions = ["read"]; "read" if ("viewer" or; }$$);
+-- the SQLSTATE of each refusal: 0A000 for what pg_rbac does not support,
+-- 42P17 for what is wrong, 42601 for syntax
+CREATE FUNCTION pg_temp.sqlstate_of(src text) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN
+    PERFORM rbac.load_policy(src);
+    RETURN 'loaded';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $f$;
+SELECT c AS policy, pg_temp.sqlstate_of('actor User {} global { roles = ["g"]; } ' || c) AS sqlstate
+FROM unnest(ARRAY[
+  $$resource D { permissions = ["r"]; "r" if global "g" and f(resource); }$$,
+  $$resource User { permissions = ["r"]; "r" if not resource == actor; }$$,
+  $$resource D { permissions = ["r"]; "r" if resource.x == actor; }$$,
+  $$resource D { permissions = ["r"]; "r" if resource == 1; }$$,
+  $$resource D { roles = ["v"]; permissions = ["r"]; "r" if has_role(actor, "v", resource); }$$,
+  $$resource D { roles = ["v"]; relations = { p: D }; role if role on "p" and f(resource); }$$,
+  $$resource D extends E { }$$,
+  $$resource D { permissions = ["r"]; has_permission(u: User, "r", d: D); }$$,
+  $$global { permissions = ["p"]; "p" if "g" and "g"; }$$,
+  $$resource D { permissions = ["r"]; "r" if resource == actor; }$$,
+  $$resource D { roles = ["v"]; role if role; }$$,
+  $$resource D { roles = ["v"]; "v" if "v" on "nothing" or f(resource); }$$,
+  $$resource D { permissions = ["r"]; "r" if ("x"; }$$]) c;
 SELECT md5(rbac.policy_source()) = :'before' AS policy_unchanged;
 \set VERBOSITY terse
 

@@ -1103,6 +1103,14 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 					 "Role and permission names are strings, as in \"read\" if \"viewer\".");
 			recover(p, RECOVER_BLOCK);
 		}
+		else if (t->kind == TK_IDENT && peek(p, 1)->kind == TK_LPAREN)
+		{
+			report_at(p, t, RBAC_DIAG_UNSUPPORTED,
+					  "Write rules with variables after the block: has_permission(user: User, \"read\", doc: Document) if ...;, or a shorthand rule with a fact here: \"read\" if is_public(resource);.",
+					  "rule \"%s\" is not supported inside %s",
+					  clip(p, t->text), label);
+			recover(p, RECOVER_BLOCK);
+		}
 		else
 		{
 			expected(p, rbac_format(p->alloc,
@@ -1155,6 +1163,14 @@ parse_block(Parser *p, bool is_actor)
 		type->is_resource = !is_actor;
 		type->index = -1 - p->nscratch++;
 		label = rbac_format(p->alloc, "this %s block", type_word(is_actor));
+	}
+	if (is_word(cur(p), "extends"))
+	{
+		report_at(p, cur(p), RBAC_DIAG_UNSUPPORTED,
+				  "Declare the roles, permissions and rules in each block; blocks of one type merge, so shared parts can be written once per type.",
+				  "\"extends\" is not supported in pg_rbac policies");
+		recover(p, RECOVER_TOP);
+		return;
 	}
 	if (!accept(p, TK_LBRACE))
 	{
