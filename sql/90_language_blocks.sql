@@ -289,9 +289,8 @@ SELECT u.id AS actor,
        array(SELECT x::int FROM rbac.authorized_resources('User:' || u.id, 'edit', 'Page') x ORDER BY 1) AS lists,
        array(SELECT d.id FROM pages d WHERE 'editor' IN (SELECT rbac.authorized_roles('User:' || u.id, 'Page:' || d.id)) ORDER BY d.id) AS editor_of
 FROM users u ORDER BY u.id;
--- (who_can misses alice and bob on page 1: their grant comes through the
--- folder, a relation that only the compiled last-mile rule walks; see the
--- known issues of docs/policy-language.md)
+-- (alice and bob hold their roles on folders that only the compiled
+-- last-mile rule walks to: who_can follows its relations too)
 SELECT d.id, array(SELECT rbac.who_can('edit', 'Page:' || d.id)) AS editors FROM pages d ORDER BY d.id;
 SELECT * FROM rbac.explain('User:alice', 'edit', 'Page:1');
 TRUNCATE seen;
