@@ -12,7 +12,8 @@
 #      docs/uninstalling.md, in one psql session on one fresh database (the
 #      later pages use the tutorial's data; the last removes what it built),
 #      from the repository's root (so that
-#      `\set policy `cat examples/gitclub.polar`` works as the page says).
+#      `\set policy `cat examples/gitclub.polar`` works as the page says);
+#      then docs/policy-language.md in a database of its own.
 #   3. pg_regress (what `make installcheck` runs) against the same server:
 #      the regression tests must pass on a server configured as the
 #      tutorial recommends, not only on pg_regress's temporary instance.
@@ -128,6 +129,7 @@ normalize() {
 PSQL=("$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres)
 
 for i in "${!PAGES[@]}"; do extract "${PAGES[$i]}" "p$i"; done
+extract docs/policy-language.md q0
 conf=()
 for i in "${!PAGES[@]}"; do
     [ -f "$WORK/p$i.conf" ] && while IFS= read -r l; do conf+=("$l"); done < "$WORK/p$i.conf"
@@ -159,38 +161,45 @@ if [ ! -s "$WORK/readme.sql" ] || grep -Eq '^(ERROR|WARNING|FATAL|PANIC):' "$WOR
     fail=1
 fi
 
-# 2. the pages' blocks, in order, in one session
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE tutorial"
-: > "$WORK/all.sql"
-blocks=()
-for f in "$WORK"/p*-[0-9][0-9][0-9].sql; do
-    b=$(basename "$f" .sql)
-    blocks+=("$b")
-    { echo "\\echo @@block $b@@"; cat "$f"; echo; } >> "$WORK/all.sql"
-done
-(cd "$SRC_DIR" && "${PSQL[@]}" -d tutorial < "$WORK/all.sql") > "$WORK/all.out" 2>&1 || true
-awk -v out="$WORK" '/^@@block .*@@$/ { if (f) close(f); f = out "/" substr($2, 1, length($2) - 2) ".actual"; printf "" > f; next }
-                    f { print >> f }' "$WORK/all.out"
-compared=0
-for b in "${blocks[@]}"; do
-    where=$(cat "$WORK/$b.where")
-    [ -f "$WORK/$b.actual" ] || { echo "docs check: block at $where did not run"; fail=1; continue; }
-    normalize "$WORK/$b.actual" > "$WORK/$b.got"
-    if [ -f "$WORK/$b.expected" ]; then
-        compared=$((compared + 1))
-        normalize "$WORK/$b.expected" > "$WORK/$b.want"
-        if ! diff -u "$WORK/$b.want" "$WORK/$b.got" > "$WORK/$b.diff"; then
-            echo "docs check: the output of the block at $where differs from the page (- page, + psql):"
-            cat "$WORK/$b.diff"
+# 2. the pages' blocks, in order, in one session per group of pages: the
+# tutorial pages in database tutorial, the policy-language page (its own
+# tables and policy) in database language
+run_blocks() {
+    local db=$1 tag=$2
+    "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
+    : > "$WORK/all.sql"
+    blocks=()
+    for f in "$WORK"/$tag*-[0-9][0-9][0-9].sql; do
+        b=$(basename "$f" .sql)
+        blocks+=("$b")
+        { echo "\\echo @@block $b@@"; cat "$f"; echo; } >> "$WORK/all.sql"
+    done
+    (cd "$SRC_DIR" && "${PSQL[@]}" -d "$db" < "$WORK/all.sql") > "$WORK/all.out" 2>&1 || true
+    awk -v out="$WORK" '/^@@block .*@@$/ { if (f) close(f); f = out "/" substr($2, 1, length($2) - 2) ".actual"; printf "" > f; next }
+                        f { print >> f }' "$WORK/all.out"
+    compared=0
+    for b in "${blocks[@]}"; do
+        where=$(cat "$WORK/$b.where")
+        [ -f "$WORK/$b.actual" ] || { echo "docs check: block at $where did not run"; fail=1; continue; }
+        normalize "$WORK/$b.actual" > "$WORK/$b.got"
+        if [ -f "$WORK/$b.expected" ]; then
+            compared=$((compared + 1))
+            normalize "$WORK/$b.expected" > "$WORK/$b.want"
+            if ! diff -u "$WORK/$b.want" "$WORK/$b.got" > "$WORK/$b.diff"; then
+                echo "docs check: the output of the block at $where differs from the page (- page, + psql):"
+                cat "$WORK/$b.diff"
+                fail=1
+            fi
+        elif grep -Eq '^(ERROR|WARNING|FATAL|PANIC):' "$WORK/$b.got"; then
+            echo "docs check: the block at $where (no output shown) printed:"
+            cat "$WORK/$b.got"
             fail=1
         fi
-    elif grep -Eq '^(ERROR|WARNING|FATAL|PANIC):' "$WORK/$b.got"; then
-        echo "docs check: the block at $where (no output shown) printed:"
-        cat "$WORK/$b.got"
-        fail=1
-    fi
-done
-echo "docs check: ${#blocks[@]} SQL blocks run, $compared outputs compared with the page, in $(( $(date +%s) - start )) s"
+    done
+    echo "docs check: ${#blocks[@]} SQL blocks run in database $db, $compared outputs compared with the page, in $(( $(date +%s) - start )) s"
+}
+run_blocks tutorial p
+run_blocks language q
 
 # 3. the regression tests on this server
 cp -r "$SRC_DIR/sql" "$SRC_DIR/expected" "$SRC_DIR/examples" "$WORK/"

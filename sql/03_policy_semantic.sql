@@ -43,7 +43,7 @@ resource Doc { permissions = ["viewer"]; }$$);
 SELECT * FROM rbac.validate_policy('resource Doc { roles = ["a", "b", "a"]; }');
 -- 12. a declaration repeated in one block
 SELECT * FROM rbac.validate_policy('resource Doc { roles = ["a"]; roles = ["b"]; }');
--- 13. a type declared as actor and as resource
+-- 13. a type declared as actor and as resource is one type that is both (sql/90)
 SELECT * FROM rbac.validate_policy('actor User {} resource User {}');
 -- 14. a relation conflicting with a role
 SELECT * FROM rbac.validate_policy('actor User {} resource Doc { roles = ["owner"]; relations = { owner: User }; }');

@@ -92,6 +92,11 @@ do_authorize(FunctionCallInfo fcinfo, bool current)
 
 	if (rbac_check(actor, action, resource))
 		return;
+	if (strcmp(resource, RBAC_GLOBAL_RESOURCE) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s may not %s", actor ? actor : "nobody", action),
+				 rbac_errdecision()));
 	m = rbac_get_model();
 	ref = rbac_ref_require(resource, "resource");
 	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
@@ -296,11 +301,64 @@ rbac_authorized_resources_current(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Add to the node graph of a who_can evaluation the resources that
+ * has_role / has_permission in the last-mile rule body e reach from node ni
+ * through relations (resource.folder, resource.repo.parent), each with its
+ * own graph: a role there may grant through the rule (shorthand rules with
+ * conditions are compiled into such rules).
+ */
+static void
+add_rule_targets(RbacEval *ev, int ni, RbacExpr *e)
+{
+	RbacPath   *p;
+	int			nrel;
+	int			cur = ni;
+	int			i;
+
+	if (e == NULL)
+		return;
+	if (e->kind == RBAC_EX_AND || e->kind == RBAC_EX_OR || e->kind == RBAC_EX_NOT)
+	{
+		add_rule_targets(ev, ni, e->left);
+		if (e->kind != RBAC_EX_NOT)
+			add_rule_targets(ev, ni, e->right);
+		return;
+	}
+	if ((e->kind != RBAC_EX_HAS_ROLE && e->kind != RBAC_EX_HAS_PERMISSION) ||
+		e->target == NULL || e->target->kind != RBAC_OP_PATH)
+		return;
+	p = &e->target->path;
+	nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
+	if (p->var_index != 1 || nrel == 0)
+		return;
+	for (i = 0; i < nrel; i++)
+	{
+		MType	   *t = ev->nodes[cur].type;
+		int			term = rbac_type_term(t, p->fields[i]);
+		MType	   *target;
+
+		if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_RELATION)
+			return;
+		if (!ev->nodes[cur].fetched)
+			rbac_eval_fetch_row(ev, &ev->nodes[cur]);
+		if (ev->nodes[cur].restricted || ev->nodes[cur].relval[term] == NULL)
+			return;
+		target = rbac_model_type(ev->m, t->ast->terms[term].target);
+		if (target == NULL)
+			return;
+		cur = rbac_eval_node(ev, target, ev->nodes[cur].relval[term]);
+	}
+	(void) rbac_eval_resource(ev, ev->nodes[cur].type, ev->nodes[cur].id, NULL, 0);
+}
+
+/*
  * rbac.who_can(action, resource) -> SETOF text
  *
  * Candidates are the actors with an assignment on the resource, on any
- * resource reachable from it through relations, or of a global role, and
- * every transitive member of such groups; each is then checked.  Sorted.
+ * resource reachable from it through relations (walked by shorthand rules,
+ * or by has_role / has_permission in last-mile rules), or of a global role,
+ * and every transitive member of such groups; each is then checked.
+ * Sorted.
  */
 Datum
 rbac_who_can(PG_FUNCTION_ARGS)
@@ -336,6 +394,14 @@ rbac_who_can(PG_FUNCTION_ARGS)
 		/* the nodes reachable from the resource, with no actor */
 		rbac_eval_begin(&ev, m, NULL);
 		rbac_eval_resource(&ev, t, ref.id, NULL, 0);
+		for (i = 0; i < ev.nnodes; i++)
+		{
+			MType	   *nt = ev.nodes[i].type;
+			int			r;
+
+			for (r = 0; r < nt->nlastmile; r++)
+				add_rule_targets(&ev, i, nt->lastmile[r].rule->body);
+		}
 		rbac_eval_end(&ev);
 		initStringInfo(&sql);
 		appendStringInfoString(&sql,

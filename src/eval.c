@@ -752,17 +752,72 @@ rbac_eval_resource(RbacEval *ev, MType *t, const char *id, const int *terms, int
 }
 
 /*
+ * A permission of the global block, checked on the resource 'global': held
+ * when the actor, or a group it belongs to, holds a global role that grants
+ * it (validation lists those roles in RbacGlobalPerm.grants).
+ */
+static bool
+check_global(RbacModel *m, const char *actor, const char *action)
+{
+	RbacGlobalPerm *gp = m->parsed == NULL ? NULL :
+		rbac_find_global_permission(m->parsed->policy, action);
+	volatile bool result = false;
+
+	if (gp == NULL)
+	{
+		RbacPolicy *p = m->parsed ? m->parsed->policy : NULL;
+		const char **names = palloc(sizeof(char *) * (p ? p->ngperms + 1 : 1));
+		const char *s;
+		int			n;
+
+		for (n = 0; p != NULL && n < p->ngperms; n++)
+			names[n] = p->gperms[n].name;
+		s = rbac_closest(action, names, n);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown global permission \"%s\"", action),
+				 s ? errhint("Did you mean \"%s\"?", s) :
+				 errhint("The resource 'global' stands for the permissions of the global block: global { permissions = [\"%s\"]; }.",
+						 action)));
+	}
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacEval	ev;
+		int			i;
+
+		rbac_eval_begin(&ev, m, actor);
+		rbac_eval_load_globals(&ev);
+		for (i = 0; i < gp->ngrants && !result; i++)
+		{
+			int			g = rbac_model_global(m, gp->grants[i]);
+
+			result = g >= 0 && ev.global_held[g];
+		}
+		rbac_eval_end(&ev);
+	}
+	RBAC_INTERNAL_END();
+	return result;
+}
+
+/*
  * The core check: may actor (NULL: none) perform action on resource?
- * Raises for unknown types and actions and malformed references.
+ * Raises for unknown types and actions and malformed references.  The
+ * resource 'global' checks a permission of the global block.
  */
 bool
 rbac_check(const char *actor, const char *action, const char *resource)
 {
 	RbacModel  *m = rbac_get_model();
-	RbacRef		ref = rbac_ref_require(resource, "resource");
-	MType	   *t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
-	int			term = rbac_ref_require_permission(t, action);
+	RbacRef		ref;
+	MType	   *t;
+	int			term;
 	volatile bool result = false;
+
+	if (strcmp(resource, RBAC_GLOBAL_RESOURCE) == 0)
+		return check_global(m, actor, action);
+	ref = rbac_ref_require(resource, "resource");
+	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
+	term = rbac_ref_require_permission(t, action);
 
 	RBAC_INTERNAL_BEGIN();
 	{

@@ -102,6 +102,9 @@ extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);
 
+/* The resource that stands for the global block in checks. */
+#define RBAC_GLOBAL_RESOURCE	"global"
+
 /* The whole check, arguments resolved and raising as check.c's do. */
 extern bool rbac_check(const char *actor, const char *action,
 					   const char *resource);

@@ -18,9 +18,10 @@
  *
  * Blocks for one type are merged here, and the semantic checks that need
  * block structure (a declaration repeated in one block, a name twice in one
- * list, a name declared with two kinds, a type both actor and resource) are
+ * list, a name declared with two kinds) are
  * made here too; everything that needs name resolution is left to the
- * validator (validate.c).  Names are looked up in hash tables so that
+ * validator (validate.c).  A type declared in an actor block and in a
+ * resource block is both.  Names are looked up in hash tables so that
  * merging stays linear in the size of the policy.
  *
  *-------------------------------------------------------------------------
@@ -53,8 +54,9 @@ type_word(bool is_actor)
 
 /*
  * The type of a block header, created on first declaration (merging later
- * blocks into it).  A type declared both as actor and as resource is an
- * error; the block's contents still go into the one type.
+ * blocks into it).  A type declared both as actor and as resource is one
+ * type that is both: an actor that is also the resource of rules (a user
+ * who may edit their own profile).
  */
 static RbacType *
 get_type(Parser *p, const Token *name, bool is_actor)
@@ -66,11 +68,10 @@ get_type(Parser *p, const Token *name, bool is_actor)
 	if (s)
 	{
 		t = pol->types[s->idx];
-		if (t->is_actor != is_actor)
-			report(p, name->line, name->col, RBAC_DIAG_SEMANTIC,
-				   "A type is either an actor type or a resource type; actors can still be the resource of last-mile rules.",
-				   "\"%s\" is declared as both an actor and a resource",
-				   name->text);
+		if (is_actor)
+			t->is_actor = true;
+		else
+			t->is_resource = true;
 		return t;
 	}
 	if (name->text[0] == '\0')
@@ -83,6 +84,7 @@ get_type(Parser *p, const Token *name, bool is_actor)
 	t = rbac_alloc(p->alloc, sizeof(RbacType));
 	t->name = name->text;
 	t->is_actor = is_actor;
+	t->is_resource = !is_actor;
 	t->line = name->line;
 	t->col = name->col;
 	t->index = pol->ntypes;
@@ -153,35 +155,65 @@ add_term(Parser *p, RbacType *type, const char *label, RbacTermKind kind,
 	type->nterms++;
 }
 
-/* Declare a global role from global roles list number serial. */
+/*
+ * Declare a global role (kind ROLE) or global permission (PERMISSION) from
+ * list number serial of the global block.  Permissions are kept in the same
+ * name table under another owner, so one name cannot be both.
+ */
 static void
-add_global(Parser *p, const Token *name, int serial)
+add_global(Parser *p, const Token *name, int serial, RbacTermKind kind)
 {
 	RbacPolicy *pol = p->policy;
-	RbacNameEntry *s = rbac_names_find(&p->globals, NULL, name->text);
+	const void *perm_owner = &pol->gperms;
+	const void *owner = kind == RBAC_TERM_ROLE ? NULL : perm_owner;
+	RbacNameEntry *s = rbac_names_find(&p->globals, owner, name->text);
+	RbacNameEntry *other = rbac_names_find(&p->globals,
+										   owner ? NULL : perm_owner,
+										   name->text);
+	const char *word = rbac_term_word(kind);
 
 	if (name->text[0] == '\0')
 	{
 		report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-			   "empty global role name");
+			   "empty global %s name", word);
+		return;
+	}
+	if (other)
+	{
+		report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
+			   "\"%s\" is declared as both a global role and a global permission",
+			   name->text);
 		return;
 	}
 	if (s)
 	{
 		if (s->serial == serial)
 			report(p, name->line, name->col, RBAC_DIAG_SEMANTIC, NULL,
-				   "duplicate global role \"%s\"", name->text);
+				   "duplicate global %s \"%s\"", word, name->text);
 		s->serial = serial;
 		return;
 	}
-	pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
-							 pol->nglobals + 1, sizeof(RbacGlobalRole));
-	pol->globals[pol->nglobals] = (RbacGlobalRole) {
-		.name = name->text, .line = name->line, .col = name->col
-	};
-	s = rbac_names_add(p->alloc, &p->globals, NULL, name->text, pol->nglobals);
+	if (kind == RBAC_TERM_ROLE)
+	{
+		pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
+								 pol->nglobals + 1, sizeof(RbacGlobalRole));
+		pol->globals[pol->nglobals] = (RbacGlobalRole) {
+			.name = name->text, .line = name->line, .col = name->col
+		};
+		s = rbac_names_add(p->alloc, &p->globals, NULL, name->text,
+						   pol->nglobals++);
+	}
+	else
+	{
+		pol->gperms = rbac_grow(p->alloc, pol->gperms, &pol->gpermcap,
+								pol->ngperms + 1, sizeof(RbacGlobalPerm));
+		pol->gperms[pol->ngperms] = (RbacGlobalPerm) {
+			.name = name->text, .line = name->line, .col = name->col
+		};
+		s = rbac_names_add(p->alloc, &p->globals, perm_owner, name->text,
+						   pol->ngperms++);
+	}
 	s->serial = serial;
-	pol->nglobals++;
 }
 
 
@@ -309,7 +341,7 @@ parse_string_list(Parser *p, ListTarget *lt)
 			if (lt->type)
 				add_term(p, lt->type, lt->label, lt->kind, &t, NULL, serial);
 			else
-				add_global(p, &t, serial);
+				add_global(p, &t, serial, lt->kind);
 			next(p);
 			ls.need_sep = true;
 			continue;
@@ -345,7 +377,7 @@ parse_list_decl(Parser *p, ListTarget *lt, bool *seen)
 		else
 			report(p, kw.line, kw.col, RBAC_DIAG_SEMANTIC,
 				   "Declare all of them in one list.",
-				   "roles declared twice in the global block");
+				   "%s declared twice in the global block", kw.text);
 	}
 	*seen = true;
 	if (!accept(p, TK_EQ))
@@ -459,20 +491,479 @@ parse_relations(Parser *p, RbacType *type, const char *label, bool *seen)
 	expect_block_semi(p, "the relations declaration");
 }
 
+/* ---------------------------------------------------------------------
+ * Shorthand rules and their conditions
+ * ---------------------------------------------------------------------
+ */
+
+#define MAX_COND_DEPTH	256		/* nested parentheses and "not" */
+
+static RbacCond *parse_cond_or(Parser *p, int depth);
+
+/* A new condition node at the position of token t. */
+static RbacCond *
+new_cond(Parser *p, RbacCondKind kind, int line, int col)
+{
+	RbacCond   *c = rbac_alloc(p->alloc, sizeof(RbacCond));
+
+	c->kind = kind;
+	c->line = line;
+	c->col = col;
+	return c;
+}
+
 /*
- * A shorthand rule (the head string is current):
+ * Is t the word role or permission, which stands for every role or every
+ * permission in a wildcard rule?  Sets *kind when kind is not NULL.
+ */
+static bool
+is_wild_word(const Token *t, RbacTermKind *kind)
+{
+	RbacTermKind k;
+
+	if (is_word(t, "role"))
+		k = RBAC_TERM_ROLE;
+	else if (is_word(t, "permission"))
+		k = RBAC_TERM_PERMISSION;
+	else
+		return false;
+	if (kind)
+		*kind = k;
+	return true;
+}
+
+/* The value of a fact name(resource, value): a literal. */
+static RbacOperand *
+parse_fact_value(Parser *p)
+{
+	Token		t = *cur(p);
+	RbacOperand *o = rbac_alloc(p->alloc, sizeof(RbacOperand));
+
+	o->line = t.line;
+	o->col = t.col;
+	o->text = t.text;
+	if (t.kind == TK_STRING)
+		o->kind = RBAC_OP_STRING;
+	else if (t.kind == TK_INTEGER)
+		o->kind = RBAC_OP_INTEGER;
+	else if (t.kind == TK_DECIMAL)
+		o->kind = RBAC_OP_DECIMAL;
+	else if (is_word(&t, "true") || is_word(&t, "false"))
+	{
+		o->kind = RBAC_OP_BOOL;
+		o->bval = (t.text[0] == 't');
+	}
+	else
+	{
+		expected(p, "a string, number, true or false as the value of the fact",
+				 "A fact compares a column of the resource with a literal: is_status(resource, \"open\").");
+		return NULL;
+	}
+	next(p);
+	return o;
+}
+
+/*
+ * A fact about the resource: name(var) or name(var, value) (the name is
+ * current, "(" follows).  Calls of has_role / has_permission /
+ * has_relation are refused with what a shorthand rule says instead.
+ */
+static RbacCond *
+parse_fact(Parser *p)
+{
+	Token		name = *cur(p);
+	RbacCond   *c;
+	Token		arg;
+
+	if (is_word(&name, "has_role") || is_word(&name, "has_permission"))
+	{
+		report_at(p, &name, RBAC_DIAG_UNSUPPORTED,
+				  "A shorthand rule names the role or permission of the resource as a string: \"read\" if \"viewer\";.",
+				  "%s is not supported in a shorthand rule", name.text);
+		return NULL;
+	}
+	if (is_word(&name, "has_relation"))
+	{
+		report_at(p, &name, RBAC_DIAG_UNSUPPORTED,
+				  "Write \"read\" if \"member\" on \"parent\"; to inherit through a relation.",
+				  "has_relation is not supported in a shorthand rule");
+		return NULL;
+	}
+	next(p);					/* the name */
+	next(p);					/* ( */
+	arg = *cur(p);
+	if (arg.kind != TK_IDENT)
+	{
+		expected(p, rbac_format(p->alloc, "the variable resource in fact \"%s\"",
+								clip(p, name.text)),
+				 "A fact about the resource is written name(resource) or name(resource, value).");
+		return NULL;
+	}
+	next(p);
+	c = new_cond(p, RBAC_COND_FACT, name.line, name.col);
+	c->name = name.text;
+	c->arg = arg.text;
+	c->arg_line = arg.line;
+	c->arg_col = arg.col;
+	if (accept(p, TK_COMMA))
+	{
+		c->value = parse_fact_value(p);
+		if (c->value == NULL)
+			return NULL;
+	}
+	if (!accept(p, TK_RPAREN))
+	{
+		expected(p, rbac_format(p->alloc, "\")\" after the arguments of fact \"%s\"",
+								clip(p, name.text)),
+				 "A fact about the resource is written name(resource) or name(resource, value).");
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * resource == actor (or actor == resource; "=" too): the actor is the
+ * resource itself (the first word is current, an equality follows).
+ */
+static RbacCond *
+parse_self(Parser *p)
+{
+	Token		a = *cur(p);
+	Token		b;
+
+	next(p);
+	next(p);					/* == */
+	b = *cur(p);
+	if (b.kind == TK_IDENT &&
+		((is_word(&a, "resource") && is_word(&b, "actor")) ||
+		 (is_word(&a, "actor") && is_word(&b, "resource"))))
+	{
+		next(p);
+		return new_cond(p, RBAC_COND_SELF, a.line, a.col);
+	}
+	report_at(p, &a, RBAC_DIAG_UNSUPPORTED,
+			  "Compare columns in a last-mile rule: has_permission(user: User, \"read\", doc: Document) if doc.owner_id = user.id;.",
+			  "a shorthand rule can compare only resource == actor");
+	return NULL;
+}
+
+/*
+ * primary := '(' or ')' | STRING ['on' STRING] | 'global' STRING
+ *		   | role|permission ['on' STRING] | name '(' var [',' value] ')'
+ *		   | resource '==' actor
+ */
+static RbacCond *
+parse_cond_primary(Parser *p, int depth)
+{
+	Token		t = *cur(p);
+	RbacCond   *c;
+	RbacTermKind wk = RBAC_TERM_ROLE;
+
+	if (t.kind == TK_LPAREN)
+	{
+		if (depth >= MAX_COND_DEPTH)
+		{
+			report_at(p, &t, RBAC_DIAG_SYNTAX, NULL,
+					  "condition nested too deeply");
+			return NULL;
+		}
+		next(p);
+		c = parse_cond_or(p, depth + 1);
+		if (c == NULL)
+			return NULL;
+		if (!accept(p, TK_RPAREN))
+		{
+			expected(p, "\")\" in the condition", NULL);
+			return NULL;
+		}
+		return c;
+	}
+	if (is_word(&t, "global") && peek(p, 1)->kind == TK_STRING)
+	{
+		next(p);
+		c = new_cond(p, RBAC_COND_GLOBAL, cur(p)->line, cur(p)->col);
+		c->name = cur(p)->text;
+		next(p);
+		return c;
+	}
+	if (is_word(&t, "global"))
+	{
+		next(p);
+		expected(p, "a global role name after \"global\"", NULL);
+		return NULL;
+	}
+	if (t.kind == TK_STRING ||
+		(is_wild_word(&t, &wk) && peek(p, 1)->kind != TK_LPAREN))
+	{
+		c = new_cond(p, RBAC_COND_TERM, t.line, t.col);
+		c->name = t.text;
+		c->wild = (t.kind == TK_IDENT);
+		c->wild_kind = wk;
+		next(p);
+		if (is_word(cur(p), "on"))
+		{
+			next(p);
+			if (cur(p)->kind != TK_STRING)
+			{
+				expected(p, "a relation name after \"on\"",
+						 "The relation is a string too, as in \"admin\" if \"owner\" on \"parent\".");
+				return NULL;
+			}
+			c->via = cur(p)->text;
+			c->via_line = cur(p)->line;
+			c->via_col = cur(p)->col;
+			next(p);
+		}
+		return c;
+	}
+	if (t.kind == TK_IDENT && peek(p, 1)->kind == TK_LPAREN)
+		return parse_fact(p);
+	if (t.kind == TK_IDENT &&
+		(peek(p, 1)->kind == TK_EQEQ || peek(p, 1)->kind == TK_EQ))
+		return parse_self(p);
+	if (t.kind == TK_IDENT && peek(p, 1)->kind == TK_DOT)
+	{
+		report_at(p, &t, RBAC_DIAG_UNSUPPORTED,
+				  "Write a fact about the resource, is_public(resource), or a last-mile rule: has_permission(user: User, \"read\", doc: Document) if doc.is_public;.",
+				  "fields cannot be read in a shorthand rule");
+		return NULL;
+	}
+	expected(p, "a role, permission or relation name, a fact such as is_public(resource), or \"(\" in the condition",
+			 t.kind == TK_IDENT ?
+			 "Role and permission names are strings, as in \"read\" if \"viewer\"." :
+			 NULL);
+	return NULL;
+}
+
+/* not := 'not' not | primary */
+static RbacCond *
+parse_cond_not(Parser *p, int depth)
+{
+	Token		t = *cur(p);
+	RbacCond   *c;
+
+	if (!is_word(&t, "not"))
+		return parse_cond_primary(p, depth);
+	if (depth >= MAX_COND_DEPTH)
+	{
+		report_at(p, &t, RBAC_DIAG_SYNTAX, NULL, "condition nested too deeply");
+		return NULL;
+	}
+	next(p);
+	c = new_cond(p, RBAC_COND_NOT, t.line, t.col);
+	c->left = parse_cond_not(p, depth + 1);
+	return c->left ? c : NULL;
+}
+
+/*
+ * Combine items[lo..hi) with kind (AND or OR) into a balanced tree, so a
+ * long chain makes a shallow tree (validation walks it recursively).
+ */
+static RbacCond *
+balance_cond(Parser *p, RbacCond **items, int lo, int hi, RbacCondKind kind)
+{
+	int			mid;
+	RbacCond   *c;
+
+	if (hi - lo == 1)
+		return items[lo];
+	mid = lo + (hi - lo) / 2;
+	c = new_cond(p, kind, items[lo]->line, items[lo]->col);
+	c->left = balance_cond(p, items, lo, mid, kind);
+	c->right = balance_cond(p, items, mid, hi, kind);
+	return c;
+}
+
+/* A chain sub ('word' sub)*: the and / or levels. */
+static RbacCond *
+parse_cond_chain(Parser *p, int depth, const char *word, RbacCondKind kind,
+				 RbacCond *(*sub) (Parser *, int))
+{
+	RbacCond  **items = NULL;
+	int			n = 0;
+	int			cap = 0;
+
+	for (;;)
+	{
+		RbacCond   *c = sub(p, depth);
+
+		if (c == NULL)
+			return NULL;
+		items = rbac_grow(p->alloc, items, &cap, n + 1, sizeof(RbacCond *));
+		items[n++] = c;
+		if (!is_word(cur(p), word))
+			break;
+		next(p);
+	}
+	return balance_cond(p, items, 0, n, kind);
+}
+
+static RbacCond *
+parse_cond_and(Parser *p, int depth)
+{
+	return parse_cond_chain(p, depth, "and", RBAC_COND_AND, parse_cond_not);
+}
+
+static RbacCond *
+parse_cond_or(Parser *p, int depth)
+{
+	return parse_cond_chain(p, depth, "or", RBAC_COND_OR, parse_cond_and);
+}
+
+/* The first wildcard term in a condition, or NULL. */
+static RbacCond *
+find_wild(RbacCond *c)
+{
+	RbacCond   *w;
+
+	if (c == NULL)
+		return NULL;
+	if (c->kind == RBAC_COND_TERM)
+		return c->wild ? c : NULL;
+	w = find_wild(c->left);
+	return w ? w : find_wild(c->right);
+}
+
+/*
+ * Add the shorthand rule tmpl of type t with condition cond: one rule per
+ * top-level disjunct (see policy.h).
+ */
+void
+rbac_add_shorthand(RbacAlloc *alloc, RbacType *t, const RbacShorthand *tmpl,
+				   RbacCond *cond)
+{
+	RbacShorthand *r;
+
+	if (cond == NULL)
+		return;
+	if (cond->kind == RBAC_COND_OR)
+	{
+		rbac_add_shorthand(alloc, t, tmpl, cond->left);
+		rbac_add_shorthand(alloc, t, tmpl, cond->right);
+		return;
+	}
+	if ((cond->kind == RBAC_COND_TERM && !cond->wild) ||
+		cond->kind == RBAC_COND_GLOBAL)
+	{
+		t->rules = rbac_grow(alloc, t->rules, &t->rulecap, t->nrules + 1,
+							 sizeof(RbacShorthand));
+		r = &t->rules[t->nrules++];
+		*r = *tmpl;
+		r->cond = NULL;
+		r->head_wild = false;
+		r->body = cond->name;
+		r->body_line = cond->line;
+		r->body_col = cond->col;
+		r->is_global = (cond->kind == RBAC_COND_GLOBAL);
+		r->via = cond->via;
+		r->via_line = cond->via_line;
+		r->via_col = cond->via_col;
+		return;
+	}
+	t->conds = rbac_grow(alloc, t->conds, &t->condcap, t->nconds + 1,
+						 sizeof(RbacShorthand));
+	r = &t->conds[t->nconds++];
+	*r = *tmpl;
+	r->head_wild = false;
+	r->cond = cond;
+	r->body = NULL;
+	r->body_line = cond->line;
+	r->body_col = cond->col;
+	r->via = NULL;
+	r->is_global = false;
+}
+
+/*
+ * Check the wildcards of a rule: the word role or permission stands for a
+ * name only as the head of a rule, and as its whole body with "on" when
+ * the head is the same word (role if role on "parent").  False after
+ * reporting.
+ */
+static bool
+check_wildcards(Parser *p, const Token *head, bool head_wild,
+				RbacTermKind hk, RbacCond *cond)
+{
+	RbacCond   *w = find_wild(cond);
+
+	if (w == NULL)
+		return true;
+	if (!head_wild)
+		report(p, w->line, w->col, RBAC_DIAG_SEMANTIC,
+			   rbac_format(p->alloc, "Write %s if %s on \"relation\"; to inherit every %s of the related type, or name one %s as a string.",
+						   w->name, w->name, w->name, w->name),
+			   "\"%s\" stands for every %s only in a rule whose head is %s",
+			   w->name, w->name, w->name);
+	else if (w != cond)
+		report(p, w->line, w->col, RBAC_DIAG_UNSUPPORTED,
+			   rbac_format(p->alloc, "Write the wildcard alone: %s if %s on \"relation\";.",
+						   head->text, head->text),
+			   "a wildcard %s in the body must be the whole condition",
+			   w->name);
+	else if (w->wild_kind != hk)
+		report(p, w->line, w->col, RBAC_DIAG_SEMANTIC,
+			   rbac_format(p->alloc, "Write %s if %s on \"relation\";.",
+						   head->text, head->text),
+			   "wildcard rule %s if %s mixes roles and permissions",
+			   head->text, w->name);
+	else if (w->via == NULL)
+		report(p, w->line, w->col, RBAC_DIAG_SEMANTIC,
+			   rbac_format(p->alloc, "Name the relation to inherit through: %s if %s on \"parent\";.",
+						   head->text, head->text),
+			   "%s if %s needs \"on\" and a relation", head->text, w->name);
+	else
+		return true;
+	return false;
+}
+
+/*
+ * A rule of the global block (type NULL): "P" if "R"; between global
+ * roles and permissions, plain names only.
+ */
+static void
+add_global_rule(Parser *p, const Token *head, RbacCond *cond)
+{
+	RbacPolicy *pol = p->policy;
+	RbacShorthand *r;
+
+	if (head->kind != TK_STRING || cond->kind != RBAC_COND_TERM ||
+		cond->wild || cond->via != NULL)
+	{
+		report(p, head->line, head->col, RBAC_DIAG_UNSUPPORTED,
+			   "The global block has no resource: write \"create_org\" if \"admin\"; between global names, and conditions in resource blocks.",
+			   "a rule of the global block names one global role or permission after \"if\"");
+		return;
+	}
+	pol->grules = rbac_grow(p->alloc, pol->grules, &pol->grulecap,
+							pol->ngrules + 1, sizeof(RbacShorthand));
+	r = &pol->grules[pol->ngrules++];
+	memset(r, 0, sizeof(*r));
+	r->head = head->text;
+	r->head_line = head->line;
+	r->head_col = head->col;
+	r->body = cond->name;
+	r->body_line = cond->line;
+	r->body_col = cond->col;
+	r->start_offset = head->offset;
+	r->end_offset = p->lx.prev_end;
+}
+
+/*
+ * A shorthand rule (the head string, or the word role or permission, is
+ * current):
  *	"X" if "Y";  "X" if "Y" on "rel";  "X" if global "G";
- * Names are not resolved here; the validator does that.
+ *	"X" if "Y" or is_public(resource);  "X" if "Y" and not f(resource, v);
+ *	role if role on "rel";  permission if "admin";
+ * Names are not resolved here; the validator does that (and compiles
+ * conditions, and expands wildcards).
  */
 static void
 parse_shorthand(Parser *p, RbacType *type)
 {
 	Token		head = *cur(p);
-	Token		body;
-	Token		via;
-	bool		is_global = false;
-	bool		has_via = false;
-	RbacShorthand *r;
+	RbacShorthand tmpl;
+	RbacTermKind hk = RBAC_TERM_ROLE;
+	bool		head_wild = is_wild_word(&head, &hk);
+	RbacCond   *cond;
 
 	next(p);
 	if (!is_word(cur(p), "if"))
@@ -484,65 +975,53 @@ parse_shorthand(Parser *p, RbacType *type)
 		return;
 	}
 	next(p);
-	if (is_word(cur(p), "global"))
+	if (cur(p)->kind == TK_SEMI)
 	{
-		next(p);
-		is_global = true;
-		if (cur(p)->kind != TK_STRING)
-		{
-			expected(p, "a global role name after \"global\"", NULL);
-			recover(p, RECOVER_BLOCK);
-			return;
-		}
-	}
-	else if (cur(p)->kind != TK_STRING)
-	{
-		expected(p, "a role or permission name after \"if\"",
-				 cur(p)->kind == TK_IDENT ?
-				 "Role and permission names are strings, as in \"read\" if \"viewer\"." :
-				 NULL);
+		expected(p, "a condition after \"if\"", NULL);
 		recover(p, RECOVER_BLOCK);
 		return;
 	}
-	body = *cur(p);
-	next(p);
-	if (!is_global && is_word(cur(p), "on"))
+	cond = parse_cond_or(p, 0);
+	if (cond == NULL)
 	{
-		next(p);
-		if (cur(p)->kind != TK_STRING)
-		{
-			expected(p, "a relation name after \"on\"",
-					 "The relation is a string too, as in \"admin\" if \"owner\" on \"parent\".");
-			recover(p, RECOVER_BLOCK);
-			return;
-		}
-		via = *cur(p);
-		has_via = true;
-		next(p);
-	}
-	type->rules = rbac_grow(p->alloc, type->rules, &type->rulecap,
-							type->nrules + 1, sizeof(RbacShorthand));
-	r = &type->rules[type->nrules++];
-	memset(r, 0, sizeof(*r));
-	r->head = head.text;
-	r->head_line = head.line;
-	r->head_col = head.col;
-	r->body = body.text;
-	r->body_line = body.line;
-	r->body_col = body.col;
-	r->is_global = is_global;
-	if (has_via)
-	{
-		r->via = via.text;
-		r->via_line = via.line;
-		r->via_col = via.col;
+		recover(p, RECOVER_BLOCK);
+		return;
 	}
 	expect_block_semi(p, "the shorthand rule");
+	if (type == NULL)
+	{
+		add_global_rule(p, &head, cond);
+		return;
+	}
+	if (!check_wildcards(p, &head, head_wild, hk, cond))
+		return;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.head = head.text;
+	tmpl.head_line = head.line;
+	tmpl.head_col = head.col;
+	tmpl.start_offset = head.offset;
+	tmpl.end_offset = p->lx.prev_end;
+	if (head_wild)
+	{
+		RbacShorthand *r;
+
+		type->wilds = rbac_grow(p->alloc, type->wilds, &type->wildcap,
+								type->nwilds + 1, sizeof(RbacShorthand));
+		r = &type->wilds[type->nwilds++];
+		*r = tmpl;
+		r->head_wild = true;
+		r->wild_kind = hk;
+		r->cond = cond;
+		return;
+	}
+	rbac_add_shorthand(p->alloc, type, &tmpl, cond);
 }
 
 /*
  * The contents of a block after its "{", up to and including "}".  type
- * is NULL for the global block, which declares only roles; it may be a
+ * is NULL for the global block, which declares roles, permissions and
+ * plain rules between them; type may be a
  * scratch type (block with a broken name): its contents are still checked.
  */
 static void
@@ -581,17 +1060,19 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 			lt.what = "roles";
 			parse_list_decl(p, &lt, &seen_roles);
 		}
-		else if (type == NULL)
-		{
-			expected(p, "\"roles\" in the global block",
-					 "The global block declares only roles: global { roles = [\"admin\"]; }.");
-			recover(p, RECOVER_BLOCK);
-		}
 		else if (is_word(t, "permissions"))
 		{
 			lt.kind = RBAC_TERM_PERMISSION;
 			lt.what = "permissions";
 			parse_list_decl(p, &lt, &seen_perms);
+		}
+		else if (type == NULL && t->kind == TK_STRING)
+			parse_shorthand(p, NULL);
+		else if (type == NULL)
+		{
+			expected(p, "\"roles\", \"permissions\" or a rule in the global block",
+					 "The global block declares global roles and permissions and the rules between them: global { roles = [\"admin\"]; permissions = [\"create_org\"]; \"create_org\" if \"admin\"; }.");
+			recover(p, RECOVER_BLOCK);
 		}
 		else if (is_word(t, "relations"))
 			parse_relations(p, type, label, &seen_rels);
@@ -614,10 +1095,20 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 						  clip(p, t->text), label);
 			recover(p, RECOVER_BLOCK);
 		}
+		else if (is_wild_word(t, NULL) && is_word(peek(p, 1), "if"))
+			parse_shorthand(p, type);
 		else if (t->kind == TK_IDENT && is_word(peek(p, 1), "if"))
 		{
 			expected(p, "a string as the head of a shorthand rule",
 					 "Role and permission names are strings, as in \"read\" if \"viewer\".");
+			recover(p, RECOVER_BLOCK);
+		}
+		else if (t->kind == TK_IDENT && peek(p, 1)->kind == TK_LPAREN)
+		{
+			report_at(p, t, RBAC_DIAG_UNSUPPORTED,
+					  "Write rules with variables after the block: has_permission(user: User, \"read\", doc: Document) if ...;, or a shorthand rule with a fact here: \"read\" if is_public(resource);.",
+					  "rule \"%s\" is not supported inside %s",
+					  clip(p, t->text), label);
 			recover(p, RECOVER_BLOCK);
 		}
 		else
@@ -669,8 +1160,17 @@ parse_block(Parser *p, bool is_actor)
 		}
 		type = rbac_alloc(p->alloc, sizeof(RbacType));
 		type->is_actor = is_actor;
+		type->is_resource = !is_actor;
 		type->index = -1 - p->nscratch++;
 		label = rbac_format(p->alloc, "this %s block", type_word(is_actor));
+	}
+	if (is_word(cur(p), "extends"))
+	{
+		report_at(p, cur(p), RBAC_DIAG_UNSUPPORTED,
+				  "Declare the roles, permissions and rules in each block; blocks of one type merge, so shared parts can be written once per type.",
+				  "\"extends\" is not supported in pg_rbac policies");
+		recover(p, RECOVER_TOP);
+		return;
 	}
 	if (!accept(p, TK_LBRACE))
 	{

@@ -232,6 +232,45 @@ typedef enum RbacBodyKind
 	RBAC_BODY_GLOBAL			/* global "G" */
 } RbacBodyKind;
 
+/*
+ * The condition of a shorthand rule that is more than one term:
+ *	 "read" if "viewer" or is_public(resource);
+ * Top-level "or" is split by the parser into one rule per disjunct; a
+ * disjunct that is a plain term stays an ordinary shorthand rule, any
+ * other is kept as a condition and compiled by validation into a
+ * last-mile rule (validate.c).
+ */
+typedef enum RbacCondKind
+{
+	RBAC_COND_TERM,				/* "Y", "Y" on "rel", or the wildcard role /
+								 * permission */
+	RBAC_COND_GLOBAL,			/* global "G" */
+	RBAC_COND_FACT,				/* name(var) or name(var, value) */
+	RBAC_COND_SELF,				/* resource == actor */
+	RBAC_COND_AND,
+	RBAC_COND_OR,
+	RBAC_COND_NOT
+} RbacCondKind;
+
+typedef struct RbacCond
+{
+	RbacCondKind kind;
+	int			line;
+	int			col;
+	struct RbacCond *left;		/* AND, OR, NOT */
+	struct RbacCond *right;		/* AND, OR */
+	char	   *name;			/* TERM, GLOBAL: the name; FACT: column */
+	char	   *via;			/* TERM: relation after "on", or NULL */
+	int			via_line;
+	int			via_col;
+	bool		wild;			/* TERM: the word role or permission */
+	RbacTermKind wild_kind;
+	char	   *arg;			/* FACT: the variable named */
+	int			arg_line;
+	int			arg_col;
+	RbacOperand *value;			/* FACT: the value compared, or NULL */
+} RbacCond;
+
 typedef struct RbacShorthand
 {
 	char	   *head;
@@ -244,6 +283,11 @@ typedef struct RbacShorthand
 	int			via_line;
 	int			via_col;
 	bool		is_global;		/* "X" if global "G" */
+	RbacCond   *cond;			/* a condition rule (RbacType.conds) */
+	bool		head_wild;		/* a wildcard rule (RbacType.wilds) */
+	RbacTermKind wild_kind;		/* ROLE or PERMISSION: its head word */
+	int			start_offset;	/* byte offsets of the rule in the source */
+	int			end_offset;
 	/* filled in by validation */
 	RbacTermKind head_kind;		/* ROLE or PERMISSION */
 	RbacBodyKind body_kind;
@@ -254,15 +298,25 @@ typedef struct RbacShorthand
 typedef struct RbacType
 {
 	char	   *name;
-	bool		is_actor;
+	bool		is_actor;		/* declared with actor Name {} */
+	bool		is_resource;	/* declared with resource Name {} (a type
+								 * may be both) */
 	int			line;			/* first declaration */
 	int			col;
 	RbacTerm   *terms;			/* roles, permissions, relations */
 	int			nterms;
 	int			termcap;
-	RbacShorthand *rules;
+	RbacShorthand *rules;		/* plain shorthand rules */
 	int			nrules;
 	int			rulecap;
+	RbacShorthand *conds;		/* rules with conditions: compiled into
+								 * last-mile rules by validation */
+	int			nconds;
+	int			condcap;
+	RbacShorthand *wilds;		/* role if ... / permission if ...: expanded
+								 * into rules and conds by validation */
+	int			nwilds;
+	int			wildcap;
 	int			index;			/* position in RbacPolicy.types */
 } RbacType;
 
@@ -273,6 +327,21 @@ typedef struct RbacGlobalRole
 	int			col;
 } RbacGlobalRole;
 
+/*
+ * A permission of the global block: global { permissions = ["create_org"];
+ * "create_org" if "admin"; }.  It is held by whoever holds one of the
+ * global roles that grant it through the global block's rules.
+ */
+typedef struct RbacGlobalPerm
+{
+	char	   *name;
+	int			line;
+	int			col;
+	/* filled in by validation */
+	const char **grants;		/* the global roles that grant it */
+	int			ngrants;
+} RbacGlobalPerm;
+
 typedef struct RbacPolicy
 {
 	RbacType  **types;			/* in order of first declaration */
@@ -281,10 +350,19 @@ typedef struct RbacPolicy
 	RbacGlobalRole *globals;
 	int			nglobals;
 	int			globalcap;
+	RbacGlobalPerm *gperms;		/* permissions of the global block */
+	int			ngperms;
+	int			gpermcap;
+	RbacShorthand *grules;		/* rules of the global block: "P" if "R";
+								 * "R" if "S"; (plain terms only) */
+	int			ngrules;
+	int			grulecap;
 	RbacRule  **rules;			/* last-mile rules, in source order */
 	int			nrules;
 	int			rulecap;
 	bool		has_allow;		/* the entry allow rule was present */
+	bool		expanded;		/* validation expanded the wildcards and
+								 * compiled the conditions (once) */
 	void	   *index;			/* private name index (validate_names.c) */
 } RbacPolicy;
 
@@ -329,6 +407,19 @@ extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);
 
 /* Is name a global role? */
 extern bool rbac_is_global_role(RbacPolicy *policy, const char *name);
+
+/* The global permission called name, or NULL. */
+extern RbacGlobalPerm *rbac_find_global_permission(RbacPolicy *policy,
+												   const char *name);
+
+/*
+ * Add the shorthand rule tmpl (head, positions, offsets) of type t with
+ * condition cond: one rule per top-level disjunct, a plain rule in
+ * t->rules for a disjunct that is one term, a condition rule in t->conds
+ * otherwise (parser.c; validation calls it to expand wildcards).
+ */
+extern void rbac_add_shorthand(RbacAlloc *alloc, RbacType *t,
+							   const RbacShorthand *tmpl, RbacCond *cond);
 
 /* ---------------------------------------------------------------------
  * Helpers of the parser and the validator (policy_util.c)

@@ -90,7 +90,7 @@ kind_fits(MType *t, RbacTypeKind kind)
 		case RBAC_TYPE_ACTOR:
 			return t->is_actor;
 		case RBAC_TYPE_RESOURCE:
-			return !t->is_actor;
+			return t->ast->is_resource;	/* an actor type may be one too */
 		default:
 			return true;
 	}

@@ -601,7 +601,7 @@ rbac_enable_rls(PG_FUNCTION_ARGS)
 		}
 	}
 
-	if (t->is_actor)
+	if (t->is_actor && !t->ast->is_resource)
 		ereport(WARNING,
 				(errmsg("table %s is bound to actor type %s: row level security hides each row from everyone who may not read it",
 						get_rel_name(relid), t->name),

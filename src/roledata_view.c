@@ -428,7 +428,7 @@ fast_insert(AssignArgs *a)
 	else
 	{
 		t = rbac_model_type(m, a->res.type);
-		if (t == NULL || t->is_actor || rbac_rd_term_kind(a->res.type, a->role) != RBAC_TERM_ROLE)
+		if (t == NULL || !t->ast->is_resource || rbac_rd_term_kind(a->res.type, a->role) != RBAC_TERM_ROLE)
 			return false;
 		a->res.id = rbac_ref_canonical_id(t, a->res.id, true);
 		if (!rbac_row_exists(t, a->res.id))

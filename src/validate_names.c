@@ -344,3 +344,18 @@ rbac_validate_report(Validator *v, int line, int col, RbacSeverity sev,
 		rbac_diag(v->diags, v->alloc, line, col, sev, RBAC_DIAG_SEMANTIC, hint,
 				  "%s", msg);
 }
+
+/* The global permission called name, or NULL (a linear scan: few exist). */
+RbacGlobalPerm *
+rbac_find_global_permission(RbacPolicy *policy, const char *name)
+{
+	int			i;
+
+	if (policy == NULL || name == NULL || policy->gperms == NULL)
+		return NULL;
+	for (i = 0; i < policy->ngperms; i++)
+		if (policy->gperms[i].name != NULL &&
+			strcmp(policy->gperms[i].name, name) == 0)
+			return &policy->gperms[i];
+	return NULL;
+}

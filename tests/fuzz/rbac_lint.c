@@ -214,6 +214,74 @@ put_expr(const RbacExpr *e, bool validated)
 	}
 }
 
+/* Print a condition of a shorthand rule, fully parenthesized. */
+static void
+put_cond(const RbacCond *c)
+{
+	if (c == NULL)
+	{
+		fputs("<null>", stdout);
+		return;
+	}
+	switch (c->kind)
+	{
+		case RBAC_COND_TERM:
+			if (c->wild)
+				fputs(c->name ? c->name : "?", stdout);
+			else
+				put_quoted(c->name);
+			if (c->via)
+			{
+				fputs(" on ", stdout);
+				put_quoted(c->via);
+			}
+			break;
+		case RBAC_COND_GLOBAL:
+			fputs("global ", stdout);
+			put_quoted(c->name);
+			break;
+		case RBAC_COND_FACT:
+			printf("%s(%s", c->name ? c->name : "?", c->arg ? c->arg : "?");
+			if (c->value)
+			{
+				fputs(", ", stdout);
+				put_operand(c->value, false);
+			}
+			putchar(')');
+			break;
+		case RBAC_COND_SELF:
+			fputs("resource == actor", stdout);
+			break;
+		case RBAC_COND_AND:
+		case RBAC_COND_OR:
+			putchar('(');
+			put_cond(c->left);
+			fputs(c->kind == RBAC_COND_AND ? " and " : " or ", stdout);
+			put_cond(c->right);
+			putchar(')');
+			break;
+		case RBAC_COND_NOT:
+			fputs("not ", stdout);
+			put_cond(c->left);
+			break;
+	}
+}
+
+/* Print a condition rule or a wildcard rule of a block. */
+static void
+put_cond_rule(const char *what, const RbacShorthand *r)
+{
+	printf("  %s ", what);
+	if (r->head_wild)
+		fputs(r->wild_kind == RBAC_TERM_ROLE ? "role" : "permission", stdout);
+	else
+		put_quoted(r->head);
+	fputs(" if ", stdout);
+	put_cond(r->cond);
+	printf("  @%d:%d bytes %d..%d\n", r->head_line, r->head_col,
+		   r->start_offset, r->end_offset);
+}
+
 /* Print the whole policy. */
 static void
 dump_policy(const RbacPolicy *pol, bool validated)
@@ -236,11 +304,39 @@ dump_policy(const RbacPolicy *pol, bool validated)
 		}
 		putchar('\n');
 	}
+	if (pol->ngperms)
+	{
+		fputs("global permissions", stdout);
+		for (i = 0; i < pol->ngperms; i++)
+		{
+			putchar(' ');
+			put_quoted(pol->gperms[i].name);
+			if (validated)
+			{
+				fputs(" <-", stdout);
+				for (j = 0; j < pol->gperms[i].ngrants; j++)
+				{
+					putchar(' ');
+					put_quoted(pol->gperms[i].grants[j]);
+				}
+			}
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < pol->ngrules; i++)
+	{
+		fputs("global rule ", stdout);
+		put_quoted(pol->grules[i].head);
+		fputs(" if ", stdout);
+		put_quoted(pol->grules[i].body);
+		printf("  @%d:%d\n", pol->grules[i].head_line, pol->grules[i].head_col);
+	}
 	for (i = 0; i < pol->ntypes; i++)
 	{
 		const RbacType *t = pol->types[i];
 
-		printf("%s ", t->is_actor ? "actor" : "resource");
+		printf("%s ", t->is_actor && t->is_resource ? "actor resource" :
+			   t->is_actor ? "actor" : "resource");
 		put_name(t->name);
 		printf("  @%d:%d #%d\n", t->line, t->col, t->index);
 		for (j = 0; j < t->nterms; j++)
@@ -291,6 +387,10 @@ dump_policy(const RbacPolicy *pol, bool validated)
 			}
 			printf("  @%d:%d\n", r->head_line, r->head_col);
 		}
+		for (j = 0; j < t->nwilds; j++)
+			put_cond_rule("wildcard", &t->wilds[j]);
+		for (j = 0; j < t->nconds; j++)
+			put_cond_rule("condition", &t->conds[j]);
 	}
 	for (i = 0; i < pol->nrules; i++)
 	{
