@@ -190,6 +190,13 @@ put_expr(const RbacExpr *e, bool validated)
 		case RBAC_EX_IN:
 			putchar('(');
 			put_operand(e->a, validated);
+			if (e->b_array != NULL)
+			{
+				fputs(" in ", stdout);
+				put_operand(e->b_array, validated);
+				putchar(')');
+				break;
+			}
 			fputs(" in [", stdout);
 			for (i = 0; i < e->nlist; i++)
 			{
@@ -206,10 +213,25 @@ put_expr(const RbacExpr *e, bool validated)
 		case RBAC_EX_HAS_PERMISSION:
 			printf("%s(%s, ", e->kind == RBAC_EX_HAS_ROLE ? "has_role" :
 				   "has_permission", e->actor_var ? e->actor_var : "?");
-			put_quoted(e->name);
+			if (e->name_var)
+				fputs(e->name_var, stdout);
+			else
+				put_quoted(e->name);
 			fputs(", ", stdout);
 			put_operand(e->target, validated);
 			putchar(')');
+			break;
+		case RBAC_EX_MATCHES:
+			printf("(%s matches ", e->var ? e->var : "?");
+			put_quoted(e->name);
+			putchar(')');
+			break;
+		case RBAC_EX_HAS_RELATION:
+			fputs("has_relation(", stdout);
+			put_operand(e->target, validated);
+			fputs(", ", stdout);
+			put_quoted(e->name);
+			printf(", %s)", e->var ? e->var : "?");
 			break;
 	}
 }
