@@ -174,8 +174,10 @@ COMMENT ON VIEW rbac._orphan_assignments IS 'Internal (load_policy): assignments
 COMMENT ON VIEW rbac._orphan_memberships IS 'Internal (load_policy): memberships between types that are no longer actor types.';
 
 -- load_policy and validate_policy take oso_compat (a changed signature: DROP
--- and CREATE).  Whoever could execute load_policy (an administrator
--- granted by hand in 0.2) keeps that right on the new signature.
+-- and CREATE).  A role granted EXECUTE on load_policy by hand in 0.2 loses
+-- it with the old function: the update names it in a WARNING (a GRANT made
+-- here would become one of the extension's initial privileges, which
+-- pg_dump leaves out, so the right would vanish at the next restore).
 SELECT pg_catalog.set_config('pg_rbac_upgrade.grantees',
   (SELECT coalesce(pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ','), '')
    FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a, pg_catalog.pg_roles r
@@ -195,8 +197,9 @@ REVOKE EXECUTE ON FUNCTION rbac.load_policy(text, boolean, boolean) FROM PUBLIC;
 DO $$
 BEGIN
   IF pg_catalog.current_setting('pg_rbac_upgrade.grantees') <> '' THEN
-    EXECUTE 'GRANT EXECUTE ON FUNCTION rbac.load_policy(text, boolean, boolean) TO '
-      || pg_catalog.current_setting('pg_rbac_upgrade.grantees');
+    RAISE WARNING 'rbac.load_policy has a new signature: % may no longer execute it',
+      pg_catalog.current_setting('pg_rbac_upgrade.grantees')
+      USING HINT = 'Grant it again with rbac.grant_admin(role), or GRANT EXECUTE ON FUNCTION rbac.load_policy(text, boolean, boolean) TO role.';
   END IF;
 END $$;
 
