@@ -83,8 +83,14 @@ FROM lr_users u, lr_actions a, rbac.authorized_resources(u.actor, a.action, 'Rep
 UNION ALL
 (SELECT * FROM lr_lists EXCEPT SELECT * FROM lr_checks);
 
--- who_can: each actor it names holds the permission (it lists candidates
--- from assignments on resources shorthand rules reach; see the report)
+-- who_can names the actors whose assignments grant it through joins and
+-- variable roles (attribute grants such as owner_ids have no assignment to
+-- start from: who_can lists actors with role data)
+SELECT action, r.id, rbac.who_can(action, 'Repo:' || r.id) AS actor
+FROM lr_actions, lr.repos r
+WHERE action IN ('read', 'audit', 'pull', 'merge')
+ORDER BY 1, 2, 3;
+-- and every actor it names holds the permission
 SELECT count(*) AS who_can_wrong
 FROM lr_actions a, lr.repos r, rbac.who_can(a.action, 'Repo:' || r.id) w
 WHERE NOT rbac.is_allowed(w, a.action, 'Repo:' || r.id);

@@ -296,11 +296,76 @@ rbac_authorized_resources_current(PG_FUNCTION_ARGS)
 }
 
 /*
+ * who_can's candidates also hold roles on the resources that last-mile
+ * rules of the reached nodes name along relation paths (has_role(user,
+ * "member", repo.parent), a join org of has_relation(repo, "parent",
+ * org)): add those resources, and what their own rules reach, to ev.
+ */
+static void
+add_lastmile_targets(RbacEval *ev)
+{
+	int			i;
+
+	for (i = 0; i < ev->nnodes; i++)
+	{
+		MType	   *t = ev->nodes[i].type;
+		int			j;
+
+		for (j = 0; j < t->nlastmile; j++)
+		{
+			List	   *stack = list_make1(t->lastmile[j].rule->body);
+
+			while (stack != NIL)
+			{
+				RbacExpr   *e = (RbacExpr *) linitial(stack);
+				RbacPath   *p;
+				int			cur = i;
+				int			nrel;
+				int			k;
+
+				stack = list_delete_first(stack);
+				if (e == NULL)
+					continue;
+				if (e->left)
+					stack = lappend(stack, e->left);
+				if (e->right)
+					stack = lappend(stack, e->right);
+				if ((e->kind != RBAC_EX_HAS_ROLE &&
+					 e->kind != RBAC_EX_HAS_PERMISSION) ||
+					e->target == NULL || e->target->kind != RBAC_OP_PATH)
+					continue;
+				p = &e->target->path;
+				nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
+				if (p->var_index != 1 || nrel == 0)
+					continue;
+				for (k = 0; k < nrel && cur >= 0; k++)
+				{
+					RbacEvalNode *n = &ev->nodes[cur];
+					int			term = rbac_type_term(n->type, p->fields[k]);
+					MType	   *target;
+
+					if (!n->fetched)
+						rbac_eval_fetch_row(ev, n);
+					if (term < 0 || n->relval[term] == NULL)
+						break;
+					target = rbac_model_type(ev->m, n->type->ast->terms[term].target);
+					if (target == NULL || target->is_actor)
+						break;
+					(void) rbac_eval_resource(ev, target, n->relval[term], NULL, 0);
+					cur = rbac_eval_node(ev, target, n->relval[term]);
+				}
+			}
+		}
+	}
+}
+
+/*
  * rbac.who_can(action, resource) -> SETOF text
  *
  * Candidates are the actors with an assignment on the resource, on any
- * resource reachable from it through relations, or of a global role, and
- * every transitive member of such groups; each is then checked.  Sorted.
+ * resource reachable from it through relations (those rules walk, and
+ * those last-mile rules name), or of a global role, and every transitive
+ * member of such groups; each is then checked.  Sorted.
  */
 Datum
 rbac_who_can(PG_FUNCTION_ARGS)
@@ -336,6 +401,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 		/* the nodes reachable from the resource, with no actor */
 		rbac_eval_begin(&ev, m, NULL);
 		rbac_eval_resource(&ev, t, ref.id, NULL, 0);
+		add_lastmile_targets(&ev);
 		rbac_eval_end(&ev);
 		initStringInfo(&sql);
 		appendStringInfoString(&sql,
