@@ -885,7 +885,7 @@ parse_params(Parser *p, const Token *name, Param *params, int *nparams)
  * recovered past the rule).  False when the ";" was missing.
  */
 static bool
-parse_rule_body(Parser *p, const Token *name, bool is_role, RbacExpr **body)
+parse_rule_body(Parser *p, const Token *name, RbacExpr **body)
 {
 	if (!is_word(cur(p), "if"))
 	{
@@ -901,9 +901,7 @@ parse_rule_body(Parser *p, const Token *name, bool is_role, RbacExpr **body)
 		return true;
 	}
 	p->depth = 0;
-	p->in_role_rule = is_role;
 	*body = parse_or(p);
-	p->in_role_rule = false;
 	if (*body == NULL)
 	{
 		recover(p, RECOVER_RULE);
@@ -1165,7 +1163,7 @@ parse_lastmile(Parser *p, const Token *name)
 	if (!parse_params(p, name, params, &nparams))
 		return;
 	term_var = nparams == 3 && params[1].kind == PARAM_VAR;
-	if (!parse_rule_body(p, name, is_role, &body))
+	if (!parse_rule_body(p, name, &body))
 		return;
 
 	/*
@@ -1318,7 +1316,7 @@ parse_relation_rule(Parser *p, const Token *name)
 
 	if (!parse_params(p, name, params, &nparams))
 		return;
-	if (!parse_rule_body(p, name, false, &body))
+	if (!parse_rule_body(p, name, &body))
 		return;
 	forget_reports(p, ndiag0, nlex0);
 	if (nparams == 3 && params[0].kind == PARAM_VAR && params[0].type &&

@@ -1041,11 +1041,14 @@ rbac_validate_rule_bodies(Validator *v)
 
 	/*
 	 * Parameters used once, in a policy without errors (an error in a rule
-	 * often leaves a parameter unused), once per rule as written (a variable
+	 * often leaves a parameter unused; the rules oso_compat would skip do
+	 * not count), once per rule as written (a variable
 	 * head makes several).
 	 */
-	if (v->diags->nerrors > 0)
-		return;
+	for (i = 0; i < v->diags->n; i++)
+		if (v->diags->items[i].severity == RBAC_SEV_ERROR &&
+			!v->diags->items[i].oso_skip)
+			return;				/* rules oso_compat skips do not count */
 	for (i = 0; i < v->nrules; i++)
 	{
 		RbacRule   *rule = v->policy->rules[i];

@@ -3,12 +3,13 @@
  * rbac_lint.c
  *	  Command-line checker of pg_rbac policies, outside PostgreSQL:
  *
- *		rbac_lint [-p] [-q] [-t] FILE      (FILE "-" reads standard input)
+ *		rbac_lint [-p] [-q] [-t] [-o] FILE (FILE "-" reads standard input)
  *
  *	  Prints every diagnostic as "LINE:COL: error|warning: MESSAGE" (and
  *	  "  hint: HINT"), then a compact dump of the parsed and validated
  *	  policy.  -p: parse only (no validation); -q: no dump; -t: also print
- *	  the parse and validation time.  Exits 1 when there are errors, 2 on a
+ *	  the parse and validation time; -o: as load_policy(source, oso_compat
+ *	  => true), Oso host-bridging rules are skipped with a warning.  Exits 1 when there are errors, 2 on a
  *	  usage or I/O problem.
  *
  *-------------------------------------------------------------------------
@@ -349,6 +350,7 @@ main(int argc, char **argv)
 	bool		parse_only = false;
 	bool		quiet = false;
 	bool		timing = false;
+	bool		oso_compat = false;
 	const char *path = NULL;
 	char	   *src;
 	size_t		len;
@@ -369,6 +371,8 @@ main(int argc, char **argv)
 			quiet = true;
 		else if (strcmp(argv[i], "-t") == 0)
 			timing = true;
+		else if (strcmp(argv[i], "-o") == 0)
+			oso_compat = true;
 		else if (path == NULL)
 			path = argv[i];
 		else
@@ -376,7 +380,7 @@ main(int argc, char **argv)
 	}
 	if (path == NULL)
 	{
-		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] FILE\n");
+		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] [-o] FILE\n");
 		return 2;
 	}
 	src = read_all(path, &len);
@@ -396,6 +400,8 @@ main(int argc, char **argv)
 	t1 = clock();
 	if (!parse_only)
 		rbac_validate(pol, NULL, NULL, &alloc, &diags);
+	if (oso_compat)
+		rbac_oso_compat(&diags);
 	t2 = clock();
 
 	for (i = 0; i < diags.n; i++)
