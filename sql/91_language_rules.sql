@@ -148,6 +148,44 @@ allow(actor: User, action: String, resource: Resource) if has_permission(actor, 
 allow(actor, "read", resource) if resource.public = true;
 $$) ORDER BY line, col;
 
+-- a variable permission, and joins inside "or" and "not" (each branch
+-- binds its own variables)
+SELECT rbac.load_policy($$
+actor User {}
+resource Org {
+  roles = ["member", "owner", "reader", "maintainer"];
+  relations = { parent: Org };
+}
+resource Repo {
+  roles = ["reader", "maintainer"];
+  permissions = ["pull", "merge"];
+  relations = { parent: Org };
+}
+has_permission(actor: User, action: String, repo: Repo) if
+  action in ["pull", "merge"] and
+  ((has_relation(repo, "parent", o) and has_role(actor, "member", o)) or
+   (has_relation(repo, "parent", o) and has_relation(o, "parent", g) and has_role(actor, "owner", g)));
+has_permission(actor: User, "fork", repo: Repo) if
+  has_role(actor, "owner", repo.parent) and not (has_relation(repo, "parent", o) and o.name = "root");
+$$, drop_orphans => true);
+SELECT rbac.assign_role('User:carol', 'owner', 'Org:3');  -- fork 11 (org x), not 13 (org root)
+SELECT a.actor, p.action, string_agg(r.id::text, ',' ORDER BY r.id) AS repos
+FROM lr_users a, (VALUES ('pull'), ('merge'), ('fork')) p(action), lr.repos r
+WHERE rbac.is_allowed(a.actor, p.action, 'Repo:' || r.id)
+GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT count(*) AS lists_disagree FROM (
+  (SELECT a.actor, p.action, r.id::text FROM lr_users a, (VALUES ('pull'), ('merge'), ('fork')) p(action), lr.repos r
+   WHERE rbac.is_allowed(a.actor, p.action, 'Repo:' || r.id)
+   EXCEPT
+   SELECT a.actor, p.action, x FROM lr_users a, (VALUES ('pull'), ('merge'), ('fork')) p(action),
+     rbac.authorized_resources(a.actor, p.action, 'Repo') x)
+  UNION ALL
+  (SELECT a.actor, p.action, x FROM lr_users a, (VALUES ('pull'), ('merge'), ('fork')) p(action),
+     rbac.authorized_resources(a.actor, p.action, 'Repo') x
+   EXCEPT
+   SELECT a.actor, p.action, r.id::text FROM lr_users a, (VALUES ('pull'), ('merge'), ('fork')) p(action), lr.repos r
+   WHERE rbac.is_allowed(a.actor, p.action, 'Repo:' || r.id))) d;
+
 -- in over a column that is not an array: refused once the type is bound
 SELECT rbac.load_policy($$
 actor User {}
