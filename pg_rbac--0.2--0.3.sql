@@ -173,6 +173,45 @@ COMMENT ON VIEW rbac._orphan_custom_roles IS 'Internal (load_policy): custom rol
 COMMENT ON VIEW rbac._orphan_assignments IS 'Internal (load_policy): assignments naming a type or role the loaded model does not declare.';
 COMMENT ON VIEW rbac._orphan_memberships IS 'Internal (load_policy): memberships between types that are no longer actor types.';
 
+-- load_policy and validate_policy take oso_compat (a changed signature: DROP
+-- and CREATE).  A role granted EXECUTE on load_policy by hand in 0.2 loses
+-- it with the old function: the update names it in a WARNING (a GRANT made
+-- here would become one of the extension's initial privileges, which
+-- pg_dump leaves out, so the right would vanish at the next restore).
+SELECT pg_catalog.set_config('pg_rbac_upgrade.grantees',
+  (SELECT coalesce(pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ','), '')
+   FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a, pg_catalog.pg_roles r
+   WHERE p.oid = 'rbac.load_policy(text, boolean)'::pg_catalog.regprocedure
+     AND r.oid = a.grantee AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner),
+  true);
+DROP FUNCTION rbac.load_policy(text, boolean);
+CREATE FUNCTION rbac.load_policy(source text, drop_orphans boolean DEFAULT false,
+                                 oso_compat boolean DEFAULT false)
+RETURNS void
+LANGUAGE c VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_load_policy';
+COMMENT ON FUNCTION rbac.load_policy(text, boolean, boolean) IS
+'Validate and atomically replace the whole policy; errors 42601 (syntax), 42P17 (semantic), 0A000 (unsupported), 2BP01 (would orphan role data unless drop_orphans); oso_compat skips Oso host-bridging has_role and has_relation rules with a warning each.';
+REVOKE EXECUTE ON FUNCTION rbac.load_policy(text, boolean, boolean) FROM PUBLIC;
+DO $$
+BEGIN
+  IF pg_catalog.current_setting('pg_rbac_upgrade.grantees') <> '' THEN
+    RAISE WARNING 'rbac.load_policy has a new signature: % may no longer execute it',
+      pg_catalog.current_setting('pg_rbac_upgrade.grantees')
+      USING HINT = 'Grant it again with rbac.grant_admin(role), or GRANT EXECUTE ON FUNCTION rbac.load_policy(text, boolean, boolean) TO role.';
+  END IF;
+END $$;
+
+DROP FUNCTION rbac.validate_policy(text);
+CREATE FUNCTION rbac.validate_policy(source text, oso_compat boolean DEFAULT false)
+RETURNS TABLE (line integer, col integer, severity text, message text)
+LANGUAGE c STABLE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_validate_policy';
+COMMENT ON FUNCTION rbac.validate_policy(text, boolean) IS
+'All errors and warnings of a policy source, with line and column; changes nothing. oso_compat: as load_policy(source, oso_compat => true) would see it.';
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -226,7 +226,7 @@ INSERT INTO baseline VALUES
   ('rbac.authorized_roles(text)', ARRAY['''Repository:3''']),
   ('rbac.authorized_resources(text,text)', ARRAY['''read''', '''Repository''']),
   ('rbac.explain(text,text)', ARRAY['''read''', '''Repository:3''']),
-  ('rbac.validate_policy(text)', ARRAY['(SELECT src FROM pg_temp.policy_src)']),
+  ('rbac.validate_policy(text,boolean)', ARRAY['(SELECT src FROM pg_temp.policy_src)']),
   ('rbac.policy_source()', '{}'),
   ('rbac.policy_graph()', '{}'),
   ('rbac.assign_role(text,text,text,timestamptz)', ARRAY['''User:bob''', '''reader''', '''Repository:3''', 'NULL::timestamptz']),
@@ -490,15 +490,15 @@ SELECT pg_temp.add('rbac.assign_role(text,text,text,timestamptz)', 'delegated, o
   $q$SELECT rbac.assign_role('User:bob', 'member', 'Organization:evil')$q$);
 
 -- the policy parser: deep nesting and huge input
-SELECT pg_temp.add('rbac.validate_policy(text)', 'deep parentheses',
+SELECT pg_temp.add('rbac.validate_policy(text,boolean)', 'deep parentheses',
   $q$SELECT count(*) FROM rbac.validate_policy('allow(a, b, c) if ' || repeat('(', 100000) || 'true' || repeat(')', 100000) || ';')$q$);
-SELECT pg_temp.add('rbac.validate_policy(text)', 'deep negation',
+SELECT pg_temp.add('rbac.validate_policy(text,boolean)', 'deep negation',
   $q$SELECT count(*) FROM rbac.validate_policy('allow(a, b, c) if ' || repeat('not ', 100000) || 'true;')$q$);
-SELECT pg_temp.add('rbac.validate_policy(text)', 'deep lists',
+SELECT pg_temp.add('rbac.validate_policy(text,boolean)', 'deep lists',
   $q$SELECT count(*) FROM rbac.validate_policy('resource R { roles = ' || repeat('[', 100000) || '"a"' || repeat(']', 100000) || '; }')$q$);
-SELECT pg_temp.add('rbac.validate_policy(text)', 'deep dotted path',
+SELECT pg_temp.add('rbac.validate_policy(text,boolean)', 'deep dotted path',
   $q$SELECT count(*) FROM rbac.validate_policy('allow(a, b, c) if c' || repeat('.x', 100000) || ' = 1;')$q$);
-SELECT pg_temp.add('rbac.validate_policy(text)', '5,000 types', $q$SELECT count(*) FROM rbac.validate_policy((SELECT string_agg(format('resource R%s { roles = ["a"]; permissions = ["p"]; "p" if "a"; }', g), E'\n') FROM generate_series(1, 5000) g))$q$);
+SELECT pg_temp.add('rbac.validate_policy(text,boolean)', '5,000 types', $q$SELECT count(*) FROM rbac.validate_policy((SELECT string_agg(format('resource R%s { roles = ["a"]; permissions = ["p"]; "p" if "a"; }', g), E'\n') FROM generate_series(1, 5000) g))$q$);
 
 -- tokens
 SELECT pg_temp.add('rbac.set_actor_token(text,boolean)', 'malformed tokens',

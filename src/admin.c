@@ -36,7 +36,7 @@ PG_FUNCTION_INFO_V1(rbac_revoke_admin);
 
 /* The functions an administrator may execute (by signature). */
 static const char *const admin_functions[] = {
-	"rbac.load_policy(text, boolean)",
+	"rbac.load_policy(text, boolean, boolean)",
 	"rbac.bind(text, regclass, name, jsonb)",
 	"rbac.unbind(text)",
 	"rbac.enable_rls(regclass, jsonb)",
@@ -63,9 +63,9 @@ rbac_is_owner(void)
 bool
 rbac_is_admin(void)
 {
-	Oid			argtypes[2] = {TEXTOID, BOOLOID};
+	Oid			argtypes[3] = {TEXTOID, BOOLOID, BOOLOID};
 	Oid			fn = LookupFuncName(list_make2(makeString("rbac"), makeString("load_policy")),
-									2, argtypes, true);
+									3, argtypes, true);
 
 	return OidIsValid(fn) &&
 		pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;

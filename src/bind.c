@@ -230,10 +230,31 @@ spi_column_list(void)
 }
 
 /*
+ * The column a has_relation rule of the loaded policy names for relation
+ * rel of type (has_relation(repo: Repo, "parent", org: Org) if
+ * repo.org_id = org.id; skipped by oso_compat, kept as a hint), or NULL.
+ */
+static const char *
+relation_hint_column(const char *type, const char *rel)
+{
+	RbacModel  *m = rbac_get_model();
+	RbacPolicy *p = m->parsed ? m->parsed->policy : NULL;
+	int			i;
+
+	for (i = 0; p != NULL && i < p->nrelhints; i++)
+		if (p->relhints[i].field != NULL &&
+			strcmp(p->relhints[i].type, type) == 0 &&
+			strcmp(p->relhints[i].relation, rel) == 0)
+			return p->relhints[i].field;
+	return NULL;
+}
+
+/*
  * Infer the column of a relation from the foreign keys of tbl: the single
  * single-column foreign key that references the key column of the table
  * bound to the relation's target type (tbl itself for a self-relation).
- * None or several: an error naming the candidates.
+ * No foreign key: the column a has_relation rule of the policy names, if
+ * tbl has it.  Otherwise (or several keys): an error naming the candidates.
  */
 static void
 infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
@@ -297,6 +318,19 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 						   rbac_qualified_name(target_rel), quote_identifier(target_key), r->target),
 				 errhint("%s", hint)));
 
+	/* No foreign key: the column the policy's has_relation rule names */
+	{
+		const char *col = relation_hint_column(type, r->name);
+
+		if (col != NULL && get_attnum(relid, col) != InvalidAttrNumber)
+		{
+			r->column = pstrdup(col);
+			return;
+		}
+		if (col != NULL)
+			hint = psprintf("The policy's has_relation rule for \"%s\" names column \"%s\", which %s lacks. %s",
+							r->name, col, rbac_qualified_name(relid), hint);
+	}
 	/* No foreign key: offer the columns of the target key's type. */
 	{
 		Oid			t[3] = {OIDOID, OIDOID, INT2OID};

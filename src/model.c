@@ -475,6 +475,7 @@ build_model(void)
 		src = MemoryContextStrdup(cxt, src);
 		m->source = src;
 		m->parsed = rbac_parse_policy_text(src, strlen(src), false, cxt);
+		rbac_oso_compat(&m->parsed->diags);	/* skipped rules: see load */
 		if (m->parsed->diags.nerrors > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),

@@ -26,7 +26,6 @@ typedef struct Parser
 	RbacNameTable globals;		/* global role -> position in globals */
 	/* rules (parser_rules.c) */
 	int			depth;			/* expression nesting */
-	bool		in_role_rule;	/* parsing the body of a has_role rule */
 } Parser;
 
 /* A rule outside blocks: name(...) ... ;  (the name is current). */

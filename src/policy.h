@@ -58,6 +58,15 @@ typedef struct RbacDiag
 	char	   *message;		/* lower case, no trailing period; may end
 								 * with (did you mean "x"?) */
 	char	   *hint;			/* NULL or a full sentence */
+	/*
+	 * An Oso host-bridging rule (has_role over application data, a
+	 * has_relation rule): an error, or with oso_compat (rbac_oso_compat) a
+	 * warning saying it was skipped, with compat_message and compat_hint.
+	 */
+	bool		oso_skip;
+	char	   *compat_message;
+	char	   *compat_hint;
+	bool		notify;			/* a warning load_policy raises as WARNING */
 } RbacDiag;
 
 typedef struct RbacDiagList
@@ -130,7 +139,11 @@ typedef enum RbacExprKind
 	RBAC_EX_IN,					/* left in [list] */
 	RBAC_EX_OPERAND,			/* bare boolean operand */
 	RBAC_EX_HAS_ROLE,			/* has_role(actorvar, "name", path) */
-	RBAC_EX_HAS_PERMISSION		/* has_permission(actorvar, "name", path) */
+	RBAC_EX_HAS_PERMISSION,		/* has_permission(actorvar, "name", path) */
+	/* joins, replaced by validation (validate_rules.c) with paths: */
+	RBAC_EX_MATCHES,			/* var matches Type (var, name) */
+	RBAC_EX_HAS_RELATION		/* has_relation(path, "rel", var) (target,
+								 * name, var) */
 } RbacExprKind;
 
 typedef enum RbacCmpOp
@@ -153,11 +166,15 @@ typedef struct RbacExpr
 	RbacCmpOp	op;				/* CMP */
 	RbacOperand *a;				/* CMP, IN, OPERAND */
 	RbacOperand *b;				/* CMP */
-	RbacOperand **list;			/* IN */
+	RbacOperand **list;			/* IN over a list of literals */
 	int			nlist;
+	RbacOperand *b_array;		/* IN over an array column: a in b_array */
 	char	   *name;			/* HAS_ROLE, HAS_PERMISSION: the term */
 	char	   *actor_var;		/* HAS_ROLE, HAS_PERMISSION */
 	RbacOperand *target;		/* HAS_ROLE, HAS_PERMISSION: a path */
+	char	   *name_var;		/* HAS_ROLE, HAS_PERMISSION: the term as a
+								 * variable of the rule head (name NULL) */
+	char	   *var;			/* MATCHES, HAS_RELATION: the variable */
 } RbacExpr;
 
 /* ---------------------------------------------------------------------
@@ -187,12 +204,30 @@ typedef struct RbacRule
 	int			rtype_line;
 	int			rtype_col;
 	RbacExpr   *body;			/* RBAC_EX_TRUE when there is no body */
+	bool		compiled;		/* compiled from a shorthand rule's condition
+								 * (validate.c): its variables are implicit */
 	/* filled in by validation */
 	struct RbacType *atype;		/* NULL unless RBAC_ACTOR_TYPED */
 	struct RbacType *rtype;
 	int			start_offset;	/* byte offsets of the rule in the source */
 	int			end_offset;
 } RbacRule;
+
+/*
+ * What a has_relation rule of an Oso policy says about a relation
+ * (has_relation(repo: Repository, "parent", org: Organization) if
+ * repo.organization = org;): kept as a hint for rbac.bind.
+ */
+typedef struct RbacRelationHint
+{
+	char	   *type;			/* Repository */
+	char	   *relation;		/* parent */
+	char	   *target;			/* Organization, or NULL */
+	char	   *field;			/* organization (or organization_id for
+								 * repo.organization_id = org.id), or NULL */
+	int			line;
+	int			col;
+} RbacRelationHint;
 
 /* ---------------------------------------------------------------------
  * Resource and actor blocks
@@ -363,6 +398,9 @@ typedef struct RbacPolicy
 	bool		has_allow;		/* the entry allow rule was present */
 	bool		expanded;		/* validation expanded the wildcards and
 								 * compiled the conditions (once) */
+	struct RbacRelationHint *relhints;	/* from has_relation rules */
+	int			nrelhints;
+	int			relhintcap;
 	void	   *index;			/* private name index (validate_names.c) */
 } RbacPolicy;
 
@@ -404,6 +442,13 @@ extern void rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup,
 
 /* Find a type by name, or NULL.  Valid after rbac_validate. */
 extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);
+
+/*
+ * oso_compat: turn the errors about Oso host-bridging rules (RbacDiag
+ * oso_skip) into warnings that say the rule was skipped and what replaces
+ * it.  Returns the number of rules skipped.
+ */
+extern int	rbac_oso_compat(RbacDiagList *diags);
 
 /* Is name a global role? */
 extern bool rbac_is_global_role(RbacPolicy *policy, const char *name);

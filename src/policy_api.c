@@ -14,6 +14,7 @@
 #include "policy_api.h"
 #include "rls.h"
 #include "roledata.h"
+#include "sqlgen.h"
 #include "util.h"
 
 #include "funcapi.h"
@@ -259,16 +260,93 @@ handle_orphans(Oid caller, bool drop_orphans)
 }
 
 /*
- * rbac.load_policy(source text, drop_orphans boolean) -> void
+ * Raise the warnings a load reports (RbacDiag notify: a parameter that
+ * matches everything, a rule skipped by oso_compat) as WARNING messages.
+ */
+static void
+notify_warnings(RbacParsed *parsed)
+{
+	int			i;
+
+	for (i = 0; i < parsed->diags.n; i++)
+	{
+		RbacDiag   *d = &parsed->diags.items[i];
+
+		if (d->severity == RBAC_SEV_WARNING && d->notify)
+			ereport(WARNING,
+					(errmsg("line %d, column %d: %s", d->line, d->col,
+							d->message),
+					 d->hint ? errhint("%s", d->hint) : 0));
+	}
+}
+
+/*
+ * The columns on the right of "x in resource.column" must be arrays of a
+ * type the engine may read, once their type is bound (0A000 otherwise).
+ * SPI is connected.
+ */
+static void
+check_array_columns(RbacPolicy *p)
+{
+	int			i;
+
+	for (i = 0; i < p->nrules; i++)
+	{
+		RbacExpr  **stack = palloc(sizeof(RbacExpr *) * 16);
+		int			cap = 16;
+		int			sp = 0;
+
+		stack[sp++] = p->rules[i]->body;
+		while (sp > 0)
+		{
+			RbacExpr   *e = stack[--sp];
+			RbacPath   *path;
+
+			if (e == NULL)
+				continue;
+			if (sp + 2 > cap)
+			{
+				cap *= 2;
+				stack = repalloc(stack, sizeof(RbacExpr *) * cap);
+			}
+			stack[sp++] = e->left;
+			stack[sp++] = e->right;
+			if (e->kind != RBAC_EX_IN || e->b_array == NULL)
+				continue;
+			path = &e->b_array->path;
+			if (path->tail != RBAC_TAIL_COLUMN || path->end_type == NULL)
+				continue;
+			{
+				Oid			argtypes[1] = {TEXTOID};
+				Datum		values[1];
+				bool		isnull;
+
+				values[0] = CStringGetTextDatum(path->end_type->name);
+				rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
+								 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+				if (SPI_processed == 1)
+					rbac_require_array_column(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+																			 SPI_tuptable->tupdesc, 1, &isnull)),
+											  path->fields[path->nfields - 1]);
+			}
+		}
+		pfree(stack);
+	}
+}
+
+/*
+ * rbac.load_policy(source text, drop_orphans boolean, oso_compat boolean) -> void
  *
  * Validate and atomically replace the whole policy.  Any error raises and
- * the transaction's rollback keeps the previous policy.
+ * the transaction's rollback keeps the previous policy.  With oso_compat,
+ * Oso host-bridging rules are skipped with a warning each.
  */
 Datum
 rbac_load_policy(PG_FUNCTION_ARGS)
 {
 	text	   *src;
 	bool		drop_orphans = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	bool		oso_compat = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 	char	   *source;
 	RbacParsed *parsed;
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
@@ -286,7 +364,11 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	SPI_connect();
 	parsed = rbac_parse_policy_text(source, strlen(source), true,
 									CurrentMemoryContext);
+	if (oso_compat)
+		rbac_oso_compat(&parsed->diags);
 	rbac_report_errors(parsed);
+	check_array_columns(parsed->policy);
+	notify_warnings(parsed);
 
 	/*
 	 * One load at a time, and none while role data is being written (see
@@ -330,7 +412,8 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 }
 
 /*
- * rbac.validate_policy(source text) -> TABLE(line, col, severity, message)
+ * rbac.validate_policy(source text, oso_compat boolean)
+ *	 -> TABLE(line, col, severity, message)
  *
  * Every error and warning, in source order; changes nothing.
  */
@@ -350,6 +433,8 @@ rbac_validate_policy(PG_FUNCTION_ARGS)
 	SPI_connect();
 	parsed = rbac_parse_policy_text(source, strlen(source), true,
 									CurrentMemoryContext);
+	if (PG_NARGS() > 1 && !PG_ARGISNULL(1) && PG_GETARG_BOOL(1))
+		rbac_oso_compat(&parsed->diags);
 	for (i = 0; i < parsed->diags.n; i++)
 	{
 		RbacDiag   *d = &parsed->diags.items[i];
@@ -422,6 +507,8 @@ rbac_policy_refresh(bool revalidate)
 		RbacDiag   *first = NULL;
 		int			i;
 
+		/* skipped rules were accepted when it was loaded (oso_compat) */
+		rbac_oso_compat(&parsed->diags);
 		for (i = 0; i < parsed->diags.n && first == NULL; i++)
 			if (parsed->diags.items[i].severity == RBAC_SEV_ERROR)
 				first = &parsed->diags.items[i];
@@ -432,6 +519,7 @@ rbac_policy_refresh(bool revalidate)
 					 errdetail("line %d, column %d: %s", first->line, first->col,
 							   first->message),
 					 errhint("Bind a table that has the columns the policy's rules use, or load a policy that does not use them.")));
+		check_array_columns(parsed->policy);
 		rbac_free_parsed(parsed);
 	}
 	rbac_rls_regenerate_all();

@@ -378,6 +378,67 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 					 quote_literal_cstr(tname), target.data);
 }
 
+/*
+ * The column col of relid, used on the right of "in": an error 0A000
+ * unless it is an array whose elements the engine may read
+ * (rbac_safe_type: built-in base types, no caller-defined type).  Returns
+ * its (base) type's name, or NULL when relid has no such column.
+ */
+char *
+rbac_require_array_column(Oid relid, const char *col)
+{
+	Oid			safe = rbac_require_safe_column(relid, col, "rule");
+	AttrNumber	att = get_attnum(relid, col);
+
+	if (att == InvalidAttrNumber)
+		return NULL;
+	if (OidIsValid(get_element_type(safe)))
+		return format_type_be(safe);
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("column \"%s\" of table %s has type %s, not an array, so it cannot be used on the right of \"in\"",
+					col, get_rel_name(relid) ? get_rel_name(relid) : "?",
+					format_type_be(get_atttype(relid, att))),
+			 errhint("Compare it with = instead, or make it an array column (text[], integer[], uuid[] ...).")));
+}
+
+/*
+ * Append "a in array_column": a OPERATOR(=) ANY (column).  A NULL array or
+ * NULL elements make it NULL, never true.  The actor id is text: then the
+ * array is compared as text[].  The column must be an array of a type the
+ * engine may read (rbac_safe_type).
+ */
+static void
+gen_in_array(GenCtx *g, StringInfo buf, RbacExpr *e, const char *value,
+			 bool value_is_text)
+{
+	StringInfoData arr;
+	bool		self,
+				isid;
+	RbacPath   *p = &e->b_array->path;
+	const char *atype = NULL;
+
+	if (p->end_type != NULL)
+	{
+		MType	   *t = rbac_model_type(g->m, p->end_type->name);
+
+		if (t != NULL && t->bound)
+			atype = rbac_require_array_column(t->relid, p->fields[p->nfields - 1]);
+	}
+	if (atype == NULL)
+	{
+		g->failed = true;
+		appendStringInfoString(buf, "false");
+		return;
+	}
+	initStringInfo(&arr);
+	gen_operand(g, &arr, e->b_array, &self, &isid);
+	/* the cast keeps a scalar subquery an array (not ANY (subquery)) */
+	appendStringInfo(buf, "(%s%s OPERATOR(pg_catalog.=) ANY ((%s)::%s))",
+					 value, value_is_text ? "::pg_catalog.text" : "",
+					 arr.data, value_is_text ? "pg_catalog.text[]" : atype);
+}
+
 /* Append a boolean expression. */
 static void
 gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
@@ -419,6 +480,11 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 
 				initStringInfo(&a);
 				gen_operand(g, &a, e->a, &self, &isid);
+				if (e->b_array != NULL)
+				{
+					gen_in_array(g, buf, e, a.data, isid);
+					break;
+				}
 				appendStringInfoChar(buf, '(');
 				for (i = 0; i < e->nlist; i++)
 				{
@@ -446,6 +512,12 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 		case RBAC_EX_HAS_ROLE:
 		case RBAC_EX_HAS_PERMISSION:
 			gen_has(g, buf, e);
+			break;
+		case RBAC_EX_MATCHES:
+		case RBAC_EX_HAS_RELATION:
+			/* validation replaces joins with paths */
+			g->failed = true;
+			appendStringInfoString(buf, "false");
 			break;
 	}
 }

@@ -52,6 +52,8 @@ extern char *rbac_sql_in_keys(const char *value_sql, const char *function,
 							  const char *args_sql, const char *elemtype,
 							  const char *hint);
 
+extern char *rbac_require_array_column(Oid relid, const char *col);
+
 extern char *rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule,
 									const char *alias, const SqlActor *actor);
 

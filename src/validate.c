@@ -857,6 +857,7 @@ compile_conds(Validator *v)
 			rule->rtype_line = r->head_line;
 			rule->rtype_col = r->head_col;
 			rule->body = body;
+			rule->compiled = true;
 			rule->start_offset = r->start_offset;
 			rule->end_offset = r->end_offset;
 			pol->nrules = v->nrules;

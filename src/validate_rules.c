@@ -231,7 +231,9 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 			cands[n++] = rule->actor_var;
 		if (!is_anon(rule->resource_var))
 			cands[n++] = rule->resource_var;
-		report(v, op->line, op->col, RBAC_SEV_ERROR, NULL,
+		report(v, op->line, op->col, RBAC_SEV_ERROR,
+			   rbac_format(v->alloc, "A body names the rule's parameters, and variables joined to them: %s matches Type and has_relation(resource, \"relation\", %s).",
+						   p->var, p->var),
 			   suggest_from(v, p->var, cands, n),
 			   "unknown variable \"%s\"", p->var);
 		return false;
@@ -477,7 +479,17 @@ check_in(Validator *v, RbacRule *rule, RbacExpr *e)
 	int			i;
 
 	if (c == OC_SELF || c == OC_RELATION)
-		report_not_value(v, e->a, c, true);
+		report_not_value(v, e->a, c, e->b_array == NULL);
+	if (e->b_array != NULL)
+	{
+		c = check_operand(v, rule, e->b_array, false);
+		if (c != OC_COLUMN && c != OC_UNKNOWN)
+			report(v, e->b_array->line, e->b_array->col, RBAC_SEV_ERROR,
+				   "Write x in resource.column for a column of an array type, or x in [\"a\", \"b\"] for a list of literals.",
+				   NULL, "\"%s\" is not an array column",
+				   path_text(v, &e->b_array->path));
+		return;
+	}
 	if (e->list == NULL)
 		return;
 	for (i = 0; i < e->nlist; i++)
@@ -577,11 +589,393 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
 		default:
 			return;
 	}
+	if (e->name_var != NULL)
+	{
+		report(v, e->line, e->col, RBAC_SEV_ERROR,
+			   "Name it as a string, or make it the role variable of the rule head whose body fixes it: has_role(actor: User, role: String, repo: Repository) if role in [\"a\", \"b\"] and ...;",
+			   NULL, "\"%s\" in %s is not a role or permission name",
+			   e->name_var, fn);
+		return;
+	}
 	if (t == NULL || e->name == NULL)
 		return;
 	require_term(v, t, e->name,
 				 is_role ? RBAC_TERM_ROLE : RBAC_TERM_PERMISSION,
 				 e->line, e->col);
+}
+
+/* ---------------------------------------------------------------------
+ * Existential joins: org matches Organization and
+ * has_relation(repo, "parent", org) make org stand for the path
+ * repo.parent; the body is rewritten to use the path.
+ * ---------------------------------------------------------------------
+ */
+
+/* A variable joined to a parameter of the rule: var = root.fields */
+typedef struct JoinVar
+{
+	const char *var;
+	const char *root;			/* the actor or resource parameter */
+	char	  **fields;			/* relations walked */
+	int			nfields;
+	RbacType   *type;			/* type reached */
+} JoinVar;
+
+/* The join of var among n, or NULL. */
+static JoinVar *
+find_join(JoinVar *joins, int n, const char *var)
+{
+	int			i;
+
+	for (i = 0; var != NULL && i < n; i++)
+		if (strcmp(joins[i].var, var) == 0)
+			return &joins[i];
+	return NULL;
+}
+
+/* Is var a named parameter of the rule? */
+static bool
+is_param(RbacRule *rule, const char *var)
+{
+	return var != NULL &&
+		((!is_anon(rule->actor_var) && strcmp(var, rule->actor_var) == 0) ||
+		 (!is_anon(rule->resource_var) && strcmp(var, rule->resource_var) == 0));
+}
+
+/* The type of a parameter of the rule (NULL for name: Actor). */
+static RbacType *
+param_type(RbacRule *rule, const char *var)
+{
+	if (!is_anon(rule->actor_var) && strcmp(var, rule->actor_var) == 0)
+		return rule->atype;
+	return rule->rtype;
+}
+
+/* Rewrite a path operand that starts with a joined variable. */
+static void
+join_path(Validator *v, RbacOperand *op, JoinVar *joins, int n)
+{
+	JoinVar    *j;
+	char	  **fields;
+	int			i;
+
+	if (op == NULL || op->kind != RBAC_OP_PATH)
+		return;
+	j = find_join(joins, n, op->path.var);
+	if (j == NULL)
+		return;
+	fields = rbac_alloc(v->alloc, sizeof(char *) * (j->nfields + op->path.nfields + 1));
+	for (i = 0; i < j->nfields; i++)
+		fields[i] = j->fields[i];
+	for (i = 0; i < op->path.nfields; i++)
+		fields[j->nfields + i] = op->path.fields[i];
+	op->path.var = (char *) j->root;
+	op->path.fields = fields;
+	op->path.nfields = j->nfields + op->path.nfields;
+}
+
+/*
+ * Bind the object of has_relation(subject, "rel", obj) when its subject is
+ * a parameter or an already joined variable.  True when it was handled:
+ * bound (the condition becomes "subject.rel != nil"), or an error
+ * reported; false when its subject is not known yet.
+ */
+static bool
+bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
+		  int *n, int *cap)
+{
+	RbacPath   *sp = &e->target->path;
+	JoinVar    *sj = find_join(*joins, *n, sp->var);
+	RbacType   *t;
+	JoinVar    *j;
+	int			i,
+				pos;
+	char	  **fields;
+	int			nfields;
+
+	if (sj == NULL && !is_param(rule, sp->var))
+		return false;			/* not yet: maybe after another join */
+	if (is_param(rule, e->var))
+	{
+		report(v, e->line, e->col, RBAC_SEV_ERROR,
+			   rbac_format(v->alloc, "Compare instead: %s.%s.id = %s.id.",
+						   safe(sp->var), safe(e->name), e->var),
+			   NULL,
+			   "has_relation can join only a new variable, not the parameter \"%s\"",
+			   e->var);
+		return true;
+	}
+	if (find_join(*joins, *n, e->var) != NULL)
+	{
+		report(v, e->line, e->col, RBAC_SEV_ERROR,
+			   "A joined variable stands for one related resource: bind it with one has_relation and use a second variable for another relation.",
+			   NULL, "variable \"%s\" is bound by more than one has_relation",
+			   e->var);
+		return true;
+	}
+	t = sj ? sj->type : param_type(rule, sp->var);
+	nfields = (sj ? sj->nfields : 0) + sp->nfields + 1;
+	fields = rbac_alloc(v->alloc, sizeof(char *) * (nfields + 1));
+	for (i = 0; sj && i < sj->nfields; i++)
+		fields[i] = sj->fields[i];
+	for (i = 0; i < sp->nfields; i++)
+		fields[(sj ? sj->nfields : 0) + i] = sp->fields[i];
+	fields[nfields - 1] = e->name;
+	/* walk the relations from the parameter's type */
+	for (i = sj ? sj->nfields : 0; t != NULL && i < nfields; i++)
+	{
+		pos = fields[i] ? term_pos(v, t, fields[i]) : -1;
+		if (pos < 0 || t->terms[pos].kind != RBAC_TERM_RELATION)
+		{
+			require_term(v, t, safe(fields[i]), RBAC_TERM_RELATION, e->line,
+						 e->col);
+			return true;
+		}
+		t = t->terms[pos].target_type;
+	}
+	if (t == NULL)
+	{
+		if (param_type(rule, sp->var) == NULL && sj == NULL &&
+			rule->actor_kind == RBAC_ACTOR_ANY_ACTOR)
+			report(v, e->line, e->col, RBAC_SEV_ERROR,
+				   "Give the actor a type (user: User).", NULL,
+				   "variable \"%s\" may be any actor type, so it has no relations",
+				   safe(sp->var));
+		return true;			/* otherwise an undeclared type: reported */
+	}
+	*joins = rbac_grow(v->alloc, *joins, cap, *n + 1, sizeof(JoinVar));
+	j = &(*joins)[(*n)++];
+	j->var = e->var;
+	j->root = sj ? sj->root : sp->var;
+	j->fields = fields;
+	j->nfields = nfields;
+	j->type = t;
+	/* the join itself: the relation is set (repo.parent != nil) */
+	e->kind = RBAC_EX_CMP;
+	e->op = RBAC_CMP_NE;
+	e->a = rbac_alloc(v->alloc, sizeof(RbacOperand));
+	e->a->kind = RBAC_OP_PATH;
+	e->a->line = e->line;
+	e->a->col = e->col;
+	e->a->path.var = (char *) j->root;
+	e->a->path.fields = fields;
+	e->a->path.nfields = nfields;
+	e->b = rbac_alloc(v->alloc, sizeof(RbacOperand));
+	e->b->kind = RBAC_OP_NIL;
+	e->b->line = e->line;
+	e->b->col = e->col;
+	e->target = NULL;
+	return true;
+}
+
+/* Check "var matches Type" against what var is; it then always holds. */
+static void
+check_matches(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *joins,
+			  int n)
+{
+	JoinVar    *j = find_join(joins, n, e->var);
+	RbacType   *t = NULL;
+	RbacType   *want = rbac_find_type(v->policy, safe(e->name));
+
+	if (want == NULL)
+		report(v, e->line, e->col, RBAC_SEV_ERROR, NULL,
+			   suggest_from(v, safe(e->name), v->typenames, v->ntypenames),
+			   "undeclared type \"%s\"", safe(e->name));
+	else if (j != NULL)
+		t = j->type;
+	else if (is_param(rule, e->var))
+		t = param_type(rule, e->var);
+	else
+		report(v, e->line, e->col, RBAC_SEV_ERROR,
+			   rbac_format(v->alloc, "Join it to a parameter: %s matches %s and has_relation(resource, \"relation\", %s).",
+						   safe(e->var), safe(e->name), safe(e->var)),
+			   NULL, "variable \"%s\" is not bound by a has_relation",
+			   safe(e->var));
+	if (t != NULL && want != NULL && t != want)
+		report(v, e->line, e->col, RBAC_SEV_ERROR,
+			   j ? rbac_format(v->alloc, "The relation joined to \"%s\" targets %s: match that type, or join another relation.",
+							   safe(e->var), safe(t->name)) : NULL,
+			   NULL, "variable \"%s\" is a %s, so it never matches %s",
+			   safe(e->var), safe(t->name), safe(e->name));
+	e->kind = RBAC_EX_TRUE;
+}
+
+/* Rewrite the operands of a leaf condition through the joins. */
+static void
+join_leaf(Validator *v, RbacExpr *e, JoinVar *joins, int n)
+{
+	int			i;
+
+	join_path(v, e->a, joins, n);
+	join_path(v, e->b, joins, n);
+	join_path(v, e->b_array, joins, n);
+	join_path(v, e->target, joins, n);
+	for (i = 0; e->list != NULL && i < e->nlist; i++)
+		join_path(v, e->list[i], joins, n);
+}
+
+/*
+ * Resolve the joins of e with the joins of the enclosing conjunctions
+ * (scope): each "and" chain binds its has_relation variables for all its
+ * conditions; "or" and "not" open a scope of their own.  The depth of the
+ * tree is bounded by the parser (MAX_DEPTH and balanced chains).
+ */
+static void
+rewrite_joins(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *scope,
+			  int nscope)
+{
+	RbacExpr  **items = NULL;
+	int			nitems = 0,
+				itemcap = 0;
+	JoinVar    *joins = NULL;
+	int			n = 0,
+				cap = 0;
+	int			sp = 0;
+	bool		progress;
+	int			i;
+
+	if (e == NULL)
+		return;
+	/* the conjuncts of the chain */
+	{
+		RbacExpr  **stack = rbac_alloc(v->alloc, sizeof(RbacExpr *) * 2);
+		int			stackcap = 2;
+
+		stack[sp++] = e;
+		while (sp > 0)
+		{
+			RbacExpr   *c = stack[--sp];
+
+			if (c == NULL)
+				continue;
+			if (c->kind == RBAC_EX_AND)
+			{
+				stack = rbac_grow(v->alloc, stack, &stackcap, sp + 2,
+								  sizeof(RbacExpr *));
+				stack[sp++] = c->right;
+				stack[sp++] = c->left;
+				continue;
+			}
+			items = rbac_grow(v->alloc, items, &itemcap, nitems + 1,
+							  sizeof(RbacExpr *));
+			items[nitems++] = c;
+		}
+	}
+	joins = rbac_grow(v->alloc, joins, &cap, nscope + 1, sizeof(JoinVar));
+	for (i = 0; i < nscope; i++)
+		joins[n++] = scope[i];
+
+	/* bind has_relation variables, in any order of the conjuncts */
+	do
+	{
+		progress = false;
+		for (i = 0; i < nitems; i++)
+			if (items[i]->kind == RBAC_EX_HAS_RELATION &&
+				items[i]->target != NULL &&
+				items[i]->target->kind == RBAC_OP_PATH)
+			{
+				join_path(v, items[i]->target, joins, n);
+				if (bind_join(v, rule, items[i], &joins, &n, &cap))
+				{
+					progress = true;
+					if (items[i]->kind == RBAC_EX_HAS_RELATION)
+						items[i]->kind = RBAC_EX_TRUE;	/* error reported */
+				}
+			}
+	} while (progress);
+
+	for (i = 0; i < nitems; i++)
+	{
+		RbacExpr   *c = items[i];
+
+		switch (c->kind)
+		{
+			case RBAC_EX_HAS_RELATION:
+				report(v, c->line, c->col, RBAC_SEV_ERROR,
+					   "The first argument of has_relation is the rule's resource (or actor), or a variable joined to it by another has_relation.",
+					   NULL, "unknown variable \"%s\"",
+					   c->target ? safe(c->target->path.var) : "?");
+				c->kind = RBAC_EX_TRUE;
+				break;
+			case RBAC_EX_MATCHES:
+				check_matches(v, rule, c, joins, n);
+				break;
+			case RBAC_EX_OR:
+				rewrite_joins(v, rule, c->left, joins, n);
+				rewrite_joins(v, rule, c->right, joins, n);
+				break;
+			case RBAC_EX_NOT:
+				rewrite_joins(v, rule, c->left, joins, n);
+				break;
+			default:
+				join_leaf(v, c, joins, n);
+				break;
+		}
+	}
+}
+
+/* Count the uses of var in e (operands and has_role actor arguments). */
+static int
+count_uses(const RbacExpr *e, const char *var)
+{
+	int			n = 0;
+	int			i;
+	const RbacOperand *ops[4];
+
+	if (e == NULL)
+		return 0;
+	n += count_uses(e->left, var) + count_uses(e->right, var);
+	ops[0] = e->a;
+	ops[1] = e->b;
+	ops[2] = e->b_array;
+	ops[3] = e->target;
+	for (i = 0; i < 4; i++)
+		if (ops[i] && ops[i]->kind == RBAC_OP_PATH && ops[i]->path.var &&
+			strcmp(ops[i]->path.var, var) == 0)
+			n++;
+	for (i = 0; e->list != NULL && i < e->nlist; i++)
+		if (e->list[i]->kind == RBAC_OP_PATH && e->list[i]->path.var &&
+			strcmp(e->list[i]->path.var, var) == 0)
+			n++;
+	if (e->actor_var && strcmp(e->actor_var, var) == 0)
+		n++;
+	/* "var matches Type" (kept after the join made it true) */
+	if (e->var && strcmp(e->var, var) == 0)
+		n++;
+	return n;
+}
+
+/*
+ * A named parameter used nowhere else matches everything: warn (Oso
+ * policies name host constants this way, which mean nothing here).
+ * Names that start with "_" say it is meant.
+ */
+static void
+warn_unused(Validator *v, RbacRule *rule)
+{
+	int			side;
+
+	if (rule->compiled)
+		return;
+	for (side = 0; side < 2; side++)
+	{
+		const char *var = side == 0 ? rule->actor_var : rule->resource_var;
+		const char *type = side == 0 ?
+			(rule->actor_kind == RBAC_ACTOR_TYPED ? rule->actor_type :
+			 "actor") : rule->resource_type;
+		int			before = v->diags->n;
+
+		if (var == NULL || var[0] == '_' || count_uses(rule->body, var) > 0)
+			continue;
+		report(v, rule->line, rule->col, RBAC_SEV_WARNING,
+			   rbac_format(v->alloc, "Write _: %s (or _%s) when every one is meant; to single out one %s, compare %s.id = \"...\" in the body or give it a role with rbac.assign_role.",
+						   safe(type), var, side == 0 ? "actor" : "resource", var),
+			   NULL,
+			   "variable \"%s\" is used only once: it matches every %s, it is not a constant",
+			   var, safe(type));
+		if (v->diags->n == before + 1)
+			v->diags->items[before].notify = true;
+	}
 }
 
 /*
@@ -600,6 +994,7 @@ rbac_validate_rule_bodies(Validator *v)
 
 		if (rule == NULL || rule->body == NULL)
 			continue;
+		rewrite_joins(v, rule, rule->body, NULL, 0);
 		v->stack = rbac_grow(v->alloc, (void *) v->stack, &v->stackcap, 1,
 							 sizeof(RbacExpr *));
 		v->stack[sp++] = rule->body;
@@ -638,7 +1033,31 @@ rbac_validate_rule_bodies(Validator *v)
 				case RBAC_EX_HAS_PERMISSION:
 					check_has(v, rule, e);
 					break;
+				case RBAC_EX_MATCHES:
+				case RBAC_EX_HAS_RELATION:
+					break;		/* left only after a reported error */
 			}
 		}
+
+	}
+
+	/*
+	 * Parameters used once, in a policy without errors (an error in a rule
+	 * often leaves a parameter unused; the rules oso_compat would skip do
+	 * not count), once per rule as written (a variable
+	 * head makes several).
+	 */
+	for (i = 0; i < v->diags->n; i++)
+		if (v->diags->items[i].severity == RBAC_SEV_ERROR &&
+			!v->diags->items[i].oso_skip)
+			return;				/* rules oso_compat skips do not count */
+	for (i = 0; i < v->nrules; i++)
+	{
+		RbacRule   *rule = v->policy->rules[i];
+
+		if (rule != NULL && rule->body != NULL &&
+			(i == 0 || v->policy->rules[i - 1] == NULL ||
+			 v->policy->rules[i - 1]->start_offset != rule->start_offset))
+			warn_unused(v, rule);
 	}
 }

@@ -3,12 +3,13 @@
  * rbac_lint.c
  *	  Command-line checker of pg_rbac policies, outside PostgreSQL:
  *
- *		rbac_lint [-p] [-q] [-t] FILE      (FILE "-" reads standard input)
+ *		rbac_lint [-p] [-q] [-t] [-o] FILE (FILE "-" reads standard input)
  *
  *	  Prints every diagnostic as "LINE:COL: error|warning: MESSAGE" (and
  *	  "  hint: HINT"), then a compact dump of the parsed and validated
  *	  policy.  -p: parse only (no validation); -q: no dump; -t: also print
- *	  the parse and validation time.  Exits 1 when there are errors, 2 on a
+ *	  the parse and validation time; -o: as load_policy(source, oso_compat
+ *	  => true), Oso host-bridging rules are skipped with a warning.  Exits 1 when there are errors, 2 on a
  *	  usage or I/O problem.
  *
  *-------------------------------------------------------------------------
@@ -190,6 +191,13 @@ put_expr(const RbacExpr *e, bool validated)
 		case RBAC_EX_IN:
 			putchar('(');
 			put_operand(e->a, validated);
+			if (e->b_array != NULL)
+			{
+				fputs(" in ", stdout);
+				put_operand(e->b_array, validated);
+				putchar(')');
+				break;
+			}
 			fputs(" in [", stdout);
 			for (i = 0; i < e->nlist; i++)
 			{
@@ -206,10 +214,25 @@ put_expr(const RbacExpr *e, bool validated)
 		case RBAC_EX_HAS_PERMISSION:
 			printf("%s(%s, ", e->kind == RBAC_EX_HAS_ROLE ? "has_role" :
 				   "has_permission", e->actor_var ? e->actor_var : "?");
-			put_quoted(e->name);
+			if (e->name_var)
+				fputs(e->name_var, stdout);
+			else
+				put_quoted(e->name);
 			fputs(", ", stdout);
 			put_operand(e->target, validated);
 			putchar(')');
+			break;
+		case RBAC_EX_MATCHES:
+			printf("(%s matches ", e->var ? e->var : "?");
+			put_quoted(e->name);
+			putchar(')');
+			break;
+		case RBAC_EX_HAS_RELATION:
+			fputs("has_relation(", stdout);
+			put_operand(e->target, validated);
+			fputs(", ", stdout);
+			put_quoted(e->name);
+			printf(", %s)", e->var ? e->var : "?");
 			break;
 	}
 }
@@ -427,6 +450,7 @@ main(int argc, char **argv)
 	bool		parse_only = false;
 	bool		quiet = false;
 	bool		timing = false;
+	bool		oso_compat = false;
 	const char *path = NULL;
 	char	   *src;
 	size_t		len;
@@ -447,6 +471,8 @@ main(int argc, char **argv)
 			quiet = true;
 		else if (strcmp(argv[i], "-t") == 0)
 			timing = true;
+		else if (strcmp(argv[i], "-o") == 0)
+			oso_compat = true;
 		else if (path == NULL)
 			path = argv[i];
 		else
@@ -454,7 +480,7 @@ main(int argc, char **argv)
 	}
 	if (path == NULL)
 	{
-		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] FILE\n");
+		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] [-o] FILE\n");
 		return 2;
 	}
 	src = read_all(path, &len);
@@ -474,6 +500,8 @@ main(int argc, char **argv)
 	t1 = clock();
 	if (!parse_only)
 		rbac_validate(pol, NULL, NULL, &alloc, &diags);
+	if (oso_compat)
+		rbac_oso_compat(&diags);
 	t2 = clock();
 
 	for (i = 0; i < diags.n; i++)

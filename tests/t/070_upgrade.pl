@@ -407,6 +407,14 @@ for my $v (@released)
 	my $audit_before = $node->safe_psql($db, 'SELECT count(*) FROM rbac.audit_log');
 	ok($audit_before > 20, "$db: audit log has $audit_before rows before the upgrade");
 
+	# A role granted load_policy by hand loses it with the old signature
+	# (load_policy took oso_compat in 0.3): the update names it.
+	my $granted = $node->safe_psql($db,
+		q{SELECT to_regprocedure('rbac.load_policy(text, boolean)') IS NOT NULL}) eq 't';
+	$node->safe_psql($db,
+		'GRANT EXECUTE ON FUNCTION rbac.load_policy(text, boolean) TO regress_upgrade_app')
+	  if $granted;
+
 	# The update, and the decisions in the same session.
 	my ($ret, $same_session, $err) = $node->psql($db,
 		"ALTER EXTENSION pg_rbac UPDATE;\n$grid",
@@ -416,6 +424,12 @@ for my $v (@released)
 		$current, "$db: now at $current");
 	same_text($same_session, $before_grid, "$db: decisions in the updating session unchanged",
 		"before ($v)", 'after, same session');
+	like($err, qr/WARNING:  rbac\.load_policy has a new signature: regress_upgrade_app may no longer execute it/,
+		"$db: the update names the role that had load_policy")
+	  if $granted;
+	is( $node->safe_psql($db,
+			q{SELECT has_function_privilege('public', 'rbac.load_policy(text, boolean, boolean)', 'EXECUTE')}),
+		'f', "$db: PUBLIC may not execute the new load_policy");
 
 	my $after = snapshot($db);
 	for my $k (sort keys %data)

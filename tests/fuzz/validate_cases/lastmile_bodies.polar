@@ -43,6 +43,7 @@ has_permission(user: User, "read", issue: Issue) if issue.titel = "x" and issue.
 
 # Expected output of rbac_lint -q (checked by check.sh):
 #| 13:51: error: unknown variable "rr" (did you mean "r"?)
+#|   hint: A body names the rule's parameters, and variables joined to them: rr matches Type and has_relation(resource, "relation", rr).
 #| 14:51: error: the anonymous variable "_" cannot be used in a rule body
 #| 15:51: error: cannot compare variable "r" itself with a literal
 #|   hint: Compare r.id instead.
