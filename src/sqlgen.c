@@ -393,7 +393,7 @@ rbac_require_array_column(Oid relid, const char *col)
 	if (att == InvalidAttrNumber)
 		return NULL;
 	if (OidIsValid(get_element_type(safe)))
-		return format_type_be(safe);
+		return format_type_be_qualified(safe);
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("column \"%s\" of table %s has type %s, not an array, so it cannot be used on the right of \"in\"",

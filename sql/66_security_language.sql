@@ -1,0 +1,59 @@
+-- Security of the policy-language additions (issue 14): nothing the caller
+-- defines runs while pg_rbac evaluates a construct as its internal user.
+\set VERBOSITY terse
+\set spec_policy `cat examples/gitclub.polar`
+SELECT current_user AS su \gset
+CREATE ROLE regress_lang_app LOGIN;
+CREATE SCHEMA la;
+CREATE TABLE la.users (id text PRIMARY KEY);
+CREATE TABLE la.docs (id int PRIMARY KEY, tags text[], labels varchar[]);
+INSERT INTO la.users VALUES ('alice');
+INSERT INTO la.docs VALUES (1, '{urgent}', '{x}'), (2, '{}', '{y}'), (3, NULL, NULL);
+SELECT rbac.load_policy($$
+actor User {}
+resource Doc { permissions = ["read", "edit"]; }
+has_permission(_: User, "read", d: Doc) if "urgent" in d.tags;
+has_permission(_: User, "edit", d: Doc) if "x" in d.labels;
+$$);
+SELECT rbac.bind('User', 'la.users'), rbac.bind('Doc', 'la.docs');
+SELECT rbac.enable_rls('la.docs', '{"select": "read"}');
+GRANT USAGE ON SCHEMA la TO regress_lang_app;
+GRANT SELECT ON la.docs TO regress_lang_app;
+GRANT EXECUTE ON FUNCTION rbac.is_allowed(text, text, text), rbac.set_actor(text, boolean),
+    rbac.authorized_resources(text, text, text) TO regress_lang_app;
+CREATE SCHEMA evil AUTHORIZATION regress_lang_app;
+
+-- The application's role plants types named like the element types of the
+-- array columns, with a CHECK that records who runs it, and puts its schema
+-- before pg_catalog.
+SET ROLE regress_lang_app;
+CREATE TABLE evil.ran (who text, superuser boolean);
+CREATE FUNCTION evil.f(v anyelement) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO evil.ran SELECT current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;
+  RETURN true;
+END $$;
+CREATE DOMAIN evil.text AS pg_catalog.text CHECK (evil.f(VALUE));
+CREATE DOMAIN evil.varchar AS pg_catalog.varchar CHECK (evil.f(VALUE));
+-- a new session: its model cache is built under this search_path
+\c - regress_lang_app
+SET search_path = evil, pg_catalog;
+SELECT rbac.is_allowed('User:alice', 'read', 'Doc:1') AS read1,
+       rbac.is_allowed('User:alice', 'read', 'Doc:2') AS read2,
+       rbac.is_allowed('User:alice', 'read', 'Doc:3') AS read3,
+       rbac.is_allowed('User:alice', 'edit', 'Doc:1') AS edit1;
+SELECT rbac.authorized_resources('User:alice', 'read', 'Doc') AS readable;
+SELECT rbac.set_actor('User:alice');
+SELECT id FROM la.docs ORDER BY id;
+\c - :su
+
+-- nothing ran: neither as a superuser nor as anyone
+SELECT count(*) AS ran FROM evil.ran;
+
+SELECT rbac.disable_rls('la.docs');
+SELECT rbac.unbind('Doc'), rbac.unbind('User');
+DROP SCHEMA la CASCADE;
+DROP SCHEMA evil CASCADE;
+DROP OWNED BY regress_lang_app;
+DROP ROLE regress_lang_app;
+SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
