@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
@@ -30,6 +31,8 @@ PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
 static void find_key_index(RbacModel *m, MType *t);
 
 static RbacModel *cached_model = NULL;
+static List *retired = NIL;		/* in TopMemoryContext */
+static bool retire_callback = false;
 static bool model_stale = true;
 static Oid	policy_relid = InvalidOid;
 static Oid	binding_relid = InvalidOid;
@@ -449,6 +452,26 @@ free_model(RbacModel *m)
 	MemoryContextDelete(m->cxt);
 }
 
+/* Models replaced during the transaction, freed at its end. */
+static void
+free_retired(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (retired == NIL ||
+		(event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		 event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT &&
+		 event != XACT_EVENT_PREPARE))
+		return;
+	foreach(lc, retired)
+		free_model((RbacModel *) lfirst(lc));
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	list_free(retired);
+	retired = NIL;
+	MemoryContextSwitchTo(old);
+}
+
 /* Build the model from the catalogs.  Caller has connected SPI. */
 static RbacModel *
 build_model(void)
@@ -543,8 +566,25 @@ rbac_get_model(void)
 	SPI_finish();
 	rbac_run_as_end(&run_as);
 
+	/*
+	 * The model replaced may still be in use: an evaluation runs SQL (a
+	 * last-mile rule's body calling rbac._holds) that gets here again, and
+	 * an invalidation accepted meanwhile (autovacuum's statistics of a bound
+	 * table are one) rebuilds the model under it.  It is freed at the end of
+	 * the transaction, when no evaluation can hold it.
+	 */
 	if (cached_model != NULL)
-		free_model(cached_model);
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		retired = lappend(retired, cached_model);
+		MemoryContextSwitchTo(old);
+		if (!retire_callback)
+		{
+			RegisterXactCallback(free_retired, NULL);
+			retire_callback = true;
+		}
+	}
 	cached_model = m;
 	return m;
 }
