@@ -21,10 +21,13 @@ OBJS = \
 	src/lexer.o \
 	src/parser.o \
 	src/parser_rules.o \
+	src/parser_tests.o \
 	src/validate.o \
 	src/validate_names.o \
 	src/validate_rules.o \
 	src/validate_cycles.o \
+	src/validate_tests.o \
+	src/policy_test.o \
 	src/util.o \
 	src/run_as.o \
 	src/audit.o \
@@ -34,6 +37,7 @@ OBJS = \
 	src/jwk.o \
 	src/jwt.o \
 	src/policy_api.o \
+	src/test_policy.o \
 	src/graph.o \
 	src/model.o \
 	src/lookup.o \

@@ -172,6 +172,14 @@ DROP FUNCTION rbac._orphan_custom_roles(), rbac._orphan_assignments(), rbac._orp
 COMMENT ON VIEW rbac._orphan_custom_roles IS 'Internal (load_policy): custom roles naming something the loaded model does not declare.';
 COMMENT ON VIEW rbac._orphan_assignments IS 'Internal (load_policy): assignments naming a type or role the loaded model does not declare.';
 COMMENT ON VIEW rbac._orphan_memberships IS 'Internal (load_policy): memberships between types that are no longer actor types.';
+-- Policy tests (test blocks).
+CREATE FUNCTION rbac.test_policy(source text DEFAULT NULL)
+RETURNS TABLE (test text, assertion text, passed boolean)
+LANGUAGE c STABLE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_test_policy';
+COMMENT ON FUNCTION rbac.test_policy(text) IS
+'Run the test blocks of a policy source (NULL: the loaded policy) on the policy and their setup facts alone; one row per assertion; changes nothing.';
 
 -- load_policy and validate_policy take oso_compat (a changed signature: DROP
 -- and CREATE).  A role granted EXECUTE on load_policy by hand in 0.2 loses

@@ -252,7 +252,8 @@ INSERT INTO baseline VALUES
   ('rbac._actor_type()', '{}'),
   ('rbac._lastmile_row(text,integer,text)', ARRAY['''Repository''', '1', '''4''']),
   ('rbac._in(anyelement,anyarray,text)', ARRAY['3', 'ARRAY[1, 3]', '''k|Repository|read''']),
-  ('rbac._may_see(text,text,text,text)', ARRAY['''User''', '''mallory''', '''Repository''', '''3''']);
+  ('rbac._may_see(text,text,text,text)', ARRAY['''User''', '''mallory''', '''Repository''', '''3''']),
+  ('rbac.test_policy(text)', ARRAY['(SELECT src FROM pg_temp.policy_src)']);
 
 -- hostile values by argument type
 CREATE TEMP TABLE hostile_value (argtype regtype, expr text, ord int);
@@ -611,6 +612,18 @@ SELECT pg_temp.add('rbac._bound_truncate()', 'fired for an insert',
 SELECT pg_temp.add('rbac._audit_append_only()', 'fired for an insert into another table',
   'ALTER TABLE hw.app_ids DISABLE TRIGGER bt_ins', 'INSERT INTO hw.app_ids VALUES (1)');
 
+-- policy tests: the loaded policy (read as the caller), huge and deep
+-- tests, and nested checks that branch past the evaluator's budget
+SELECT pg_temp.add('rbac.test_policy(text)', 'the loaded policy',
+  $q$SELECT count(*) FROM rbac.test_policy()$q$);
+SELECT pg_temp.add('rbac.test_policy(text)', '20,000 facts',
+  $q$SELECT count(*) FILTER (WHERE passed) FROM rbac.test_policy('actor User {} resource F { roles = ["v"]; permissions = ["r"]; relations = { parent: F }; "r" if "v"; "v" if "v" on "parent"; } test "t" { setup { has_role(User{"a"}, "v", F{"0"}); ' || (SELECT string_agg(format('has_relation(F{"%s"}, "parent", F{"%s"}); big(F{"%s"}, %s);', g, g - 1, g, g), ' ') FROM generate_series(1, 10000) g) || ' } assert allow(User{"a"}, "r", F{"10000"}); assert_not allow(User{"b"}, "r", F{"10000"}); }')$q$);
+SELECT pg_temp.add('rbac.test_policy(text)', 'huge ids and names',
+  $q$SELECT count(*) FROM rbac.test_policy('actor User {} resource R { permissions = ["r"]; } test "' || repeat('n', 100000) || '" { assert_not allow(User{"' || repeat('a', 1000000) || '"}, "r", R{"' || repeat('x', 100000) || '"}); }')$q$);
+SELECT pg_temp.add('rbac.test_policy(text)', 'a test not closed',
+  $q$SELECT count(*) FROM rbac.test_policy('actor User {} test "t" { setup { ' || repeat('has_role(User{"a"}, ', 10000))$q$);
+SELECT pg_temp.add('rbac.test_policy(text)', 'nested checks that branch',
+  $q$SELECT count(*) FROM rbac.test_policy('actor User {} resource F { permissions = ["r", "w"]; relations = { parent: F }; } has_permission(u: User, "r", f: F) if has_permission(u, "r", f.parent) or has_permission(u, "w", f.parent); has_permission(u: User, "w", f: F) if has_permission(u, "w", f.parent) or has_permission(u, "r", f.parent); test "t" { setup { ' || (SELECT string_agg(format('has_relation(F{"%s"}, "parent", F{"%s"});', g, g - 1), ' ') FROM generate_series(1, 60) g) || ' } assert allow(User{"a"}, "r", F{"60"}); }')$q$);
 \o
 -- Run every case ----------------------------------------------------------
 CREATE TEMP TABLE outcomes AS

@@ -620,7 +620,7 @@ rbac_lex_expected(Lexer *lx, const char *what, const char *hint)
 
 /*
  * Does a block start here ("actor Name {", "resource Name {",
- * "global {")?  Recovery stops at such a point: it is the likeliest place
+ * "global {", "test "name" {")?  Recovery stops at such a point: it is the likeliest place
  * where the input makes sense again, e.g. after a missing "}".
  */
 bool
@@ -633,6 +633,9 @@ rbac_lex_at_block_start(Lexer *lx)
 		return false;
 	if (strcmp(t->text, "global") == 0)
 		return rbac_lex_peek(lx, 1)->kind == TK_LBRACE;
+	if (strcmp(t->text, "test") == 0)	/* test "name" { */
+		return rbac_lex_peek(lx, 1)->kind == TK_STRING &&
+			rbac_lex_peek(lx, 2)->kind == TK_LBRACE;
 	if (strcmp(t->text, "actor") != 0 && strcmp(t->text, "resource") != 0)
 		return false;
 	k = rbac_lex_peek(lx, 1)->kind;

@@ -31,6 +31,9 @@ typedef struct Parser
 /* A rule outside blocks: name(...) ... ;  (the name is current). */
 extern void rbac_parse_rule(Parser *p);
 
+/* A test block: test "name" { ... }  ("test" is current; parser_tests.c). */
+extern void rbac_parse_test(Parser *p);
+
 /*
  * The token stream of p under the short names the parser uses throughout
  * (lexer.h documents each).

@@ -377,6 +377,83 @@ typedef struct RbacGlobalPerm
 	int			ngrants;
 } RbacGlobalPerm;
 
+/* ---------------------------------------------------------------------
+ * Test blocks: test "name" { setup { facts } assert ...; }
+ * (parser_tests.c, validate_tests.c; run by policy_test.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* Type{"id"} in a test. */
+typedef struct RbacTestRef
+{
+	char	   *type;			/* NULL when absent (a global role) */
+	char	   *id;
+	int			line;
+	int			col;
+	RbacType   *rtype;			/* filled in by validation */
+} RbacTestRef;
+
+typedef enum RbacFactKind
+{
+	RBAC_FACT_ROLE,				/* has_role(actor, "role", resource), or
+								 * has_role(actor, "global role") */
+	RBAC_FACT_RELATION,			/* has_relation(subject, "rel", object) */
+	RBAC_FACT_GROUP,			/* has_group(member, group) */
+	RBAC_FACT_VALUE				/* name(subject) or name(subject, value):
+								 * column name of subject's row */
+} RbacFactKind;
+
+typedef struct RbacFact
+{
+	RbacFactKind kind;
+	int			line;
+	int			col;
+	char	   *name;			/* role, relation or column */
+	int			name_line;
+	int			name_col;
+	RbacTestRef subject;
+	RbacTestRef object;			/* ROLE (type NULL: global), RELATION,
+								 * GROUP */
+	RbacOperand **values;		/* VALUE: the value, or the list's items */
+	int			nvalues;
+	bool		is_list;		/* VALUE: [a, b, ...] */
+} RbacFact;
+
+typedef struct RbacAssert
+{
+	bool		negated;		/* assert_not */
+	bool		is_role;		/* has_role (else allow / has_permission) */
+	int			line;
+	int			col;
+	char	   *text;			/* the assertion as written */
+	RbacTestRef actor;
+	char	   *name;			/* the permission or role */
+	int			name_line;
+	int			name_col;
+	RbacTestRef resource;		/* type NULL: a global role */
+} RbacAssert;
+
+typedef struct RbacTest
+{
+	char	   *name;
+	int			line;
+	int			col;
+	RbacFact   *facts;
+	int			nfacts;
+	int			factcap;
+	RbacAssert *asserts;
+	int			nasserts;
+	int			assertcap;
+} RbacTest;
+
+/* The outcome of one assertion (rbac_run_tests). */
+typedef struct RbacTestResult
+{
+	const char *test;
+	const char *assertion;
+	bool		passed;
+} RbacTestResult;
+
 typedef struct RbacPolicy
 {
 	RbacType  **types;			/* in order of first declaration */
@@ -402,6 +479,9 @@ typedef struct RbacPolicy
 	int			nrelhints;
 	int			relhintcap;
 	void	   *index;			/* private name index (validate_names.c) */
+	RbacTest  **tests;			/* test blocks, in source order */
+	int			ntests;
+	int			testcap;
 } RbacPolicy;
 
 /*
@@ -439,6 +519,16 @@ extern RbacPolicy *rbac_parse(const char *source, size_t len,
 extern void rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup,
 						  void *lookup_arg, RbacAlloc *alloc,
 						  RbacDiagList *diags);
+
+/*
+ * Run the test blocks of a policy that validated without errors
+ * (policy_test.c): each assertion is decided on the policy and the test's
+ * facts alone.  Returns the number of results (one per assertion, in
+ * source order) stored in *results, or -1 when an evaluation ran past its
+ * work budget (then *results holds those decided before).
+ */
+extern int	rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc,
+						   RbacTestResult **results);
 
 /* Find a type by name, or NULL.  Valid after rbac_validate. */
 extern RbacType *rbac_find_type(RbacPolicy *policy, const char *name);

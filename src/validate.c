@@ -27,6 +27,7 @@
  *	5. check last-mile rule bodies: variables, paths, comparisons, nested
  *	   has_role / has_permission (validate_rules.c);
  *	6. report implication cycles as warnings (validate_cycles.c);
+ *	7. resolve the names in test blocks (validate_tests.c);
  *
  * and finally sorts every diagnostic by position (stable), so the output
  * order does not depend on the pass that found a problem.
@@ -970,5 +971,6 @@ rbac_validate(RbacPolicy *policy, RbacColumnLookup lookup, void *lookup_arg,
 	policy->expanded = true;
 	rbac_validate_rule_bodies(&v);
 	rbac_validate_cycles(&v);
+	rbac_validate_tests(&v);
 	sort_diags(diags, alloc);
 }

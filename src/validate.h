@@ -70,6 +70,9 @@ extern void rbac_validate_rule_bodies(Validator *v);
 /* validate_cycles.c */
 extern void rbac_validate_cycles(Validator *v);
 
+/* validate_tests.c */
+extern void rbac_validate_tests(Validator *v);
+
 /*
  * Short names used throughout the validator.  report(v, line, col, sev,
  * hint, suggestion, fmt, ...) adds a semantic diagnostic; with a
