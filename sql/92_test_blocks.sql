@@ -127,6 +127,7 @@ test "names" {
     has_role(Org{"x"}, "member", Org{"o"});
     has_role(User{"a"}, "membr", Org{"o"});
     has_role(User{"a"}, "admn");
+    has_role(User{"a"}, "member", User{"b"});
     has_relation(Org{"o"}, "parnet", Org{"p"});
     has_relation(Org{"o"}, "parent", User{"p"});
     has_permission(User{"a"}, "read", Org{"o"});

@@ -1239,7 +1239,7 @@ rbac_parse(const char *source, size_t len, RbacAlloc *alloc,
 			parse_block(&p, t->text[0] == 'a');
 		else if (is_word(t, "global") && peek(&p, 1)->kind != TK_LPAREN)
 			parse_global(&p);
-		else if (is_word(t, "test") && peek(&p, 1)->kind == TK_STRING)
+		else if (is_word(t, "test") && peek(&p, 1)->kind != TK_LPAREN)
 			rbac_parse_test(&p);
 		else if (t->kind == TK_IDENT && peek(&p, 1)->kind == TK_LPAREN)
 			rbac_parse_rule(&p);

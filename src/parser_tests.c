@@ -297,7 +297,7 @@ parse_setup(TestParse *tp)
 			return false;
 		if (t->kind == TK_RBRACE)
 			return need(tp, TK_RBRACE, "\"}\"");
-		if (t->kind == TK_EOF)
+		if (t->kind == TK_EOF || at_block_start(p))
 		{
 			expected(p, "\"}\" to close the setup block", NULL);
 			return false;
@@ -410,7 +410,7 @@ skip_test(TestParse *tp)
 	}
 }
 
-/* test "name" { ... }  ("test" is current, a string follows). */
+/* test "name" { ... }  ("test" is current, not followed by "("). */
 void
 rbac_parse_test(Parser *p)
 {
@@ -420,6 +420,13 @@ rbac_parse_test(Parser *p)
 
 	next(p);
 	name = *cur(p);
+	if (name.kind != TK_STRING)
+	{
+		expected(p, "the name of the test as a string",
+				 "A test block starts with test \"name\" {.");
+		recover(p, RECOVER_TOP);
+		return;
+	}
 	next(p);
 	tp.test = rbac_alloc(p->alloc, sizeof(RbacTest));
 	tp.test->name = name.text;

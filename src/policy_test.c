@@ -15,7 +15,7 @@
  *
  * The derivation is eval.c's, on these facts instead of the catalogs and
  * bound tables, so that a test decides what rbac.is_allowed decides on the
- * same data (TAP t/033_test_blocks.pl compares them on random worlds):
+ * same data (TAP t/034_test_blocks.pl compares them on random worlds):
  *
  *	- direct assignments to the actor or a group it belongs to;
  *	- last-mile rules whose body is true, with sqlgen.c's SQL semantics:

@@ -96,8 +96,17 @@ check_fact(Validator *v, RbacFact *f)
 			if (f->object.type == NULL)
 				check_global(v, f->name, f->name_line, f->name_col);
 			else if (resolve_ref(v, &f->object, false, NULL))
-				check_term(v, f->object.rtype, f->name, f->name_line,
-						   f->name_col, K_ROLE);
+			{
+				if (f->object.rtype->is_actor)
+					report(v, f->object.line, f->object.col, RBAC_SEV_ERROR,
+						   "Roles are assigned on resources; rights on actors come from last-mile rules.",
+						   NULL,
+						   "a role cannot be assigned on \"%s\", an actor type",
+						   f->object.type);
+				else
+					check_term(v, f->object.rtype, f->name, f->name_line,
+							   f->name_col, K_ROLE);
+			}
 			break;
 		case RBAC_FACT_RELATION:
 			{

@@ -86,6 +86,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pol = rbac_parse((const char *) data, size, &alloc, &diags);
 	rbac_validate(pol, NULL, NULL, &alloc, &diags);
 	check_result(pol, &diags, size);
+	if (diags.nerrors == 0)
+	{
+		/* the test blocks of a valid policy: one result per assertion */
+		RbacTestResult *results;
+		int			n = rbac_run_tests(pol, &alloc, &results);
+		int			total = 0;
+
+		for (int k = 0; k < pol->ntests; k++)
+			total += pol->tests[k]->nasserts;
+		CHECK(n == total || n == -1);
+	}
 
 	arena_reset(&arena);
 	return 0;

@@ -3,14 +3,16 @@
  * rbac_lint.c
  *	  Command-line checker of pg_rbac policies, outside PostgreSQL:
  *
- *		rbac_lint [-p] [-q] [-t] [-o] FILE (FILE "-" reads standard input)
+ *		rbac_lint [-p] [-q] [-t] [-o] [-T] FILE  (FILE "-" reads standard input)
  *
  *	  Prints every diagnostic as "LINE:COL: error|warning: MESSAGE" (and
  *	  "  hint: HINT"), then a compact dump of the parsed and validated
  *	  policy.  -p: parse only (no validation); -q: no dump; -t: also print
  *	  the parse and validation time; -o: as load_policy(source, oso_compat
- *	  => true), Oso host-bridging rules are skipped with a warning.  Exits 1 when there are errors, 2 on a
- *	  usage or I/O problem.
+ *	  => true), Oso host-bridging rules are skipped with a warning; -T:
+ *	  run the policy's test blocks (as rbac.test_policy does) and print
+ *	  "ok" or "FAILED" with each assertion.  Exits 1 when there are errors
+ *	  or a failed assertion, 2 on a usage or I/O problem.
  *
  *-------------------------------------------------------------------------
  */
@@ -451,6 +453,7 @@ main(int argc, char **argv)
 	bool		quiet = false;
 	bool		timing = false;
 	bool		oso_compat = false;
+	bool		run_tests = false;
 	const char *path = NULL;
 	char	   *src;
 	size_t		len;
@@ -473,6 +476,8 @@ main(int argc, char **argv)
 			timing = true;
 		else if (strcmp(argv[i], "-o") == 0)
 			oso_compat = true;
+		else if (strcmp(argv[i], "-T") == 0)
+			run_tests = true;
 		else if (path == NULL)
 			path = argv[i];
 		else
@@ -480,7 +485,7 @@ main(int argc, char **argv)
 	}
 	if (path == NULL)
 	{
-		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] [-o] FILE\n");
+		fprintf(stderr, "usage: rbac_lint [-p] [-q] [-t] [-o] [-T] FILE\n");
 		return 2;
 	}
 	src = read_all(path, &len);
@@ -521,6 +526,25 @@ main(int argc, char **argv)
 				(double) (t1 - t0) * 1000.0 / CLOCKS_PER_SEC,
 				(double) (t2 - t1) * 1000.0 / CLOCKS_PER_SEC, len);
 	i = diags.nerrors > 0 ? 1 : 0;
+	if (run_tests && !parse_only && diags.nerrors == 0)
+	{
+		RbacTestResult *results;
+		int			n = rbac_run_tests(pol, &alloc, &results);
+		int			k;
+
+		if (n < 0)
+		{
+			printf("tests need too much work to evaluate\n");
+			i = 1;
+		}
+		for (k = 0; k < n; k++)
+		{
+			printf("%s %s: %s\n", results[k].passed ? "ok" : "FAILED",
+				   results[k].test, results[k].assertion);
+			if (!results[k].passed)
+				i = 1;
+		}
+	}
 	arena_reset(&arena);
 	free(src);
 	return i;
