@@ -32,7 +32,8 @@ Fixtures:
   (``actor=``) or ``rbac.set_actor``.
 
 Helpers: ``assert_decisions`` (a decision table; a failing case shows
-``rbac.explain``), ``throwaway_database`` (the context manager behind
+``rbac.explain``), ``assert_policy_tests`` (the policy's own ``test``
+blocks, run by ``rbac.test_policy`` with no tables), ``throwaway_database`` (the context manager behind
 the fixture) and ``make_token`` (signed tokens for ``set_actor_token``).
 """
 
@@ -51,7 +52,8 @@ from sqlalchemy.orm import Session
 
 from . import sqlalchemy as rbac_sa
 
-__all__ = ["throwaway_database", "assert_decisions", "make_token", "default_admin_url"]
+__all__ = ["throwaway_database", "assert_decisions", "assert_policy_tests", "make_token",
+           "default_admin_url"]
 
 
 # ---------------------------------------------------------------------------
@@ -192,6 +194,27 @@ def assert_decisions(bind, cases):
         raise AssertionError("%d of %d decisions differ from the table:\n%s"
                              % (len(failures), count, "\n".join(failures)))
     return count
+
+
+def assert_policy_tests(bind, policy=None):
+    """Run the ``test`` blocks of a policy (text or a path; None: the
+    loaded policy) with ``rbac.test_policy``: on the policy and the tests'
+    setup facts alone, in any database with the extension (no tables, no
+    role data; nothing is written).
+
+    Returns the number of assertions; if any fails, AssertionError lists
+    each failing one under its test.  Errors in the policy or its tests
+    (42601, 42P17) are raised as the driver's errors, with line and column.
+    """
+    source = None if policy is None else _text_of(policy)
+    rows = bind.execute(sa.text(
+        "SELECT test, assertion, passed FROM rbac.test_policy(CAST(:source AS text))"),
+        {"source": source}).all()
+    failed = ["  %s: %s" % (test, assertion) for test, assertion, passed in rows if not passed]
+    if failed:
+        raise AssertionError("%d of %d policy test assertions failed:\n%s"
+                             % (len(failed), len(rows), "\n".join(failed)))
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 import pg_rbac
 
-from pg_rbac.testing import assert_decisions, throwaway_database, make_token, default_admin_url
+from pg_rbac.testing import (assert_decisions, assert_policy_tests, throwaway_database, make_token,
+                             default_admin_url)
 
 from models import User, Repository
 
@@ -41,6 +42,53 @@ def test_assert_decisions_shows_every_wrong_case_with_its_explanation(rbac_sessi
     assert "User:bob push Repository:1: expected allowed, got denied" in message
     assert "denied: User:bob may not push Repository:1" in message
     assert "User:alice delete" not in message
+
+
+POLICY_WITH_TESTS = """
+actor User {}
+resource Org {
+  roles = ["owner", "member"];
+  permissions = ["read", "delete"];
+  "member" if "owner";
+  "read" if "member";
+  "delete" if "owner";
+}
+test "owners and members" {
+  setup {
+    has_role(User{"alice"}, "owner", Org{"acme"});
+    has_role(User{"bob"}, "member", Org{"acme"});
+  }
+  assert allow(User{"alice"}, "delete", Org{"acme"});
+  assert allow(User{"bob"}, "read", Org{"acme"});
+  assert_not allow(User{"bob"}, "delete", Org{"acme"});
+}
+"""
+
+
+def test_assert_policy_tests_runs_the_test_blocks_without_tables(rbac_session):
+    assert assert_policy_tests(rbac_session, POLICY_WITH_TESTS) == 3
+
+
+def test_assert_policy_tests_lists_the_failing_assertions(rbac_session):
+    wrong = POLICY_WITH_TESTS.replace('assert_not allow(User{"bob"}, "delete"',
+                                      'assert allow(User{"bob"}, "delete"')
+    with pytest.raises(AssertionError) as info:
+        assert_policy_tests(rbac_session, wrong)
+    assert str(info.value) == ('1 of 3 policy test assertions failed:\n'
+                               '  owners and members: assert allow(User{"bob"}, "delete", Org{"acme"})')
+
+
+def test_assert_policy_tests_raises_policy_errors(rbac_session):
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        assert_policy_tests(rbac_session, POLICY_WITH_TESTS.replace('"delete", Org{"acme"});\n  assert allow',
+                                                                    '"dlete", Org{"acme"});\n  assert allow'))
+    assert info.value.orig.pgcode == "42P17"
+    assert 'declares no permission "dlete" (did you mean "delete"?)' in str(info.value.orig)
+
+
+def test_assert_policy_tests_of_the_loaded_policy(rbac_session):
+    # the fixture's policy has no test blocks
+    assert assert_policy_tests(rbac_session) == 0
 
 
 def test_the_fixture_database_has_the_policy_schema_and_setup(rbac_database, rbac_session):
