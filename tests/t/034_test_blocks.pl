@@ -19,6 +19,8 @@
 #     bare actor parameters;
 #   - random rows, relations and column values, role assignments to users
 #     and groups, global roles and nested group memberships.
+# Conditions in shorthand rules and wildcards join the pools when the
+# extension takes them (probed with rbac.validate_policy).
 # The world's test block holds one setup fact for each row's relations and
 # column values, each assignment and each membership, and one assertion
 # for every (actor, permission, resource) and (actor, role, resource).
@@ -99,6 +101,34 @@ my %types = (
 	},
 );
 my @type_order = qw(Org Repo Folder Issue);
+
+# Constructs of SPEC 6.6 that the extension may take or not yet: each joins
+# the pools when rbac.validate_policy accepts a probe of it.
+$node->safe_psql('postgres', 'CREATE EXTENSION pg_rbac');
+sub accepted
+{
+	my $probe = shift;
+	$probe =~ s/'/''/g;
+	return $node->safe_psql('postgres',
+		"SELECT count(*) FROM rbac.validate_policy('$probe') WHERE severity = 'error'") eq '0';
+}
+my @extensions;
+if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; "r" if "v" or is_public(resource) and not n(resource, 1); }'))
+{
+	push @extensions, 'conditions in shorthand rules';
+	push @{ $types{Org}{pool} }, '"admin_op" if "owner" or seats(resource, 0);';
+	push @{ $types{Repo}{pool} }, '"read" if "reader" or is_public(resource);',
+	  '"push" if "maintainer" and not is_public(resource);', '"delete" if "creator" and stars(resource, 3);';
+	push @{ $types{Folder}{pool} }, '"write" if "editor" and not tag(resource, "closed");';
+	push @{ $types{Issue}{pool} }, '"close" if "author" and locked(resource, false);';
+}
+if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; relations = { p: R }; role if role on "p"; permission if "v"; }'))
+{
+	push @extensions, 'wildcards';
+	push @{ $types{Folder}{pool} }, 'role if role on "parent";';
+	push @{ $types{Repo}{pool} }, 'permission if "maintainer";';
+}
+diag('constructs of SPEC 6.6 in the pools: ' . (@extensions ? join(', ', @extensions) : 'none yet'));
 
 my @lastmile = (
 	'has_permission(_: User, "read", r: Repo) if r.is_public;',
