@@ -37,7 +37,8 @@
  * Plain C, no PostgreSQL headers: links into tests/fuzz like the parser.
  * Memory comes from the caller's arena.  Each evaluation is bounded by a
  * work budget, so that a policy whose nested checks branch without end
- * cannot hold the caller.
+ * cannot hold the caller.  Like eval.c's, an evaluation looks only at the
+ * asked node and the nodes its relations reach.
  *
  *-------------------------------------------------------------------------
  */
@@ -46,7 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WORK_BUDGET		10000000L	/* steps over all of a run's tests */
+#define WORK_BUDGET		10000000L	/* steps for one assertion */
 
 /* Three-valued truth. */
 typedef enum Tv
@@ -143,6 +144,8 @@ typedef struct EvalBuf
 	int			heldcap;
 	bool	   *inset;
 	int		   *queue;
+	bool	   *inreach;
+	int		   *reach;			/* nodes reached from the asked one */
 	bool	  **held;
 	bool	   *heldflat;
 	bool	   *ghold;
@@ -891,6 +894,8 @@ get_buf(World *w, int depth)
 		b->nodecap = w->nnodes + 1;
 		b->inset = rbac_alloc(w->alloc, sizeof(bool) * (size_t) b->nodecap);
 		b->queue = rbac_alloc(w->alloc, sizeof(int) * (size_t) b->nodecap);
+		b->inreach = rbac_alloc(w->alloc, sizeof(bool) * (size_t) b->nodecap);
+		b->reach = rbac_alloc(w->alloc, sizeof(int) * (size_t) b->nodecap);
 		b->held = rbac_alloc(w->alloc, sizeof(bool *) * (size_t) b->nodecap);
 	}
 	if (b->heldcap < w->nheld + 1)
@@ -899,6 +904,7 @@ get_buf(World *w, int depth)
 		b->heldflat = rbac_alloc(w->alloc, (size_t) b->heldcap);
 	}
 	memset(b->inset, 0, sizeof(bool) * (size_t) (w->nnodes + 1));
+	memset(b->inreach, 0, sizeof(bool) * (size_t) (w->nnodes + 1));
 	memset(b->heldflat, 0, (size_t) w->nheld + 1);
 	memset(b->relflat, 0, (size_t) b->nrelflat + 1);
 	memset(b->ghold, 0, sizeof(bool) * (size_t) (pol->nglobals + 1));
@@ -955,8 +961,78 @@ holds_global(World *w, const bool *inset, int g)
 }
 
 /*
+ * Fill b->reach with node and every node reached from it through relation
+ * facts (the engine's node graph); returns how many.
+ */
+static int
+reach_from(World *w, EvalBuf *b, int node)
+{
+	int			n = 0;
+	int			i,
+				t,
+				k;
+
+	b->inreach[node] = true;
+	b->reach[n++] = node;
+	for (i = 0; i < n; i++)
+	{
+		Node	   *x = &w->nodes[b->reach[i]];
+
+		for (t = 0; t < x->type->nterms; t++)
+			for (k = 0; k < x->nrel[t]; k++)
+				if (!b->inreach[x->rel[t][k]])
+				{
+					b->inreach[x->rel[t][k]] = true;
+					b->reach[n++] = x->rel[t][k];
+				}
+	}
+	return n;
+}
+
+/*
+ * Apply the shorthand rules to the nodes reached until nothing changes,
+ * from the last reached back (derivations flow from related nodes to the
+ * ones that reach them).
+ */
+static void
+fixpoint(Eval *ev, const int *reach, int nreach)
+{
+	World	   *w = ev->w;
+	bool		changed;
+	int			i,
+				r;
+
+	do
+	{
+		changed = false;
+		for (i = nreach - 1; i >= 0; i--)
+		{
+			int			x = reach[i];
+			Node	   *n = &w->nodes[x];
+			int			ti = n->type->index;
+
+			w->work += w->nsrules[ti] + 1;
+			for (r = 0; r < w->nsrules[ti]; r++)
+			{
+				SRule	   *s = &w->srules[ti][r];
+
+				if (ev->held[x][s->head] || !ev->relevant[ti][s->head])
+					continue;
+				if (srule_holds(ev, n, s))
+				{
+					ev->held[x][s->head] = true;
+					changed = true;
+				}
+			}
+		}
+	} while (changed);
+}
+
+/*
  * Does the actor hold term on node?  stack: the nested checks being
- * answered (NULL for an assertion).
+ * answered (NULL for an assertion), depth their number.  As in eval.c:
+ * assignments and shorthand rules first, then, only when that did not
+ * decide, last-mile rules and the shorthand rules again.
  */
 static bool
 holds(World *w, int actor, int node, int term, Frame *stack, int depth)
@@ -964,10 +1040,11 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 	RbacPolicy *pol = w->pol;
 	Eval		ev = {.w = w, .actor = actor, .stack = stack, .depth = depth};
 	EvalBuf    *b;
+	int			nreach;
 	int			i,
 				k,
 				r;
-	bool		changed;
+	bool		any = false;
 
 	if (w->over || w->work > WORK_BUDGET)
 	{
@@ -979,15 +1056,15 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 	ev.ghold = b->ghold;
 	ev.relevant = b->relevant;
 	mark_relevant(&ev, w->nodes[node].type, term);
-
 	ev.inset = actor_set(w, b, actor);
+	nreach = reach_from(w, b, node);
 
 	/* global roles and direct assignments of the actor set */
 	for (i = 0; i < pol->nglobals; i++)
 		ev.ghold[i] = holds_global(w, ev.inset, i);
-	for (i = 0; i < w->nnodes; i++)
+	for (i = 0; i < nreach; i++)
 	{
-		Node	   *n = &w->nodes[i];
+		Node	   *n = &w->nodes[b->reach[i]];
 
 		for (k = 0; k < n->nroles; k++)
 		{
@@ -997,9 +1074,12 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 
 			if (s >= 0 && ev.inset[s] && t >= 0 &&
 				n->type->terms[t].kind == RBAC_TERM_ROLE)
-				ev.held[i][t] = true;
+				ev.held[b->reach[i]][t] = true;
 		}
 	}
+	fixpoint(&ev, b->reach, nreach);
+	if (ev.held[node][term])
+		return true;
 
 	/* last-mile rules of relevant terms */
 	for (r = 0; r < w->nlrules && !w->over; r++)
@@ -1008,36 +1088,20 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 
 		if (!ev.relevant[lr->rule->rtype->index][lr->term])
 			continue;
-		for (i = 0; i < w->nnodes; i++)
-			if (w->nodes[i].type == lr->rule->rtype && !ev.held[i][lr->term] &&
-				lastmile_holds(&ev, lr, i))
-				ev.held[i][lr->term] = true;
-	}
-
-	/* shorthand rules to their least fixpoint */
-	do
-	{
-		changed = false;
-		for (i = 0; i < w->nnodes; i++)
+		for (i = 0; i < nreach; i++)
 		{
-			Node	   *n = &w->nodes[i];
-			int			ti = n->type->index;
+			int			x = b->reach[i];
 
-			w->work += w->nsrules[ti];
-			for (r = 0; r < w->nsrules[ti]; r++)
+			if (w->nodes[x].type == lr->rule->rtype && !ev.held[x][lr->term] &&
+				lastmile_holds(&ev, lr, x))
 			{
-				SRule	   *s = &w->srules[ti][r];
-
-				if (ev.held[i][s->head] || !ev.relevant[ti][s->head])
-					continue;
-				if (srule_holds(&ev, n, s))
-				{
-					ev.held[i][s->head] = true;
-					changed = true;
-				}
+				ev.held[x][lr->term] = true;
+				any = true;
 			}
 		}
-	} while (changed);
+	}
+	if (any)
+		fixpoint(&ev, b->reach, nreach);
 	return ev.held[node][term];
 }
 
@@ -1095,7 +1159,10 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 		for (j = 0; j < test->nasserts; j++)
 		{
 			RbacAssert *a = &test->asserts[j];
-			bool		d = decide(&w, a);
+			bool		d;
+
+			w.work = 0;			/* the budget is per assertion */
+			d = decide(&w, a);
 
 			if (w.over)
 				return -1;
