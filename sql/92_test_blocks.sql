@@ -89,6 +89,61 @@ test "values" {
 }
 $$);
 
+-- The constructs of SPEC 6.6 in tests: conditions in shorthand rules,
+-- wildcards, the global block's permissions and rules, a type both actor
+-- and resource, "in" over an array column (a list fact), joins, and an Oso
+-- host-bridging rule, which test_policy skips as oso_compat does.
+SELECT test, assertion, passed FROM rbac.test_policy($$
+actor User {}
+resource User { roles = ["friend"]; permissions = ["poke"]; "poke" if "friend"; }
+global { roles = ["admin", "superadmin"]; permissions = ["create_org"]; "create_org" if "admin"; "admin" if "superadmin"; }
+resource Org { roles = ["member"]; permissions = ["read"]; "read" if "member"; }
+resource Repo {
+  roles = ["viewer", "editor"];
+  permissions = ["read", "write", "audit", "triage"];
+  relations = { parent: Repo, org: Org };
+  "read" if "viewer" or is_public(resource);
+  "write" if "editor" and not is_protected(resource);
+  role if role on "parent";
+  permission if "editor";
+  "audit" if global "admin";
+}
+has_permission(u: User, "triage", r: Repo) if u.id in r.triagers;
+has_permission(u: User, "read", r: Repo) if o matches Org and has_relation(r, "org", o) and has_role(u, "member", o);
+has_role(user: User, name: String, org: Org) if role in user.roles and role.name = name and role.org_id = org.id;
+test "6.6" {
+  setup {
+    is_public(Repo{"pub"});
+    has_role(User{"e"}, "editor", Repo{"top"});
+    has_relation(Repo{"sub"}, "parent", Repo{"top"});
+    is_protected(Repo{"sub"});
+    has_role(User{"root"}, "superadmin");
+    has_role(User{"a"}, "friend", User{"b"});
+    triagers(Repo{"top"}, ["t", nil]);
+    has_relation(Repo{"sub"}, "org", Org{"o"});
+    has_role(User{"m"}, "member", Org{"o"});
+  }
+  assert allow(User{"x"}, "read", Repo{"pub"});
+  assert_not allow(User{"x"}, "read", Repo{"top"});
+  assert allow(User{"e"}, "write", Repo{"top"});
+  assert has_role(User{"e"}, "editor", Repo{"sub"});
+  assert allow(User{"e"}, "write", Repo{"sub"});   # not by the condition: by permission if "editor"
+  assert allow(User{"e"}, "triage", Repo{"sub"});
+  assert allow(User{"root"}, "create_org");
+  assert has_role(User{"root"}, "admin");
+  assert allow(User{"root"}, "audit", Repo{"pub"});
+  assert_not allow(User{"e"}, "create_org");
+  assert allow(User{"a"}, "poke", User{"b"});
+  assert allow(User{"t"}, "triage", Repo{"top"});
+  assert_not allow(User{"u"}, "triage", Repo{"top"});
+  assert allow(User{"m"}, "read", Repo{"sub"});
+  assert_not allow(User{"m"}, "read", Repo{"top"});
+}
+$$);
+SELECT rbac.test_policy($$actor User {} global { roles = ["admin"]; permissions = ["create_org"]; }
+test "t" { assert allow(User{"a"}, "create_rog"); }$$);
+\echo :LAST_ERROR_SQLSTATE
+
 -- A failing assertion is a row with passed = false, not an error.
 SELECT test, assertion, passed FROM rbac.test_policy($$
 actor User {}

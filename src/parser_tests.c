@@ -332,9 +332,9 @@ assertion_text(Parser *p, int start, int end)
 }
 
 /*
- * assert CALL;  or  assert_not CALL;  where CALL is allow(actor, "perm",
- * resource), has_permission(...) likewise, or has_role(actor, "role"[,
- * resource]).
+ * assert CALL;  or  assert_not CALL;  where CALL is allow(actor, "perm"[,
+ * resource]), has_permission(...) likewise, or has_role(actor, "role"[,
+ * resource]); without a resource, the name is a global permission or role.
  */
 static bool
 parse_assert(TestParse *tp)
@@ -370,8 +370,9 @@ parse_assert(TestParse *tp)
 		!parse_name(tp, a.is_role ? "a role name" : "a permission name",
 					&a.name, &a.name_line, &a.name_col))
 		return false;
-	if (!a.is_role || cur(p)->kind == TK_COMMA)
+	if (cur(p)->kind == TK_COMMA)
 	{
+		/* without a resource: a global role or a global permission */
 		if (!comma(tp, fn) ||
 			!parse_ref(tp, &a.resource, "a resource such as Repo{\"r\"}"))
 			return false;

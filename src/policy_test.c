@@ -23,6 +23,7 @@
  *	  counts unknown as false before negating, "x = nil" is IS NULL, the
  *	  actor compared with a relation to an actor type is equal when type
  *	  and id are, a comparison with the actor's id compares text, and a
+ *	  "x in r.column" over an array is x = ANY (array), and a
  *	  nested has_role / has_permission is a check of its own (rbac._holds)
  *	  which is false when it would ask again a question it is already
  *	  answering;
@@ -177,6 +178,7 @@ typedef struct Eval
 
 static bool holds(World *w, int actor, int node, int term, Frame *stack,
 				  int depth);
+static bool holds_global(World *w, const bool *inset, int g);
 
 
 /* ---------------------------------------------------------------------
@@ -733,6 +735,21 @@ eval_expr(BodyCtx *bc, const RbacExpr *e)
 		case RBAC_EX_IN:
 			a = operand_val(bc, e->a, &end);
 			r = TV_FALSE;
+			if (e->b_array != NULL)
+			{
+				/* a = ANY (array column): NULL array or elements: unknown */
+				Val			arr = operand_val(bc, e->b_array, &end);
+
+				if (arr.k != V_LIST)
+					return TV_NULL;
+				for (i = 0; i < arr.nitems; i++)
+				{
+					Val			b = literal_val(arr.items[i]);
+
+					r = tv_or(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)));
+				}
+				return r;
+			}
 			for (i = 0; i < e->nlist; i++)
 			{
 				Val			b = literal_val(e->list[i]);
@@ -943,6 +960,44 @@ actor_set(World *w, EvalBuf *b, int actor)
 	return b->inset;
 }
 
+/*
+ * Does the actor set hold the global role or permission called name: is
+ * one of the global roles that grant it (itself, or through the rules of
+ * the global block, transitively) assigned to it?
+ */
+static bool
+holds_global_name(World *w, const bool *inset, const char *name)
+{
+	RbacPolicy *pol = w->pol;
+	const char **seen = rbac_alloc(w->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
+	int			nseen = 0;
+	int			i,
+				k;
+
+	seen[nseen++] = name;
+	for (k = 0; k < nseen; k++)
+	{
+		int			g = global_index(pol, seen[k]);
+
+		if (g >= 0 && holds_global(w, inset, g))
+			return true;
+		for (i = 0; i < pol->ngrules; i++)
+		{
+			RbacShorthand *r = &pol->grules[i];
+			bool		dup = false;
+			int			j;
+
+			if (r->head == NULL || r->body == NULL || strcmp(r->head, seen[k]) != 0)
+				continue;
+			for (j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], r->body) == 0;
+			if (!dup && nseen < pol->ngrules + 2)
+				seen[nseen++] = r->body;
+		}
+	}
+	return false;
+}
+
 /* Does the actor set hold global role g? */
 static bool
 holds_global(World *w, const bool *inset, int g)
@@ -1122,8 +1177,7 @@ decide(World *w, const RbacAssert *a)
 	if (actor < 0)
 		return false;
 	if (a->resource.type == NULL)
-		return holds_global(w, actor_set(w, get_buf(w, 0), actor),
-							global_index(w->pol, a->name));
+		return holds_global_name(w, actor_set(w, get_buf(w, 0), actor), a->name);
 	node = find_node(w, a->resource.rtype, a->resource.id);
 	term = node >= 0 ? term_index(a->resource.rtype, a->name) : -1;
 	if (term < 0)

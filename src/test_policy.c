@@ -25,7 +25,9 @@ PG_FUNCTION_INFO_V1(rbac_test_policy);
  *
  * One row per assertion, in source order.  Errors of the policy (its tests
  * included) are raised like load_policy's: 42601, 42P17, 0A000 with line
- * and column.  NULL runs the tests of the loaded policy (no rows when none
+ * and column; Oso host-bridging rules are skipped silently, as
+ * load_policy(oso_compat => true) skips them (a stored source loaded so
+ * keeps them).  NULL runs the tests of the loaded policy (no rows when none
  * is loaded).
  */
 Datum
@@ -56,6 +58,8 @@ rbac_test_policy(PG_FUNCTION_ARGS)
 
 	parsed = rbac_parse_policy_text(source, strlen(source), false,
 									CurrentMemoryContext);
+	/* Oso host-bridging rules are skipped, as with oso_compat: no host */
+	rbac_oso_compat(&parsed->diags);
 	rbac_report_errors(parsed);
 	n = rbac_run_tests(parsed->policy, &parsed->alloc, &results);
 	if (n < 0)

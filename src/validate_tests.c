@@ -97,7 +97,7 @@ check_fact(Validator *v, RbacFact *f)
 				check_global(v, f->name, f->name_line, f->name_col);
 			else if (resolve_ref(v, &f->object, false, NULL))
 			{
-				if (f->object.rtype->is_actor)
+				if (!f->object.rtype->is_resource)
 					report(v, f->object.line, f->object.col, RBAC_SEV_ERROR,
 						   "Roles are assigned on resources; rights on actors come from last-mile rules.",
 						   NULL,
@@ -158,9 +158,17 @@ static void
 check_assert(Validator *v, RbacAssert *a)
 {
 	resolve_ref(v, &a->actor, true, "the first argument of an assertion");
-	if (a->resource.type == NULL)
+	if (a->resource.type == NULL && a->is_role)
 	{
 		check_global(v, a->name, a->name_line, a->name_col);
+		return;
+	}
+	if (a->resource.type == NULL)
+	{
+		if (rbac_find_global_permission(v->policy, a->name) == NULL)
+			report(v, a->name_line, a->name_col, RBAC_SEV_ERROR,
+				   "A permission with no resource is a global permission, declared in global { permissions = [...]; }.",
+				   NULL, "undeclared global permission \"%s\"", a->name);
 		return;
 	}
 	if (resolve_ref(v, &a->resource, false, NULL))

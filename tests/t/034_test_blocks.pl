@@ -19,8 +19,10 @@
 #     bare actor parameters;
 #   - random rows, relations and column values, role assignments to users
 #     and groups, global roles and nested group memberships.
-# Conditions in shorthand rules and wildcards join the pools when the
-# extension takes them (probed with rbac.validate_policy).
+# Conditions in shorthand rules, wildcards, "in" over array columns (a
+# text[] column with NULL elements) and matches / has_relation joins join
+# the pools when the extension takes them (probed with
+# rbac.validate_policy).
 # The world's test block holds one setup fact for each row's relations and
 # column values, each assignment and each membership, and one assertion
 # for every (actor, permission, resource) and (actor, role, resource).
@@ -102,33 +104,6 @@ my %types = (
 );
 my @type_order = qw(Org Repo Folder Issue);
 
-# Constructs of SPEC 6.6 that the extension may take or not yet: each joins
-# the pools when rbac.validate_policy accepts a probe of it.
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_rbac');
-sub accepted
-{
-	my $probe = shift;
-	$probe =~ s/'/''/g;
-	return $node->safe_psql('postgres',
-		"SELECT count(*) FROM rbac.validate_policy('$probe') WHERE severity = 'error'") eq '0';
-}
-my @extensions;
-if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; "r" if "v" or is_public(resource) and not n(resource, 1); }'))
-{
-	push @extensions, 'conditions in shorthand rules';
-	push @{ $types{Org}{pool} }, '"admin_op" if "owner" or seats(resource, 0);';
-	push @{ $types{Repo}{pool} }, '"read" if "reader" or is_public(resource);',
-	  '"push" if "maintainer" and not is_public(resource);', '"delete" if "creator" and stars(resource, 3);';
-	push @{ $types{Folder}{pool} }, '"write" if "editor" and not tag(resource, "closed");';
-	push @{ $types{Issue}{pool} }, '"close" if "author" and locked(resource, false);';
-}
-if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; relations = { p: R }; role if role on "p"; permission if "v"; }'))
-{
-	push @extensions, 'wildcards';
-	push @{ $types{Folder}{pool} }, 'role if role on "parent";';
-	push @{ $types{Repo}{pool} }, 'permission if "maintainer";';
-}
-diag('constructs of SPEC 6.6 in the pools: ' . (@extensions ? join(', ', @extensions) : 'none yet'));
 
 my @lastmile = (
 	'has_permission(_: User, "read", r: Repo) if r.is_public;',
@@ -171,7 +146,8 @@ my %columns = (
 	Repo => [ [ 'is_public', 'boolean', sub { maybe(0.3, chance(0.4) ? 'true' : 'false') } ],
 			  [ 'stars', 'int', sub { maybe(0.25, int(rnd() * 8)) } ],
 			  [ 'kind', 'text', sub { maybe(0.25, pick([qw(secret archived team open)])) } ],
-			  [ 'ratio', 'numeric', sub { maybe(0.25, pick([qw(0.1 0.25 0.5 0.75)])) } ] ],
+			  [ 'ratio', 'numeric', sub { maybe(0.25, pick([qw(0.1 0.25 0.5 0.75)])) } ],
+			  [ 'teams', 'text[]', sub { maybe(0.25, [ map { maybe(0.15, pick([qw(eng ops u1 u2)])) } 1 .. int(rnd() * 3) ]) } ] ],
 	Folder => [ [ 'tag', 'text', sub { maybe(0.4, pick([qw(open closed)])) } ],
 				[ 'depth', 'int', sub { maybe(0.25, int(rnd() * 4)) } ] ],
 	Issue => [ [ 'status', 'text', sub { maybe(0.25, pick([qw(open closed)])) } ],
@@ -185,9 +161,58 @@ my %table = (User => 'users', Group => 'groups', Org => 'orgs', Repo => 'repos',
 sub fact_value
 {
 	my ($type, $v) = @_;
+	return '[' . join(', ', map { defined $_ ? "\"$_\"" : 'nil' } @$v) . ']' if ref $v;
 	return "\"$v\"" if $type eq 'text';
 	return $v;
 }
+
+# A column value in SQL.
+sub sql_value
+{
+	my $v = shift;
+	return lit($v) unless ref $v;
+	return "'{}'::text[]" unless @$v;
+	return 'ARRAY[' . join(', ', map { lit($_) } @$v) . ']::text[]';
+}
+
+# Constructs of SPEC 6.6 that the extension may take or not yet: each joins
+# the pools when rbac.validate_policy accepts a probe of it.
+$node->safe_psql('postgres', 'CREATE EXTENSION pg_rbac');
+sub accepted
+{
+	my $probe = shift;
+	$probe =~ s/'/''/g;
+	return $node->safe_psql('postgres',
+		"SELECT count(*) FROM rbac.validate_policy('$probe') WHERE severity = 'error'") eq '0';
+}
+my @extensions;
+if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; "r" if "v" or is_public(resource) and not n(resource, 1); }'))
+{
+	push @extensions, 'conditions in shorthand rules';
+	push @{ $types{Org}{pool} }, '"admin_op" if "owner" or seats(resource, 0);';
+	push @{ $types{Repo}{pool} }, '"read" if "reader" or is_public(resource);',
+	  '"push" if "maintainer" and not is_public(resource);', '"delete" if "creator" and stars(resource, 3);';
+	push @{ $types{Folder}{pool} }, '"write" if "editor" and not tag(resource, "closed");';
+	push @{ $types{Issue}{pool} }, '"close" if "author" and locked(resource, false);';
+}
+if (accepted('actor User {} resource R { roles = ["v"]; permissions = ["r"]; relations = { p: R }; role if role on "p"; permission if "v"; }'))
+{
+	push @extensions, 'wildcards';
+	push @{ $types{Folder}{pool} }, 'role if role on "parent";';
+	push @{ $types{Repo}{pool} }, 'permission if "maintainer";';
+}
+if (accepted('actor User {} resource R { permissions = ["r"]; } has_permission(u: User, "r", x: R) if u.id in x.tags;'))
+{
+	push @extensions, 'in over array columns';
+	push @lastmile, 'has_permission(u: User, "read", r: Repo) if u.dept in r.teams;',
+	  'has_role(u: User, "maintainer", r: Repo) if u.id in r.teams and not r.stars > 5;';
+}
+if (accepted('actor User {} resource O { roles = ["m"]; } resource R { permissions = ["r"]; relations = { p: O }; } has_permission(u: User, "r", x: R) if o matches O and has_relation(x, "p", o) and has_role(u, "m", o);'))
+{
+	push @extensions, 'joins';
+	push @lastmile, 'has_permission(u: User, "close", i: Issue) if rp matches Repo and has_relation(i, "repo", rp) and has_permission(u, "push", rp) and i.prio >= 1;';
+}
+diag('constructs of SPEC 6.6 in the pools: ' . (@extensions ? join(', ', @extensions) : 'none yet'));
 
 sub generate
 {
@@ -267,7 +292,7 @@ sub generate
 		for my $id (@{ $ids{$t} })
 		{
 			my @names = ('id', map { $_->[0] } @{ $columns{$t} });
-			my @vals = (lit($id), map { lit($rows{$t}{$id}{ $_->[0] }) } @{ $columns{$t} });
+			my @vals = (lit($id), map { sql_value($rows{$t}{$id}{ $_->[0] }) } @{ $columns{$t} });
 			push @sql, "INSERT INTO $table{$t} (" . join(', ', @names) . ') VALUES ('
 			  . join(', ', @vals) . ');';
 		}
