@@ -51,6 +51,27 @@ use RandomWorld;
 my $dir = dirname(__FILE__) . '/agreement';
 my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '7,39,32,11,2,75');
 
+# The constructs of SPEC 6.6 to generate: every one that the corpus's skip
+# list (tests/corpus/skip.txt) does not name as missing, or those of
+# RBAC_RANDOM_CONSTRUCTS (comma-separated, "none" for none).
+my @constructs = qw(conditions wildcards matches in-array var-role);
+my %features;
+if (defined $ENV{RBAC_RANDOM_CONSTRUCTS})
+{
+	$features{$_} = 1 foreach grep { $_ ne 'none' } split /,/, $ENV{RBAC_RANDOM_CONSTRUCTS};
+}
+else
+{
+	my $skip = dirname(__FILE__) . '/../corpus/skip.txt';
+	$skip = "$ENV{RBAC_SRC}/tests/corpus/skip.txt" if !-f $skip && $ENV{RBAC_SRC};
+	my ($missing) = slurp_file($skip) =~ /^missing:(.*)$/m;
+	my %missing = map { $_ => 1 } split ' ', $missing // '';
+	$features{$_} = 1 foreach grep { !$missing{$_} } @constructs;
+	# conditions and facts come together
+	delete $features{conditions} if $missing{facts};
+}
+note 'SPEC 6.6 constructs generated: ' . (join(', ', sort keys %features) || 'none');
+
 my $node = PostgreSQL::Test::Cluster->new('random_worlds');
 $node->init;
 $node->append_conf('postgresql.conf',
@@ -200,7 +221,8 @@ my $t_all = time;
 foreach my $seed (@seeds)
 {
 	my $t0 = time;
-	my $w = RandomWorld::generate($seed);
+	my $w = RandomWorld::generate($seed, \%features);
+	$total{"made $_"} += $w->{made}{$_} // 0 foreach @constructs;
 	my $db = "random_$seed";
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
 	my ($ret, $out, $err) = $node->psql(
@@ -223,6 +245,25 @@ foreach my $seed (@seeds)
 	$node->safe_psql($db, "INSERT INTO ref.token VALUES $toks;\n$tokens_check");
 
 	my %m;
+	@m{qw(rules rule_bad)} = split /\|/, $node->safe_psql(
+		$db, q{
+SELECT (SELECT count(*) FROM ref.expected_rule),
+       (SELECT count(*) FROM ((SELECT type, head, head_kind, body, body_kind, via FROM ref.expected_rule
+                               EXCEPT SELECT type, head, head_kind, body, body_kind, via FROM rbac.policy_rule)
+                              UNION ALL
+                              (SELECT type, head, head_kind, body, body_kind, via FROM rbac.policy_rule
+                               EXCEPT SELECT type, head, head_kind, body, body_kind, via FROM ref.expected_rule)) x)});
+	is($m{rule_bad}, 0,
+		"world $seed: the catalog's plain shorthand rules are the $m{rules} the generator expects")
+	  or diag "world $seed: shorthand rules expected but not in rbac.policy_rule, and the reverse:\n"
+	  . $node->safe_psql(
+		$db, q{
+(SELECT 'missing: ' || concat_ws(' ', type, head, head_kind, body, body_kind, via) FROM ref.expected_rule
+ EXCEPT SELECT 'missing: ' || concat_ws(' ', type, head, head_kind, body, body_kind, via) FROM rbac.policy_rule)
+UNION ALL
+(SELECT 'unexpected: ' || concat_ws(' ', type, head, head_kind, body, body_kind, via) FROM rbac.policy_rule
+ EXCEPT SELECT 'unexpected: ' || concat_ws(' ', type, head, head_kind, body, body_kind, via) FROM ref.expected_rule)
+ORDER BY 1 LIMIT 20});
 	@m{qw(asg_bad mem_bad cust_bad asg mem cust
 		  n allowed bad pairs bad_pairs
 		  res res_bad who who_bad who_spec expl expl_bad auth auth_bad
@@ -353,8 +394,10 @@ UNION ALL
 diag sprintf(
 	"random worlds %s: %d decisions, %d pairs, %d authorized_resources lists, %d who_can lists, "
 	  . "%d explain verdicts, %d authorize outcomes, %d RLS decisions, %d delegations, %d tokens "
-	  . "compared; %.0f s",
-	join(',', @seeds), @total{qw(n pairs res who expl auth rls deleg tok)}, time - $t_all);
+	  . "compared; %d shorthand rules checked in the catalog; SPEC 6.6 constructs generated: %s; %.0f s",
+	join(',', @seeds), @total{qw(n pairs res who expl auth rls deleg tok rules)},
+	join(', ', map { "$_ " . $total{"made $_"} } grep { $features{$_} } @constructs) || 'none',
+	time - $t_all);
 
 # Another session's model cache follows a rebinding and a policy load ---------
 $node->safe_psql('postgres', 'CREATE DATABASE invalidation');

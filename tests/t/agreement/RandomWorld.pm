@@ -22,6 +22,17 @@
 #     roles, resources) and re-created with the same ids, and role data
 #     written afterwards.
 #
+#   - the constructs of SPEC 6.6 that generate($seed, \%features) is
+#     given (032 passes those t/../corpus/skip.txt does not list as
+#     missing), drawn from a second generator so that the rest of a world
+#     does not change with them: conditions and facts in shorthand rules
+#     (shapes whose split into plain rules and compiled disjuncts is written
+#     out in cond_rule), role and permission wildcards (expanded here; the
+#     catalog's plain rules must equal ref.expected_rule), relation paths
+#     of last-mile rules written as matches / has_relation joins, x in
+#     r.field over array columns, and variable role heads fixed by
+#     role = "X" or role in [...].
+#
 # The reference side is written here independently of the extension: the
 # bodies are parsed by a precedence parser of its own (not binds tighter
 # than and, and tighter than or) and rendered as fully parenthesized SQL;
@@ -47,6 +58,12 @@ sub new_rng
 }
 
 my $R;
+# The constructs of SPEC 6.6 are drawn from a second generator, so that a
+# world's other parts stay what they were before they existed (the seeds
+# were chosen for them) whichever constructs are built.
+my $R2;
+sub chance2 { return $R2->() < $_[0]; }
+sub pick2   { my $l = shift; return $l->[ int($R2->() * @$l) ]; }
 sub rnd    { return $R->(); }
 sub chance { return $R->() < $_[0]; }
 sub pick   { my $l = shift; return $l->[ int($R->() * @$l) ]; }
@@ -187,6 +204,85 @@ my %rows_sql = (
 my %key_sql = (Task => 't0.id::text', Proj => 'p0.id::text', Org => 'o0.id');
 
 # ---------------------------------------------------------------------
+# SPEC 6.6 constructs
+# ---------------------------------------------------------------------
+
+# Roles declared only when wildcards are generated (the drawing of roles
+# for assignments uses %types alone): Proj "guest" (also a role of Org) and
+# Task "viewer" (also a role of Proj), for role if role on "rel".
+my %extra_roles = (Proj => ['guest'], Task => ['viewer']);
+
+# Facts about the resource in shorthand conditions: [polar, sql] over the
+# resource's own row (aliases as in %attr).
+my %facts = (
+	Task => [
+		[ 'flag(resource)', 't0.flag' ],
+		[ 'status(resource, "open")', "t0.status = 'open'" ],
+		[ 'status(resource, "closed")', "t0.status = 'closed'" ],
+		[ 'prio(resource, 3)', 't0.prio = 3' ],
+		[ 'prio(resource, 5)', 't0.prio = 5' ],
+	],
+	Proj => [
+		[ 'archived(resource)', 'p0.archived' ],
+		[ 'kind(resource, "internal")', "p0.kind = 'internal'" ],
+		[ 'kind(resource, "secret")', "p0.kind = 'secret'" ],
+	],
+	Org => [
+		[ 'listed(resource)', 'o0.listed' ],
+		[ 'plan(resource, "pro")', "o0.plan = 'pro'" ],
+		[ 'plan(resource, "free")', "o0.plan = 'free'" ],
+		[ 'seats(resource, 10)', 'o0.seats = 10' ],
+	],
+);
+
+# Relations of each type: name => [target type, column].
+my %rel = (
+	Task => { proj => [ 'Proj', 'proj_id' ], owner => [ 'User', 'owner_id' ], squad => [ 'Group', 'squad_id' ] },
+	Proj => { org => [ 'Org', 'org_id' ], lead => [ 'User', 'lead_id' ], team => [ 'Group', 'team_id' ] },
+	Org  => {},
+);
+
+# Terms over array columns (x in r.field), replacing attribute terms:
+# [polar, sql, actor type or undef, uses the actor].
+my %array_attr = (
+	Task => [
+		[ '"urgent" in r.tags', "'urgent' = ANY (t0.tags)" ],
+		[ '"db" in r.tags', "'db' = ANY (t0.tags)" ],
+		[ 'v.id in r.watchers', 'a.id = ANY (t0.watchers)', undef, 1 ],
+		[ 'v.id in r.proj.members', 'a.id = ANY (p0.members)', undef, 1 ],
+	],
+	Proj => [ [ 'v.id in r.members', 'a.id = ANY (p0.members)', undef, 1 ], ],
+	Org  => [],
+);
+
+# The kind of a name in a type ('role', 'permission', 'actor_relation',
+# 'relation') as the policy declares it.
+sub term_kind
+{
+	my ($t, $name, $wild) = @_;
+	return 'role' if grep { $_ eq $name } @{ $types{$t}{roles} }, ($wild ? @{ $extra_roles{$t} // [] } : ());
+	return 'permission' if grep { $_ eq $name } @{ $types{$t}{perms} };
+	return ($rel{$t}{$name}[0] =~ /^(User|Group)$/ ? 'actor_relation' : 'relation') if $rel{$t}{$name};
+	die "term_kind: $t has no $name";
+}
+
+# The row of rbac.policy_rule a plain shorthand rule gives (type, head,
+# head kind, body, body kind, via), from its text.
+sub rule_row
+{
+	my ($t, $text, $wild) = @_;
+	my ($head, $body, $via);
+	if ($text =~ /^"([^"]+)" if global "([^"]+)";$/)
+	{
+		return join('|', $t, $1, term_kind($t, $1, $wild), $2, 'global', '');
+	}
+	($head, $body, $via) = $text =~ /^"([^"]+)" if "([^"]+)"(?: on "([^"]+)")?;$/
+	  or die "rule_row: cannot read $text";
+	my $bt = defined $via ? $rel{$t}{$via}[0] : $t;
+	return join('|', $t, $head, term_kind($t, $head, $wild), $body, term_kind($bt, $body, $wild), $via // '');
+}
+
+# ---------------------------------------------------------------------
 # Bodies: a flat chain of terms, parsed back with the precedence of Polar
 # ---------------------------------------------------------------------
 
@@ -233,14 +329,95 @@ sub tree_sql
 	return '(' . join($op, map { tree_sql($_, $terms, $h) } @{$t}[ 1 .. $#$t ]) . ')';
 }
 
+# A shorthand rule with a condition for type $t (second generator), in one
+# of a few shapes whose meaning is written out here, independently of the
+# parser: the top-level "or" splits the body into disjuncts; a disjunct of
+# one term (a role, a permission, "Y" on "rel", an actor relation) is a
+# plain rule, any other holds for any actor (never for nobody) when its
+# terms hold -- each compiled disjunct below has at most one term (atom)
+# and a condition on the row's facts.
+sub cond_rule
+{
+	my ($t, $wild) = @_;
+	my @heads = (@{ $types{$t}{roles} }, @{ $types{$t}{perms} });
+	my $head = pick2(\@heads);
+	# an atom: [polar, kind, term, rel]
+	my $atom = sub {
+		my @choice;
+		push @choice, map { [ "\"$_\"", 'local', $_, undef ] } grep { $_ ne $head } @heads;
+		foreach my $r (sort keys %{ $rel{$t} })
+		{
+			my ($u) = @{ $rel{$t}{$r} };
+			if ($u =~ /^(User|Group)$/) { push @choice, [ "\"$r\"", 'arel', $r, $r ]; next; }
+			push @choice, map { [ "\"$_\" on \"$r\"", 'on', $_, $r ] }
+			  (@{ $types{$u}{roles} }, @{ $types{$u}{perms} });
+		}
+		return pick2(\@choice);
+	};
+	my $fact = sub { my $f = pick2($facts{$t}); return [ $f->[0], "coalesce(($f->[1]), false)" ]; };
+	my ($r1, $r2) = ($atom->(), $atom->());
+	my ($f1, $f2, $f3) = ($fact->(), $fact->(), $fact->());
+	my $shape = pick2([qw(A B C D E F G H)]);
+	my ($text, @plain, @comp);
+	my $and = sub { return '(' . join(' AND ', @_) . ')'; };
+	if ($shape eq 'A')
+	{
+		$text = "$r1->[0] and $f1->[0]";
+		@comp = ([ $r1, $f1->[1] ]);
+	}
+	elsif ($shape eq 'B')
+	{
+		$text = "$r1->[0] or $f1->[0]";
+		@plain = ($r1);
+		@comp = ([ undef, $f1->[1] ]);
+	}
+	elsif ($shape eq 'C')
+	{
+		$text = "($r1->[0] or $f1->[0]) and $f2->[0]";
+		@comp = ([ $r1, $f2->[1] ], [ undef, $and->($f1->[1], $f2->[1]) ]);
+	}
+	elsif ($shape eq 'D')
+	{
+		$text = "$r1->[0] and not $f1->[0]";
+		@comp = ([ $r1, "(NOT $f1->[1])" ]);
+	}
+	elsif ($shape eq 'E')
+	{
+		$text = "$f1->[0] and ($f2->[0] or not $f3->[0])";
+		@comp = ([ undef, $and->($f1->[1], "($f2->[1] OR NOT $f3->[1])") ]);
+	}
+	elsif ($shape eq 'F')
+	{
+		$text = "$r1->[0] and $f1->[0] or $r2->[0]";
+		@comp = ([ $r1, $f1->[1] ]);
+		@plain = ($r2);
+	}
+	elsif ($shape eq 'G')
+	{
+		$text = "not $f1->[0] and $r1->[0]";
+		@comp = ([ $r1, "(NOT $f1->[1])" ]);
+	}
+	else
+	{
+		$text = "$f1->[0] or $r1->[0] and not $f2->[0]";
+		@comp = ([ undef, $f1->[1] ], [ $r1, "(NOT $f2->[1])" ]);
+	}
+	return {
+		text => "\"$head\" if $text;", type => $t, head => $head,
+		plain => [ map { "\"$head\" if $_->[0];" } @plain ],
+		compiled => \@comp };
+}
+
 # ---------------------------------------------------------------------
 # The world
 # ---------------------------------------------------------------------
 
 sub generate
 {
-	my $seed = shift;
+	my ($seed, $features) = @_;
+	my %on = %{ $features // {} };
 	$R = new_rng($seed);
+	$R2 = new_rng($seed * 1009 + 17);
 	my @sql;
 	my @pool = ('a' .. 'n');
 
@@ -252,13 +429,93 @@ sub generate
 		push @r, grep { chance(0.6) } @{ $types{$t}{pool} };
 		$rules_of{$t} = [ shuffle(@r) ];
 	}
+
+	# --- SPEC 6.6 in blocks (second generator) ------------------------------
+	# plain rules as rows of rbac.policy_rule (what the catalog must hold),
+	# and the condition rules that compile to last-mile rules: for each,
+	# its disjuncts { atom => undef or [kind, term, rel], cond => sql }
+	my $wild = $on{wildcards};
+	my %plain;
+	foreach my $t (sort keys %types)
+	{
+		$plain{ rule_row($t, $_, $wild) } = 1 foreach @{ $rules_of{$t} };
+	}
+	my (@conds, @extra_rules, %made);
+	my $insert_rule = sub {
+		my ($t, $text) = @_;
+		my $k = int($R2->() * (@{ $rules_of{$t} } + 1));
+		splice(@{ $rules_of{$t} }, $k, 0, $text);
+		push @extra_rules, "$t: $text";
+	};
+	if ($wild)
+	{
+		my %all_roles = map { $_ => [ @{ $types{$_}{roles} }, @{ $extra_roles{$_} // [] } ] } keys %types;
+		# role if role on "rel": the roles both types declare
+		foreach my $w ([ 'Proj', 'org' ], [ 'Task', 'proj' ])
+		{
+			my ($t, $r) = @$w;
+			next unless chance2(0.7);
+			my $u = $rel{$t}{$r}[0];
+			$insert_rule->($t, "role if role on \"$r\";");
+			$made{wildcards}++;
+			foreach my $role (@{ $all_roles{$t} })
+			{
+				$plain{ join('|', $t, $role, 'role', $role, 'role', $r) } = 1
+				  if grep { $_ eq $role } @{ $all_roles{$u} };
+			}
+		}
+		# the extra roles grant something, sometimes
+		$insert_rule->('Proj', '"read" if "guest";'), $plain{'Proj|read|permission|guest|role|'} = 1
+		  if chance2(0.7);
+		$insert_rule->('Task', '"comment" if "viewer";'), $plain{'Task|comment|permission|viewer|role|'} = 1
+		  if chance2(0.7);
+		# permission if "role": every permission of the type
+		foreach my $w ([ 'Org', 'guest' ], [ 'Proj', 'maintainer' ], [ 'Task', 'assignee' ])
+		{
+			my ($t, $role) = @$w;
+			next unless chance2(0.5);
+			$insert_rule->($t, "permission if \"$role\";");
+			$made{wildcards}++;
+			$plain{ join('|', $t, $_, 'permission', $role, 'role', '') } = 1 foreach @{ $types{$t}{perms} };
+		}
+		# permission if permission on "rel": the permissions both declare
+		foreach my $w ([ 'Proj', 'org' ], [ 'Task', 'proj' ])
+		{
+			my ($t, $r) = @$w;
+			next unless chance2(0.5);
+			my $u = $rel{$t}{$r}[0];
+			$insert_rule->($t, "permission if permission on \"$r\";");
+			$made{wildcards}++;
+			foreach my $perm (@{ $types{$t}{perms} })
+			{
+				$plain{ join('|', $t, $perm, 'permission', $perm, 'permission', $r) } = 1
+				  if grep { $_ eq $perm } @{ $types{$u}{perms} };
+			}
+		}
+	}
+	if ($on{conditions})
+	{
+		foreach my $t (sort keys %types)
+		{
+			for (1 .. int($R2->() * 3))
+			{
+				my $c = cond_rule($t, $wild);
+				$insert_rule->($t, $c->{text});
+				$made{conditions}++;
+				$plain{ rule_row($t, $_, $wild) } = 1 foreach @{ $c->{plain} };
+				push @conds, $c if @{ $c->{compiled} };
+			}
+		}
+	}
+
 	my @blocks = ('actor User {}', 'actor Group {}', 'global { roles = ["root", "staff"]; }');
 	foreach my $t (sort keys %types)
 	{
 		my $d = $types{$t};
 		my $b = "resource $t {\n";
 		my @decl = (
-			'  roles = [' . join(', ', map { "\"$_\"" } @{ $d->{roles} }) . '];',
+			'  roles = ['
+			  . join(', ', map { "\"$_\"" } @{ $d->{roles} }, ($wild ? @{ $extra_roles{$t} // [] } : ())) . '];',
 			'  permissions = [' . join(', ', map { "\"$_\"" } @{ $d->{perms} }) . '];');
 		push @decl, '  relations = { ' . join(', ', @{ $d->{relations} }) . ' };'
 		  if @{ $d->{relations} };
@@ -321,11 +578,27 @@ sub generate
 			my $a = pick($attr{$ht});
 			push @terms, { polar => $a->[0], sql => $a->[1] };
 		}
+		# x in r.field over array columns (second generator): some
+		# attribute terms become array terms
+		if ($on{'in-array'})
+		{
+			foreach my $tm (@terms)
+			{
+				next if $tm->{has} || !chance2(0.3);
+				my @ok = grep { !$_->[3] || $named } @{ $array_attr{$ht} };
+				next unless @ok;
+				my $a = pick2(\@ok);
+				%$tm = (polar => $a->[0], sql => $a->[1], actor => $a->[3]);
+				$made{'in-array'}++;
+			}
+		}
 		# the flat chain: terms joined by and / or, some negated (never a
 		# has_role: its negation is not a monotone rule)
 		my (@tok, @words);
+		my $nvar = 0;
 		for my $j (0 .. $#terms)
 		{
+			my $neg = 0;
 			if ($j > 0)
 			{
 				my $op = chance(0.5) ? 'and' : 'or';
@@ -336,10 +609,32 @@ sub generate
 			{
 				push @tok, 'not';
 				push @words, 'not';
+				$neg = 1;
 				if (chance(0.15)) { push @tok, 'not'; push @words, 'not'; }
 			}
 			push @tok, [ 'term', $j ];
-			push @words, $terms[$j]{polar};
+			my $polar = $terms[$j]{polar};
+			# a relation path as an existential join (second generator):
+			# "p matches Proj and has_relation(r, "proj", p) and ... p",
+			# conjuncts of the term's own and-group (never under not)
+			if ($on{matches} && !$neg && $polar =~ /\br\.(proj|org)\b/ && chance2(0.6))
+			{
+				my @join;
+				my $from = 'r';
+				my $t = $ht;
+				while ($polar =~ /\b\Q$from\E\.(proj|org)\b/)
+				{
+					my $r = $1;
+					my ($u) = @{ $rel{$t}{$r} };
+					my $x = lc(substr($u, 0, 1)) . ++$nvar;
+					push @join, "$x matches $u and has_relation($from, \"$r\", $x)";
+					$polar =~ s/\b\Q$from\E\.$r\b/$x/g;
+					($from, $t) = ($x, $u);
+				}
+				$polar = join(' and ', @join, $polar);
+				$made{matches}++;
+			}
+			push @words, $polar;
 		}
 		my $uses_v = grep { $_->{actor} || $_->{has} } @terms;
 		my $ap =
@@ -347,8 +642,22 @@ sub generate
 		  : $uses_v          ? "v: $param"
 		  :                    "_: $param";
 		my $body = join(' ', @words);
+		# a variable role name fixed by the body (second generator):
+		# role = "X" and (BODY), or role in ["X", "Y"] and (BODY)
+		my @heads = ($term);
+		my $text = ($is_role ? 'has_role' : 'has_permission') . "($ap, \"$term\", r: $ht) if $body;";
+		if ($is_role && $on{'var-role'} && chance2(0.6))
+		{
+			my @others = grep { $_ ne $term } @{ $types{$ht}{roles} };
+			push @heads, pick2(\@others) if @others && chance2(0.5);
+			my $var = pick2([ 'role', 'role: String', 'name: String' ]);
+			my ($vn) = $var =~ /^(\w+)/;
+			my $fix = @heads == 1 ? "$vn = \"$term\"" : "$vn in [" . join(', ', map { "\"$_\"" } @heads) . ']';
+			$text = "has_role($ap, $var, r: $ht) if $fix and ($body);";
+			$made{'var-role'}++;
+		}
 		push @lastmile, {
-			text => ($is_role ? 'has_role' : 'has_permission') . "($ap, \"$term\", r: $ht) if $body;",
+			text => $text, heads => \@heads,
 			head_type => $ht, term => $term, param => $param, terms => \@terms,
 			tree => parse_body(@tok), has => $have_has };
 	}
@@ -370,6 +679,15 @@ sub generate
 		Task => { map { $_ => 1 } @tasks });
 
 	my $maybe = sub { my ($p, $v) = @_; return chance($p) ? 'NULL' : $v; };
+	# an array column's value (second generator): NULL, empty, a few
+	# elements, sometimes with a NULL element
+	my $array = sub {
+		my $from = shift;
+		return 'NULL' if chance2(0.1);
+		my @e = grep { chance2(2.5 / @$from) } @$from;
+		push @e, undef if chance2(0.1);
+		return 'ARRAY[' . join(', ', map { defined $_ ? lit($_) : 'NULL' } @e) . ']::text[]';
+	};
 	my $org_row = sub {
 		my $id = shift;
 		return sprintf("(%s, %s, %s, %s)", lit($id),
@@ -379,27 +697,29 @@ sub generate
 	my $proj_row = sub {
 		my $id = shift;
 		my $org = chance(0.08) ? lit('o9') : chance(0.05) ? 'NULL' : lit(pick(\@orgs));
-		return sprintf("(%d, %s, %s, %s, %s, %s, %s)", $id, $org,
+		return sprintf("(%d, %s, %s, %s, %s, %s, %s, %s)", $id, $org,
 			$maybe->(0.4, lit(pick(\@pool))), $maybe->(0.4, lit(pick(\@pool))),
 			$maybe->(0.1, chance(0.3) ? 'true' : 'false'),
-			$maybe->(0.1, lit(pick([qw(internal public secret)]))), $maybe->(0.1, irange(0, 100)));
+			$maybe->(0.1, lit(pick([qw(internal public secret)]))), $maybe->(0.1, irange(0, 100)),
+			$array->(\@pool));
 	};
 	my $task_row = sub {
 		my $id = shift;
 		my $proj = chance(0.06) ? 99 : chance(0.04) ? 'NULL' : pick(\@projs);
-		return sprintf("(%d, %s, %s, %s, %s, %s, %s)", $id, $proj,
+		return sprintf("(%d, %s, %s, %s, %s, %s, %s, %s, %s)", $id, $proj,
 			$maybe->(0.3, lit(pick(\@pool))), $maybe->(0.5, lit(pick(\@pool))),
 			$maybe->(0.1, lit(pick([qw(open review closed)]))), $maybe->(0.1, irange(1, 5)),
-			$maybe->(0.1, chance(0.5) ? 'true' : 'false'));
+			$maybe->(0.1, chance(0.5) ? 'true' : 'false'),
+			$array->([qw(urgent db ui)]), $array->(\@pool));
 	};
 	push @sql,
 	  'CREATE TABLE users (id text PRIMARY KEY);',
 	  'CREATE TABLE groups (id text PRIMARY KEY, manager text);',
 	  'CREATE TABLE orgs (id text PRIMARY KEY, plan text, listed boolean, seats int);',
 	  'CREATE TABLE projs (id int PRIMARY KEY, org_id text, lead_id text, team_id text, '
-	  . 'archived boolean, kind text, budget int);',
+	  . 'archived boolean, kind text, budget int, members text[]);',
 	  'CREATE TABLE tasks (id int PRIMARY KEY, proj_id int, owner_id text, squad_id text, '
-	  . 'status text, prio int, flag boolean);';
+	  . 'status text, prio int, flag boolean, tags text[], watchers text[]);';
 	push @sql, 'INSERT INTO users VALUES ' . join(', ', map { '(' . lit($_) . ')' } @users) . ';';
 	push @sql, 'INSERT INTO groups VALUES '
 	  . join(', ', map { '(' . lit($_) . ', ' . $maybe->(0.4, lit(pick(\@pool))) . ')' } @groups) . ';';
@@ -489,6 +809,17 @@ sub generate
 	{
 		$assign->($pick_actor->(), $c->[1], "Org:$c->[0]", 'NULL') for 1 .. irange(1, 3);
 	}
+	# the roles declared only for wildcards (second generator)
+	if ($wild)
+	{
+		for (1 .. 8)
+		{
+			my $t = pick2([qw(Proj Task)]);
+			my @ids = sort keys %{ $exists{$t} };
+			$assign->((chance2(0.3) ? 'Group:' . pick2(\@groups) : 'User:' . pick2(\@users)),
+				$extra_roles{$t}[0], "$t:" . pick2(\@ids), 'NULL');
+		}
+	}
 	$assign->($pick_actor->(), 'root', undef, 'NULL');
 	$assign->($pick_actor->(), 'staff', undef, $pick_expiry->());
 	$assign->('User:c', 'staff', undef, "now() - interval '1 hour'");
@@ -552,43 +883,90 @@ sub generate
 
 	# --- the reference ---------------------------------------------------------
 	push @sql, 'SELECT ref.materialize();';
-	foreach my $lm (@lastmile)
+	foreach my $lm0 (@lastmile)
 	{
-		push @sql, "-- $lm->{text}";
-		if ($lm->{fixed}) { push @sql, $lm->{fixed}; next; }
-		my $ht = $lm->{head_type};
-		my $filter =
-		    $lm->{param} eq 'bare'  ? 'true'
-		  : $lm->{param} eq 'Actor' ? "a.type <> ''"
-		  :                           "a.type = '$lm->{param}'";
-		my $from = "ref.actor a CROSS JOIN $rows_sql{$ht}";
-		if (!$lm->{tree})
+		push @sql, "-- $lm0->{text}";
+		if ($lm0->{fixed}) { push @sql, $lm0->{fixed}; next; }
+		# one translation per head (a variable role head fixed to a list)
+		foreach my $head (@{ $lm0->{heads} // [ $lm0->{term} ] })
 		{
+			my $lm = { %$lm0, term => $head };
+			my $ht = $lm->{head_type};
+			my $filter =
+			    $lm->{param} eq 'bare'  ? 'true'
+			  : $lm->{param} eq 'Actor' ? "a.type <> ''"
+			  :                           "a.type = '$lm->{param}'";
+			my $from = "ref.actor a CROSS JOIN $rows_sql{$ht}";
+			if (!$lm->{tree})
+			{
+				push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$ht', $key_sql{$ht}, "
+				  . lit($lm->{term}) . " FROM $from WHERE $filter;";
+				next;
+			}
+			my $f0 = tree_sql($lm->{tree}, $lm->{terms}, 'false');
 			push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$ht', $key_sql{$ht}, "
-			  . lit($lm->{term}) . " FROM $from WHERE $filter;";
-			next;
-		}
-		my $f0 = tree_sql($lm->{tree}, $lm->{terms}, 'false');
-		push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$ht', $key_sql{$ht}, "
-		  . lit($lm->{term}) . " FROM $from WHERE $filter AND $f0;";
-		next unless $lm->{has};
-		my ($h) = grep { $_->{has} } @{ $lm->{terms} };
-		my $f1 = tree_sql($lm->{tree}, $lm->{terms}, 'true');
-		my $per_actor = grep { $_->{actor} } @{ $lm->{terms} };
-		my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
-		if ($per_actor)
-		{
-			push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT a.type, '$h->{ptype}', $h->{pid}, "
-			  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", a.id "
-			  . "FROM $from WHERE $filter AND $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
-		}
-		else
-		{
-			push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT $a_type, '$h->{ptype}', $h->{pid}, "
-			  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", NULL "
-			  . "FROM $rows_sql{$ht} WHERE $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
+			  . lit($lm->{term}) . " FROM $from WHERE $filter AND $f0;";
+			next unless $lm->{has};
+			my ($h) = grep { $_->{has} } @{ $lm->{terms} };
+			my $f1 = tree_sql($lm->{tree}, $lm->{terms}, 'true');
+			my $per_actor = grep { $_->{actor} } @{ $lm->{terms} };
+			my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
+			if ($per_actor)
+			{
+				push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT a.type, '$h->{ptype}', $h->{pid}, "
+				  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", a.id "
+				  . "FROM $from WHERE $filter AND $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
+			}
+			else
+			{
+				push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT $a_type, '$h->{ptype}', $h->{pid}, "
+				  . lit($h->{pterm}) . ", '$ht', $key_sql{$ht}, " . lit($lm->{term}) . ", NULL "
+				  . "FROM $rows_sql{$ht} WHERE $h->{pid} IS NOT NULL AND $f1 AND NOT $f0;";
+			}
 		}
 	}
+	# shorthand rules with conditions: each compiled disjunct holds for any
+	# actor (never nobody) when its term holds and the row's condition does
+	foreach my $c (@conds)
+	{
+		my $t = $c->{type};
+		push @sql, "-- $t: $c->{text}";
+		foreach my $d (@{ $c->{compiled} })
+		{
+			my ($atom, $cond) = @$d;
+			my $head = lit($c->{head});
+			if (!$atom)
+			{
+				push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$t', $key_sql{$t}, $head "
+				  . "FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE a.type <> '' AND $cond;";
+				next;
+			}
+			my (undef, $kind, $term, $r) = @$atom;
+			if ($kind eq 'local')
+			{
+				push @sql, "INSERT INTO ref.lm_link SELECT NULL, '$t', $key_sql{$t}, " . lit($term)
+				  . ", '$t', $key_sql{$t}, $head, NULL FROM $rows_sql{$t} WHERE $cond;";
+				next;
+			}
+			my ($u, $col) = @{ $rel{$t}{$r} };
+			my $alias = substr($key_sql{$t}, 0, 2);
+			if ($kind eq 'arel')
+			{
+				push @sql, "INSERT INTO ref.lm_fact SELECT '$u', $alias.$col, '$t', $key_sql{$t}, $head "
+				  . "FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond;";
+				next;
+			}
+			push @sql, "INSERT INTO ref.lm_link SELECT NULL, '$u', $alias.${col}::text, " . lit($term)
+			  . ", '$t', $key_sql{$t}, $head, NULL FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond;";
+		}
+	}
+	# the plain shorthand rules the catalog must hold (wildcards expanded,
+	# one-term disjuncts of conditions split off)
+	push @sql, 'CREATE TABLE ref.expected_rule (type text, head text, head_kind text, body text, '
+	  . 'body_kind text, via text);';
+	push @sql, 'INSERT INTO ref.expected_rule VALUES '
+	  . join(', ', map { my @f = split /\|/, $_, -1; '(' . join(', ', map { lit($_) } @f[0 .. 4])
+		  . ', ' . ($f[5] eq '' ? 'NULL' : lit($f[5])) . ')' } sort keys %plain) . ';';
 	push @sql, "INSERT INTO ref.extra_resource VALUES ('Task', '999'), ('Proj', '77'), ('Org', 'o0');";
 
 	# the role data that must be left
@@ -606,7 +984,7 @@ sub generate
 	  . ';' if %cust;
 
 	return { policy => $policy, sql => join("\n", @sql) . "\n",
-		rules => [ map { $_->{text} } @lastmile ], pool => \@pool,
+		rules => [ (map { $_->{text} } @lastmile), @extra_rules ], pool => \@pool, made => \%made,
 		users => [ sort keys %{ $exists{User} } ], groups => [ sort keys %{ $exists{Group} } ] };
 }
 
