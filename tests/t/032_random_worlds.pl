@@ -47,29 +47,21 @@ use Time::HiRes qw(time);
 
 use lib dirname(__FILE__) . '/agreement';
 use RandomWorld;
+use Constructs;
 
 my $dir = dirname(__FILE__) . '/agreement';
 my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '7,39,32,11,2,75');
 
-# The constructs of SPEC 6.6 to generate: every one that the corpus's skip
-# list (tests/corpus/skip.txt) does not name as missing, or those of
-# RBAC_RANDOM_CONSTRUCTS (comma-separated, "none" for none).
+# The constructs of SPEC 6.6 to generate: those built (t/agreement/
+# Constructs.pm: the corpus's skip list, or RBAC_RANDOM_CONSTRUCTS).
 my @constructs = qw(conditions wildcards matches in-array var-role);
-my %features;
-if (defined $ENV{RBAC_RANDOM_CONSTRUCTS})
-{
-	$features{$_} = 1 foreach grep { $_ ne 'none' } split /,/, $ENV{RBAC_RANDOM_CONSTRUCTS};
-}
-else
-{
-	my $skip = dirname(__FILE__) . '/../corpus/skip.txt';
-	$skip = "$ENV{RBAC_SRC}/tests/corpus/skip.txt" if !-f $skip && $ENV{RBAC_SRC};
-	my ($missing) = slurp_file($skip) =~ /^missing:(.*)$/m;
-	my %missing = map { $_ => 1 } split ' ', $missing // '';
-	$features{$_} = 1 foreach grep { !$missing{$_} } @constructs;
-	# conditions and facts come together
-	delete $features{conditions} if $missing{facts};
-}
+my $built = Constructs::built();
+my %features = map { $_ => 1 } grep { $built->{$_} } @constructs;
+# conditions and facts come together
+delete $features{conditions} unless $built->{facts} || $ENV{RBAC_RANDOM_CONSTRUCTS};
+# who_can's candidates include the actors relations name once relations to
+# actor types hold in checks (the D1 fix)
+my $who_setting = $built->{'d1-fix'} ? "SET ref.who_actor_relations = 'on';" : '';
 note 'SPEC 6.6 constructs generated: ' . (join(', ', sort keys %features) || 'none');
 
 my $node = PostgreSQL::Test::Cluster->new('random_worlds');
@@ -229,7 +221,7 @@ foreach my $seed (@seeds)
 		$db,
 		join("\n",
 			'\set ON_ERROR_STOP on', 'CREATE EXTENSION pg_rbac;',
-			$reference, $w->{sql}, $derive, $compare, $multi, $rounds),
+			$reference, $w->{sql}, $derive, $compare, $who_setting, $multi, $rounds),
 		timeout => 600);
 	if ($ret != 0)
 	{

@@ -186,8 +186,9 @@ FROM corpus.expect ORDER BY n});
 	foreach my $w (grep { !/^\s*(#|$)/ } split /\n/, $p->{warnings} // '')
 	{
 		my $found = $node->safe_psql($db,
-			'SELECT count(*) FROM rbac.validate_policy($corpus$' . $p->{policy}
-			  . "\$corpus\$) WHERE severity = 'warning' AND message ~ " . lit($w));
+			'SELECT count(*) FROM rbac.validate_policy($corpus$' . $p->{policy} . '$corpus$'
+			  . ($p->{load} =~ /oso_compat/ ? ', oso_compat => true' : '')
+			  . ") WHERE severity = 'warning' AND message ~ " . lit($w));
 		ok($found > 0, "$name: validate_policy warns /$w/");
 		$n{warns}++;
 	}
