@@ -110,13 +110,15 @@ WITH RECURSIVE everyone(root_type, root_id, t, i) AS (
 )
 SELECT * FROM everyone;
 -- Actors that a relation of a reached resource names (a relation to an
--- actor type): who_can considers them too once relations to actor types
--- hold in checks; the tests set ref.who_actor_relations when that is built.
+-- actor type), and the resource itself when it is an actor: who_can
+-- considers them too once relations to actor types hold in checks; the
+-- tests set ref.who_actor_relations when that is built.
 INSERT INTO ref.who_candidate
-SELECT DISTINCT x.root_type, x.root_id, e.target_type, e.target_id
+SELECT DISTINCT x.root_type, x.root_id, a.type, a.id
 FROM ref.who_reach x
-JOIN ref.edge e ON e.type = x.type AND e.id = x.id
-JOIN ref.actor a ON a.type = e.target_type AND a.id = e.target_id  -- actors with a row
+LEFT JOIN ref.edge e ON e.type = x.type AND e.id = x.id
+JOIN ref.actor a ON (a.type = e.target_type AND a.id = e.target_id)  -- actors with a row
+                 OR (a.type = x.type AND a.id = x.id)
 WHERE current_setting('ref.who_actor_relations', true) = 'on';
 
 -- facts derived from assignments alone: built-in and custom roles held by
