@@ -13,7 +13,8 @@
 #      later pages use the tutorial's data; the last removes what it built),
 #      from the repository's root (so that
 #      `\set policy `cat examples/gitclub.polar`` works as the page says);
-#      then docs/policy-language.md in a database of its own.
+#      then docs/policy-language.md in a database of its own, and
+#      docs/migrating-from-oso.md in another.
 #   3. pg_regress (what `make installcheck` runs) against the same server:
 #      the regression tests must pass on a server configured as the
 #      tutorial recommends, not only on pg_regress's temporary instance.
@@ -130,6 +131,7 @@ PSQL=("$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres)
 
 for i in "${!PAGES[@]}"; do extract "${PAGES[$i]}" "p$i"; done
 extract docs/policy-language.md q0
+extract docs/migrating-from-oso.md m0
 conf=()
 for i in "${!PAGES[@]}"; do
     [ -f "$WORK/p$i.conf" ] && while IFS= read -r l; do conf+=("$l"); done < "$WORK/p$i.conf"
@@ -163,7 +165,8 @@ fi
 
 # 2. the pages' blocks, in order, in one session per group of pages: the
 # tutorial pages in database tutorial, the policy-language page (its own
-# tables and policy) in database language
+# tables and policy) in database language, the migration page in database
+# migration
 run_blocks() {
     local db=$1 tag=$2
     "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
@@ -200,6 +203,7 @@ run_blocks() {
 }
 run_blocks tutorial p
 run_blocks language q
+run_blocks migration m
 
 # 3. the regression tests on this server
 cp -r "$SRC_DIR/sql" "$SRC_DIR/expected" "$SRC_DIR/examples" "$WORK/"
