@@ -36,9 +36,6 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
-use lib dirname(__FILE__) . '/agreement';
-use Constructs;
-
 my $dir = dirname(__FILE__) . '/agreement';
 my @worlds =
   qw(world1_gitclub world2_folders world3_tenants world4_sites);
@@ -53,9 +50,6 @@ my $reference = slurp_file("$dir/reference.sql");
 my $derive    = slurp_file("$dir/derive.sql");
 my $compare   = slurp_file("$dir/compare.sql");
 my $multi     = slurp_file("$dir/multi.sql");
-# who_can's candidates include the actors relations name once relations to
-# actor types hold in checks (the D1 fix; t/agreement/Constructs.pm)
-$multi = "SET ref.who_actor_relations = 'on';\n$multi" if Constructs::built()->{'d1-fix'};
 
 my ($total, $total_bad, $total_pairs) = (0, 0, 0);
 my %multi_total;

@@ -59,9 +59,6 @@ my $built = Constructs::built();
 my %features = map { $_ => 1 } grep { $built->{$_} } @constructs;
 # conditions and facts come together
 delete $features{conditions} unless $built->{facts} || $ENV{RBAC_RANDOM_CONSTRUCTS};
-# who_can's candidates include the actors relations name once relations to
-# actor types hold in checks (the D1 fix)
-my $who_setting = $built->{'d1-fix'} ? "SET ref.who_actor_relations = 'on';" : '';
 note 'SPEC 6.6 constructs generated: ' . (join(', ', sort keys %features) || 'none');
 
 my $node = PostgreSQL::Test::Cluster->new('random_worlds');
@@ -221,7 +218,7 @@ foreach my $seed (@seeds)
 		$db,
 		join("\n",
 			'\set ON_ERROR_STOP on', 'CREATE EXTENSION pg_rbac;',
-			$reference, $w->{sql}, $derive, $compare, $who_setting, $multi, $rounds),
+			$reference, $w->{sql}, $derive, $compare, $multi, $rounds),
 		timeout => 600);
 	if ($ret != 0)
 	{

@@ -9,9 +9,7 @@
 --                  exactly the candidates SPEC 3.3 describes (the holders
 --                  of an assignment on the resource, on a resource reached
 --                  from it through relations its rules walk, or of a global
---                  role, and every transitive member of such groups; with
---                  ref.who_actor_relations on, also the actors relations of
---                  those resources name) that
+--                  role, and every transitive member of such groups) that
 --                  the reference allows; and it must contain every actor
 --                  whose permission the reference derives from assignments
 --                  alone (spec_missing)
@@ -109,17 +107,6 @@ WITH RECURSIVE everyone(root_type, root_id, t, i) AS (
     JOIN rbac.membership m ON m.group_type = e.t AND m.group_id = e.i
 )
 SELECT * FROM everyone;
--- Actors that a relation of a reached resource names (a relation to an
--- actor type), and the resource itself when it is an actor: who_can
--- considers them too once relations to actor types hold in checks; the
--- tests set ref.who_actor_relations when that is built.
-INSERT INTO ref.who_candidate
-SELECT DISTINCT x.root_type, x.root_id, a.type, a.id
-FROM ref.who_reach x
-LEFT JOIN ref.edge e ON e.type = x.type AND e.id = x.id
-JOIN ref.actor a ON (a.type = e.target_type AND a.id = e.target_id)  -- actors with a row
-                 OR (a.type = x.type AND a.id = x.id)
-WHERE current_setting('ref.who_actor_relations', true) = 'on';
 
 -- facts derived from assignments alone: built-in and custom roles held by
 -- assignment and global roles, closed under the same steps as ref.fact
