@@ -52,6 +52,13 @@
  */
 #define SUGGEST_BUDGET		500000L
 
+/*
+ * Most rules that wildcard rules, and rules "X" if global "N"; (one per
+ * global role granting N), may expand into: bounds the work on a
+ * pathological policy.
+ */
+#define MAX_EXPANSION		1000000L
+
 /* ---------------------------------------------------------------------
  * Relations and shorthand rules
  * ---------------------------------------------------------------------
@@ -315,43 +322,100 @@ require_global(Validator *v, const char *name, int line, int col)
 }
 
 /*
- * The global roles that grant name (a global role or permission): name
- * itself when it is a role, and backwards through the global block's rules
- * every role whose holder gets it.  Returns the count; *out the names.
+ * The rules of the global block indexed by head, and the grants found so
+ * far (each name's search runs once).
  */
-static int
-global_grants(Validator *v, const char *name, const char ***out)
+typedef struct GlobalIndex
+{
+	RbacNameTable heads;		/* head -> its last rule (idx) */
+	int		   *next;			/* per rule: the previous rule of its head */
+	RbacNameTable memo;			/* name -> position in grants/ngrants */
+	const char ***grants;
+	int		   *ngrants;
+	int			nmemo;
+} GlobalIndex;
+
+/* Index the rules of the global block by head. */
+static void
+global_index(Validator *v, GlobalIndex *gi)
 {
 	RbacPolicy *pol = v->policy;
-	const char **seen;
-	int			nseen = 0;
-	int			i,
-				k;
-	int			nroles = 0;
-	const char **roles;
+	int			i;
 
-	seen = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
-	roles = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
-	seen[nseen++] = name;
-	/* breadth first: seen grows as rules lead to new names */
-	for (k = 0; k < nseen; k++)
+	memset(gi, 0, sizeof(*gi));
+	gi->next = rbac_alloc(v->alloc, sizeof(int) * (size_t) (pol->ngrules + 1));
+	gi->grants = rbac_alloc(v->alloc, sizeof(char **) *
+							(size_t) (pol->ngrules + pol->nglobals + pol->ngperms + 1));
+	gi->ngrants = rbac_alloc(v->alloc, sizeof(int) *
+							 (size_t) (pol->ngrules + pol->nglobals + pol->ngperms + 1));
+	for (i = 0; i < pol->ngrules; i++)
 	{
-		if (rbac_is_global_role(pol, seen[k]))
-			roles[nroles++] = seen[k];
-		for (i = 0; i < pol->ngrules; i++)
-		{
-			RbacShorthand *r = &pol->grules[i];
-			int			j;
-			bool		dup = false;
+		RbacNameEntry *e;
 
-			if (r->head == NULL || r->body == NULL ||
-				strcmp(r->head, seen[k]) != 0)
-				continue;
-			for (j = 0; j < nseen && !dup; j++)
-				dup = strcmp(seen[j], r->body) == 0;
-			if (!dup && nseen < pol->ngrules + 2)
-				seen[nseen++] = r->body;
+		gi->next[i] = -1;
+		if (pol->grules[i].head == NULL || pol->grules[i].body == NULL)
+			continue;
+		e = rbac_names_find(&gi->heads, NULL, pol->grules[i].head);
+		if (e == NULL)
+			rbac_names_add(v->alloc, &gi->heads, NULL, pol->grules[i].head, i);
+		else
+		{
+			gi->next[i] = e->idx;
+			e->idx = i;
 		}
+	}
+}
+
+/*
+ * The global roles that grant name (a global role or permission): name
+ * itself when it is a role, and backwards through the global block's rules
+ * every role whose holder gets it (breadth first, each name once).
+ * Returns the count; *out the names.
+ */
+static int
+global_grants(Validator *v, GlobalIndex *gi, const char *name,
+			  const char ***out)
+{
+	RbacPolicy *pol = v->policy;
+	RbacNameEntry *m = rbac_names_find(&gi->memo, NULL, name);
+	RbacNameTable seen = {NULL, 0, 0};
+	const char **queue;
+	const char **roles;
+	int			nq = 0;
+	int			nroles = 0;
+	int			k;
+
+	if (m != NULL)
+	{
+		*out = gi->grants[m->idx];
+		return gi->ngrants[m->idx];
+	}
+	queue = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
+	roles = rbac_alloc(v->alloc, sizeof(char *) * (size_t) (pol->ngrules + 2));
+	queue[nq++] = name;
+	rbac_names_add(v->alloc, &seen, NULL, name, 0);
+	for (k = 0; k < nq; k++)
+	{
+		RbacNameEntry *e = rbac_names_find(&gi->heads, NULL, queue[k]);
+		int			i;
+
+		if (rbac_is_global_role(pol, queue[k]))
+			roles[nroles++] = queue[k];
+		for (i = e ? e->idx : -1; i >= 0; i = gi->next[i])
+		{
+			const char *body = pol->grules[i].body;
+
+			if (rbac_names_find(&seen, NULL, body) != NULL)
+				continue;
+			rbac_names_add(v->alloc, &seen, NULL, body, 0);
+			queue[nq++] = body;
+		}
+	}
+	if (gi->nmemo < pol->ngrules + pol->nglobals + pol->ngperms + 1)
+	{
+		gi->grants[gi->nmemo] = roles;
+		gi->ngrants[gi->nmemo] = nroles;
+		rbac_names_add(v->alloc, &gi->memo, NULL, name, gi->nmemo++);
 	}
 	*out = roles;
 	return nroles;
@@ -368,10 +432,13 @@ static void
 resolve_globals(Validator *v)
 {
 	RbacPolicy *pol = v->policy;
+	GlobalIndex gi;
+	long		expanded = 0;
 	int			i,
 				j,
 				k;
 
+	global_index(v, &gi);
 	for (i = 0; i < pol->ngrules; i++)
 	{
 		RbacShorthand *r = &pol->grules[i];
@@ -392,7 +459,7 @@ resolve_globals(Validator *v)
 
 		if (gp->name == NULL)
 			continue;
-		gp->ngrants = global_grants(v, gp->name, &gp->grants);
+		gp->ngrants = global_grants(v, &gi, gp->name, &gp->grants);
 		if (gp->ngrants == 0)
 			report(v, gp->line, gp->col, RBAC_SEV_WARNING, NULL, NULL,
 				   "global permission \"%s\" is granted by no global role",
@@ -416,7 +483,7 @@ resolve_globals(Validator *v)
 				(!rbac_is_global_role(pol, r->body) &&
 				 rbac_find_global_permission(pol, r->body) == NULL))
 				continue;		/* undeclared: resolve_shorthands reports */
-			ng = global_grants(v, r->body, &grants);
+			ng = global_grants(v, &gi, r->body, &grants);
 			if (ng == 0)
 			{
 				report(v, r->body_line, r->body_col, RBAC_SEV_WARNING, NULL,
@@ -431,6 +498,15 @@ resolve_globals(Validator *v)
 				continue;
 			}
 			r->body = (char *) grants[0];
+			if (ng - 1 > MAX_EXPANSION - expanded)
+			{
+				report(v, r->body_line, r->body_col, RBAC_SEV_ERROR,
+					   "Grant the permission from fewer global roles, or shorten the chains of global role implications.",
+					   NULL, "the global block's implications expand to more than %ld rules",
+					   MAX_EXPANSION);
+				return;
+			}
+			expanded += ng - 1;
 			for (k = 1; k < ng; k++)
 			{
 				t->rules = rbac_grow(v->alloc, t->rules, &t->rulecap,
@@ -488,6 +564,7 @@ relation_of(Validator *v, RbacType *t, const char *rel, int line, int col)
 static void
 expand_wildcards(Validator *v)
 {
+	long		expanded = 0;
 	int			i,
 				j,
 				k;
@@ -545,6 +622,14 @@ expand_wildcards(Validator *v)
 				tmpl.head = term->name;
 				tmpl.head_wild = false;
 				tmpl.cond = NULL;
+				if (++expanded > MAX_EXPANSION)
+				{
+					report(v, w->head_line, w->head_col, RBAC_SEV_ERROR,
+						   "Write fewer wildcard rules, or name the roles and permissions.",
+						   NULL, "wildcard rules expand to more than %ld rules",
+						   MAX_EXPANSION);
+					return;
+				}
 				rbac_add_shorthand(v->alloc, t, &tmpl, body);
 				count++;
 			}
