@@ -1322,16 +1322,28 @@ parse_relation_rule(Parser *p, const Token *name)
 	if (nparams == 3 && params[0].kind == PARAM_VAR && params[0].type &&
 		params[1].kind == PARAM_STRING)
 	{
-		type = params[0].type;
+		const char *other = params[2].kind == PARAM_VAR ? params[2].var : NULL;
+		char	   *field = relation_field(body, params[0].var, other);
+		int			res = 0;
+
+		/*
+		 * Oso Cloud writes the resource first (has_relation(repo, "parent",
+		 * org)), the Oso library last (has_relation(org: Organization,
+		 * "parent", repo: Repository) if repo.organization = org): the
+		 * resource is the side whose field the body compares.
+		 */
+		if (field == NULL && other != NULL && params[2].type != NULL &&
+			(field = relation_field(body, other, params[0].var)) != NULL)
+			res = 2;
+		type = params[res].type;
 		rel = params[1].tok.text;
 		pol->relhints = rbac_grow(p->alloc, pol->relhints, &pol->relhintcap,
 								  pol->nrelhints + 1, sizeof(RbacRelationHint));
 		h = &pol->relhints[pol->nrelhints++];
 		h->type = (char *) type;
 		h->relation = (char *) rel;
-		h->target = params[2].kind == PARAM_VAR ? params[2].type : NULL;
-		h->field = relation_field(body, params[0].var,
-								  params[2].kind == PARAM_VAR ? params[2].var : NULL);
+		h->target = params[2 - res].kind == PARAM_VAR ? params[2 - res].type : NULL;
+		h->field = field;
 		h->line = name->line;
 		h->col = name->col;
 	}
