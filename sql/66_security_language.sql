@@ -101,3 +101,51 @@ SELECT rbac.unbind('Doc'), rbac.unbind('User');
 DROP SCHEMA lv CASCADE;
 DROP ROLE regress_lang_owner;
 SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
+
+-- Two boolean columns swap names.  Generated policies hold columns by
+-- number, checks by name: row level security must follow the rename, or
+-- it shows rows that is_allowed denies.  The rename is done by the table's
+-- owner, an ordinary role; the policies are made again at once.
+CREATE ROLE regress_lang_owner LOGIN;
+CREATE ROLE regress_lang_app LOGIN;
+CREATE SCHEMA lr AUTHORIZATION regress_lang_owner;
+GRANT USAGE ON SCHEMA lr TO regress_lang_app;
+SET ROLE regress_lang_owner;
+CREATE TABLE lr.users (id text PRIMARY KEY);
+CREATE TABLE lr.docs (id int PRIMARY KEY, is_public boolean, is_secret boolean);
+INSERT INTO lr.users VALUES ('alice');
+INSERT INTO lr.docs VALUES (1, true, false), (2, false, true), (3, NULL, true);
+GRANT SELECT ON lr.docs TO regress_lang_app;
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_lang_app;
+SELECT rbac.load_policy($$
+actor User {}
+resource Doc { permissions = ["read"]; roles = ["viewer"]; "read" if "viewer" or is_public(resource); }
+$$, drop_orphans => true);
+SELECT rbac.bind('User', 'lr.users'), rbac.bind('Doc', 'lr.docs');
+SELECT rbac.enable_rls('lr.docs', '{"select": "read"}');
+SET ROLE regress_lang_app;
+BEGIN;
+SELECT rbac.set_actor('User:alice', true);
+SELECT array_agg(id ORDER BY id) AS rls_before FROM lr.docs;
+COMMIT;
+SET ROLE regress_lang_owner;
+-- the first rename leaves no column is_public: every row is denied until
+-- the policies can be made again
+ALTER TABLE lr.docs RENAME COLUMN is_public TO tmp;
+ALTER TABLE lr.docs RENAME COLUMN is_secret TO is_public;
+ALTER TABLE lr.docs RENAME COLUMN tmp TO is_secret;
+SET ROLE regress_lang_app;
+BEGIN;
+SELECT rbac.set_actor('User:alice', true);
+SELECT array_agg(id ORDER BY id) AS rls_after FROM lr.docs;
+COMMIT;
+RESET ROLE;
+SELECT array_agg(d ORDER BY d) AS checks_after FROM unnest('{Doc:1,Doc:2,Doc:3}'::text[]) d
+WHERE rbac.is_allowed('User:alice', 'read', d);
+SELECT rbac.disable_rls('lr.docs');
+SELECT rbac.unbind('Doc'), rbac.unbind('User');
+DROP SCHEMA lr CASCADE;
+REVOKE EXECUTE ON FUNCTION rbac.set_actor(text, boolean) FROM regress_lang_app;
+DROP ROLE regress_lang_owner, regress_lang_app;
+SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);

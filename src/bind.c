@@ -951,7 +951,8 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
  * created in or attached to a bound or protected partitioned table gets
  * the delete and truncate triggers of bind and the policies of enable_rls,
  * as its parent has (docs/operations.md, "Security notes").  Does nothing
- * when every partition has them.
+ * when every partition has them.  A column of a bound or protected table
+ * renamed: the generated policies are made again (rbac_rls_after_rename).
  */
 Datum
 rbac_partitions_ddl(PG_FUNCTION_ARGS)
@@ -990,6 +991,7 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 		RBAC_AS_OWNER_END(sw);
 	}
 	rbac_rls_protect_partitions();
+	rbac_rls_after_rename();
 	SPI_finish();
 	PG_RETURN_VOID();
 }
