@@ -151,8 +151,8 @@ DROP ROLE regress_lang_owner, regress_lang_app;
 SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
 
 -- oso_compat keeps a skipped has_relation rule as a hint for bind.  A rule
--- whose object is another type than the relation's target (a User here,
--- for a parent that is an Organization) must not give bind its column, nor
+-- whose object is another type than the relation's target (a LhUser here,
+-- for a parent that is an LhOrg) must not give bind its column, nor
 -- must one of two rules that disagree: members of an organization named
 -- like the creator would otherwise become members of the repository.
 CREATE SCHEMA lh;
@@ -161,19 +161,19 @@ CREATE TABLE lh.orgs (id text PRIMARY KEY);
 CREATE TABLE lh.repos (id int PRIMARY KEY, org_id text, creator_id text);
 CREATE TABLE lh.repos2 (id int PRIMARY KEY, org_id text, other_id text);
 SELECT rbac.load_policy($$
-actor User {}
-resource Organization { roles = ["member"]; }
-resource Repository { roles = ["member"]; relations = { parent: Organization }; "member" if "member" on "parent"; }
-resource Repository2 { roles = ["member"]; relations = { parent: Organization }; "member" if "member" on "parent"; }
-has_relation(repo: Repository, "parent", u: User) if repo.creator_id = u;
-has_relation(repo: Repository, "parent", org: Organization) if repo.org_id = org.id;
-has_relation(repo: Repository2, "parent", org: Organization) if repo.org_id = org.id;
-has_relation(repo: Repository2, "parent", org: Organization) if repo.other_id = org;
+actor LhUser {}
+resource LhOrg { roles = ["member"]; }
+resource LhRepo { roles = ["member"]; relations = { parent: LhOrg }; "member" if "member" on "parent"; }
+resource LhRepo2 { roles = ["member"]; relations = { parent: LhOrg }; "member" if "member" on "parent"; }
+has_relation(repo: LhRepo, "parent", u: LhUser) if repo.creator_id = u;
+has_relation(repo: LhRepo, "parent", org: LhOrg) if repo.org_id = org.id;
+has_relation(repo: LhRepo2, "parent", org: LhOrg) if repo.org_id = org.id;
+has_relation(repo: LhRepo2, "parent", org: LhOrg) if repo.other_id = org;
 $$, oso_compat => true, drop_orphans => true);
-SELECT rbac.bind('User', 'lh.users'), rbac.bind('Organization', 'lh.orgs');
-SELECT rbac.bind('Repository', 'lh.repos');
-SELECT rbac.bind('Repository2', 'lh.repos2');
-SELECT type, relations FROM rbac.binding WHERE type LIKE 'Repo%' ORDER BY type;
-SELECT rbac.unbind('Repository'), rbac.unbind('Organization'), rbac.unbind('User');
+SELECT rbac.bind('LhUser', 'lh.users'), rbac.bind('LhOrg', 'lh.orgs');
+SELECT rbac.bind('LhRepo', 'lh.repos');
+SELECT rbac.bind('LhRepo2', 'lh.repos2');
+SELECT type, relations FROM rbac.binding WHERE type LIKE 'LhRepo%' ORDER BY type;
+SELECT rbac.unbind('LhRepo'), rbac.unbind('LhOrg'), rbac.unbind('LhUser');
 DROP SCHEMA lh CASCADE;
 SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
