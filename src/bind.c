@@ -233,20 +233,32 @@ spi_column_list(void)
  * The column a has_relation rule of the loaded policy names for relation
  * rel of type (has_relation(repo: Repo, "parent", org: Org) if
  * repo.org_id = org.id; skipped by oso_compat, kept as a hint), or NULL.
+ * Only rules whose object has the relation's target type (or no type)
+ * count, and only when they agree on one column: a rule about another
+ * target or a second rule naming another column must not pick a column
+ * the policy's author did not mean.
  */
 static const char *
-relation_hint_column(const char *type, const char *rel)
+relation_hint_column(const char *type, const char *rel, const char *target)
 {
 	RbacModel  *m = rbac_get_model();
 	RbacPolicy *p = m->parsed ? m->parsed->policy : NULL;
+	const char *found = NULL;
 	int			i;
 
 	for (i = 0; p != NULL && i < p->nrelhints; i++)
-		if (p->relhints[i].field != NULL &&
-			strcmp(p->relhints[i].type, type) == 0 &&
-			strcmp(p->relhints[i].relation, rel) == 0)
-			return p->relhints[i].field;
-	return NULL;
+	{
+		RbacRelationHint *h = &p->relhints[i];
+
+		if (h->field == NULL || strcmp(h->type, type) != 0 ||
+			strcmp(h->relation, rel) != 0 ||
+			(h->target != NULL && strcmp(h->target, target) != 0))
+			continue;
+		if (found != NULL && strcmp(found, h->field) != 0)
+			return NULL;
+		found = h->field;
+	}
+	return found;
 }
 
 /*
@@ -320,7 +332,7 @@ infer_relation(const char *type, Oid relid, const char *key, BindRelation *r)
 
 	/* No foreign key: the column the policy's has_relation rule names */
 	{
-		const char *col = relation_hint_column(type, r->name);
+		const char *col = relation_hint_column(type, r->name, r->target);
 
 		if (col != NULL && get_attnum(relid, col) != InvalidAttrNumber)
 		{
@@ -951,7 +963,8 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
  * created in or attached to a bound or protected partitioned table gets
  * the delete and truncate triggers of bind and the policies of enable_rls,
  * as its parent has (docs/operations.md, "Security notes").  Does nothing
- * when every partition has them.
+ * when every partition has them.  A column of a bound or protected table
+ * renamed: the generated policies are made again (rbac_rls_after_rename).
  */
 Datum
 rbac_partitions_ddl(PG_FUNCTION_ARGS)
@@ -990,6 +1003,7 @@ rbac_partitions_ddl(PG_FUNCTION_ARGS)
 		RBAC_AS_OWNER_END(sw);
 	}
 	rbac_rls_protect_partitions();
+	rbac_rls_after_rename();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -130,6 +130,27 @@ rbac_safe_type(Oid typid)
 }
 
 /*
+ * An error unless the bound relid is still a table or a partitioned table.
+ * bind refuses anything else, but in PostgreSQL 15 the owner of an empty
+ * table without indexes or triggers can turn it into a view afterwards
+ * (CREATE RULE "_RETURN"); the engine would then run the view's query,
+ * with the owner's functions, as its internal user.  Checks fail closed.
+ */
+void
+rbac_require_bound_relkind(Oid relid, const char *type)
+{
+	char		relkind = get_rel_relkind(relid);
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("relation %s bound to type \"%s\" is no longer a table",
+						get_rel_name(relid) ? get_rel_name(relid) : "?", type),
+				 errdetail("pg_rbac reads only tables and partitioned tables."),
+				 errhint("Unbind the type, or bind it to a table again.")));
+}
+
+/*
  * rbac_safe_type of column col of relid, or an error 0A000 naming the
  * column and what it is used as (what: "key", "relation", "rule").
  */
@@ -307,6 +328,7 @@ load_bindings(RbacModel *m)
 			/* a binding whose table is gone (dropped): treat as unbound */
 			if (get_rel_name(relid) == NULL)
 				continue;
+			rbac_require_bound_relkind(relid, tname);
 
 			t->bound = true;
 			t->relid = DatumGetObjectId(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));

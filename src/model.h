@@ -95,5 +95,6 @@ extern char *rbac_column_type_sql(MType *t, const char *col);
 extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
+extern void rbac_require_bound_relkind(Oid relid, const char *type);
 
 #endif							/* RBAC_MODEL_H */

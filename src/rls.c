@@ -38,6 +38,7 @@
 #include "sqlgen.h"
 #include "util.h"
 
+#include "access/xact.h"
 #include "catalog/pg_inherits.h"
 #include "miscadmin.h"
 #include "parser/parse_func.h"
@@ -741,6 +742,77 @@ rbac_regenerate_rls(PG_FUNCTION_ARGS)
 	rbac_rls_regenerate_all();
 	SPI_finish();
 	PG_RETURN_VOID();
+}
+
+/*
+ * After ALTER TABLE ... RENAME COLUMN on a bound or protected table (called
+ * by the ddl_command_end event trigger of bind.c): generated policies hold
+ * columns by number, checks and lists read them by name, so a rename (two
+ * columns swapping names) would make row level security and checks read
+ * different columns.  Every policy is made again from the names now in
+ * force, as the extension owner.  When that fails (a rule names a column
+ * that is gone; checks then fail too), every protected table gets policies
+ * that deny every row until the policy is loaded again, and a WARNING says
+ * why: the rename itself goes through.  SPI is connected.
+ */
+void
+rbac_rls_after_rename(void)
+{
+	bool		isnull;
+	RbacRunAs	sw;
+
+	rbac_spi_execute("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+					 "WHERE c.object_type OPERATOR(pg_catalog.=) 'table column' "
+					 "AND c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+					 "AND (c.objid IN (SELECT tbl::pg_catalog.oid FROM rbac.binding) "
+					 "  OR c.objid IN (SELECT tbl::pg_catalog.oid FROM rbac.rls_table)))",
+					 0, NULL, NULL, NULL, false, SPI_OK_SELECT);
+	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
+		return;
+	RBAC_AS_OWNER_BEGIN(sw);
+	{
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
+
+		BeginInternalSubTransaction(NULL);
+		PG_TRY();
+		{
+			rbac_rls_regenerate_all();
+			ReleaseCurrentSubTransaction();
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+			uint64		i;
+			uint64		n;
+			Oid		   *tables;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			rbac_model_invalidate();
+			rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.rls_table",
+							 0, NULL, NULL, NULL, false, SPI_OK_SELECT);
+			n = SPI_processed;
+			tables = palloc(sizeof(Oid) * (n + 1));
+			for (i = 0; i < n; i++)
+				tables[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 1, &isnull));
+			for (i = 0; i < n; i++)
+				install_policies(NULL, tables[i], NULL, NULL);
+			ereport(WARNING,
+					(errmsg("generated row level security policies now deny every row: they could not be made again after a column was renamed"),
+					 errdetail("%s", edata->message),
+					 errhint("Load the policy again with the new column names (rbac.load_policy).")));
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	RBAC_AS_OWNER_END(sw);
 }
 
 /*

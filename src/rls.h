@@ -12,5 +12,6 @@
 
 extern void rbac_rls_regenerate_all(void);
 extern void rbac_rls_protect_partitions(void);
+extern void rbac_rls_after_rename(void);
 
 #endif							/* RBAC_RLS_H */
