@@ -630,11 +630,22 @@ rbac_sql_parse_hint(const char *text, RbacSetHint *hint)
  * rbac._in(value, (SELECT rbac.<function>(<args>, NULL::elemtype))::elemtype[],
  * hint).  The sub-SELECT makes the set an InitPlan (computed once per
  * query); hint is the literal text of a set hint, or NULL for none.
+ *
+ * The set of rbac._keys with a hint (a role or permission on a related
+ * resource, the costly kind: it walks relations and last-mile rules) is
+ * tested by rbac._in_lazy(value, hint, (SELECT NULL::elemtype)) instead,
+ * which checks the first
+ * rows one at a time and computes the set only when that is cheaper
+ * (rls_runtime.c): a point lookup or a short page then costs a few checks,
+ * not the actor's whole set.
  */
 char *
 rbac_sql_in_keys(const char *value_sql, const char *function,
 				 const char *args_sql, const char *elemtype, const char *hint)
 {
+	if (hint != NULL && hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0)
+		return psprintf("rbac._in_lazy(%s, %s, (SELECT NULL::%s))", value_sql,
+						quote_literal_cstr(hint), elemtype);
 	return psprintf("rbac._in(%s, (SELECT rbac.%s(%s, NULL::%s))::%s[], %s)",
 					value_sql, function, args_sql, elemtype, elemtype,
 					hint ? quote_literal_cstr(hint) : "NULL");
