@@ -678,7 +678,11 @@ gen_begin(GenCtx *g, RbacModel *m, RbacRule *rule, const char *alias,
  * The SQL boolean expression of a last-mile rule's body over the row
  * aliased alias of the rule's resource type, or NULL when it refers to
  * something that cannot be evaluated (an unbound type, an unbound
- * relation).  The result is never NULL-valued: COALESCE(..., false).
+ * relation).  It may be NULL-valued where a compared column is NULL: both
+ * callers take NULL as false (sets.c puts it in a WHERE clause, eval.c
+ * tests the value with its null flag).  No COALESCE around it, so that the
+ * planner can match its conditions to indexes (a partial index on a rare
+ * flag) when sets.c selects the rows it holds on.
  */
 char *
 rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
@@ -690,9 +694,9 @@ rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
 	if (!gen_begin(&g, m, rule, alias, actor, false))
 		return NULL;
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "COALESCE(");
+	appendStringInfoChar(&buf, '(');
 	gen_expr(&g, &buf, rule->body);
-	appendStringInfoString(&buf, ", false)");
+	appendStringInfoChar(&buf, ')');
 	if (g.failed)
 		return NULL;
 	return buf.data;
