@@ -63,7 +63,7 @@ static int	check_budget = -1;
 static void set_built(const char *actor, const char *hint, RbacModel *m,
 					  KeySet *k, instr_time start);
 static double last_build_us(const char *actor, const char *hint);
-static Oid	lazy_funcid(void);
+static bool lazy_args(List *args);
 
 /* Define the settings of this file (from _PG_init). */
 void
@@ -1035,10 +1035,10 @@ estimate_fraction(const char *hint)
  * call: what estimate_fraction says for a constant hint, 0.001 without one.
  */
 static double
-hint_fraction(Oid funcid, List *args)
+hint_fraction(List *args)
 {
 	Node	   *hint = list_length(args) < 3 ? NULL :
-		funcid == lazy_funcid() ? lsecond(args) : lthird(args);
+		lazy_args(args) ? lsecond(args) : lthird(args);
 
 	if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
 		return estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
@@ -1107,21 +1107,15 @@ keys_expr_query_constant(Node *arg)
 	return false;
 }
 
-/* The OID of rbac._in_lazy(anyelement, text, anyelement), or InvalidOid. */
-static Oid
-lazy_funcid(void)
-{
-	Oid			argtypes[3] = {ANYELEMENTOID, TEXTOID, ANYELEMENTOID};
-
-	return LookupFuncName(list_make2(makeString("rbac"), makeString("_in_lazy")),
-						  3, argtypes, true);
-}
-
-/* Is f a call of rbac._in_lazy (rather than rbac._in)? */
+/*
+ * Are args those of rbac._in_lazy(value, hint text, sample) rather than of
+ * rbac._in(value, keys anyarray, hint)?  Told apart by the second
+ * argument's type, without a catalog lookup: the planner asks often.
+ */
 static bool
-lazy_call(FuncExpr *f)
+lazy_args(List *args)
 {
-	return f->funcid == lazy_funcid();
+	return list_length(args) == 3 && exprType((Node *) lsecond(args)) == TEXTOID;
 }
 
 /*
@@ -1179,7 +1173,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * other expression before it runs (generated policies always pass
 		 * an uncorrelated subquery).
 		 */
-		if (list_length(f->args) == 3 && !lazy_call(f) &&
+		if (!lazy_args(f->args) && list_length(f->args) == 3 &&
 			!keys_expr_query_constant((Node *) lsecond(f->args)))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -1209,7 +1203,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * index scan with this condition (once per scan: the set it
 		 * computes is kept for the rest of the query's snapshot).
 		 */
-		if (list_length(f->args) == 3 && lazy_call(f))
+		if (lazy_args(f->args))
 		{
 			arr = lazy_keys_expr((Node *) lsecond(f->args), (Node *) lthird(f->args));
 			if (arr == NULL)
@@ -1233,7 +1227,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * covering half the table.  Offer no index condition for a set that
 		 * large: the scan that remains tests each row against the hashed set.
 		 */
-		if (hint_fraction(f->funcid, f->args) > INDEX_MAX_FRACTION)
+		if (hint_fraction(f->args) > INDEX_MAX_FRACTION)
 			PG_RETURN_POINTER(NULL);
 		opno = get_opfamily_member(req->opfamily, coltype, coltype, BTEqualStrategyNumber);
 		if (!OidIsValid(opno) || getBaseType(exprType(arr)) != get_array_type(coltype))
@@ -1268,7 +1262,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * (cached for a few seconds: an estimate only) over the number of
 		 * rows of the keys' table estimates the fraction of rows kept.
 		 */
-		req->selectivity = hint_fraction(req->funcid, req->args);
+		req->selectivity = hint_fraction(req->args);
 		PG_RETURN_POINTER(req);
 	}
 	PG_RETURN_POINTER(NULL);

@@ -25,6 +25,8 @@
 #include "model.h"
 #include "sqlgen.h"
 
+#include "catalog/pg_type.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -639,11 +641,26 @@ rbac_sql_parse_hint(const char *text, RbacSetHint *hint)
  * (rls_runtime.c): a point lookup or a short page then costs a few checks,
  * not the actor's whole set.
  */
+/*
+ * Is rbac._in_lazy installed?  Not between installing this library and
+ * ALTER EXTENSION pg_rbac UPDATE from a version without it: policies
+ * generated meanwhile use rbac._in, and the update regenerates them.
+ */
+static bool
+in_lazy_installed(void)
+{
+	Oid			argtypes[3] = {ANYELEMENTOID, TEXTOID, ANYELEMENTOID};
+
+	return OidIsValid(LookupFuncName(list_make2(makeString("rbac"), makeString("_in_lazy")),
+									 3, argtypes, true));
+}
+
 char *
 rbac_sql_in_keys(const char *value_sql, const char *function,
 				 const char *args_sql, const char *elemtype, const char *hint)
 {
-	if (hint != NULL && hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0)
+	if (hint != NULL && hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0 &&
+		in_lazy_installed())
 		return psprintf("rbac._in_lazy(%s, %s, (SELECT NULL::%s))", value_sql,
 						quote_literal_cstr(hint), elemtype);
 	return psprintf("rbac._in(%s, (SELECT rbac.%s(%s, NULL::%s))::%s[], %s)",
