@@ -220,10 +220,12 @@ AS 'MODULE_PATHNAME', 'rbac_validate_policy';
 COMMENT ON FUNCTION rbac.validate_policy(text, boolean) IS
 'All errors and warnings of a policy source, with line and column; changes nothing. oso_compat: as load_policy(source, oso_compat => true) would see it.';
 
--- Issue 13: membership that checks the first rows one at a time
+-- Issue 13: membership that checks the first rows one at a time; the
+-- planner is told what a set costs
+ALTER FUNCTION rbac._keys(text, text, anyelement) COST 160000;
 CREATE FUNCTION rbac._in_lazy(value anyelement, hint text, sample anyelement)
 RETURNS boolean
-LANGUAGE c STABLE PARALLEL RESTRICTED
+LANGUAGE c STABLE PARALLEL SAFE
 SUPPORT rbac._in_support
 AS 'MODULE_PATHNAME', 'rbac_in_lazy';
 COMMENT ON FUNCTION rbac._in_lazy(anyelement, text, anyelement) IS

@@ -685,12 +685,17 @@ lazy_setup(FunctionCallInfo fcinfo, LazyIn *z, const char *hint)
 	z->hint = pstrdup(hint);
 	z->actor = actor ? pstrdup(actor) : NULL;
 	z->model = rbac_get_model();
-	z->valtype = getBaseType(get_fn_expr_argtype(fcinfo->flinfo, 0));
+	z->valtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	if (!OidIsValid(z->valtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("could not determine the type of the value of rbac._in_lazy")));
+	z->valtype = getBaseType(z->valtype);
 	if (!rbac_sql_parse_hint(hint, &z->h) || z->h.kind == RBAC_HINT_PATH)
 		memset(&z->h, 0, sizeof(z->h));	/* names no set: nothing matches */
 	get_typlenbyval(z->valtype, &z->typlen, &z->typbyval);
-	z->rowwise = OidIsValid(z->valtype) && z->h.type != NULL &&
-		OidIsValid(rbac_safe_type(z->valtype)) && lazy_rowwise(z, PG_GET_COLLATION());
+	z->rowwise = z->h.type != NULL && OidIsValid(rbac_safe_type(z->valtype)) &&
+		lazy_rowwise(z, PG_GET_COLLATION());
 	if (z->rowwise)
 	{
 		getTypeOutputInfo(z->valtype, &typoutput, &isvarlena);
@@ -924,6 +929,12 @@ last_build_us(const char *actor, const char *hint)
 	return e != NULL ? e->build_us : 0;
 }
 
+/*
+ * How long an estimate is reused: a set's size changes slowly, and an
+ * estimate only steers the plan (the rows are always the current set's).
+ */
+#define ESTIMATE_SECS 60
+
 /* Above this fraction of the table, a set is not used as an index condition. */
 #define INDEX_MAX_FRACTION 0.2
 
@@ -969,7 +980,7 @@ estimate_fraction(const char *hint)
 		return 0.0001;
 	key = set_key(actor, hint);
 	e = estimate_entry(key, &found);
-	if (e != NULL && found && e->at != 0 && now - e->at < 10 * USECS_PER_SEC)
+	if (e != NULL && found && e->at != 0 && now - e->at < ESTIMATE_SECS * USECS_PER_SEC)
 		return e->fraction;
 	if (e == NULL)
 	{
