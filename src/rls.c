@@ -25,8 +25,8 @@
  * most once per query as an InitPlan; rbac._in hashes the set once and,
  * like rbac._in_lazy, through its planner support function
  * (rls_runtime.c), gives the planner "col = ANY(set)" as an index
- * condition and an estimate of the set's size from the hint.  The actor is read at run time, never embedded, so cached
- * plans stay correct.
+ * condition and an estimate of the set's size from the hint.  The actor
+ * is read at run time, never embedded, so cached plans stay correct.
  *
  *-------------------------------------------------------------------------
  */
