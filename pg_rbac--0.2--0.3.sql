@@ -220,6 +220,17 @@ AS 'MODULE_PATHNAME', 'rbac_validate_policy';
 COMMENT ON FUNCTION rbac.validate_policy(text, boolean) IS
 'All errors and warnings of a policy source, with line and column; changes nothing. oso_compat: as load_policy(source, oso_compat => true) would see it.';
 
+-- Issue 13: membership that checks the first rows one at a time; the
+-- planner is told what a set costs
+ALTER FUNCTION rbac._keys(text, text, anyelement) COST 160000;
+CREATE FUNCTION rbac._in_lazy(value anyelement, hint text, sample anyelement)
+RETURNS boolean
+LANGUAGE c STABLE PARALLEL SAFE
+SUPPORT rbac._in_support
+AS 'MODULE_PATHNAME', 'rbac_in_lazy';
+COMMENT ON FUNCTION rbac._in_lazy(anyelement, text, anyelement) IS
+'Internal (generated policies): is value in the current actor''s set named by hint (k or d)? Checks rows one at a time until computing the set is cheaper; indexable through rbac._in_support (sample: a query-constant value of the type, for the index condition).';
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -76,6 +76,53 @@ SELECT rbac.set_actor('User:dave');
 EXECUTE visible;
 DEALLOCATE visible;
 
+-- generic plans planned for one actor and run for others, on every path of
+-- rbac._in_lazy: rows checked one at a time, the whole set at once, and the
+-- index condition (sequential scans off); a list and lookups by key
+RESET ROLE;
+GRANT SELECT ON expected TO regress_rls_reader;
+SET ROLE regress_rls_reader;
+SET plan_cache_mode = force_generic_plan;
+CREATE FUNCTION pg_temp.visible_issues() RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT id::text FROM issues; END $$;
+CREATE FUNCTION pg_temp.issue_visible(k bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN RETURN EXISTS (SELECT 1 FROM issues WHERE id = k); END $$;
+CREATE TEMP TABLE seen_generic (budget text, seqscan text, how text, actor text, id text);
+DO $$
+DECLARE a text; b text; q text; k bigint;
+BEGIN
+  FOREACH b IN ARRAY ARRAY['2000000000', '0'] LOOP
+    FOREACH q IN ARRAY ARRAY['on', 'off'] LOOP
+      PERFORM set_config('rbac.rls_check_budget', b, false);
+      PERFORM set_config('enable_seqscan', q, false);
+      FOREACH a IN ARRAY ARRAY['User:alice', 'User:bob', 'User:carol', 'User:dave', 'User:erin', 'User:root'] LOOP
+        PERFORM rbac.set_actor(a);
+        INSERT INTO seen_generic SELECT b, q, 'list', a, x FROM pg_temp.visible_issues() x;
+        FOR k IN SELECT id::bigint FROM expected WHERE type = 'Issue' UNION SELECT generate_series(1, 30) LOOP
+          IF pg_temp.issue_visible(k) THEN
+            INSERT INTO seen_generic VALUES (b, q, 'lookup', a, k::text);
+          END IF;
+        END LOOP;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+END $$;
+RESET plan_cache_mode;
+RESET rbac.rls_check_budget;
+RESET enable_seqscan;
+RESET ROLE;
+-- each of the 8 runs sees exactly the expected issues: rows in disagreement
+SELECT g.budget, g.seqscan, g.how, count(*) AS rows_seen,
+       (SELECT count(*) FROM ((SELECT actor, id FROM seen_generic s
+                               WHERE (s.budget, s.seqscan, s.how) = (g.budget, g.seqscan, g.how)
+                               EXCEPT SELECT actor, id FROM expected WHERE type = 'Issue')
+                              UNION ALL
+                              (SELECT actor, id FROM expected WHERE type = 'Issue'
+                               EXCEPT SELECT actor, id FROM seen_generic s
+                               WHERE (s.budget, s.seqscan, s.how) = (g.budget, g.seqscan, g.how))) d) AS disagreements
+FROM seen_generic g GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SET ROLE regress_rls_reader;
+
 -- writes: update and delete are checked against the row, old and new
 SELECT rbac.set_actor('User:bob');           -- reader of acme's repositories
 UPDATE repositories SET name = name || '!' WHERE id = 1;   -- no update permission: 0 rows

@@ -252,6 +252,7 @@ INSERT INTO baseline VALUES
   ('rbac._actor_type()', '{}'),
   ('rbac._lastmile_row(text,integer,text)', ARRAY['''Repository''', '1', '''4''']),
   ('rbac._in(anyelement,anyarray,text)', ARRAY['3', 'ARRAY[1, 3]', '''k|Repository|read''']),
+  ('rbac._in_lazy(anyelement,text,anyelement)', ARRAY['3', '''k|Repository|read''', 'NULL::int']),
   ('rbac._may_see(text,text,text,text)', ARRAY['''User''', '''mallory''', '''Repository''', '''3''']),
   ('rbac.test_policy(text)', ARRAY['(SELECT src FROM pg_temp.policy_src)']);
 
@@ -318,6 +319,9 @@ LANGUAGE sql AS $$ INSERT INTO pg_temp.cases (fn, label, steps) VALUES (f, label
 \set direct 'rbac._keys_direct(text,text,anyelement)'
 \set path 'rbac._keys_path(text,text[],text,anyelement)'
 \set in 'rbac._in(anyelement,anyarray,text)'
+\set lazy 'rbac._in_lazy(anyelement,text,anyelement)'
+\set row_checks 'SET LOCAL rbac.rls_check_budget = 2000000000'
+\set set_at_once 'SET LOCAL rbac.rls_check_budget = 0'
 \set actor_key 'rbac._actor_key(text,anyelement)'
 \set no_scan 'SET LOCAL enable_seqscan = off'
 \set no_bitmap 'SET LOCAL enable_bitmapscan = off'
@@ -439,6 +443,48 @@ SELECT pg_temp.add(:'in', 'over a generated policy''s table', :'no_scan', :'no_b
   $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in(r.id, ARRAY[1, 3, 6], 'k|Repository|read')$q$);
 SELECT pg_temp.add(:'in', 'relation column with the owner''s domain', :'no_scan', :'no_bitmap',
   $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in(r.org_id, ARRAY['evil']::hw.slug[], 'k|Organization|read')$q$);
+
+-- rbac._in_lazy: rows checked one at a time, or the set at once, must
+-- answer alike; its index condition (rbac._keys of the hint and sample)
+-- must never take a Var of the scanned relation or a volatile expression;
+-- a hint that names no set (malformed, a path, unknown names) matches
+-- nothing; the owner's domain CHECK never runs
+SELECT pg_temp.add(:'lazy', 'repositories, rows one at a time', :'row_checks', :'no_scan', :'no_bitmap',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read', NULL::int)$q$);
+SELECT pg_temp.add(:'lazy', 'repositories, the set at once', :'set_at_once', :'no_scan', :'no_bitmap',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read', NULL::int)$q$);
+SELECT pg_temp.add(:'lazy', 'repositories, index condition', :'no_scan',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read', (SELECT NULL::int))$q$);
+SELECT pg_temp.add(:'lazy', 'direct hint, rows one at a time', :'row_checks',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'd|Repository|admin', NULL::int)$q$);
+SELECT pg_temp.add(:'lazy', 'path hint: nothing', :'row_checks',
+  $q$SELECT count(*) FROM hw.issues i WHERE rbac._in_lazy(i.repo_id, 'p|Issue|repository|read', NULL::int)$q$);
+SELECT pg_temp.add(:'lazy', 'malformed hints: nothing',
+  $q$SELECT string_agg(rbac._in_lazy(3, h, NULL::int)::text, ',' ORDER BY h) FROM unnest(ARRAY['', 'k', 'k|', 'k||read', 'k|Repository|', 'k|Nope|read', 'k|Repository|nope', 'x|Repository|read', 'k|Repository|read|x', 'k|Repository\'] ) h$q$);
+SELECT pg_temp.add(:'lazy', 'hint from a Var', :'row_checks',
+  $q$SELECT string_agg(rbac._in_lazy(r.id, h, NULL::int)::text, ',' ORDER BY r.id, h) FROM hw.repositories r, unnest(ARRAY['k|Repository|read', 'k|Repository|delete']) h$q$);
+SELECT pg_temp.add(:'lazy', 'hint from a volatile expression', :'no_scan', :'no_bitmap',
+  $q$SELECT count(*) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read' || left(random()::text, 0), NULL::int)$q$);
+SELECT pg_temp.add(:'lazy', 'sample from a Var of the scanned relation', :'no_scan',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read', r.id)$q$);
+SELECT pg_temp.add(:'lazy', 'sample from a volatile expression', :'no_scan',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'k|Repository|read', (random() * 0)::int)$q$);
+SELECT pg_temp.add(:'lazy', 'sample from the other side of a join', :'no_scan',
+  $q$SELECT count(*) FROM hw.repositories r JOIN hw.issues i ON rbac._in_lazy(i.repo_id, 'k|Repository|read', r.id)$q$);
+SELECT pg_temp.add(:'lazy', 'bigint values of an int key', :'row_checks',
+  $q$SELECT array_agg(v ORDER BY v) FROM generate_series(1::bigint, 8) v WHERE rbac._in_lazy(v, 'k|Repository|read', NULL::bigint)$q$);
+SELECT pg_temp.add(:'lazy', 'text values of an int key', :'row_checks',
+  $q$SELECT array_agg(v ORDER BY v) FROM unnest(ARRAY['1', '3', '03', ' 3', '6']) v WHERE rbac._in_lazy(v, 'k|Repository|read', NULL::text)$q$);
+SELECT pg_temp.add(:'lazy', 'domain values (the owner''s CHECK)', :'row_checks',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.org_id, 'k|Organization|member', NULL::hw.slug)$q$);
+SELECT pg_temp.add(:'lazy', 'domain values, index condition', :'no_scan',
+  $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.org_id, 'k|Organization|member', (SELECT NULL::hw.slug))$q$);
+SELECT pg_temp.add(:'lazy', 'nondeterministic collation', :'row_checks',
+  $q$SELECT count(*) FROM pg_temp.ci_names n WHERE rbac._in_lazy(n.s, 'k|Organization|member', NULL::text)$q$);
+SELECT pg_temp.add(:'lazy', 'composite values', $q$SELECT rbac._in_lazy(ROW(1, 'a')::pg_temp.comp, 'k|Repository|read', NULL::pg_temp.comp)$q$);
+SELECT pg_temp.add(:'lazy', 'huge value', :'row_checks', $q$SELECT rbac._in_lazy(repeat('9', 1000000), 'k|Organization|member', NULL::text)$q$);
+SELECT pg_temp.add(:'lazy', 'the actor changes during the query', :'row_checks',
+  $q$SELECT string_agg(rbac._in_lazy(3, 'k|Repository|read', NULL::int)::text, ',' ORDER BY o) FROM (SELECT o, rbac.set_actor(a) FROM unnest(ARRAY['User:mallory', 'User:nobody', 'User:mallory']) WITH ORDINALITY u(a, o) OFFSET 0) x$q$);
 SELECT pg_temp.add(:'in', 'hints', :'no_scan', :'no_bitmap',
   $q$SELECT string_agg(v.n::text, ',' ORDER BY v.o) FROM (SELECT o, (SELECT count(*) FROM hw.issues i WHERE rbac._in(i.repo_id, ARRAY[1, 2, 3], h)) AS n FROM unnest(ARRAY['k|Repository|read', 'd|Repository|admin', 'p|Issue|repository|read', 'p|Issue|repository,parent|member', 'p|Folder|' || repeat('parent,', 2000) || '|viewer', 'p||||', '|||', '||', 'k|Nope|read', 'k|Repository|parent', 'k|Repository|', 'p|Issue|,|read', 'p|Issue|repository,,|read', repeat('k|Repository|read', 100), '', 'k', 'p|Issue|read|read']) WITH ORDINALITY AS h(h, o)) v$q$);
 SELECT pg_temp.add(:'in', 'hints as constants', :'no_scan', :'no_bitmap',

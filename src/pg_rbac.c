@@ -18,6 +18,7 @@
 #include "jwt.h"
 #include "model.h"
 #include "pg_rbac.h"
+#include "rls.h"
 
 #include "utils/guc.h"
 
@@ -49,6 +50,7 @@ _PG_init(void)
 {
 	rbac_actor_init();
 	rbac_jwt_init();
+	rbac_rls_runtime_init();
 
 	DefineCustomStringVariable("rbac.read_action",
 							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",

@@ -8,24 +8,25 @@
  * The predicate for permission X on type T, over a row r, is the OR of
  * every way X can hold on r, following the rules of T (docs/policy-language.md):
  *
- *	rbac._in(r.key, (SELECT rbac._keys_direct('T', 'X', NULL::keytype)), hint)
- *		assignments and custom roles on r itself, with T's same-type
- *		implications;
- *	rbac._in(r.relcol, (SELECT rbac._keys('U', 'Y', NULL::coltype)), hint)
- *		for each rule "X'" if "Y" on "rel" (X' implies X within T): the
- *		related resources on which the actor holds Y, computed once per
- *		query as a set (sets.c), matched against an indexable column;
+ *	rbac._in_lazy(r.relcol, hint, (SELECT NULL::coltype))
+ *		for each rule "X'" if "Y" on "rel" (X' implies X within T): is the
+ *		related resource one on which the actor holds Y?  The first rows
+ *		are checked one at a time, then matched against the set of those
+ *		resources (sets.c), computed once per query when that is cheaper;
  *	r.relcol = (SELECT rbac._actor_key('User', NULL::coltype))
  *		for each actor relation rule ("close" if "creator");
  *	(SELECT rbac._has_global('G'))   for each global role rule;
+ *	rbac._in(r.key, (SELECT rbac._keys_direct('T', 'X', NULL::keytype)), hint)
+ *		assignments and custom roles on r itself, with T's same-type
+ *		implications;
  *	the body of each last-mile rule as SQL on the row (sqlgen.c).
  *
- * Every function call is wrapped in a scalar sub-SELECT, so it runs once
- * per query as an InitPlan; rbac._in hashes the set once and, through its
- * planner support function (rls_runtime.c), gives the planner
- * "col = ANY(set)" as an index condition and an estimate of the set's size
- * from the hint.  The actor is read at run time, never embedded, so cached
- * plans stay correct.
+ * Every set function call is wrapped in a scalar sub-SELECT, so it runs at
+ * most once per query as an InitPlan; rbac._in hashes the set once and,
+ * like rbac._in_lazy, through its planner support function
+ * (rls_runtime.c), gives the planner "col = ANY(set)" as an index
+ * condition and an estimate of the set's size from the hint.  The actor
+ * is read at run time, never embedded, so cached plans stay correct.
  *
  *-------------------------------------------------------------------------
  */
@@ -226,13 +227,13 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
-	add_arm(&buf, &n, &seen,
-			rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys_direct",
-							 psprintf("%s, %s", quote_literal_cstr(t->name),
-									  quote_literal_cstr(action)),
-							 format_type_be(t->key_type),
-							 rbac_sql_format_hint(RBAC_HINT_DIRECT, t->name, NULL, 0, action)));
 
+	/*
+	 * The arms of the rules first: OR stops at the first arm that holds, and
+	 * an InitPlan runs only when an arm reads it, so a row granted through a
+	 * related resource (checked one at a time by rbac._in_lazy) never
+	 * computes the direct arm's set (a probe per member of the actor set).
+	 */
 	for (r = 0; r < t->nrules; r++)
 	{
 		MRule	   *rule = &t->rules[r];
@@ -294,6 +295,13 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				break;
 		}
 	}
+
+	add_arm(&buf, &n, &seen,
+			rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys_direct",
+							 psprintf("%s, %s", quote_literal_cstr(t->name),
+									  quote_literal_cstr(action)),
+							 format_type_be(t->key_type),
+							 rbac_sql_format_hint(RBAC_HINT_DIRECT, t->name, NULL, 0, action)));
 
 	for (r = 0; r < t->nlastmile; r++)
 	{

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * rls.h
- *	  Generated row-level security (rls.c).
+ *	  Generated row-level security (rls.c) and the settings of what its
+ *	  policies call at run time (rls_runtime.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -13,5 +14,6 @@
 extern void rbac_rls_regenerate_all(void);
 extern void rbac_rls_protect_partitions(void);
 extern void rbac_rls_after_rename(void);
+extern void rbac_rls_runtime_init(void);
 
 #endif							/* RBAC_RLS_H */

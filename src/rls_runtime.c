@@ -16,6 +16,7 @@
  */
 #include "actor.h"
 #include "refs.h"
+#include "rls.h"
 #include "sets.h"
 #include "sqlgen.h"
 
@@ -28,6 +29,13 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "portability/instr_time.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
 
 PG_FUNCTION_INFO_V1(rbac_keys);
 PG_FUNCTION_INFO_V1(rbac_keys_direct);
@@ -35,6 +43,41 @@ PG_FUNCTION_INFO_V1(rbac_keys_path);
 PG_FUNCTION_INFO_V1(rbac_has_global);
 PG_FUNCTION_INFO_V1(rbac_in);
 PG_FUNCTION_INFO_V1(rbac_in_support);
+PG_FUNCTION_INFO_V1(rbac_in_lazy);
+
+/*
+ * rbac.rls_check_budget: microseconds of row-at-a-time checks an
+ * rbac._in_lazy call spends in one query before it computes the actor's
+ * whole set; -1 (the default): half as long as computing the set took last
+ * time (a ski-rental rule: a query never costs more than 1.5 times what
+ * the better of the two strategies would have cost it, plus the rows).
+ */
+static int	check_budget = -1;
+
+/* The automatic budget's share of the set's last build time. */
+#define BUDGET_SHARE 0.5
+
+/* Default budget when no set of the actor and hint was built recently. */
+#define DEFAULT_BUDGET_US 2000
+
+static void set_built(const char *actor, const char *hint, RbacModel *m,
+					  KeySet *k, instr_time start);
+static double last_build_us(const char *actor, const char *hint);
+static bool lazy_args(List *args);
+
+/* Define the settings of this file (from _PG_init). */
+void
+rbac_rls_runtime_init(void)
+{
+	DefineCustomIntVariable("rbac.rls_check_budget",
+							"Microseconds a generated policy spends checking rows one at a time before it computes the current actor's whole set.",
+							"-1: half as long as computing the set took last time; 0: compute the set at once.",
+							&check_budget,
+							-1, -1, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+}
 
 /* The model, type and term named by SQL arguments, or errors. */
 static MType *
@@ -204,6 +247,27 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 }
 
 /*
+ * The current actor's set of term on t (direct grants only when direct),
+ * named by hint: the one already computed under the active snapshot, else
+ * computed now and kept for later calls (with the time it took).  Called
+ * inside RBAC_INTERNAL_BEGIN/END, se begun for actor.
+ */
+static KeySet *
+current_set(RbacSetEval *se, const char *actor, const char *hint,
+			RbacModel *m, MType *t, int term, bool direct)
+{
+	KeySet	   *k = planned_lookup(actor, hint, m);
+	instr_time	start;
+
+	if (k != NULL)
+		return k;
+	INSTR_TIME_SET_CURRENT(start);
+	k = direct ? rbac_sets_compute_direct(se, t, term) : rbac_sets_compute(se, t, term);
+	set_built(actor, hint, m, k, start);
+	return k;
+}
+
+/*
  * The element type of the anyarray result, from the type of the sample
  * argument argno: its base type, which must be one of PostgreSQL's own (a
  * domain's checks, a user type's I/O never run here).  Checked before any
@@ -249,6 +313,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 	{
 		RbacSetEval		se;
 		KeySet	   *k;
+		char	   *hint;
 
 		memset(&se, 0, sizeof(se));
 		rbac_eval_begin(&se.ev, m, actor);
@@ -260,12 +325,9 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		}
 		else
 		{
-			k = planned_lookup(actor,
-							   rbac_sql_format_hint(direct ? RBAC_HINT_DIRECT : RBAC_HINT_KEYS,
-													t->name, NULL, 0, t->ast->terms[term].name),
-							   m);
-			if (k == NULL)
-				k = direct ? rbac_sets_compute_direct(&se, t, term) : rbac_sets_compute(&se, t, term);
+			hint = rbac_sql_format_hint(direct ? RBAC_HINT_DIRECT : RBAC_HINT_KEYS,
+										t->name, NULL, 0, t->ast->terms[term].name);
+			k = current_set(&se, actor, hint, m, t, term, direct);
 		}
 		if (k->universal)
 			k = rbac_sets_all_keys(t);
@@ -542,15 +604,336 @@ rbac_in(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(inset_contains(c->set, PG_GETARG_DATUM(0)));
 }
 
+/* ---------------------------------------------------------------------
+ * rbac._in_lazy(value, hint): membership that starts row by row
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The state of one rbac._in_lazy call site for one execution, in fn_extra.
+ * It answers the first rows with a check per row (what a point lookup, a
+ * one-parent filter or a first page needs), and computes the current
+ * actor's whole set once the checks have cost as much as computing the set
+ * did last time; from then on every row is a hashed membership test.
+ */
+typedef struct LazyIn
+{
+	char	   *hint;			/* the hint text it was set up for */
+	RbacSetHint h;
+	char	   *actor;			/* the actor it was set up for, or NULL */
+	RbacModel  *model;
+	Oid			valtype;		/* base type of the value */
+	bool		rowwise;		/* may rows be checked one at a time? */
+	FmgrInfo	out;			/* output function of valtype */
+	int16		typlen;
+	bool		typbyval;
+	double		spent_us;		/* spent on row checks so far */
+	double		budget_us;
+	bool		have_last;		/* the last row checked and its answer */
+	Datum		last;
+	bool		last_held;
+	InSet	   *set;			/* the set, once computed */
+} LazyIn;
+
+/* The resolved type and term of a hint, or NULL. */
+static MType *
+hint_type_term(RbacModel *m, RbacSetHint *h, int *term)
+{
+	MType	   *t = rbac_model_type(m, h->type);
+
+	if (t == NULL)
+		return NULL;
+	*term = rbac_type_term(t, h->term);
+	if (*term < 0 || t->ast->terms[*term].kind == RBAC_TERM_RELATION)
+		return NULL;
+	return t;
+}
+
+/*
+ * May values of z's type be checked one at a time, with exactly the answer
+ * of the set?  Only for a "k" hint on a bound type whose key has the
+ * value's type, and for integers or text compared byte for byte: the set
+ * is matched by value, a check finds the row by its key's index.
+ */
+static bool
+lazy_rowwise(LazyIn *z, Oid collation)
+{
+	MType	   *t;
+	int			term;
+
+	if (z->h.kind != RBAC_HINT_KEYS || z->actor == NULL)
+		return false;
+	t = hint_type_term(z->model, &z->h, &term);
+	if (t == NULL || !t->bound || getBaseType(t->key_type) != z->valtype)
+		return false;
+	if (inset_integer_type(z->valtype))
+		return true;
+	return inset_bytes_type(z->valtype) &&
+		(!OidIsValid(collation) || get_collation_isdeterministic(collation)) &&
+		(!OidIsValid(t->key_collation) || get_collation_isdeterministic(t->key_collation));
+}
+
+/* Set z up for hint, the current actor and model. */
+static void
+lazy_setup(FunctionCallInfo fcinfo, LazyIn *z, const char *hint)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	const char *actor = rbac_current_actor_name();
+	Oid			typoutput;
+	bool		isvarlena;
+
+	z->hint = pstrdup(hint);
+	z->actor = actor ? pstrdup(actor) : NULL;
+	z->model = rbac_get_model();
+	z->valtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	if (!OidIsValid(z->valtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("could not determine the type of the value of rbac._in_lazy")));
+	z->valtype = getBaseType(z->valtype);
+	if (!rbac_sql_parse_hint(hint, &z->h) || z->h.kind == RBAC_HINT_PATH)
+		memset(&z->h, 0, sizeof(z->h));	/* names no set: nothing matches */
+	get_typlenbyval(z->valtype, &z->typlen, &z->typbyval);
+	z->rowwise = z->h.type != NULL && OidIsValid(rbac_safe_type(z->valtype)) &&
+		lazy_rowwise(z, PG_GET_COLLATION());
+	if (z->rowwise)
+	{
+		getTypeOutputInfo(z->valtype, &typoutput, &isvarlena);
+		fmgr_info_cxt(typoutput, &z->out, fcinfo->flinfo->fn_mcxt);
+	}
+	z->spent_us = 0;
+	z->have_last = false;
+	z->set = NULL;
+	if (check_budget >= 0)
+		z->budget_us = check_budget;
+	else
+	{
+		z->budget_us = z->actor ? BUDGET_SHARE * last_build_us(z->actor, z->hint) : 0;
+		if (z->budget_us <= 0)
+			z->budget_us = DEFAULT_BUDGET_US;
+	}
+	MemoryContextSwitchTo(old);
+
+	/* a set already computed under this snapshot (planning, an index scan) */
+	if (z->rowwise && z->budget_us > 0)
+	{
+		KeySet	   *k = planned_lookup(z->actor, z->hint, z->model);
+
+		if (k != NULL)
+			z->set = inset_build(fcinfo->flinfo->fn_mcxt,
+								 DatumGetArrayTypeP(rbac_sets_typed_array(k->items, 0, k->n, z->valtype)),
+								 z->valtype);
+	}
+}
+
+/*
+ * The whole set of z as an InSet: what rbac._keys or rbac._keys_direct
+ * returns for the hint (shared with them through the planned sets), or an
+ * empty set for a hint that names no type and term.
+ */
+static void
+lazy_build_set(FunctionCallInfo fcinfo, LazyIn *z)
+{
+	MemoryContext callcxt = CurrentMemoryContext;
+	RbacModel  *m = rbac_get_model();
+	const char *actor = z->actor;
+	Datum		arr = (Datum) 0;
+	MType	   *t;
+	int			term;
+
+	t = z->h.type ? hint_type_term(m, &z->h, &term) : NULL;
+	if (t == NULL || !OidIsValid(rbac_safe_type(z->valtype)))
+	{
+		z->set = inset_build(fcinfo->flinfo->fn_mcxt,
+							 construct_empty_array(z->valtype), z->valtype);
+		return;
+	}
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacSetEval se;
+		KeySet	   *k;
+
+		memset(&se, 0, sizeof(se));
+		rbac_eval_begin(&se.ev, m, actor);
+		k = current_set(&se, actor, z->hint, m, t, term, z->h.kind == RBAC_HINT_DIRECT);
+		if (k->universal)
+			k = rbac_sets_all_keys(t);
+		rbac_eval_end(&se.ev);
+		MemoryContextSwitchTo(callcxt);
+		arr = rbac_sets_typed_array(k->items, 0, k->n, z->valtype);
+	}
+	RBAC_INTERNAL_END();
+	z->set = inset_build(fcinfo->flinfo->fn_mcxt, DatumGetArrayTypeP(arr), z->valtype);
+}
+
+/* Does the current actor hold z's term on the resource keyed value? */
+static bool
+lazy_check_row(LazyIn *z, Datum value)
+{
+	char	   *id = OutputFunctionCall(&z->out, value);
+	RbacModel  *m = rbac_get_model();
+	volatile bool held = false;
+
+	RBAC_INTERNAL_BEGIN();
+	{
+		RbacEval	ev;
+		RbacEvalNode *n;
+		int			term;
+		MType	   *t = hint_type_term(m, &z->h, &term);
+
+		if (t != NULL)
+		{
+			rbac_eval_begin(&ev, m, z->actor);
+			n = rbac_eval_resource(&ev, t, id, &term, 1);
+			held = n->held[term];
+			rbac_eval_end(&ev);
+		}
+	}
+	RBAC_INTERNAL_END();
+	return held;
+}
+
+/*
+ * rbac._in_lazy(value anyelement, hint text, sample anyelement) -> boolean
+ *
+ * Does value belong to the current actor's set that hint names (what
+ * rbac._in(value, (SELECT rbac._keys...), hint) answers)?  Rows are
+ * checked one at a time until that has cost as much as computing the set
+ * (rbac.rls_check_budget); then the set is computed and hashed.  Its
+ * planner support function gives the planner
+ * "value = ANY(rbac._keys('Type', 'term', sample))" as an index condition,
+ * which the executor evaluates only on that path; a set computed there, or
+ * while planning, is used from the first row.  sample (generated policies
+ * pass (SELECT NULL::type)) only carries the type into that condition.
+ */
+Datum
+rbac_in_lazy(PG_FUNCTION_ARGS)
+{
+	LazyIn	   *z = fcinfo->flinfo->fn_extra;
+	const char *actor;
+	char	   *hint;
+	Datum		value;
+	bool		held;
+	instr_time	start,
+				end;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_BOOL(false);
+	value = PG_GETARG_DATUM(0);
+	hint = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	actor = rbac_current_actor_name();
+	if (z == NULL)
+	{
+		z = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LazyIn));
+		fcinfo->flinfo->fn_extra = z;
+	}
+	/* first call, or the hint or the actor changed: start over */
+	if (z->hint == NULL || strcmp(z->hint, hint) != 0 ||
+		(actor == NULL) != (z->actor == NULL) ||
+		(actor != NULL && strcmp(actor, z->actor) != 0))
+		lazy_setup(fcinfo, z, hint);
+	pfree(hint);
+
+	if (z->set == NULL && (!z->rowwise || z->spent_us >= z->budget_us))
+		lazy_build_set(fcinfo, z);
+	if (z->set != NULL)
+		PG_RETURN_BOOL(inset_contains(z->set, value));
+
+	if (z->have_last && datumIsEqual(value, z->last, z->typbyval, z->typlen))
+		PG_RETURN_BOOL(z->last_held);
+	INSTR_TIME_SET_CURRENT(start);
+	held = lazy_check_row(z, value);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	z->spent_us += INSTR_TIME_GET_MICROSEC(end);
+	if (z->have_last && !z->typbyval)
+		pfree(DatumGetPointer(z->last));
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		z->last = datumCopy(value, z->typbyval, z->typlen);
+		MemoryContextSwitchTo(old);
+	}
+	z->have_last = true;
+	z->last_held = held;
+	PG_RETURN_BOOL(held);
+}
+
 /* Cached set sizes for estimates: set_key(actor, hint) -> (fraction, time). */
 typedef struct EstimateEntry
 {
 	char		key[256];
 	double		fraction;
 	TimestampTz at;
+	double		build_us;		/* time the last computation took, or 0 */
 } EstimateEntry;
 
 static HTAB *estimate_cache = NULL;
+
+/* The estimate cache's entry for key, created (zeroed) if new; NULL if too long. */
+static EstimateEntry *
+estimate_entry(const char *key, bool *found)
+{
+	EstimateEntry *e;
+
+	if (estimate_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(e->key);
+		ctl.entrysize = sizeof(EstimateEntry);
+		estimate_cache = hash_create("pg_rbac estimates", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	if (strlen(key) >= sizeof(e->key))
+		return NULL;
+	e = hash_search(estimate_cache, key, HASH_ENTER, found);
+	if (!*found)
+	{
+		e->fraction = 0.001;
+		e->at = 0;
+		e->build_us = 0;
+	}
+	return e;
+}
+
+/*
+ * A set of (actor, hint) was just computed, from start: keep it for later
+ * calls under the same snapshot, and remember how long it took.
+ */
+static void
+set_built(const char *actor, const char *hint, RbacModel *m, KeySet *k,
+		  instr_time start)
+{
+	instr_time	now;
+	bool		found;
+	EstimateEntry *e;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	if (actor == NULL)
+		return;
+	e = estimate_entry(set_key(actor, hint), &found);
+	if (e != NULL)
+		e->build_us = Max(INSTR_TIME_GET_MICROSEC(now), 1);
+	planned_store(actor, hint, m, k);
+}
+
+/* How long computing the set of (actor, hint) took last time; 0: unknown. */
+static double
+last_build_us(const char *actor, const char *hint)
+{
+	bool		found;
+	EstimateEntry *e = estimate_entry(set_key(actor, hint), &found);
+
+	return e != NULL ? e->build_us : 0;
+}
+
+/*
+ * How long an estimate is reused: a set's size changes slowly, and an
+ * estimate only steers the plan (the rows are always the current set's).
+ */
+#define ESTIMATE_SECS 60
 
 /* Above this fraction of the table, a set is not used as an index condition. */
 #define INDEX_MAX_FRACTION 0.2
@@ -596,22 +979,14 @@ estimate_fraction(const char *hint)
 	if (actor == NULL)
 		return 0.0001;
 	key = set_key(actor, hint);
-	if (estimate_cache == NULL)
+	e = estimate_entry(key, &found);
+	if (e != NULL && found && e->at != 0 && now - e->at < ESTIMATE_SECS * USECS_PER_SEC)
+		return e->fraction;
+	if (e == NULL)
 	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(e->key);
-		ctl.entrysize = sizeof(EstimateEntry);
-		estimate_cache = hash_create("pg_rbac estimates", 64, &ctl, HASH_ELEM | HASH_STRINGS);
-	}
-	if (strlen(key) < sizeof(e->key))
-	{
-		e = hash_search(estimate_cache, key, HASH_ENTER, &found);
-		if (found && now - e->at < 10 * USECS_PER_SEC)
-			return e->fraction;
-	}
-	else
 		e = &uncached;			/* too long to be a key: not cached */
+		e->build_us = 0;
+	}
 	e->fraction = 0.001;
 	e->at = now;
 
@@ -645,14 +1020,16 @@ estimate_fraction(const char *hint)
 	{
 		RbacSetEval		se;
 		KeySet	   *k;
+		instr_time	start;
 
 		memset(&se, 0, sizeof(se));
 		rbac_eval_begin(&se.ev, m, actor);
+		INSTR_TIME_SET_CURRENT(start);
 		k = h.kind == RBAC_HINT_DIRECT ? rbac_sets_compute_direct(&se, t, term) :
 			rbac_sets_compute(&se, t, term);
 		fraction = k->universal ? 1.0 : (double) k->n / table_rows(t);
 		if (h.kind != RBAC_HINT_PATH)
-			planned_store(actor, hint, m, k);
+			set_built(actor, hint, m, k, start);
 		rbac_eval_end(&se.ev);
 	}
 	RBAC_INTERNAL_END();
@@ -671,7 +1048,8 @@ estimate_fraction(const char *hint)
 static double
 hint_fraction(List *args)
 {
-	Node	   *hint = list_length(args) >= 3 ? lthird(args) : NULL;
+	Node	   *hint = list_length(args) < 3 ? NULL :
+		lazy_args(args) ? lsecond(args) : lthird(args);
 
 	if (hint && IsA(hint, Const) && !((Const *) hint)->constisnull)
 		return estimate_fraction(TextDatumGetCString(((Const *) hint)->constvalue));
@@ -740,6 +1118,56 @@ keys_expr_query_constant(Node *arg)
 	return false;
 }
 
+/*
+ * Are args those of rbac._in_lazy(value, hint text, sample) rather than of
+ * rbac._in(value, keys anyarray, hint)?  Told apart by the second
+ * argument's type, without a catalog lookup: the planner asks often.
+ */
+static bool
+lazy_args(List *args)
+{
+	return list_length(args) == 3 && exprType((Node *) lsecond(args)) == TEXTOID;
+}
+
+/*
+ * For the hint and sample arguments of rbac._in_lazy (a constant "k" or
+ * "d" hint), the call that computes its set:
+ * rbac._keys('Type', 'term', sample) or rbac._keys_direct(...), whose
+ * result is an array of the sample's type.  The sample generated policies
+ * pass is an InitPlan's output, (SELECT NULL::type): a Param the planner
+ * cannot fold, so it never runs the call while estimating (an index
+ * condition on a function of constants would be evaluated at planning).
+ * NULL for anything else.
+ */
+static Node *
+lazy_keys_expr(Node *hintarg, Node *sample)
+{
+	RbacSetHint h;
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, ANYELEMENTOID};
+	Oid			fn;
+	Oid			elemtype = getBaseType(exprType(sample));
+	Oid			arraytype = get_array_type(elemtype);
+
+	if (hintarg == NULL || !IsA(hintarg, Const) || ((Const *) hintarg)->constisnull ||
+		!OidIsValid(arraytype) || !OidIsValid(rbac_safe_type(elemtype)) ||
+		!rbac_sql_parse_hint(TextDatumGetCString(((Const *) hintarg)->constvalue), &h) ||
+		h.kind == RBAC_HINT_PATH)
+		return NULL;
+	fn = LookupFuncName(list_make2(makeString("rbac"),
+								   makeString(h.kind == RBAC_HINT_DIRECT ? "_keys_direct" : "_keys")),
+						3, argtypes, true);
+	if (!OidIsValid(fn))
+		return NULL;
+	return (Node *) makeFuncExpr(fn, arraytype,
+								 list_make3(makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+													  CStringGetTextDatum(h.type), false, false),
+											makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+													  CStringGetTextDatum(h.term), false, false),
+											copyObject(sample)),
+								 get_typcollation(arraytype), DEFAULT_COLLATION_OID,
+								 COERCE_EXPLICIT_CALL);
+}
+
 Datum
 rbac_in_support(PG_FUNCTION_ARGS)
 {
@@ -756,7 +1184,8 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * other expression before it runs (generated policies always pass
 		 * an uncorrelated subquery).
 		 */
-		if (list_length(f->args) >= 2 && !keys_expr_query_constant((Node *) lsecond(f->args)))
+		if (!lazy_args(f->args) && list_length(f->args) == 3 &&
+			!keys_expr_query_constant((Node *) lsecond(f->args)))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("the keys of rbac._in must be a constant, a parameter or an uncorrelated subquery"),
@@ -776,6 +1205,23 @@ rbac_in_support(PG_FUNCTION_ARGS)
 
 		if (!IsA(f, FuncExpr) || list_length(f->args) < 2 || req->indexarg != 0)
 			PG_RETURN_POINTER(NULL);
+		col = (Node *) linitial(f->args);
+		coltype = getBaseType(exprType(col));
+
+		/*
+		 * rbac._in_lazy(col, hint): the set as a call of the function the
+		 * hint names, which the executor evaluates only when it runs an
+		 * index scan with this condition (once per scan: the set it
+		 * computes is kept for the rest of the query's snapshot).
+		 */
+		if (lazy_args(f->args))
+		{
+			arr = lazy_keys_expr((Node *) lsecond(f->args), (Node *) lthird(f->args));
+			if (arr == NULL)
+				PG_RETURN_POINTER(NULL);
+		}
+		else
+			arr = (Node *) lsecond(f->args);
 
 		/*
 		 * supportnodes.h: for a FuncExpr the planner does not check that
@@ -783,7 +1229,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 * the indexed relation, no volatile functions); an index condition
 		 * that is not would be evaluated without its row.
 		 */
-		if (!is_pseudo_constant_for_index(req->root, (Node *) lsecond(f->args), req->index))
+		if (!is_pseudo_constant_for_index(req->root, arr, req->index))
 			PG_RETURN_POINTER(NULL);
 
 		/*
@@ -794,9 +1240,6 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		 */
 		if (hint_fraction(f->args) > INDEX_MAX_FRACTION)
 			PG_RETURN_POINTER(NULL);
-		col = (Node *) linitial(f->args);
-		arr = (Node *) lsecond(f->args);
-		coltype = getBaseType(exprType(col));
 		opno = get_opfamily_member(req->opfamily, coltype, coltype, BTEqualStrategyNumber);
 		if (!OidIsValid(opno) || getBaseType(exprType(arr)) != get_array_type(coltype))
 			PG_RETURN_POINTER(NULL);

@@ -25,6 +25,8 @@
 #include "model.h"
 #include "sqlgen.h"
 
+#include "catalog/pg_type.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -630,11 +632,37 @@ rbac_sql_parse_hint(const char *text, RbacSetHint *hint)
  * rbac._in(value, (SELECT rbac.<function>(<args>, NULL::elemtype))::elemtype[],
  * hint).  The sub-SELECT makes the set an InitPlan (computed once per
  * query); hint is the literal text of a set hint, or NULL for none.
+ *
+ * The set of rbac._keys with a hint (a role or permission on a related
+ * resource, the costly kind: it walks relations and last-mile rules) is
+ * tested by rbac._in_lazy(value, hint, (SELECT NULL::elemtype)) instead,
+ * which checks the first
+ * rows one at a time and computes the set only when that is cheaper
+ * (rls_runtime.c): a point lookup or a short page then costs a few checks,
+ * not the actor's whole set.
  */
+/*
+ * Is rbac._in_lazy installed?  Not between installing this library and
+ * ALTER EXTENSION pg_rbac UPDATE from a version without it: policies
+ * generated meanwhile use rbac._in, and the update regenerates them.
+ */
+static bool
+in_lazy_installed(void)
+{
+	Oid			argtypes[3] = {ANYELEMENTOID, TEXTOID, ANYELEMENTOID};
+
+	return OidIsValid(LookupFuncName(list_make2(makeString("rbac"), makeString("_in_lazy")),
+									 3, argtypes, true));
+}
+
 char *
 rbac_sql_in_keys(const char *value_sql, const char *function,
 				 const char *args_sql, const char *elemtype, const char *hint)
 {
+	if (hint != NULL && hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0 &&
+		in_lazy_installed())
+		return psprintf("rbac._in_lazy(%s, %s, (SELECT NULL::%s))", value_sql,
+						quote_literal_cstr(hint), elemtype);
 	return psprintf("rbac._in(%s, (SELECT rbac.%s(%s, NULL::%s))::%s[], %s)",
 					value_sql, function, args_sql, elemtype, elemtype,
 					hint ? quote_literal_cstr(hint) : "NULL");
@@ -667,7 +695,11 @@ gen_begin(GenCtx *g, RbacModel *m, RbacRule *rule, const char *alias,
  * The SQL boolean expression of a last-mile rule's body over the row
  * aliased alias of the rule's resource type, or NULL when it refers to
  * something that cannot be evaluated (an unbound type, an unbound
- * relation).  The result is never NULL-valued: COALESCE(..., false).
+ * relation).  It may be NULL-valued where a compared column is NULL: both
+ * callers take NULL as false (sets.c puts it in a WHERE clause, eval.c
+ * tests the value with its null flag).  No COALESCE around it, so that the
+ * planner can match its conditions to indexes (a partial index on a rare
+ * flag) when sets.c selects the rows it holds on.
  */
 char *
 rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
@@ -679,9 +711,9 @@ rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule, const char *alias,
 	if (!gen_begin(&g, m, rule, alias, actor, false))
 		return NULL;
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "COALESCE(");
+	appendStringInfoChar(&buf, '(');
 	gen_expr(&g, &buf, rule->body);
-	appendStringInfoString(&buf, ", false)");
+	appendStringInfoChar(&buf, ')');
 	if (g.failed)
 		return NULL;
 	return buf.data;

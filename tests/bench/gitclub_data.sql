@@ -22,6 +22,9 @@ INSERT INTO issues
          CASE WHEN random() < 0.05 THEN 'internal' ELSE 'private' END
   FROM generate_series(1, :issues) i;
 CREATE INDEX ON repositories (org_id);
+-- a rare flag a rule reads (public repositories): a partial index, as
+-- docs/performance.md advises
+CREATE INDEX ON repositories (id) WHERE is_public;
 CREATE INDEX ON issues (repo_id);
 CREATE INDEX ON issues (creator_id);
 ANALYZE users, groups, organizations, repositories, issues;

@@ -29,7 +29,10 @@
 # statements: SELECT; UPDATE t SET key = key (update and read); UPDATE t SET
 # rls_touch = 1, a column the harness adds (update alone); DELETE FROM t
 # (delete alone); DELETE ... WHERE key IS NOT NULL (delete and read).  An
-# INSERT (mapped to null) must be refused too.
+# INSERT (mapped to null) must be refused too.  Actors take turns at
+# rbac.rls_check_budget (setup.sql), so the arms that check rows one at a
+# time before computing the actor's set (rbac._in_lazy) are compared on both
+# sides of their switch and across it.
 #
 # Disagreements are listed (the first 20) with rbac.explain and
 # rbac.filter.  "rls decisions compared: N" counts round x actor x row x

@@ -21,7 +21,12 @@
 --   delete_read  DELETE FROM t WHERE key IS NOT NULL
 -- The rows a write affected are logged by an AFTER ROW trigger (RETURNING
 -- would itself bring in the SELECT policy) and kept in rls.seen after the
--- rollback.
+-- rollback.  The actors take turns at rbac.rls_check_budget, so that the
+-- related-resource arms (rbac._in_lazy) answer every predicate both ways:
+-- every row checked one at a time (a budget no statement exhausts), the
+-- actor's whole set at once (0), and the switch between the two during a
+-- statement (1 microsecond: the first row is checked, the others are
+-- looked up in the set).
 
 CREATE SCHEMA rls;
 
@@ -167,12 +172,15 @@ DECLARE
     tbls regclass[] := ARRAY(SELECT tbl FROM rls.target ORDER BY tbl::text);
     keycols name[] := ARRAY(SELECT key_col FROM rls.target ORDER BY tbl::text);
     kinds text[] := ARRAY['select', 'update_read', 'update', 'delete', 'delete_read'];
+    budgets text[] := ARRAY['2000000000', '0', '1'];
     a text;
+    n int := 0;
     i int;
     k text;
     res record;
 BEGIN
     FOREACH a IN ARRAY actors LOOP
+        n := n + 1;
         FOR i IN 1 .. cardinality(tbls) LOOP
             FOREACH k IN ARRAY kinds LOOP
                 -- an aborted transaction restores the actor: set it each time
@@ -184,6 +192,7 @@ BEGIN
                 IF rbac.current_actor() IS DISTINCT FROM nullif(a, '') THEN
                     RAISE EXCEPTION 'current actor is %, not %', rbac.current_actor(), a;
                 END IF;
+                PERFORM set_config('rbac.rls_check_budget', budgets[1 + (n + r) % 3], true);
                 res := rls.attempt(tbls[i], keycols[i], k);
                 ROLLBACK;
                 INSERT INTO rls.seen SELECT r, a, tbls[i], k, unnest(res.keys);
