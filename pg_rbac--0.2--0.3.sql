@@ -220,6 +220,10 @@ AS 'MODULE_PATHNAME', 'rbac_validate_policy';
 COMMENT ON FUNCTION rbac.validate_policy(text, boolean) IS
 'All errors and warnings of a policy source, with line and column; changes nothing. oso_compat: as load_policy(source, oso_compat => true) would see it.';
 
+-- bind's relations may name join tables (many-to-many relations)
+COMMENT ON FUNCTION rbac.bind(text, regclass, name, jsonb) IS
+'Link a declared actor or resource type to its table. key defaults to the single-column primary key; relations maps relation name to column, or to a join table for a many-to-many relation ({"through": table, "from": column, "to": column}); omitted relations are inferred from foreign keys to the tables bound to their target types. Installs delete/truncate triggers that remove the role data of deleted rows. Rebinding replaces. Needs INSERT on rbac.binding, TRIGGER on the table and SELECT on each join table.';
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -61,7 +61,7 @@ explain_premise(RbacEval *ev, int ni, int term, int *pni, int *pterm)
 	r = &n->type->rules[w->rule];
 	if (r->body_kind != RBAC_BODY_TERM)
 		return false;
-	*pni = r->via < 0 ? ni : n->relnode[r->via];
+	*pni = r->via < 0 ? ni : w->relnode;
 	*pterm = r->body;
 	return true;
 }
@@ -149,7 +149,7 @@ explain_step(RbacEval *ev, int ni, int term, List **lines)
 						}
 						else
 						{
-							int			rn = n->relnode[r->via];
+							int			rn = w->relnode;
 
 							*lines = lappend(*lines,
 											 psprintf("%s:%s is the %s of %s:%s",
@@ -161,10 +161,10 @@ explain_step(RbacEval *ev, int ni, int term, List **lines)
 						}
 						break;
 					case RBAC_BODY_ACTOR_RELATION:
-						if (s->via && n->relnode[r->via] >= 0)
+						if (s->via && w->relnode >= 0)
 						{
 							/* "admin" if "owns" on "parent": u1 owns Org:1, the parent */
-							RbacEvalNode *rel = &ev->nodes[n->relnode[r->via]];
+							RbacEvalNode *rel = &ev->nodes[w->relnode];
 
 							*lines = lappend(*lines,
 											 psprintf("%s is the %s of %s:%s",

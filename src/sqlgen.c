@@ -66,6 +66,26 @@ cmp_sql(RbacCmpOp op)
 	}
 }
 
+/*
+ * 0A000 for a rule body that walks a relation bound through a join table:
+ * a path names one related resource, a join table relates any number.
+ */
+static void
+refuse_join_hop(MType *t, int term)
+{
+	if (t == NULL || term < 0 || !t->bound || t->rel_join[term] == NULL)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("relation \"%s\" of %s is bound through a join table and cannot be walked in a rule body",
+					t->ast->terms[term].name, t->name),
+			 errdetail("A path such as resource.%s names one related resource; a join table relates any number.",
+					   t->ast->terms[term].name),
+			 errhint("Walk the relation with a shorthand rule in the %s block instead, such as \"role\" if \"role\" on \"%s\";, "
+					 "or bind the relation to a column.",
+					 t->name, t->ast->terms[term].name)));
+}
+
 /* Append a literal operand as SQL. */
 static void
 gen_literal(StringInfo buf, RbacOperand *op)
@@ -176,6 +196,7 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 		const char *col = (t && term >= 0 && t->bound) ? t->rel_col[term] : NULL;
 		StringInfoData next;
 
+		refuse_join_hop(t, term);
 		initStringInfo(&next);
 		if (col == NULL)
 		{
@@ -323,6 +344,7 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 		return;
 	}
 	term = rbac_type_term(t, p->fields[0]);
+	refuse_join_hop(t, term);
 	col = term >= 0 ? t->rel_col[term] : NULL;
 	if (col == NULL)
 	{
