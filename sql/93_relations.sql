@@ -1,8 +1,9 @@
 -- Relations (issue 14): bug D1, "on" rules that walk a relation to an actor
 -- type, and many-to-many relations bound through join tables.  Each answer
 -- is asked of every path: is_allowed, authorized_actions/roles,
--- authorized_resources (the set engine), explain, who_can, and generated
--- RLS.  Runs in a database of its own.
+-- authorized_resources (the set engine), explain, who_can (through role
+-- assignments, SPEC 3.3), and generated RLS.  Runs in a database of its
+-- own.
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
 SELECT current_database() AS regress_db \gset
@@ -220,6 +221,13 @@ SELECT rbac.is_allowed('Person:di', 'read', 'Repo:13');
 SELECT rbac.load_policy(replace(rbac.policy_source(),
   'has_permission(p: Person, "read", r: Repo) if has_role(p, "maintainer", r.teams);', ''));
 SELECT rbac.is_allowed('Person:di', 'read', 'Repo:11') AS read_11;
+
+-- a column of a table bound with a join table can be dropped (the sql_drop
+-- check read the join table's JSON as a column name)
+ALTER TABLE repos ADD COLUMN extra int;
+ALTER TABLE repos DROP COLUMN extra;
+ALTER TABLE issues DROP COLUMN repo_id CASCADE;
+\echo :LAST_ERROR_SQLSTATE
 
 -- bind's through form: what it refuses
 SELECT rbac.bind('Repo', 'repos', relations => '{"teams": {"through": "nope", "from": "a", "to": "b"}}');

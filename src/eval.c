@@ -558,8 +558,8 @@ needs_row(RbacEval *ev, MType *t)
  * the "to" ids of its rows in the relation's join table (read once).  NIL
  * for a node without a row.
  */
-List *
-rbac_eval_related_ids(RbacEval *ev, RbacEvalNode *n, int term)
+static List *
+related_ids(RbacEval *ev, RbacEvalNode *n, int term)
 {
 	MType	   *t = n->type;
 	MRelJoin   *j;
@@ -627,7 +627,7 @@ follow_relation(RbacEval *ev, int i, int term)
 	target = rbac_model_type(ev->m, n->type->ast->terms[term].target);
 	if (target == NULL)
 		return;
-	ids = rbac_eval_related_ids(ev, n, term);
+	ids = related_ids(ev, n, term);
 	join = n->type->bound && n->type->rel_join[term] != NULL;
 	foreach(lc, ids)
 	{
@@ -743,7 +743,7 @@ actor_relation_holds(RbacEval *ev, RbacEvalNode *n, int term)
 	target = n->type->ast->terms[term].target;
 	if (target == NULL || strcmp(target, ev->atype) != 0)
 		return false;
-	foreach(lc, rbac_eval_related_ids(ev, n, term))
+	foreach(lc, related_ids(ev, n, term))
 	{
 		if (strcmp((char *) lfirst(lc), ev->aid) != 0)
 			continue;

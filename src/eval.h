@@ -108,7 +108,6 @@ extern RbacEvalNode *rbac_eval_resource(RbacEval *ev, MType *t, const char *id,
 										const int *terms, int nterms);
 extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
-extern List *rbac_eval_related_ids(RbacEval *ev, RbacEvalNode *n, int term);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);
 
 /* The resource that stands for the global block in checks. */
