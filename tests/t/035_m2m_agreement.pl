@@ -3,7 +3,9 @@
 # (repositories' teams), to the type itself (teams nested in teams, cycles
 # included), to actors (issues' assignees, repositories' maintainers) and
 # from actors to actors (users' mentors, walked with "mentors" on
-# "maintainers") -- next to column relations.  Join rows name missing rows
+# "maintainers") -- next to column relations, and a condition on a rule
+# through a join table ("star" if "member" on "teams" and
+# is_public(resource), compiled into a last-mile rule).  Join rows name missing rows
 # and NULLs on purpose (they grant nothing).
 #
 # For each world, an independent reference written in plain SQL (views
@@ -43,7 +45,7 @@ resource Team {
 }
 resource Repo {
   roles = ["reader", "writer"];
-  permissions = ["read", "push", "triage"];
+  permissions = ["read", "push", "triage", "star"];
   relations = { teams: Team, owner_team: Team, maintainers: User };
   "reader" if "member" on "teams";
   "reader" if "member" on "owner_team";
@@ -53,6 +55,7 @@ resource Repo {
   "read" if "maintainers";
   "push" if "maintainers";
   "triage" if "mentors" on "maintainers";
+  "star" if "member" on "teams" and is_public(resource);
 }
 resource Issue {
   permissions = ["read", "close"];
@@ -76,7 +79,7 @@ CREATE TABLE users (id int PRIMARY KEY);
 CREATE TABLE user_mentors (user_id int, mentor_id int);
 CREATE TABLE teams (id int PRIMARY KEY);
 CREATE TABLE team_parents (child int, parent int);
-CREATE TABLE repos (id int PRIMARY KEY, owner_team int REFERENCES teams);
+CREATE TABLE repos (id int PRIMARY KEY, owner_team int REFERENCES teams, is_public boolean NOT NULL);
 CREATE TABLE repo_teams (repo_id int, team_id int);
 CREATE TABLE repo_maintainers (repo_id int, user_id int);
 CREATE TABLE issues (id int PRIMARY KEY, repo_id int REFERENCES repos);
@@ -85,8 +88,8 @@ CREATE INDEX ON team_parents (child); CREATE INDEX ON team_parents (parent);
 CREATE INDEX ON repo_teams (repo_id); CREATE INDEX ON repo_teams (team_id);
 INSERT INTO users SELECT g FROM generate_series(1, 12) g;
 INSERT INTO teams SELECT g FROM generate_series(1, 10) g;
-INSERT INTO repos SELECT g, CASE WHEN random() < 0.4 THEN 1 + (random() * 9)::int END
-  FROM generate_series(1, 15) g;
+INSERT INTO repos SELECT g, CASE WHEN random() < 0.4 THEN 1 + (random() * 9)::int END,
+  random() < 0.5 FROM generate_series(1, 15) g;
 INSERT INTO issues SELECT g, 1 + (random() * 14)::int FROM generate_series(1, 25) g;
 -- ids up to 2 past the last row: those ends have no row; a few NULLs
 INSERT INTO team_parents SELECT 1 + (random() * 11)::int, 1 + (random() * 11)::int
@@ -161,6 +164,8 @@ CREATE VIEW ref.allowed(u, perm, type, id) AS
   SELECT u, 'read', 'Repo', r FROM ref.repo_read
   UNION SELECT u, 'push', 'Repo', r FROM ref.repo_push
   UNION SELECT um.mentor, 'triage', 'Repo', rm.r FROM ref.rm JOIN ref.um ON um.u = rm.u
+  UNION SELECT m.u, 'star', 'Repo', rt.r FROM ref.member m JOIN ref.rt ON rt.t = m.t
+    JOIN repos p ON p.id = rt.r AND p.is_public
   UNION SELECT x.u, 'read', 'Issue', i.id FROM ref.repo_read x JOIN issues i ON i.repo_id = x.r
   UNION SELECT u, 'read', 'Issue', i FROM ref.ia
   UNION SELECT u, 'close', 'Issue', i FROM ref.ia
@@ -170,7 +175,7 @@ CREATE VIEW ref.allowed(u, perm, type, id) AS
 -- resource and ids with no row
 CREATE VIEW ref.decisions AS
   SELECT u, perm, type, id FROM generate_series(1, 13) u,
-    (SELECT 'Repo' AS type, p AS perm, g AS id FROM unnest(ARRAY['read', 'push', 'triage']) p,
+    (SELECT 'Repo' AS type, p AS perm, g AS id FROM unnest(ARRAY['read', 'push', 'triage', 'star']) p,
        generate_series(1, 17) g
      UNION ALL
      SELECT 'Issue', p, g FROM unnest(ARRAY['read', 'close']) p, generate_series(1, 27) g) d;
