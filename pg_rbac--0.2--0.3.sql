@@ -231,6 +231,10 @@ AS 'MODULE_PATHNAME', 'rbac_in_lazy';
 COMMENT ON FUNCTION rbac._in_lazy(anyelement, text, anyelement) IS
 'Internal (generated policies): is value in the current actor''s set named by hint (k or d)? Checks rows one at a time until computing the set is cheaper; indexable through rbac._in_support (sample: a query-constant value of the type, for the index condition).';
 
+-- bind's relations may name join tables (many-to-many relations)
+COMMENT ON FUNCTION rbac.bind(text, regclass, name, jsonb) IS
+'Link a declared actor or resource type to its table. key defaults to the single-column primary key; relations maps relation name to column, or to a join table for a many-to-many relation ({"through": table, "from": column, "to": column}); omitted relations are inferred from foreign keys to the tables bound to their target types. Installs delete/truncate triggers that remove the role data of deleted rows. Rebinding replaces. Needs INSERT on rbac.binding, TRIGGER on the table and SELECT on each join table.';
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -718,6 +718,87 @@ FROM cases c;
 -- Clean up ---------------------------------------------------------------
 \c - :regress_user
 SET client_min_messages = warning;
+
+-- bind's "through" form (many-to-many relations, issue 14) ---------------
+-- bind is not PUBLIC: these cases run as the superuser and as an
+-- administrator.  Each prints the outcome and leaves nothing behind.  The
+-- join table's columns are the owner's domains (hw.folder_id, hw.slug),
+-- whose CHECK counts every run as a superuser (hw.owner_code_as_superuser).
+CREATE FUNCTION pg_temp.bind_case(as_role text, rels text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    outcome text;
+BEGIN
+    BEGIN
+        IF as_role IS NOT NULL THEN
+            EXECUTE format('SET LOCAL ROLE %I', as_role);
+        END IF;
+        PERFORM rbac.bind('Repository', 'hw.repositories', relations => rels::jsonb);
+        outcome := 'ok';
+        RAISE EXCEPTION 'roll back the case' USING ERRCODE = 'HX001';
+    EXCEPTION
+        WHEN SQLSTATE 'HX001' THEN NULL;
+        WHEN OTHERS THEN
+            outcome := 'ERROR ' || SQLSTATE ||
+                CASE WHEN SQLSTATE LIKE 'XX%' OR SQLSTATE LIKE '58%' THEN ': ' || SQLERRM ELSE '' END;
+    END;
+    RETURN outcome;
+END $$;
+SET ROLE regress_hostile_owner;
+CREATE TABLE hw.repo_orgs (repo_id hw.folder_id, org_id hw.slug, note text);
+INSERT INTO hw.repo_orgs VALUES (1, 'acme'), (3, 'evil'), (3, 'acme'), (6, 'gone'), (99, 'acme');
+CREATE VIEW hw.repo_orgs_view AS SELECT * FROM hw.repo_orgs;
+CREATE TYPE hw.mood AS ENUM ('acme', 'evil');
+CREATE TABLE hw.repo_orgs_enum (repo_id int, org_id hw.mood);
+RESET ROLE;
+CREATE TABLE public.not_theirs (repo_id int, org_id text);
+CREATE TEMP TABLE tmp_orgs (repo_id int, org_id text);
+SELECT setval('hw.owner_code_as_superuser', 1, false);
+SELECT rbac.grant_admin('regress_hostile_owner');
+SELECT label, pg_temp.bind_case(as_role, rels) AS outcome FROM (VALUES
+  ('valid', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "repo_id", "to": "org_id"}}'),
+  ('unqualified: the bound table''s schema', NULL, '{"parent": {"through": "repo_orgs", "from": "repo_id", "to": "org_id"}}'),
+  ('through null', NULL, '{"parent": {"through": null, "from": "repo_id", "to": "org_id"}}'),
+  ('through a number', NULL, '{"parent": {"through": 7, "from": "repo_id", "to": "org_id"}}'),
+  ('through an object', NULL, '{"parent": {"through": {"x": 1}, "from": "repo_id", "to": "org_id"}}'),
+  ('from missing', NULL, '{"parent": {"through": "hw.repo_orgs", "to": "org_id"}}'),
+  ('empty object', NULL, '{"parent": {}}'),
+  ('an unknown key', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "repo_id", "to": "org_id", "where": "true"}}'),
+  ('an array', NULL, '{"parent": ["hw.repo_orgs", "repo_id", "org_id"]}'),
+  ('SQL in the name', NULL, '{"parent": {"through": "hw.repo_orgs; DROP TABLE hw.users", "from": "repo_id", "to": "org_id"}}'),
+  ('SQL in a column', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "repo_id) OR (true", "to": "org_id"}}'),
+  ('three-part name', NULL, '{"parent": {"through": "db.hw.repo_orgs", "from": "repo_id", "to": "org_id"}}'),
+  ('a 10,000-character name', NULL, '{"parent": {"through": "' || repeat('x', 10000) || '", "from": "repo_id", "to": "org_id"}}'),
+  ('a missing table', NULL, '{"parent": {"through": "hw.nope", "from": "repo_id", "to": "org_id"}}'),
+  ('a view', NULL, '{"parent": {"through": "hw.repo_orgs_view", "from": "repo_id", "to": "org_id"}}'),
+  ('a sequence', NULL, '{"parent": {"through": "hw.owner_code_ran", "from": "repo_id", "to": "org_id"}}'),
+  ('a temporary table', NULL, '{"parent": {"through": "pg_temp.tmp_orgs", "from": "repo_id", "to": "org_id"}}'),
+  ('a missing column', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "repo", "to": "org_id"}}'),
+  ('a system column', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "ctid", "to": "org_id"}}'),
+  ('from = to', NULL, '{"parent": {"through": "hw.repo_orgs", "from": "org_id", "to": "org_id"}}'),
+  ('an enum column', NULL, '{"parent": {"through": "hw.repo_orgs_enum", "from": "repo_id", "to": "org_id"}}'),
+  ('a catalog', NULL, '{"parent": {"through": "pg_catalog.pg_authid", "from": "oid", "to": "rolname"}}'),
+  ('administrator, its own join table', 'regress_hostile_owner', '{"parent": {"through": "hw.repo_orgs", "from": "repo_id", "to": "org_id"}}'),
+  ('administrator, a table it does not own', 'regress_hostile_owner', '{"parent": {"through": "public.not_theirs", "from": "repo_id", "to": "org_id"}}'),
+  ('administrator, a catalog', 'regress_hostile_owner', '{"parent": {"through": "pg_catalog.pg_authid", "from": "oid", "to": "rolname"}}')
+) v(label, as_role, rels);
+-- bound for real: checks, lists and RLS read the join table's domain
+-- columns; the owner's CHECK never runs as a superuser
+SET ROLE regress_hostile_owner;
+SELECT rbac.bind('Repository', 'hw.repositories',
+                 relations => '{"parent": {"through": "repo_orgs", "from": "repo_id", "to": "org_id"}}');
+RESET ROLE;
+SELECT rbac.revoke_admin('regress_hostile_owner');
+SELECT relations FROM rbac.binding WHERE type = 'Repository';
+SELECT r, rbac.is_allowed('User:mallory', 'read', r) AS mallory_reads
+FROM unnest(ARRAY['Repository:1', 'Repository:3', 'Repository:6', 'Repository:99']) r ORDER BY r;
+SELECT array(SELECT rbac.authorized_resources('User:mallory', 'read', 'Repository')) AS mallory_lists;
+SET ROLE regress_hostile_app;
+BEGIN;
+SELECT rbac.set_actor('User:mallory', true);
+SELECT id FROM hw.repositories ORDER BY id;
+COMMIT;
+RESET ROLE;
+SELECT last_value AS owner_code_as_superuser, is_called FROM hw.owner_code_as_superuser;
 DO $$
 BEGIN
     PERFORM rbac.disable_rls(tbl) FROM rbac.rls_table;

@@ -7,7 +7,9 @@
  *
  * bind records the key column and one column per relation of the type
  * (given, or inferred from a single-column foreign key to the table bound
- * to the relation's target type) in rbac.binding, and installs two
+ * to the relation's target type), or a join table for a many-to-many
+ * relation ({"through": table, "from": column, "to": column}), in
+ * rbac.binding, and installs two
  * statement-level triggers on the table: AFTER DELETE (with the deleted
  * rows as transition table rbac_old) and AFTER TRUNCATE.  They delete the
  * role data of the deleted ids of every type bound to the table: the
@@ -27,13 +29,16 @@
 #include "access/genam.h"
 #include "access/table.h"
 #include "catalog/partition.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_inherits.h"
 #include "commands/event_trigger.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/regproc.h"
 
 PG_FUNCTION_INFO_V1(rbac_bind);
 PG_FUNCTION_INFO_V1(rbac_unbind);
@@ -133,6 +138,9 @@ typedef struct BindRelation
 	char	   *name;
 	char	   *target;
 	char	   *column;			/* chosen column, or NULL */
+	char	   *through;		/* or a join table (quoted schema.table) */
+	char	   *from;			/* and its columns */
+	char	   *to;
 } BindRelation;
 
 /* The relations the policy declares for type, sorted by name. */
@@ -159,8 +167,60 @@ type_relations(const char *type, int *n)
 }
 
 /*
- * Apply the relations argument ({relation: column}): every key must be a
- * relation of the type and every value the name of a column of tbl.
+ * A relation given as {"through": table, "from": column, "to": column}:
+ * the join table, resolved in the bound table's schema when not
+ * qualified (bind runs with a fixed search_path), must be a table the
+ * caller may read and, for an administrator, owns, like the bound table;
+ * its two columns must exist, differ and have types the engine may read.
+ */
+static void
+given_join(BindRelation *r, Oid relid, const char *through, const char *from,
+		   const char *to)
+{
+	List	   *names = stringToQualifiedNameList(through);
+	RangeVar   *rv = makeRangeVarFromNameList(names);
+	Oid			jrelid;
+	char		relkind;
+	AclResult	acl;
+
+	if (rv->schemaname == NULL)
+		rv->schemaname = get_namespace_name(get_rel_namespace(relid));
+	jrelid = RangeVarGetRelid(rv, AccessShareLock, false);
+	relkind = get_rel_relkind(jrelid);
+	if (get_rel_persistence(jrelid) == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the join table of relation \"%s\" cannot be a temporary table", r->name),
+				 errdetail("Other sessions do not see it.")));
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", through),
+				 errdetail("The join table of relation \"%s\" must be a table or a partitioned table.",
+						   r->name)));
+	if (!rbac_rd_has_privilege("binding", ACL_INSERT))
+		rbac_require_table_admin(jrelid, "bind");
+	acl = pg_class_aclcheck(jrelid, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, get_relkind_objtype(relkind), get_rel_name(jrelid));
+	column_attnum(jrelid, from, psprintf("from column of relation \"%s\"", r->name));
+	column_attnum(jrelid, to, psprintf("to column of relation \"%s\"", r->name));
+	if (strcmp(from, to) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the from and to columns of relation \"%s\" are the same column \"%s\"",
+						r->name, from)));
+	(void) rbac_require_safe_column(jrelid, from, "relation");
+	(void) rbac_require_safe_column(jrelid, to, "relation");
+	r->through = rbac_qualified_name(jrelid);
+	r->from = pstrdup(from);
+	r->to = pstrdup(to);
+}
+
+/*
+ * Apply the relations argument: every key must be a relation of the type,
+ * and its value the name of a column of tbl or a join table
+ * ({"through": table, "from": column, "to": column}).
  */
 static void
 given_relations(Jsonb *relations, const char *type, Oid relid,
@@ -169,21 +229,36 @@ given_relations(Jsonb *relations, const char *type, Oid relid,
 	Oid			argtypes[1] = {JSONBOID};
 	Datum		values[1];
 	uint64		i;
+	uint64		n;
 	int			j;
+	SPITupleTable *tt;
 
 	values[0] = JsonbPGetDatum(relations);
 	if (!JB_ROOT_IS_OBJECT(relations) || JB_ROOT_IS_SCALAR(relations))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relations must be a JSON object"),
-				 errdetail("It maps relation names to column names, for example '{\"parent\": \"org_id\"}'.")));
-	rbac_spi_execute("SELECT key, pg_catalog.jsonb_typeof(value), value #>> '{}' "
-			 "FROM pg_catalog.jsonb_each($1) ORDER BY key COLLATE \"C\"",
+				 errdetail("It maps relation names to column names, for example '{\"parent\": \"org_id\"}', "
+						   "or to join tables, for example '{\"teams\": {\"through\": \"repo_teams\", \"from\": \"repo_id\", \"to\": \"team_id\"}}'.")));
+	rbac_spi_execute("SELECT key, pg_catalog.jsonb_typeof(value), value OPERATOR(pg_catalog.#>>) '{}', "
+			 "  (SELECT pg_catalog.string_agg('\"' OPERATOR(pg_catalog.||) k OPERATOR(pg_catalog.||) '\"', ', ' ORDER BY k COLLATE \"C\") "
+			 "   FROM pg_catalog.jsonb_object_keys(o) k "
+			 "   WHERE k OPERATOR(pg_catalog.<>) ALL ('{through,from,to}'::pg_catalog.text[])), "
+			 "  (SELECT pg_catalog.bool_and(COALESCE(pg_catalog.jsonb_typeof(o OPERATOR(pg_catalog.->) k), 'missing') "
+			 "     OPERATOR(pg_catalog.=) 'string') FROM pg_catalog.unnest('{through,from,to}'::pg_catalog.text[]) k), "
+			 "  o OPERATOR(pg_catalog.->>) 'through', o OPERATOR(pg_catalog.->>) 'from', "
+			 "  o OPERATOR(pg_catalog.->>) 'to' "
+			 "FROM pg_catalog.jsonb_each($1), "
+			 "  LATERAL (SELECT CASE WHEN pg_catalog.jsonb_typeof(value) OPERATOR(pg_catalog.=) 'object' "
+			 "           THEN value ELSE '{}'::pg_catalog.jsonb END) x(o) "
+			 "ORDER BY key COLLATE \"C\"",
 			 1, argtypes, values, NULL, true, SPI_OK_SELECT);
-	for (i = 0; i < SPI_processed; i++)
+	tt = SPI_tuptable;
+	n = SPI_processed;
+	for (i = 0; i < n; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		HeapTuple	tup = tt->vals[i];
+		TupleDesc	desc = tt->tupdesc;
 		char	   *key = SPI_getvalue(tup, desc, 1);
 		char	   *jtype = SPI_getvalue(tup, desc, 2);
 		char	   *column = SPI_getvalue(tup, desc, 3);
@@ -206,10 +281,32 @@ given_relations(Jsonb *relations, const char *type, Oid relid,
 					 nrels == 0 ? errhint("%s declares no relations.", type)
 					 : closest ? errhint("Did you mean \"%s\"?", closest) : 0));
 		}
+		if (strcmp(jtype, "object") == 0)
+		{
+			char	   *unknown = SPI_getvalue(tup, desc, 4);
+			char	   *strings = SPI_getvalue(tup, desc, 5);
+
+			if (unknown != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown key %s in the join table of relation \"%s\"", unknown, key),
+						 errdetail("A relation through a join table is given as {\"through\": table, \"from\": column, \"to\": column}.")));
+			if (strings == NULL || strcmp(strings, "t") != 0 ||
+				SPI_getvalue(tup, desc, 6) == NULL || SPI_getvalue(tup, desc, 7) == NULL ||
+				SPI_getvalue(tup, desc, 8) == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("through, from and to of relation \"%s\" must all be given, as JSON strings", key),
+						 errdetail("A relation through a join table is given as {\"through\": table, \"from\": column, \"to\": column}.")));
+			given_join(found, relid, SPI_getvalue(tup, desc, 6), SPI_getvalue(tup, desc, 7),
+					   SPI_getvalue(tup, desc, 8));
+			continue;
+		}
 		if (strcmp(jtype, "string") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("column of relation \"%s\" must be a JSON string, not %s", key, jtype)));
+					 errmsg("column of relation \"%s\" must be a JSON string, not %s", key, jtype),
+					 errhint("Name a column, or a join table as {\"through\": table, \"from\": column, \"to\": column}.")));
 		column_attnum(relid, column, psprintf("column of relation \"%s\"", key));
 		found->column = column;
 	}
@@ -557,7 +654,7 @@ rbac_bind(PG_FUNCTION_ARGS)
 	if (relations)
 		given_relations(relations, type, relid, rels, nrels);
 	for (i = 0; i < nrels; i++)
-		if (rels[i].column == NULL)
+		if (rels[i].column == NULL && rels[i].through == NULL)
 			infer_relation(type, relid, key, &rels[i]);
 
 	/* only types the engine may read in its privileged context */
@@ -568,7 +665,20 @@ rbac_bind(PG_FUNCTION_ARGS)
 
 	relsjson = rbac_json_begin();
 	for (i = 0; i < nrels; i++)
-		rbac_json_string(relsjson, rels[i].name, rels[i].column);
+	{
+		StringInfo	join;
+
+		if (rels[i].through == NULL)
+		{
+			rbac_json_string(relsjson, rels[i].name, rels[i].column);
+			continue;
+		}
+		join = rbac_json_begin();
+		rbac_json_string(join, "through", rels[i].through);
+		rbac_json_string(join, "from", rels[i].from);
+		rbac_json_string(join, "to", rels[i].to);
+		rbac_json_raw(relsjson, rels[i].name, rbac_json_end(join));
+	}
 	rbac_json_end(relsjson);
 
 	old_relid = bound_table(type);
@@ -908,8 +1018,9 @@ rbac_sql_drop(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(types[j]);
 		/* the columns it uses; the catalog cache sees this command's drop */
 		rbac_spi_execute("SELECT b.key_column::pg_catalog.text FROM rbac.binding b WHERE b.type = $1 "
-				 "UNION ALL SELECT r.value FROM rbac.binding b, "
-				 "  pg_catalog.jsonb_each_text(b.relations) r WHERE b.type = $1",
+				 "UNION ALL SELECT r.value OPERATOR(pg_catalog.#>>) '{}' FROM rbac.binding b, "
+				 "  pg_catalog.jsonb_each(b.relations) r WHERE b.type = $1 "
+				 "  AND pg_catalog.jsonb_typeof(r.value) OPERATOR(pg_catalog.=) 'string'",
 				 1, argtypes, values, NULL, true, SPI_OK_SELECT);
 		for (i = 0; i < SPI_processed; i++)
 		{

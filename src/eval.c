@@ -7,10 +7,13 @@
  * One evaluation works on a small graph of resource nodes: R and every
  * resource reached from it through relations that some relevant rule walks
  * ("on" rules), found by fetching each node's relation columns from its
- * bound table with a saved plan.  Relations are columns, so each node has
- * at most one neighbour per relation and the graph is a chain or a small
- * tree, however deep (self-referential relations are followed to any depth;
- * a cycle in the data is simply a node seen twice).
+ * bound table with a saved plan, or its rows in a relation's join table
+ * (many-to-many).  A relation column gives at most one neighbour, a join
+ * table any number; self-referential relations are followed to any depth
+ * and a cycle in the data is simply a node seen twice.  The targets of a
+ * relation may be resources or actors (roles on actors come from last-mile
+ * rules).  A join row whose other end has no row (of a bound type) relates
+ * nothing.
  *
  * Each node starts with the terms held directly: roles assigned to A or to
  * a group A belongs to (transitively), unexpired, and the permissions and
@@ -157,6 +160,7 @@ hold(RbacEvalNode *n, int term, RbacEvalReasonKind kind, int rule, int actor, ch
 	if (term < 0 || n->held[term])
 		return false;
 	n->held[term] = true;
+	n->why[term].relnode = -1;
 	n->why[term].kind = kind;
 	n->why[term].rule = rule;
 	n->why[term].actor = actor;
@@ -321,9 +325,10 @@ rbac_eval_node(RbacEval *ev, MType *t, const char *id)
 	n->type = t;
 	n->id = cid;
 	n->relval = palloc0(sizeof(char *) * (t->nterms + 1));
-	n->relnode = palloc(sizeof(int) * (t->nterms + 1));
-	for (i = 0; i <= t->nterms; i++)
-		n->relnode[i] = -1;
+	n->relids = palloc0(sizeof(List *) * (t->nterms + 1));
+	n->relids_loaded = palloc0(sizeof(bool) * (t->nterms + 1));
+	n->relnodes = palloc0(sizeof(List *) * (t->nterms + 1));
+	n->rel_followed = palloc0(sizeof(bool) * (t->nterms + 1));
 	n->held = palloc0(sizeof(bool) * (t->nterms + 1));
 	n->why = palloc0(sizeof(RbacEvalReason) * (t->nterms + 1));
 	return ev->nnodes++;
@@ -549,6 +554,99 @@ needs_row(RbacEval *ev, MType *t)
 }
 
 /*
+ * The ids related to node n by relation term: the value of its column, or
+ * the "to" ids of its rows in the relation's join table (read once).  NIL
+ * for a node without a row.
+ */
+static List *
+related_ids(RbacEval *ev, RbacEvalNode *n, int term)
+{
+	MType	   *t = n->type;
+	MRelJoin   *j;
+
+	if (!n->fetched)
+		rbac_eval_fetch_row(ev, n);
+	if (n->restricted || !t->bound)
+		return NIL;
+	j = t->rel_join[term];
+	if (j == NULL)
+		return n->relval[term] ? list_make1(n->relval[term]) : NIL;
+	if (!n->relids_loaded[term])
+	{
+		Datum		key;
+		bool		ok;
+		uint64		k;
+
+		n->relids_loaded[term] = true;
+		key = rbac_text_datum(j->from_type, n->id, &ok);
+		if (!ok)
+			return NIL;
+		if (SPI_execute_plan(j->plan, &key, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the join table %s", j->qualname);
+		for (k = 0; k < SPI_processed; k++)
+			n->relids[term] = lappend(n->relids[term],
+									  SPI_getvalue(SPI_tuptable->vals[k],
+												   SPI_tuptable->tupdesc, 1));
+	}
+	return n->relids[term];
+}
+
+/*
+ * Does a resource or actor of a bound type have a row?  (Unbound: yes.)
+ * Probed without adding a node to the graph.
+ */
+static bool
+row_exists(RbacEval *ev, MType *t, const char *id)
+{
+	RbacEvalNode tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.type = t;
+	tmp.id = (char *) id;
+	tmp.relval = palloc0(sizeof(char *) * (t->nterms + 1));
+	rbac_eval_fetch_row(ev, &tmp);
+	return !tmp.restricted;
+}
+
+/*
+ * Link node i to the nodes its relation term relates it to (once).  A join
+ * row whose target, of a bound type, has no row relates nothing.
+ */
+static void
+follow_relation(RbacEval *ev, int i, int term)
+{
+	RbacEvalNode *n = &ev->nodes[i];
+	MType	   *target;
+	bool		join;
+	List	   *ids;
+	ListCell   *lc;
+
+	if (n->rel_followed[term])
+		return;
+	n->rel_followed[term] = true;
+	target = rbac_model_type(ev->m, n->type->ast->terms[term].target);
+	if (target == NULL)
+		return;
+	ids = related_ids(ev, n, term);
+	join = n->type->bound && n->type->rel_join[term] != NULL;
+	foreach(lc, ids)
+	{
+		int			next = rbac_eval_node(ev, target, (char *) lfirst(lc));
+
+		/* rbac_eval_node may move the array */
+		if (join && target->bound)
+		{
+			if (!ev->nodes[next].fetched)
+				rbac_eval_fetch_row(ev, &ev->nodes[next]);
+			if (ev->nodes[next].restricted)
+				continue;
+		}
+		n = &ev->nodes[i];
+		n->relnodes[term] = lappend_int(n->relnodes[term], next);
+	}
+}
+
+/*
  * Build the node graph from the root: fetch the rows that matter and
  * follow relations walked by relevant rules.
  */
@@ -559,7 +657,7 @@ expand_nodes(RbacEval *ev, int root)
 
 	for (i = root; i < ev->nnodes; i++)
 	{
-		RbacEvalNode	   *n;
+		RbacEvalNode *n;
 		MType	   *t;
 		int			r;
 
@@ -572,32 +670,24 @@ expand_nodes(RbacEval *ev, int root)
 			rbac_eval_fetch_row(ev, n);
 
 		/* follow relations of relevant "on" rules */
-		for (r = 0; r < t->nrules && !n->restricted; r++)
+		for (r = 0; r < t->nrules && !ev->nodes[i].restricted; r++)
 		{
 			MRule	   *rule = &t->rules[r];
-			MType	   *target;
-			int			next;
+			ListCell   *lc;
 
-			if (rule->via < 0 || !rbac_eval_is_relevant(ev, t, rule->head) ||
-				n->relval[rule->via] == NULL)
+			if (rule->via < 0 || !rbac_eval_is_relevant(ev, t, rule->head))
 				continue;
-			target = rbac_model_type(ev->m, t->ast->terms[rule->via].target);
-			if (target == NULL || target->is_actor)
-				continue;
-			next = n->relnode[rule->via];
-			if (next < 0)
-			{
-				next = rbac_eval_node(ev, target, n->relval[rule->via]);
-				n = &ev->nodes[i];	/* get_node may move the array */
-				n->relnode[rule->via] = next;
-			}
+			follow_relation(ev, i, rule->via);
 			/* "X" if "owns" on "parent": the parent's row says who owns it */
-			if (rule->body_kind == RBAC_BODY_ACTOR_RELATION)
+			if (rule->body_kind != RBAC_BODY_ACTOR_RELATION)
+				continue;
+			foreach(lc, ev->nodes[i].relnodes[rule->via])
 			{
+				int			next = lfirst_int(lc);
+
 				ev->nodes[next].want_row = true;
 				if (next <= i && !ev->nodes[next].fetched)
 					rbac_eval_fetch_row(ev, &ev->nodes[next]);
-				n = &ev->nodes[i];
 			}
 		}
 	}
@@ -637,17 +727,57 @@ apply_lastmile(RbacEval *ev)
 	return any;
 }
 
-/* Is the related actor of relation term on node n the evaluation's actor? */
+/*
+ * Is the evaluation's actor related to node n by relation term (its
+ * column, or one of its join rows, in which case the actor's row must
+ * exist when its type is bound)?
+ */
 static bool
 actor_relation_holds(RbacEval *ev, RbacEvalNode *n, int term)
 {
 	const char *target;
+	ListCell   *lc;
 
-	if (ev->atype == NULL || n->restricted || n->relval[term] == NULL)
+	if (ev->atype == NULL)
 		return false;
 	target = n->type->ast->terms[term].target;
-	return target != NULL && strcmp(target, ev->atype) == 0 &&
-		strcmp(n->relval[term], ev->aid) == 0;
+	if (target == NULL || strcmp(target, ev->atype) != 0)
+		return false;
+	foreach(lc, related_ids(ev, n, term))
+	{
+		if (strcmp((char *) lfirst(lc), ev->aid) != 0)
+			continue;
+		if (n->type->rel_join[term] == NULL)
+			return true;
+		if (ev->actor_exists == 0)
+			ev->actor_exists = row_exists(ev, rbac_model_type(ev->m, ev->atype),
+										  ev->aid) ? 1 : -1;
+		return ev->actor_exists > 0;
+	}
+	return false;
+}
+
+/*
+ * Does the body of "on" rule hold on a node related to n?  Sets *via to
+ * the first such node.
+ */
+static bool
+holds_on_related(RbacEval *ev, RbacEvalNode *n, MRule *rule, int *via)
+{
+	ListCell   *lc;
+
+	foreach(lc, n->relnodes[rule->via])
+	{
+		RbacEvalNode *rel = &ev->nodes[lfirst_int(lc)];
+
+		if (rule->body_kind == RBAC_BODY_TERM ? rel->held[rule->body] :
+			actor_relation_holds(ev, rel, rule->body))
+		{
+			*via = lfirst_int(lc);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Apply the shorthand rules of every node until nothing changes. */
@@ -678,23 +808,20 @@ fixpoint(RbacEval *ev)
 			{
 				MRule	   *rule = &t->rules[r];
 				bool		cond = false;
+				int			via = -1;
 
 				if (n->held[rule->head] || !rbac_eval_is_relevant(ev, t, rule->head))
 					continue;
 				switch (rule->body_kind)
 				{
 					case RBAC_BODY_TERM:
-						if (rule->via < 0)
-							cond = n->held[rule->body];
-						else if (n->relnode[rule->via] >= 0)
-							cond = ev->nodes[n->relnode[rule->via]].held[rule->body];
-						break;
 					case RBAC_BODY_ACTOR_RELATION:
-						if (rule->via < 0)
+						if (rule->via >= 0)
+							cond = holds_on_related(ev, n, rule, &via);
+						else if (rule->body_kind == RBAC_BODY_TERM)
+							cond = n->held[rule->body];
+						else
 							cond = actor_relation_holds(ev, n, rule->body);
-						else if (n->relnode[rule->via] >= 0)
-							cond = actor_relation_holds(ev, &ev->nodes[n->relnode[rule->via]],
-														rule->body);
 						break;
 					case RBAC_BODY_GLOBAL:
 						if (!n->restricted)
@@ -707,7 +834,10 @@ fixpoint(RbacEval *ev)
 						break;
 				}
 				if (cond && hold(n, rule->head, RBAC_WHY_RULE, r, -1, NULL))
+				{
+					n->why[rule->head].relnode = via;
 					changed = true;
+				}
 			}
 		}
 	}

@@ -31,6 +31,8 @@ typedef struct RbacEvalReason
 	int			rule;			/* MRule index or MLastMile index */
 	int			actor;			/* index into the actor set */
 	char	   *custom;			/* custom role name */
+	int			relnode;		/* RULE with a relation: the related node
+								 * the body held on; else -1 */
 } RbacEvalReason;
 
 /* One member of the actor set: the actor or a group it belongs to. */
@@ -50,8 +52,13 @@ typedef struct RbacEvalNode
 	bool		fetched;
 	bool		want_row;		/* an actor relation of this node is tested */
 	List	   *customs;		/* custom roles held directly (names) */
-	char	  **relval;			/* per term: related id, or NULL */
-	int		   *relnode;		/* per term: node index, or -1 */
+	char	  **relval;			/* per term: id in a relation column, or NULL */
+	List	  **relids;			/* per term: ids related through a join
+								 * table, read once (relids_loaded) */
+	bool	   *relids_loaded;
+	List	  **relnodes;		/* per term: indexes of the related nodes
+								 * (int list), once rel_followed */
+	bool	   *rel_followed;
 	bool	   *held;			/* per term */
 	RbacEvalReason *why;		/* per term */
 } RbacEvalNode;
@@ -71,6 +78,7 @@ typedef struct RbacEval
 	int			capactors;
 	struct KeySet *actor_keys;	/* "len:type" + id -> index in actors */
 	bool		globals_loaded;
+	int			actor_exists;	/* the actor's row: 0 unknown, 1 yes, -1 no */
 	bool	   *global_held;	/* per global role */
 	int		   *global_actor;	/* per global role: actor entry holding it */
 	/* relevance: per type, per term */

@@ -46,6 +46,16 @@ explain_actor(RbacEval *ev, int who, List **lines)
 static void explain_step(RbacEval *ev, int ni, int term, List **lines);
 
 /*
+ * "the" before a relation of t, or "one of the" for a relation through a
+ * join table ("Team:3 is one of the teams of Repo:10").
+ */
+static const char *
+the(MType *t, int term)
+{
+	return t->bound && term >= 0 && t->rel_join[term] != NULL ? "one of the" : "the";
+}
+
+/*
  * The premise that step (ni, term) of a proof rests on, if it rests on
  * another held term: a same-type rule or an "on" rule.
  */
@@ -61,7 +71,7 @@ explain_premise(RbacEval *ev, int ni, int term, int *pni, int *pterm)
 	r = &n->type->rules[w->rule];
 	if (r->body_kind != RBAC_BODY_TERM)
 		return false;
-	*pni = r->via < 0 ? ni : n->relnode[r->via];
+	*pni = r->via < 0 ? ni : w->relnode;
 	*pterm = r->body;
 	return true;
 }
@@ -149,35 +159,37 @@ explain_step(RbacEval *ev, int ni, int term, List **lines)
 						}
 						else
 						{
-							int			rn = n->relnode[r->via];
+							int			rn = w->relnode;
 
 							*lines = lappend(*lines,
-											 psprintf("%s:%s is the %s of %s:%s",
+											 psprintf("%s:%s is %s %s of %s:%s",
 													  ev->nodes[rn].type->name, ev->nodes[rn].id,
-													  s->via, t->name, n->id));
+													  the(t, r->via), s->via, t->name, n->id));
 							*lines = lappend(*lines,
 											 psprintf("%s because \"%s\" if \"%s\" on \"%s\" (line %d)",
 													  head, s->head, s->body, s->via, s->head_line));
 						}
 						break;
 					case RBAC_BODY_ACTOR_RELATION:
-						if (s->via && n->relnode[r->via] >= 0)
+						if (s->via && w->relnode >= 0)
 						{
 							/* "admin" if "owns" on "parent": u1 owns Org:1, the parent */
-							RbacEvalNode *rel = &ev->nodes[n->relnode[r->via]];
+							RbacEvalNode *rel = &ev->nodes[w->relnode];
 
 							*lines = lappend(*lines,
-											 psprintf("%s is the %s of %s:%s",
-													  ev->aref, s->body, rel->type->name, rel->id));
+											 psprintf("%s is %s %s of %s:%s",
+													  ev->aref, the(rel->type, r->body), s->body,
+													  rel->type->name, rel->id));
 							*lines = lappend(*lines,
-											 psprintf("%s:%s is the %s of %s:%s",
-													  rel->type->name, rel->id, s->via,
-													  t->name, n->id));
+											 psprintf("%s:%s is %s %s of %s:%s",
+													  rel->type->name, rel->id, the(t, r->via),
+													  s->via, t->name, n->id));
 						}
 						else
 							*lines = lappend(*lines,
-											 psprintf("%s is the %s of %s:%s",
-													  ev->aref, s->body, t->name, n->id));
+											 psprintf("%s is %s %s of %s:%s",
+													  ev->aref, the(t, r->body), s->body,
+													  t->name, n->id));
 						*lines = lappend(*lines,
 										 psprintf("%s because \"%s\" if \"%s\"%s%s%s (line %d)",
 												  head, s->head, s->body,

@@ -22,9 +22,11 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
+#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/regproc.h"
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
 
@@ -56,15 +58,30 @@ model_relcache_cb(Datum arg, Oid relid)
 	}
 	if (cached_model == NULL || model_stale)
 		return;
+	/* a join table or column was missing: it may be back (any DDL) */
+	if (cached_model->join_missing)
+	{
+		model_stale = true;
+		return;
+	}
 	for (i = 0; i < cached_model->ntypes; i++)
 	{
 		MType	   *t = &cached_model->types[i];
+
+		int			j;
 
 		if (t->bound && (t->relid == relid || t->key_index == relid))
 		{
 			model_stale = true;
 			return;
 		}
+		/* a join table renamed, retyped or dropped */
+		for (j = 0; t->bound && j < t->nterms; j++)
+			if (t->rel_join[j] != NULL && t->rel_join[j]->relid == relid)
+			{
+				model_stale = true;
+				return;
+			}
 	}
 }
 
@@ -289,6 +306,66 @@ resolve_rules(RbacModel *m)
 }
 
 /*
+ * Is relation term of t bound (to a column, or through a join table whose
+ * columns exist)?  An unbound relation never relates anything.
+ */
+bool
+rbac_relation_bound(MType *t, int term)
+{
+	return t->bound && term >= 0 &&
+		((t->rel_col[term] != NULL && t->rel_attnum[term] != InvalidAttrNumber) ||
+		 t->rel_join[term] != NULL);
+}
+
+/*
+ * Resolve the join table of a relation bound with the "through" form
+ * ({"through": "schema.table", "from": col, "to": col}) and prepare the
+ * plan that reads the related ids of one resource.  A table or column that
+ * no longer exists leaves the relation unbound: it relates nothing until
+ * the type is bound again.  The columns must still have safe types.
+ */
+static MRelJoin *
+resolve_join(RbacModel *m, MType *t, int term, const char *through,
+			 const char *from, const char *to)
+{
+	RangeVar   *rv;
+	Oid			relid;
+	MRelJoin   *j;
+	char	   *sql;
+	char		relkind;
+
+	rv = makeRangeVarFromNameList(stringToQualifiedNameList(through));
+	relid = RangeVarGetRelid(rv, NoLock, true);
+	relkind = OidIsValid(relid) ? get_rel_relkind(relid) : '\0';
+	if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) ||
+		get_attnum(relid, from) == InvalidAttrNumber ||
+		get_attnum(relid, to) == InvalidAttrNumber)
+	{
+		m->join_missing = true;
+		return NULL;
+	}
+	j = MemoryContextAllocZero(m->cxt, sizeof(MRelJoin));
+	j->relid = relid;
+	j->qualname = MemoryContextStrdup(m->cxt, rbac_qualified_name(relid));
+	j->from_col = MemoryContextStrdup(m->cxt, from);
+	j->to_col = MemoryContextStrdup(m->cxt, to);
+	j->from_type = rbac_require_safe_column(relid, from, "relation");
+	j->to_type = rbac_require_safe_column(relid, to, "relation");
+	j->target = rbac_model_type(m, t->ast->terms[term].target);
+	sql = psprintf("SELECT DISTINCT j.%s::pg_catalog.text FROM %s j "
+				   "WHERE j.%s OPERATOR(pg_catalog.=) $1 AND j.%s IS NOT NULL",
+				   quote_identifier(to), j->qualname, quote_identifier(from),
+				   quote_identifier(to));
+	j->plan = SPI_prepare_cursor(sql, 1, &j->from_type, CURSOR_OPT_GENERIC_PLAN);
+	if (j->plan == NULL)
+		elog(ERROR, "could not prepare the join-table lookup of %s: %s",
+			 j->qualname, SPI_result_code_string(SPI_result));
+	SPI_keepplan(j->plan);
+	MemoryContextSwitchTo(m->cxt);
+	return j;
+}
+
+/*
  * Attach bindings: table, key column and type, relation columns, and the
  * saved plan that fetches a row's relation columns by key.
  */
@@ -296,20 +373,26 @@ static void
 load_bindings(RbacModel *m)
 {
 	uint64		i;
+	uint64		nrows;
 	int			ret;
 	SPITupleTable *tt;
 
 	ret = SPI_execute("SELECT b.type, b.tbl::pg_catalog.oid, b.key_column::pg_catalog.text, "
-					  "r.key, r.value "
+					  "r.key, CASE WHEN pg_catalog.jsonb_typeof(r.value) OPERATOR(pg_catalog.=) 'string' "
+					  "THEN r.value OPERATOR(pg_catalog.#>>) '{}' END, "
+					  "r.value OPERATOR(pg_catalog.->>) 'through', "
+					  "r.value OPERATOR(pg_catalog.->>) 'from', "
+					  "r.value OPERATOR(pg_catalog.->>) 'to' "
 					  "FROM rbac.binding b "
-					  "LEFT JOIN LATERAL pg_catalog.jsonb_each_text(b.relations) r ON true "
+					  "LEFT JOIN LATERAL pg_catalog.jsonb_each(b.relations) r ON true "
 					  "ORDER BY b.type, r.key", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read rbac.binding: SPI error %d", ret);
 	/* SPI calls leave SPI's procedure context current: the model's again */
 	MemoryContextSwitchTo(m->cxt);
 	tt = SPI_tuptable;
-	for (i = 0; i < SPI_processed; i++)
+	nrows = SPI_processed;
+	for (i = 0; i < nrows; i++)
 	{
 		HeapTuple	tup = tt->vals[i];
 		char	   *tname = SPI_getvalue(tup, tt->tupdesc, 1);
@@ -347,13 +430,21 @@ load_bindings(RbacModel *m)
 			}
 			t->rel_col = palloc0(sizeof(char *) * (t->nterms + 1));
 			t->rel_pos = palloc0(sizeof(int) * (t->nterms + 1));
+			t->rel_join = palloc0(sizeof(MRelJoin *) * (t->nterms + 1));
 		}
-		if (relname != NULL && col != NULL)
+		if (relname != NULL)
 		{
 			int			term = rbac_type_term(t, relname);
+			char	   *through = SPI_getvalue(tup, tt->tupdesc, 6);
+			char	   *from = SPI_getvalue(tup, tt->tupdesc, 7);
+			char	   *to = SPI_getvalue(tup, tt->tupdesc, 8);
 
-			if (term >= 0 && t->ast->terms[term].kind == RBAC_TERM_RELATION)
+			if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_RELATION)
+				continue;
+			if (col != NULL)
 				t->rel_col[term] = MemoryContextStrdup(m->cxt, col);
+			else if (through != NULL && from != NULL && to != NULL)
+				t->rel_join[term] = resolve_join(m, t, term, through, from, to);
 		}
 	}
 
@@ -467,6 +558,9 @@ free_model(RbacModel *m)
 
 		if (t->row_plan)
 			SPI_freeplan(t->row_plan);
+		for (j = 0; t->bound && j < t->nterms; j++)
+			if (t->rel_join[j] != NULL)
+				SPI_freeplan(t->rel_join[j]->plan);
 		for (j = 0; j < t->nlastmile; j++)
 			if (t->lastmile[j].plan)
 				SPI_freeplan(t->lastmile[j].plan);

@@ -37,6 +37,22 @@ typedef struct MLastMile
 								 * NULL when it cannot be evaluated */
 } MLastMile;
 
+/*
+ * A relation bound through a join table (many-to-many): the related ids of
+ * a resource are the "to" values of the join rows whose "from" is its key.
+ */
+typedef struct MRelJoin
+{
+	Oid			relid;			/* the join table */
+	char	   *qualname;		/* quoted schema.table */
+	char	   *from_col;		/* holds keys of the bound table */
+	char	   *to_col;			/* holds keys of the relation's target */
+	Oid			from_type;		/* safe base types the columns are read as */
+	Oid			to_type;
+	struct MType *target;		/* the relation's target type, or NULL */
+	SPIPlanPtr	plan;			/* SELECT to::text ... WHERE from = $1 */
+} MRelJoin;
+
 /* One declared type with its binding. */
 typedef struct MType
 {
@@ -67,6 +83,7 @@ typedef struct MType
 	Oid			key_collation;
 	AttrNumber *rel_attnum;		/* per term: relation column, or 0 */
 	FmgrInfo   *rel_out;		/* per term: output function of it */
+	MRelJoin  **rel_join;		/* per term: a join-table relation, or NULL */
 } MType;
 
 /* The whole cached model. */
@@ -80,6 +97,7 @@ typedef struct RbacModel
 	int			nglobals;
 	char	  **globals;
 	bool		any_global_rules;
+	bool		join_missing;	/* a join table or column not found */
 	RbacCatalogs cat;			/* role-data catalogs for index probes */
 } RbacModel;
 
@@ -96,5 +114,6 @@ extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
 extern void rbac_require_bound_relkind(Oid relid, const char *type);
+extern bool rbac_relation_bound(MType *t, int term);
 
 #endif							/* RBAC_MODEL_H */

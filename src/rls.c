@@ -205,6 +205,27 @@ lastmile_subsumed(RbacModel *m, MType *t, bool *closure, RbacRule *rule,
 }
 
 /*
+ * The arm of a rule that walks a relation bound through a join table: the
+ * row's key in the set of keys of t on which the actor holds term (for an
+ * actor relation: the rows related to the actor), computed once per query
+ * by the set engine, which reads the join table as the internal user.  The
+ * policy does not read the join table itself: it would do so under the
+ * querying role's privileges and row-level security, as a SubPlan per row.
+ */
+static char *
+join_arm(MType *t, int term, const char *alias)
+{
+	const char *name = t->ast->terms[term].name;
+
+	return rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys",
+							psprintf("%s, %s", quote_literal_cstr(t->name),
+									 quote_literal_cstr(name)),
+							format_type_be(t->key_type),
+							t->ast->terms[term].kind == RBAC_TERM_RELATION ? NULL :
+							rbac_sql_format_hint(RBAC_HINT_KEYS, t->name, NULL, 0, name));
+}
+
+/*
  * The predicate for permission (or role) action on type t over the row
  * aliased alias (already quoted), or "false" when it can never hold.
  */
@@ -247,9 +268,14 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 			case RBAC_BODY_TERM:
 				if (rule->via < 0)
 					break;		/* same type: part of the closure */
+				if (t->rel_join[rule->via] != NULL)
+				{
+					add_arm(&buf, &n, &seen, join_arm(t, rule->head, alias));
+					break;
+				}
 				col = t->rel_col[rule->via];
 				u = rbac_model_type(m, t->ast->terms[rule->via].target);
-				if (col == NULL || u == NULL || u->is_actor)
+				if (col == NULL || u == NULL)
 					break;		/* unbound relation: never holds */
 				add_arm(&buf, &n, &seen,
 						rbac_sql_in_keys(rbac_column_sql(t, alias, col), "_keys",
@@ -260,6 +286,13 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 															  u->ast->terms[rule->body].name)));
 				break;
 			case RBAC_BODY_ACTOR_RELATION:
+				if (t->rel_join[rule->via < 0 ? rule->body : rule->via] != NULL)
+				{
+					/* related through a join table: the set of t's keys */
+					add_arm(&buf, &n, &seen,
+							join_arm(t, rule->via < 0 ? rule->body : rule->head, alias));
+					break;
+				}
 				if (rule->via < 0)
 				{
 					col = t->rel_col[rule->body];

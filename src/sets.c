@@ -198,8 +198,80 @@ relcol_type(MType *t, int term)
 }
 
 /*
- * Rows of t whose relation column term is in set src (only the items not
- * propagated yet, from *done on): add their keys to dst.
+ * The items[from..n) that are keys of rows of t, added to dst (all of them
+ * when t is not bound).  A join row whose end has no row relates nothing.
+ */
+static bool
+existing_into(MType *t, char **items, int from, int n, KeySet *dst)
+{
+	Oid			atype;
+	Datum		arr;
+	int			i;
+	bool		changed = false;
+
+	if (n <= from)
+		return false;
+	if (!t->bound)
+	{
+		for (i = from; i < n; i++)
+			changed |= keyset_add(dst, items[i]);
+		return changed;
+	}
+	atype = get_array_type(t->key_type);
+	if (!OidIsValid(atype))
+		elog(ERROR, "key type %u has no array type", t->key_type);
+	arr = rbac_sets_typed_array(items, from, n, t->key_type);
+	return query_into(dst, psprintf("%s WHERE a.%s OPERATOR(pg_catalog.=) ANY ($1)",
+									select_keys(t), quote_identifier(t->key_col)),
+					  1, &atype, &arr, NULL);
+}
+
+/*
+ * Propagation through a join table: the existing rows of t joined (from)
+ * to the items of src not propagated yet (to) that exist.
+ */
+static bool
+propagate_join(MType *t, MRelJoin *j, KeySet *src, int *done, KeySet *dst,
+			   bool *once)
+{
+	KeySet	   *from = keyset_new();
+	char	   *sel = psprintf("SELECT DISTINCT j.%s::pg_catalog.text FROM %s j WHERE ",
+							   quote_identifier(j->from_col), j->qualname);
+
+	if (src->universal)
+	{
+		if (*once)
+			return false;
+		*once = true;
+		query_into(from, psprintf("%sj.%s IS NOT NULL", sel, quote_identifier(j->to_col)),
+				   0, NULL, NULL, NULL);
+	}
+	else if (*done < src->n)
+	{
+		KeySet	   *to = keyset_new();
+		Oid			atype = get_array_type(j->to_type);
+		Datum		arr;
+
+		if (!OidIsValid(atype))
+			elog(ERROR, "relation column type %u has no array type", j->to_type);
+		if (j->target == NULL)
+			return false;
+		existing_into(j->target, src->items, *done, src->n, to);
+		*done = src->n;
+		if (to->n == 0)
+			return false;
+		arr = rbac_sets_typed_array(to->items, 0, to->n, j->to_type);
+		query_into(from, psprintf("%sj.%s OPERATOR(pg_catalog.=) ANY ($1)", sel,
+								  quote_identifier(j->to_col)),
+				   1, &atype, &arr, NULL);
+	}
+	return existing_into(t, from->items, 0, from->n, dst);
+}
+
+/*
+ * Rows of t whose relation term (column or join table) is in set src
+ * (only the items not propagated yet, from *done on): add their keys to
+ * dst.
  */
 bool
 rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
@@ -208,8 +280,10 @@ rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
 	char	   *sql;
 	bool		changed = false;
 
-	if (!t->bound || t->rel_col[term] == NULL || t->rel_attnum[term] == InvalidAttrNumber)
+	if (!rbac_relation_bound(t, term))
 		return false;
+	if (t->rel_join[term] != NULL)
+		return propagate_join(t, t->rel_join[term], src, done, dst, once);
 	if (src->universal)
 	{
 		if (*once)
@@ -236,19 +310,44 @@ rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
 	return changed;
 }
 
-/* Rows of t whose relation column term is the actor (of its type). */
+/*
+ * Rows of t whose relation term is the actor (of its type): its column, or
+ * a join row to the actor, whose row must then exist when its type is
+ * bound.
+ */
 void
 rbac_sets_rows_of_actor(RbacSetEval *se, MType *t, int term, KeySet *dst)
 {
 	const char *target = t->ast->terms[term].target;
+	MRelJoin   *j;
 	Oid			ctype;
 	Datum		v;
 	bool		ok;
 	char	   *sql;
 
 	if (se->ev.atype == NULL || target == NULL || strcmp(target, se->ev.atype) != 0 ||
-		!t->bound || t->rel_col[term] == NULL || t->rel_attnum[term] == InvalidAttrNumber)
+		!rbac_relation_bound(t, term))
 		return;
+	j = t->rel_join[term];
+	if (j != NULL)
+	{
+		KeySet	   *from = keyset_new();
+		KeySet	   *actor = keyset_new();
+		char	   *aid = se->ev.aid;
+
+		if (j->target == NULL || !existing_into(j->target, &aid, 0, 1, actor))
+			return;
+		v = rbac_text_datum(j->to_type, aid, &ok);
+		if (!ok)
+			return;
+		query_into(from, psprintf("SELECT DISTINCT j.%s::pg_catalog.text FROM %s j "
+								  "WHERE j.%s OPERATOR(pg_catalog.=) $1",
+								  quote_identifier(j->from_col), j->qualname,
+								  quote_identifier(j->to_col)),
+				   1, &j->to_type, &v, NULL);
+		existing_into(t, from->items, 0, from->n, dst);
+		return;
+	}
 	ctype = relcol_type(t, term);
 	v = rbac_text_datum(ctype, se->ev.aid, &ok);
 	if (!ok)
@@ -330,7 +429,7 @@ round_type(RbacSetEval *se, MType *t)
 				{
 					MType	   *v = rbac_model_type(se->ev.m, t->ast->terms[rule->via].target);
 
-					if (v == NULL || v->is_actor)
+					if (v == NULL)
 						break;
 					if (rbac_sets_propagate_via(t, rule->via, get_set(se, v, rule->body),
 									  &se->done[t->index][r], dst,

@@ -68,6 +68,52 @@ cmp_sql(RbacCmpOp op)
 	}
 }
 
+/*
+ * 0A000 for a rule body that walks a relation bound through a join table:
+ * a path names one related resource, a join table relates any number.
+ */
+static void
+refuse_join_hop(MType *t, int term)
+{
+	const char *rel;
+	bool		to_actor;
+
+	if (t == NULL || term < 0 || !t->bound || t->rel_join[term] == NULL)
+		return;
+	rel = t->ast->terms[term].name;
+	to_actor = t->ast->terms[term].target_type != NULL &&
+		t->ast->terms[term].target_type->is_actor;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("relation \"%s\" of %s is bound through a join table and cannot be walked in a rule body",
+					rel, t->name),
+			 errdetail("A path such as resource.%s names one related row; a join table relates any number.",
+					   rel),
+			 to_actor ?
+			 errhint("Test it in a shorthand rule of its own, such as \"permission\" if \"%s\";, or bind the relation to a column.",
+					 rel) :
+			 errhint("Walk it with a shorthand rule in the %s block instead, such as \"role\" if \"role\" on \"%s\";, "
+					 "or with has_role or has_permission on resource.%s alone, or bind the relation to a column.",
+					 t->name, rel, rel)));
+}
+
+/*
+ * The join table of a path resource.rel that walks one relation bound
+ * through a join table from the resource's row, or NULL for any other path.
+ */
+static MRelJoin *
+join_hop(GenCtx *g, RbacPath *p)
+{
+	MType	   *t = g->rtype;
+	int			term;
+
+	if (p->var_index != 1 || p->tail != RBAC_TAIL_RELATION || p->nhops != 0 ||
+		p->nfields != 1 || t == NULL || !t->bound)
+		return NULL;
+	term = rbac_type_term(t, p->fields[0]);
+	return term >= 0 ? t->rel_join[term] : NULL;
+}
+
 /* Append a literal operand as SQL. */
 static void
 gen_literal(StringInfo buf, RbacOperand *op)
@@ -178,6 +224,7 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 		const char *col = (t && term >= 0 && t->bound) ? t->rel_col[term] : NULL;
 		StringInfoData next;
 
+		refuse_join_hop(t, term);
 		initStringInfo(&next);
 		if (col == NULL)
 		{
@@ -324,7 +371,15 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 															   NULL, 0, e->name)));
 		return;
 	}
+	if (join_hop(g, p) != NULL)
+	{
+		/* through a join table: the per-row form (rbac._lastmile_row) */
+		g->fallback = true;
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
 	term = rbac_type_term(t, p->fields[0]);
+	refuse_join_hop(t, term);
 	col = term >= 0 ? t->rel_col[term] : NULL;
 	if (col == NULL)
 	{
@@ -364,6 +419,22 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 	if (g->rls)
 	{
 		gen_has_rls(g, buf, e);
+		return;
+	}
+	if (join_hop(g, p) != NULL)
+	{
+		/* has_role(actor, "x", resource.teams): on any of the join rows */
+		MRelJoin   *j = join_hop(g, p);
+		char		alias[32];
+
+		snprintf(alias, sizeof(alias), "_rbac_j%d", ++g->nalias);
+		appendStringInfo(buf, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s OPERATOR(pg_catalog.=) (%s.%s)::%s "
+						 "AND rbac._holds(%s, %s, %s, %s.%s::pg_catalog.text))",
+						 j->qualname, alias, alias, quote_identifier(j->from_col),
+						 g->alias, quote_identifier(g->rtype->key_col),
+						 format_type_be_qualified(j->from_type),
+						 g->actor->ref_sql, quote_literal_cstr(e->name),
+						 quote_literal_cstr(tname), alias, quote_identifier(j->to_col));
 		return;
 	}
 	gen_path(g, &target, p, &self);
