@@ -88,9 +88,7 @@ get_type(Parser *p, const Token *name, bool is_actor)
 	t->line = name->line;
 	t->col = name->col;
 	t->index = pol->ntypes;
-	pol->types = rbac_grow(p->alloc, pol->types, &pol->typecap,
-						   pol->ntypes + 1, sizeof(RbacType *));
-	pol->types[pol->ntypes++] = t;
+	RBAC_APPEND(p->alloc, pol->types, pol->typecap, pol->ntypes, t);
 	rbac_names_add(p->alloc, &p->types, NULL, t->name, t->index);
 	return t;
 }
@@ -195,23 +193,21 @@ add_global(Parser *p, const Token *name, int serial, RbacTermKind kind)
 	}
 	if (kind == RBAC_TERM_ROLE)
 	{
-		pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
-								 pol->nglobals + 1, sizeof(RbacGlobalRole));
-		pol->globals[pol->nglobals] = (RbacGlobalRole) {
-			.name = name->text, .line = name->line, .col = name->col
-		};
+		RBAC_APPEND(p->alloc, pol->globals, pol->globalcap, pol->nglobals,
+					((RbacGlobalRole) {
+						.name = name->text, .line = name->line, .col = name->col
+					}));
 		s = rbac_names_add(p->alloc, &p->globals, NULL, name->text,
-						   pol->nglobals++);
+						   pol->nglobals - 1);
 	}
 	else
 	{
-		pol->gperms = rbac_grow(p->alloc, pol->gperms, &pol->gpermcap,
-								pol->ngperms + 1, sizeof(RbacGlobalPerm));
-		pol->gperms[pol->ngperms] = (RbacGlobalPerm) {
-			.name = name->text, .line = name->line, .col = name->col
-		};
+		RBAC_APPEND(p->alloc, pol->gperms, pol->gpermcap, pol->ngperms,
+					((RbacGlobalPerm) {
+						.name = name->text, .line = name->line, .col = name->col
+					}));
 		s = rbac_names_add(p->alloc, &p->globals, perm_owner, name->text,
-						   pol->ngperms++);
+						   pol->ngperms - 1);
 	}
 	s->serial = serial;
 }

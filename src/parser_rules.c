@@ -1114,9 +1114,7 @@ add_rule(Parser *p, const Token *name, bool is_role, const Param *params,
 	r->body = body;
 	r->start_offset = name->offset;
 	r->end_offset = p->lx.prev_end;
-	pol->rules = rbac_grow(p->alloc, pol->rules, &pol->rulecap,
-						   pol->nrules + 1, sizeof(RbacRule *));
-	pol->rules[pol->nrules++] = r;
+	RBAC_APPEND(p->alloc, pol->rules, pol->rulecap, pol->nrules, r);
 }
 
 /*

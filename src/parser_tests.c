@@ -435,9 +435,7 @@ rbac_parse_test(Parser *p)
 		recover(p, RECOVER_TOP);
 		return;
 	}
-	pol->tests = rbac_grow(p->alloc, pol->tests, &pol->testcap,
-						   pol->ntests + 1, sizeof(RbacTest *));
-	pol->tests[pol->ntests++] = tp.test;
+	RBAC_APPEND(p->alloc, pol->tests, pol->testcap, pol->ntests, tp.test);
 	label = rbac_format(p->alloc, "test \"%s\"", clip(p, name.text));
 	for (;;)
 	{

@@ -947,9 +947,7 @@ compile_conds(Validator *v)
 			rule->start_offset = r->start_offset;
 			rule->end_offset = r->end_offset;
 			pol->nrules = v->nrules;
-			pol->rules = rbac_grow(v->alloc, pol->rules, &pol->rulecap,
-								   pol->nrules + 1, sizeof(RbacRule *));
-			pol->rules[pol->nrules++] = rule;
+			RBAC_APPEND(v->alloc, pol->rules, pol->rulecap, pol->nrules, rule);
 			v->nrules = pol->nrules;
 		}
 	}
