@@ -378,9 +378,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	ref = rbac_ref_require(resource, "resource");
-	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
-	term = rbac_ref_require_permission(t, action);
+	term = rbac_ref_require_action(m, resource, action, &ref, &t);
 
 	RBAC_INTERNAL_BEGIN();
 	{
@@ -437,8 +435,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 			if (!rbac_ref_parse(cands[i], &a) || rbac_model_type(m, a.type) == NULL ||
 				!rbac_model_type(m, a.type)->is_actor)
 				continue;
-			rbac_eval_begin(&ev2, m, cands[i]);
-			root = rbac_eval_resource(&ev2, t, ref.id, &term, 1);
+			root = rbac_eval_permission(&ev2, m, cands[i], t, ref.id, term);
 			rbac_eval_end(&ev2);
 			if (root->held[term])
 			{
@@ -502,8 +499,7 @@ rbac_holds(PG_FUNCTION_ARGS)
 			RbacEval		ev;
 			RbacEvalNode	   *root;
 
-			rbac_eval_begin(&ev, m, actor);
-			root = rbac_eval_resource(&ev, t, id, &term, 1);
+			root = rbac_eval_permission(&ev, m, actor, t, id, term);
 			result = root->held[term];
 			rbac_eval_end(&ev);
 		}

@@ -882,6 +882,18 @@ rbac_eval_resource(RbacEval *ev, MType *t, const char *id, const int *terms, int
 }
 
 /*
+ * Begin ev for actor and evaluate permission term of the resource t:id;
+ * returns the resource's node (root->held[term] is the answer).
+ */
+RbacEvalNode *
+rbac_eval_permission(RbacEval *ev, RbacModel *m, const char *actor,
+					 MType *t, const char *id, int term)
+{
+	rbac_eval_begin(ev, m, actor);
+	return rbac_eval_resource(ev, t, id, &term, 1);
+}
+
+/*
  * A permission of the global block, checked on the resource 'global': held
  * when the actor, or a group it belongs to, holds a global role that grants
  * it (validation lists those roles in RbacGlobalPerm.grants).
@@ -945,17 +957,14 @@ rbac_check(const char *actor, const char *action, const char *resource)
 
 	if (strcmp(resource, RBAC_GLOBAL_RESOURCE) == 0)
 		return check_global(m, actor, action);
-	ref = rbac_ref_require(resource, "resource");
-	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
-	term = rbac_ref_require_permission(t, action);
+	term = rbac_ref_require_action(m, resource, action, &ref, &t);
 
 	RBAC_INTERNAL_BEGIN();
 	{
 		RbacEval		ev;
 		RbacEvalNode	   *root;
 
-		rbac_eval_begin(&ev, m, actor);
-		root = rbac_eval_resource(&ev, t, ref.id, &term, 1);
+		root = rbac_eval_permission(&ev, m, actor, t, ref.id, term);
 		result = root->held[term];
 		rbac_eval_end(&ev);
 	}

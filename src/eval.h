@@ -106,6 +106,9 @@ extern void rbac_eval_mark_relevant(RbacEval *ev, MType *t0, int term0);
 extern bool rbac_eval_lastmile_actor_matches(RbacEval *ev, RbacRule *rule);
 extern RbacEvalNode *rbac_eval_resource(RbacEval *ev, MType *t, const char *id,
 										const int *terms, int nterms);
+extern RbacEvalNode *rbac_eval_permission(RbacEval *ev, RbacModel *m,
+										  const char *actor, MType *t,
+										  const char *id, int term);
 extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);

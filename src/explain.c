@@ -276,17 +276,14 @@ do_explain(FunctionCallInfo fcinfo, bool current)
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	m = rbac_get_model();
-	ref = rbac_ref_require(resource, "resource");
-	t = rbac_ref_require_type(m, ref.type, RBAC_TYPE_ANY_RESOURCE);
-	term = rbac_ref_require_permission(t, action);
+	term = rbac_ref_require_action(m, resource, action, &ref, &t);
 
 	RBAC_INTERNAL_BEGIN();
 	{
 		RbacEval		ev;
 		RbacEvalNode	   *root;
 
-		rbac_eval_begin(&ev, m, actor);
-		root = rbac_eval_resource(&ev, t, ref.id, &term, 1);
+		root = rbac_eval_permission(&ev, m, actor, t, ref.id, term);
 		if (root->held[term])
 		{
 			explain_term(&ev, 0, term, &lines);

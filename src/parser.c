@@ -88,9 +88,7 @@ get_type(Parser *p, const Token *name, bool is_actor)
 	t->line = name->line;
 	t->col = name->col;
 	t->index = pol->ntypes;
-	pol->types = rbac_grow(p->alloc, pol->types, &pol->typecap,
-						   pol->ntypes + 1, sizeof(RbacType *));
-	pol->types[pol->ntypes++] = t;
+	RBAC_APPEND(p->alloc, pol->types, pol->typecap, pol->ntypes, t);
 	rbac_names_add(p->alloc, &p->types, NULL, t->name, t->index);
 	return t;
 }
@@ -195,23 +193,21 @@ add_global(Parser *p, const Token *name, int serial, RbacTermKind kind)
 	}
 	if (kind == RBAC_TERM_ROLE)
 	{
-		pol->globals = rbac_grow(p->alloc, pol->globals, &pol->globalcap,
-								 pol->nglobals + 1, sizeof(RbacGlobalRole));
-		pol->globals[pol->nglobals] = (RbacGlobalRole) {
-			.name = name->text, .line = name->line, .col = name->col
-		};
+		RBAC_APPEND(p->alloc, pol->globals, pol->globalcap, pol->nglobals,
+					((RbacGlobalRole) {
+						.name = name->text, .line = name->line, .col = name->col
+					}));
 		s = rbac_names_add(p->alloc, &p->globals, NULL, name->text,
-						   pol->nglobals++);
+						   pol->nglobals - 1);
 	}
 	else
 	{
-		pol->gperms = rbac_grow(p->alloc, pol->gperms, &pol->gpermcap,
-								pol->ngperms + 1, sizeof(RbacGlobalPerm));
-		pol->gperms[pol->ngperms] = (RbacGlobalPerm) {
-			.name = name->text, .line = name->line, .col = name->col
-		};
+		RBAC_APPEND(p->alloc, pol->gperms, pol->gpermcap, pol->ngperms,
+					((RbacGlobalPerm) {
+						.name = name->text, .line = name->line, .col = name->col
+					}));
 		s = rbac_names_add(p->alloc, &p->globals, perm_owner, name->text,
-						   pol->ngperms++);
+						   pol->ngperms - 1);
 	}
 	s->serial = serial;
 }
@@ -506,9 +502,9 @@ new_cond(Parser *p, RbacCondKind kind, int line, int col)
 {
 	RbacCond   *c = rbac_alloc(p->alloc, sizeof(RbacCond));
 
-	c->kind = kind;
-	c->line = line;
-	c->col = col;
+	*c = (RbacCond) {
+		.kind = kind, .line = line, .col = col
+	};
 	return c;
 }
 
@@ -668,15 +664,8 @@ parse_cond_primary(Parser *p, int depth)
 			return NULL;
 		}
 		next(p);
-		c = parse_cond_or(p, depth + 1);
-		if (c == NULL)
-			return NULL;
-		if (!accept(p, TK_RPAREN))
-		{
-			expected(p, "\")\" in the condition", NULL);
-			return NULL;
-		}
-		return c;
+		return closed_by_paren(p, parse_cond_or(p, depth + 1),
+							   "\")\" in the condition");
 	}
 	if (is_word(&t, "global") && peek(p, 1)->kind == TK_STRING)
 	{
@@ -755,59 +744,50 @@ parse_cond_not(Parser *p, int depth)
 	return c->left ? c : NULL;
 }
 
-/*
- * Combine items[lo..hi) with kind (AND or OR) into a balanced tree, so a
- * long chain makes a shallow tree (validation walks it recursively).
- */
-static RbacCond *
-balance_cond(Parser *p, RbacCond **items, int lo, int hi, RbacCondKind kind)
+/* The operands of an and/or chain of conditions, at a nesting depth. */
+typedef struct CondChain
 {
-	int			mid;
-	RbacCond   *c;
+	RbacCond   *(*sub) (Parser *p, int depth);	/* parse_cond_not or _and */
+	int			depth;
+} CondChain;
 
-	if (hi - lo == 1)
-		return items[lo];
-	mid = lo + (hi - lo) / 2;
-	c = new_cond(p, kind, items[lo]->line, items[lo]->col);
-	c->left = balance_cond(p, items, lo, mid, kind);
-	c->right = balance_cond(p, items, mid, hi, kind);
+static void *
+cond_operand(Parser *p, void *arg)
+{
+	CondChain  *c = arg;
+
+	return c->sub(p, c->depth);
+}
+
+/* An AND or OR node over left and right, where left stands. */
+static void *
+cond_join(Parser *p, int kind, void *left, void *right)
+{
+	RbacCond   *l = left;
+	RbacCond   *c = new_cond(p, kind, l->line, l->col);
+
+	c->left = l;
+	c->right = right;
 	return c;
 }
 
-/* A chain sub ('word' sub)*: the and / or levels. */
-static RbacCond *
-parse_cond_chain(Parser *p, int depth, const char *word, RbacCondKind kind,
-				 RbacCond *(*sub) (Parser *, int))
-{
-	RbacCond  **items = NULL;
-	int			n = 0;
-	int			cap = 0;
-
-	for (;;)
-	{
-		RbacCond   *c = sub(p, depth);
-
-		if (c == NULL)
-			return NULL;
-		items = rbac_grow(p->alloc, items, &cap, n + 1, sizeof(RbacCond *));
-		items[n++] = c;
-		if (!is_word(cur(p), word))
-			break;
-		next(p);
-	}
-	return balance_cond(p, items, 0, n, kind);
-}
-
+/* and := not ('and' not)* ;  or := and ('or' and)* */
 static RbacCond *
 parse_cond_and(Parser *p, int depth)
 {
-	return parse_cond_chain(p, depth, "and", RBAC_COND_AND, parse_cond_not);
+	CondChain	c = {parse_cond_not, depth};
+
+	return rbac_parse_chain(p, "and", RBAC_COND_AND, cond_operand, &c,
+							cond_join);
 }
 
 static RbacCond *
 parse_cond_or(Parser *p, int depth)
 {
-	return parse_cond_chain(p, depth, "or", RBAC_COND_OR, parse_cond_and);
+	CondChain	c = {parse_cond_and, depth};
+
+	return rbac_parse_chain(p, "or", RBAC_COND_OR, cond_operand, &c,
+							cond_join);
 }
 
 /* The first wildcard term in a condition, or NULL. */
@@ -1039,19 +1019,8 @@ parse_block_body(Parser *p, RbacType *type, const char *label)
 		Token	   *t = cur(p);
 		long		before = p->lx.consumed;
 
-		if (p->lx.stopped)
+		if (!block_goes_on(p, label))
 			return;
-		if (t->kind == TK_RBRACE)
-		{
-			next(p);
-			return;
-		}
-		if (t->kind == TK_EOF || at_block_start(p))
-		{
-			expected(p, rbac_format(p->alloc, "\"}\" to close %s", label),
-					 NULL);
-			return;
-		}
 		if (t->kind == TK_ERROR)
 			next(p);			/* reported by the lexer; nothing to skip */
 		else if (is_word(t, "roles"))

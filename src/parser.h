@@ -35,6 +35,22 @@ extern void rbac_parse_rule(Parser *p);
 extern void rbac_parse_test(Parser *p);
 
 /*
+ * The and/or levels of both grammars (conditions of shorthand rules,
+ * bodies of rules), operand ('word' operand)*: operand(p, arg) parses one
+ * operand (NULL after an error), join(p, kind, left, right) makes the node
+ * of kind (AND or OR) over left and right, at the position of left.
+ * Returns the operands combined into a balanced tree, so that a long chain
+ * makes a shallow tree (validation walks it recursively), or NULL
+ * (parser_rules.c).
+ */
+typedef void *(*RbacChainOperand) (Parser *p, void *arg);
+typedef void *(*RbacChainJoin) (Parser *p, int kind, void *left,
+								void *right);
+extern void *rbac_parse_chain(Parser *p, const char *word, int kind,
+							  RbacChainOperand operand, void *arg,
+							  RbacChainJoin join);
+
+/*
  * The token stream of p under the short names the parser uses throughout
  * (lexer.h documents each).
  */
@@ -90,6 +106,64 @@ static inline const char *
 describe(Parser *p, const Token *t)
 {
 	return rbac_lex_describe(&p->lx, t);
+}
+
+/*
+ * The node of a parenthesized operand and the ")" after it: node, or NULL
+ * when node is NULL or the ")" is missing (reported as expected: what).
+ */
+static inline void *
+closed_by_paren(Parser *p, void *node, const char *what)
+{
+	if (node == NULL)
+		return NULL;
+	if (!accept(p, TK_RPAREN))
+	{
+		expected(p, what, NULL);
+		return NULL;
+	}
+	return node;
+}
+
+/*
+ * At the top of the loop over the items of a block called label: false
+ * when the block ends here, at its "}" (consumed), or where the lexer
+ * stopped, or at the end of the input or the start of another block
+ * (reported: "}" expected).
+ */
+static inline bool
+block_goes_on(Parser *p, const char *label)
+{
+	Token	   *t = cur(p);
+
+	if (p->lx.stopped)
+		return false;
+	if (t->kind == TK_RBRACE)
+	{
+		next(p);
+		return false;
+	}
+	if (t->kind == TK_EOF || at_block_start(p))
+	{
+		expected(p, rbac_format(p->alloc, "\"}\" to close %s", label), NULL);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Append o to the list *items of *n operands (*cap allocated); false when
+ * o is NULL (its parser reported why).
+ */
+static inline bool
+push_operand(Parser *p, RbacOperand ***items, int *n, int *cap,
+			 RbacOperand *o)
+{
+	if (o == NULL)
+		return false;
+	*items = rbac_grow(p->alloc, *items, cap, *n + 1, sizeof(RbacOperand *));
+	(*items)[(*n)++] = o;
+	return true;
 }
 
 /* Variadic, hence macros: report(p, line, col, dclass, hint, fmt, ...). */

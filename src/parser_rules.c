@@ -240,6 +240,21 @@ parse_operand(Parser *p)
 }
 
 /*
+ * Is the argument t of fn a variable (a word not reserved)?  If not,
+ * report "<what> as the <nth> argument of <fn>" expected.
+ */
+static bool
+variable_argument(Parser *p, const Token *t, const char *what,
+				  const char *nth, const char *fn)
+{
+	if (t->kind == TK_IDENT && !is_one_of(t->text, reserved_words))
+		return true;
+	expected(p, rbac_format(p->alloc, "%s as the %s argument of %s",
+							what, nth, fn), NULL);
+	return false;
+}
+
+/*
  * Move past an argument of fn and the "," after it, to the next argument,
  * copied into *t.  False after reporting the "," missing.
  */
@@ -278,14 +293,9 @@ parse_call(Parser *p)
 	next(p);
 	next(p);					/* ( */
 	t = *cur(p);
-	if (t.kind != TK_IDENT || is_one_of(t.text, reserved_words))
-	{
-		expected(p, rbac_format(p->alloc, is_rel ?
-								"a variable or path as the first argument of %s" :
-								"the actor variable as the first argument of %s",
-								name.text), NULL);
+	if (!variable_argument(p, &t, is_rel ? "a variable or path" :
+						   "the actor variable", "first", name.text))
 		return NULL;
-	}
 	if (is_rel)
 	{
 		e->target = parse_operand(p);
@@ -318,14 +328,9 @@ parse_call(Parser *p)
 		e->name = t.text;
 	if (!next_argument(p, name.text, &t))
 		return NULL;
-	if (t.kind != TK_IDENT || is_one_of(t.text, reserved_words))
-	{
-		expected(p, rbac_format(p->alloc, is_rel ?
-								"a variable as the third argument of %s" :
-								"a variable or path as the third argument of %s",
-								name.text), NULL);
+	if (!variable_argument(p, &t, is_rel ? "a variable" :
+						   "a variable or path", "third", name.text))
 		return NULL;
-	}
 	if (is_rel)
 	{
 		if (peek(p, 1)->kind == TK_DOT)
@@ -369,7 +374,6 @@ parse_in_list(Parser *p, RbacExpr *e)
 	for (;;)
 	{
 		Token		t = *cur(p);
-		RbacOperand *o;
 
 		if (t.kind == TK_RBRACKET && e->nlist > 0)
 		{
@@ -390,12 +394,8 @@ parse_in_list(Parser *p, RbacExpr *e)
 			expected(p, "a literal in the list of \"in\"", NULL);
 			return false;
 		}
-		o = parse_operand(p);
-		if (o == NULL)
+		if (!push_operand(p, &e->list, &e->nlist, &cap, parse_operand(p)))
 			return false;
-		e->list = rbac_grow(p->alloc, e->list, &cap, e->nlist + 1,
-							sizeof(RbacOperand *));
-		e->list[e->nlist++] = o;
 		if (accept(p, TK_COMMA))
 			continue;
 		if (cur(p)->kind != TK_RBRACKET)
@@ -473,15 +473,7 @@ parse_primary(Parser *p)
 
 	if (t.kind == TK_LPAREN)
 	{
-		e = parse_nested(p, parse_or);
-		if (e == NULL)
-			return NULL;
-		if (!accept(p, TK_RPAREN))
-		{
-			expected(p, "\")\"", NULL);
-			return NULL;
-		}
-		return e;
+		return closed_by_paren(p, parse_nested(p, parse_or), "\")\"");
 	}
 	if ((is_word(&t, "has_role") || is_word(&t, "has_permission") ||
 		 is_word(&t, "has_relation")) &&
@@ -605,36 +597,30 @@ parse_not(Parser *p)
 	return e->left ? e : NULL;
 }
 
-/*
- * Combine items[lo..hi) with kind (AND or OR) into a balanced tree, so that
- * a long chain makes a shallow tree.  Each node sits at the position of its
- * leftmost operand.
- */
-static RbacExpr *
-balance(Parser *p, RbacExpr **items, int lo, int hi, RbacExprKind kind)
+/* Combine items[lo..hi) into a balanced tree of kind nodes with join. */
+static void *
+balance(Parser *p, void **items, int lo, int hi, int kind,
+		RbacChainJoin join)
 {
 	int			mid;
-	RbacExpr   *e;
+	void	   *left;
+	void	   *right;
 
 	if (hi - lo == 1)
 		return items[lo];
 	mid = lo + (hi - lo) / 2;
-	e = new_expr(p, kind, items[lo]->line, items[lo]->col);
-	e->left = balance(p, items, lo, mid, kind);
-	e->right = balance(p, items, mid, hi, kind);
-	return e;
+	left = balance(p, items, lo, mid, kind, join);
+	right = balance(p, items, mid, hi, kind, join);
+	return join(p, kind, left, right);
 }
 
-/*
- * A chain sub ('word' sub)*, where sub parses the operands: the and/or
- * levels of the grammar.
- */
-static RbacExpr *
-parse_chain(Parser *p, const char *word, RbacExprKind kind,
-			RbacExpr *(*sub) (Parser *))
+/* See parser.h. */
+void *
+rbac_parse_chain(Parser *p, const char *word, int kind,
+				 RbacChainOperand operand, void *arg, RbacChainJoin join)
 {
-	RbacExpr   *first = sub(p);
-	RbacExpr  **items;
+	void	   *first = operand(p, arg);
+	void	  **items;
 	int			n = 1;
 	int			cap = 0;
 
@@ -642,34 +628,61 @@ parse_chain(Parser *p, const char *word, RbacExprKind kind,
 		return NULL;
 	if (!is_word(cur(p), word))
 		return first;
-	items = rbac_grow(p->alloc, NULL, &cap, 2, sizeof(RbacExpr *));
+	items = rbac_grow(p->alloc, NULL, &cap, 2, sizeof(void *));
 	items[0] = first;
 	while (is_word(cur(p), word))
 	{
-		RbacExpr   *e;
+		void	   *e;
 
 		next(p);
-		e = sub(p);
+		e = operand(p, arg);
 		if (e == NULL)
 			return NULL;
-		items = rbac_grow(p->alloc, items, &cap, n + 1, sizeof(RbacExpr *));
+		items = rbac_grow(p->alloc, items, &cap, n + 1, sizeof(void *));
 		items[n++] = e;
 	}
-	return balance(p, items, 0, n, kind);
+	return balance(p, items, 0, n, kind, join);
+}
+
+/* The operand of an and/or chain: arg is parse_not or parse_and. */
+static void *
+expr_operand(Parser *p, void *arg)
+{
+	RbacExpr   *(*const *sub) (Parser *) = arg;
+
+	return (*sub) (p);
+}
+
+/* An AND or OR node over left and right, where left stands. */
+static void *
+expr_join(Parser *p, int kind, void *left, void *right)
+{
+	RbacExpr   *e = new_expr(p, kind, ((RbacExpr *) left)->line,
+							 ((RbacExpr *) left)->col);
+
+	e->left = left;
+	e->right = right;
+	return e;
 }
 
 /* and_expr := not_expr ('and' not_expr)* */
 static RbacExpr *
 parse_and(Parser *p)
 {
-	return parse_chain(p, "and", RBAC_EX_AND, parse_not);
+	static RbacExpr *(*const sub) (Parser *) = parse_not;
+
+	return rbac_parse_chain(p, "and", RBAC_EX_AND, expr_operand,
+							(void *) &sub, expr_join);
 }
 
 /* or_expr := and_expr ('or' and_expr)* */
 static RbacExpr *
 parse_or(Parser *p)
 {
-	return parse_chain(p, "or", RBAC_EX_OR, parse_and);
+	static RbacExpr *(*const sub) (Parser *) = parse_and;
+
+	return rbac_parse_chain(p, "or", RBAC_EX_OR, expr_operand,
+							(void *) &sub, expr_join);
 }
 
 
@@ -1101,9 +1114,7 @@ add_rule(Parser *p, const Token *name, bool is_role, const Param *params,
 	r->body = body;
 	r->start_offset = name->offset;
 	r->end_offset = p->lx.prev_end;
-	pol->rules = rbac_grow(p->alloc, pol->rules, &pol->rulecap,
-						   pol->nrules + 1, sizeof(RbacRule *));
-	pol->rules[pol->nrules++] = r;
+	RBAC_APPEND(p->alloc, pol->rules, pol->rulecap, pol->nrules, r);
 }
 
 /*

@@ -173,16 +173,11 @@ parse_value(TestParse *tp, RbacFact *f)
 	next(p);
 	while (cur(p)->kind != TK_RBRACKET)
 	{
-		RbacOperand *o;
-
 		if (f->nvalues > 0 && !need(tp, TK_COMMA, "\",\" or \"]\" in the list"))
 			return false;
-		o = parse_literal(tp);
-		if (o == NULL)
+		if (!push_operand(p, &f->values, &f->nvalues, &cap,
+						  parse_literal(tp)))
 			return false;
-		f->values = rbac_grow(p->alloc, f->values, &cap, f->nvalues + 1,
-							  sizeof(RbacOperand *));
-		f->values[f->nvalues++] = o;
 	}
 	next(p);
 	return true;
@@ -340,7 +335,6 @@ static bool
 parse_assert(TestParse *tp)
 {
 	Parser	   *p = tp->p;
-	RbacTest   *test = tp->test;
 	Token		kw = *cur(p);
 	Token		call;
 	RbacAssert	a;
@@ -382,9 +376,10 @@ parse_assert(TestParse *tp)
 	a.text = assertion_text(p, kw.offset, p->lx.prev_end);
 	if (!need(tp, TK_SEMI, "\";\" after the assertion"))
 		return false;
-	test->asserts = rbac_grow(p->alloc, test->asserts, &test->assertcap,
-							  test->nasserts + 1, sizeof(RbacAssert));
-	test->asserts[test->nasserts++] = a;
+	tp->test->asserts = rbac_grow(p->alloc, tp->test->asserts,
+								  &tp->test->assertcap,
+								  tp->test->nasserts + 1, sizeof(RbacAssert));
+	tp->test->asserts[tp->test->nasserts++] = a;
 	return true;
 }
 
@@ -418,6 +413,7 @@ rbac_parse_test(Parser *p)
 	RbacPolicy *pol = p->policy;
 	TestParse	tp = {.p = p};
 	Token		name;
+	const char *label;
 
 	next(p);
 	name = *cur(p);
@@ -439,27 +435,15 @@ rbac_parse_test(Parser *p)
 		recover(p, RECOVER_TOP);
 		return;
 	}
-	pol->tests = rbac_grow(p->alloc, pol->tests, &pol->testcap,
-						   pol->ntests + 1, sizeof(RbacTest *));
-	pol->tests[pol->ntests++] = tp.test;
+	RBAC_APPEND(p->alloc, pol->tests, pol->testcap, pol->ntests, tp.test);
+	label = rbac_format(p->alloc, "test \"%s\"", clip(p, name.text));
 	for (;;)
 	{
 		Token	   *t = cur(p);
 		bool		ok;
 
-		if (p->lx.stopped)
+		if (!block_goes_on(p, label))
 			return;
-		if (t->kind == TK_RBRACE)
-		{
-			next(p);
-			return;
-		}
-		if (t->kind == TK_EOF || at_block_start(p))
-		{
-			expected(p, rbac_format(p->alloc, "\"}\" to close test \"%s\"",
-									clip(p, name.text)), NULL);
-			return;
-		}
 		if (is_word(t, "setup") && peek(p, 1)->kind == TK_LBRACE)
 			ok = parse_setup(&tp);
 		else if (is_word(t, "assert") || is_word(t, "assert_not"))

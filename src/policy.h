@@ -589,6 +589,15 @@ extern char *rbac_strndup(RbacAlloc *alloc, const char *s, size_t n);
 extern void *rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need,
 					   size_t elemsize);
 
+/*
+ * Append item to the growable array (array, n items, cap allocated)
+ * through alloc: rbac_grow and the store.  array and n are evaluated more
+ * than once (plain lvalues only).
+ */
+#define RBAC_APPEND(alloc, array, cap, n, item) \
+	((array) = rbac_grow((alloc), (array), &(cap), (n) + 1, sizeof(*(array))), \
+	 (array)[(n)++] = (item))
+
 /* A growable string in the arena (start from all zeros). */
 typedef struct RbacBuf
 {

@@ -536,24 +536,18 @@ compare(RbacCmpOp op, const Val *a, const Val *b, bool as_text)
 	return ordered(op, x < y ? -1 : x > y ? 1 : 0);
 }
 
+/*
+ * SQL's three-valued and (dominant TV_FALSE) and or (dominant TV_TRUE):
+ * dominant when a or b is, else NULL when a or b is, else the other value.
+ */
 static Tv
-tv_and(Tv a, Tv b)
+tv_join(Tv a, Tv b, Tv dominant)
 {
-	if (a == TV_FALSE || b == TV_FALSE)
-		return TV_FALSE;
+	if (a == dominant || b == dominant)
+		return dominant;
 	if (a == TV_NULL || b == TV_NULL)
 		return TV_NULL;
-	return TV_TRUE;
-}
-
-static Tv
-tv_or(Tv a, Tv b)
-{
-	if (a == TV_TRUE || b == TV_TRUE)
-		return TV_TRUE;
-	if (a == TV_NULL || b == TV_NULL)
-		return TV_NULL;
-	return TV_FALSE;
+	return dominant == TV_FALSE ? TV_TRUE : TV_FALSE;
 }
 
 
@@ -725,9 +719,11 @@ eval_expr(BodyCtx *bc, const RbacExpr *e)
 		case RBAC_EX_TRUE:
 			return TV_TRUE;
 		case RBAC_EX_AND:
-			return tv_and(eval_expr(bc, e->left), eval_expr(bc, e->right));
+			return tv_join(eval_expr(bc, e->left), eval_expr(bc, e->right),
+						   TV_FALSE);
 		case RBAC_EX_OR:
-			return tv_or(eval_expr(bc, e->left), eval_expr(bc, e->right));
+			return tv_join(eval_expr(bc, e->left), eval_expr(bc, e->right),
+						   TV_TRUE);
 		case RBAC_EX_NOT:
 			return eval_expr(bc, e->left) == TV_TRUE ? TV_FALSE : TV_TRUE;
 		case RBAC_EX_CMP:
@@ -746,7 +742,8 @@ eval_expr(BodyCtx *bc, const RbacExpr *e)
 				{
 					Val			b = literal_val(arr.items[i]);
 
-					r = tv_or(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)));
+					r = tv_join(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)),
+						    TV_TRUE);
 				}
 				return r;
 			}
@@ -754,7 +751,8 @@ eval_expr(BodyCtx *bc, const RbacExpr *e)
 			{
 				Val			b = literal_val(e->list[i]);
 
-				r = tv_or(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)));
+				r = tv_join(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)),
+					    TV_TRUE);
 			}
 			return r;
 		case RBAC_EX_OPERAND:
@@ -935,6 +933,20 @@ get_buf(World *w, int depth)
 }
 
 /*
+ * Breadth-first walks: add node to the set in (listed in order in list,
+ * *n long) unless it is there already.
+ */
+static void
+visit(bool *in, int *list, int *n, int node)
+{
+	if (!in[node])
+	{
+		in[node] = true;
+		list[(*n)++] = node;
+	}
+}
+
+/*
  * Fill b->inset: the actor and every group it belongs to, at any depth.
  */
 static bool *
@@ -944,19 +956,10 @@ actor_set(World *w, EvalBuf *b, int actor)
 	int			i,
 				k;
 
-	b->inset[actor] = true;
-	b->queue[nq++] = actor;
+	visit(b->inset, b->queue, &nq, actor);
 	for (i = 0; i < nq; i++)
 		for (k = 0; k < w->nodes[b->queue[i]].ngroups; k++)
-		{
-			int			g = w->nodes[b->queue[i]].groups[k];
-
-			if (!b->inset[g])
-			{
-				b->inset[g] = true;
-				b->queue[nq++] = g;
-			}
-		}
+			visit(b->inset, b->queue, &nq, w->nodes[b->queue[i]].groups[k]);
 	return b->inset;
 }
 
@@ -1027,19 +1030,14 @@ reach_from(World *w, EvalBuf *b, int node)
 				t,
 				k;
 
-	b->inreach[node] = true;
-	b->reach[n++] = node;
+	visit(b->inreach, b->reach, &n, node);
 	for (i = 0; i < n; i++)
 	{
 		Node	   *x = &w->nodes[b->reach[i]];
 
 		for (t = 0; t < x->type->nterms; t++)
 			for (k = 0; k < x->nrel[t]; k++)
-				if (!b->inreach[x->rel[t][k]])
-				{
-					b->inreach[x->rel[t][k]] = true;
-					b->reach[n++] = x->rel[t][k];
-				}
+				visit(b->inreach, b->reach, &n, x->rel[t][k]);
 	}
 	return n;
 }

@@ -177,6 +177,21 @@ rbac_ref_require_type(RbacModel *m, const char *name, RbacTypeKind kind)
 	return rbac_ref_require_type_code(m, name, kind, ERRCODE_UNDEFINED_OBJECT);
 }
 
+/*
+ * The permission action on resource (a reference "type:id"): sets *ref
+ * and *type and returns the index of the permission, raising as
+ * rbac_ref_require, rbac_ref_require_type and rbac_ref_require_permission
+ * do.
+ */
+int
+rbac_ref_require_action(RbacModel *m, const char *resource,
+						const char *action, RbacRef *ref, MType **type)
+{
+	*ref = rbac_ref_require(resource, "resource");
+	*type = rbac_ref_require_type(m, ref->type, RBAC_TYPE_ANY_RESOURCE);
+	return rbac_ref_require_permission(*type, action);
+}
+
 /* Index of permission action of type t, or raise 42704 (did you mean). */
 int
 rbac_ref_require_permission(MType *t, const char *action)

@@ -39,6 +39,9 @@ extern MType *rbac_ref_require_type(RbacModel *m, const char *name,
 extern MType *rbac_ref_require_type_code(RbacModel *m, const char *name,
 										 RbacTypeKind kind, int sqlstate);
 extern int	rbac_ref_require_permission(MType *t, const char *action);
+extern int	rbac_ref_require_action(RbacModel *m, const char *resource,
+									const char *action, RbacRef *ref,
+									MType **type);
 
 extern char *rbac_ref_canonical_id(MType *t, const char *id, bool strict);
 extern Datum rbac_key_datum(MType *t, const char *id, bool *ok);

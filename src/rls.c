@@ -828,12 +828,7 @@ rbac_rls_after_rename(void)
 			uint64		n;
 			Oid		   *tables;
 
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			FlushErrorState();
-			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(cxt);
-			CurrentResourceOwner = owner;
+			edata = rbac_subxact_catch(cxt, owner);
 			rbac_model_invalidate();
 			rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.rls_table",
 							 0, NULL, NULL, NULL, false, SPI_OK_SELECT);

@@ -315,8 +315,7 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		KeySet	   *k;
 		char	   *hint;
 
-		memset(&se, 0, sizeof(se));
-		rbac_eval_begin(&se.ev, m, actor);
+		rbac_sets_begin(&se, m, actor);
 		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
 		{
 			k = keyset_new();
@@ -433,8 +432,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 		RbacSetEval		se;
 		KeySet	   *k;
 
-		memset(&se, 0, sizeof(se));
-		rbac_eval_begin(&se.ev, m, actor);
+		rbac_sets_begin(&se, m, actor);
 		k = rbac_sets_compute(&se, types[nhops], term);
 		/* walk back: keys of types[i] whose hop i is in k */
 		for (i = nhops - 1; i >= 1; i--)
@@ -754,8 +752,7 @@ lazy_build_set(FunctionCallInfo fcinfo, LazyIn *z)
 		RbacSetEval se;
 		KeySet	   *k;
 
-		memset(&se, 0, sizeof(se));
-		rbac_eval_begin(&se.ev, m, actor);
+		rbac_sets_begin(&se, m, actor);
 		k = current_set(&se, actor, z->hint, m, t, term, z->h.kind == RBAC_HINT_DIRECT);
 		if (k->universal)
 			k = rbac_sets_all_keys(t);
@@ -1022,8 +1019,7 @@ estimate_fraction(const char *hint)
 		KeySet	   *k;
 		instr_time	start;
 
-		memset(&se, 0, sizeof(se));
-		rbac_eval_begin(&se.ev, m, actor);
+		rbac_sets_begin(&se, m, actor);
 		INSTR_TIME_SET_CURRENT(start);
 		k = h.kind == RBAC_HINT_DIRECT ? rbac_sets_compute_direct(&se, t, term) :
 			rbac_sets_compute(&se, t, term);

@@ -285,12 +285,7 @@ pending_try_plain(SPIPlanPtr plan, Datum *values, const char *nulls)
 	{
 		ErrorData  *edata;
 
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		edata = rbac_subxact_catch(oldcxt, oldowner);
 		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
 			ReThrowError(edata);
 		FreeErrorData(edata);

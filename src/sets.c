@@ -578,6 +578,17 @@ rbac_sets_all_keys(MType *t)
 }
 
 /*
+ * Begin a set evaluation for actor (NULL: none), inside
+ * RBAC_INTERNAL_BEGIN/END as every evaluation (eval.h).
+ */
+void
+rbac_sets_begin(RbacSetEval *se, RbacModel *m, const char *actor)
+{
+	memset(se, 0, sizeof(*se));
+	rbac_eval_begin(&se->ev, m, actor);
+}
+
+/*
  * The keys (text) of resources of type t on which actor (NULL: none) holds
  * term, sorted by their text; callable from C.  Raises for a universal set
  * of an unbound type.
@@ -595,8 +606,7 @@ rbac_keys_list(const char *actor, MType *t, int term)
 		KeySet	   *k;
 		int			i;
 
-		memset(&se, 0, sizeof(se));
-		rbac_eval_begin(&se.ev, m, actor);
+		rbac_sets_begin(&se, m, actor);
 		k = rbac_sets_compute(&se, t, term);
 		if (k->universal)
 			k = rbac_sets_all_keys(t);

@@ -24,9 +24,10 @@ typedef struct RbacSetEval
 } RbacSetEval;
 
 /*
- * A set evaluation: zero an RbacSetEval, rbac_eval_begin(&se.ev, m, actor),
- * compute, rbac_eval_end(&se.ev); inside RBAC_INTERNAL_BEGIN/END.
+ * A set evaluation: rbac_sets_begin(&se, m, actor) (zeroes se and begins
+ * se.ev), compute, rbac_eval_end(&se.ev); inside RBAC_INTERNAL_BEGIN/END.
  */
+extern void rbac_sets_begin(RbacSetEval *se, RbacModel *m, const char *actor);
 extern KeySet *rbac_sets_compute(RbacSetEval *se, MType *t, int term);
 extern KeySet *rbac_sets_compute_direct(RbacSetEval *se, MType *t, int term);
 extern void rbac_sets_rows_of_actor(RbacSetEval *se, MType *t, int term, KeySet *dst);

@@ -15,6 +15,7 @@
  */
 #include "util.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -152,4 +153,23 @@ rbac_spi_execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
 
 	if (ret != expected)
 		elog(ERROR, "could not run a saved statement: %s", SPI_result_code_string(ret));
+}
+
+/*
+ * In the PG_CATCH of an internal subtransaction begun in memory context cxt
+ * under resource owner owner: the error, copied into cxt and cleared; the
+ * subtransaction rolled back; cxt and owner current again.
+ */
+ErrorData *
+rbac_subxact_catch(MemoryContext cxt, ResourceOwner owner)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return edata;
 }

@@ -43,5 +43,6 @@ extern SPIPlanPtr rbac_spi_saved_plan(SPIPlanPtr *slot, const char *sql,
 extern void rbac_spi_execute_plan(SPIPlanPtr plan, Datum *values,
 								  const char *nulls, bool read_only,
 								  int expected);
+extern ErrorData *rbac_subxact_catch(MemoryContext cxt, ResourceOwner owner);
 
 #endif							/* RBAC_UTIL_H */

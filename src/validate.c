@@ -250,6 +250,32 @@ resolve_via_body(Validator *v, RbacType *t, RbacShorthand *r)
 		   r->body, tkind(u), safe(u->name), r->via);
 }
 
+/* Resolve the shorthand rule r of type t: its head and its body. */
+static void
+resolve_shorthand(Validator *v, RbacType *t, RbacShorthand *r)
+{
+	r->head_kind = RBAC_TERM_ROLE;
+	r->body_kind = RBAC_BODY_UNRESOLVED;
+	r->body_term_kind = RBAC_TERM_ROLE;
+	r->via_type = NULL;
+	resolve_head(v, t, r);
+	if (r->is_global)
+	{
+		if (r->body == NULL)
+			return;
+		if (rbac_is_global_role(v->policy, r->body))
+			r->body_kind = RBAC_BODY_GLOBAL;
+		else
+			report(v, r->body_line, r->body_col, RBAC_SEV_ERROR, NULL,
+				   suggest_from(v, r->body, v->globalnames, v->nglobalnames),
+				   "undeclared global role \"%s\"", r->body);
+	}
+	else if (r->via != NULL)
+		resolve_via_body(v, t, r);
+	else if (r->body != NULL)
+		resolve_local_body(v, t, r);
+}
+
 /* Pass 4: resolve every shorthand rule of every type. */
 static void
 resolve_shorthands(Validator *v)
@@ -261,34 +287,8 @@ resolve_shorthands(Validator *v)
 	{
 		RbacType   *t = v->policy->types[i];
 
-		if (t == NULL || t->rules == NULL)
-			continue;
-		for (j = 0; j < t->nrules; j++)
-		{
-			RbacShorthand *r = &t->rules[j];
-
-			r->head_kind = RBAC_TERM_ROLE;
-			r->body_kind = RBAC_BODY_UNRESOLVED;
-			r->body_term_kind = RBAC_TERM_ROLE;
-			r->via_type = NULL;
-			resolve_head(v, t, r);
-			if (r->is_global)
-			{
-				if (r->body == NULL)
-					continue;
-				if (rbac_is_global_role(v->policy, r->body))
-					r->body_kind = RBAC_BODY_GLOBAL;
-				else
-					report(v, r->body_line, r->body_col, RBAC_SEV_ERROR, NULL,
-						   suggest_from(v, r->body, v->globalnames,
-										v->nglobalnames),
-						   "undeclared global role \"%s\"", r->body);
-			}
-			else if (r->via != NULL)
-				resolve_via_body(v, t, r);
-			else if (r->body != NULL)
-				resolve_local_body(v, t, r);
-		}
+		for (j = 0; t != NULL && t->rules != NULL && j < t->nrules; j++)
+			resolve_shorthand(v, t, &t->rules[j]);
 	}
 }
 
@@ -947,9 +947,7 @@ compile_conds(Validator *v)
 			rule->start_offset = r->start_offset;
 			rule->end_offset = r->end_offset;
 			pol->nrules = v->nrules;
-			pol->rules = rbac_grow(v->alloc, pol->rules, &pol->rulecap,
-								   pol->nrules + 1, sizeof(RbacRule *));
-			pol->rules[pol->nrules++] = rule;
+			RBAC_APPEND(v->alloc, pol->rules, pol->rulecap, pol->nrules, rule);
 			v->nrules = pol->nrules;
 		}
 	}
