@@ -91,14 +91,21 @@ rbac_require_table_admin(Oid relid, const char *operation)
 			 errhint("Run it as the table's owner after rbac.grant_admin(that role).")));
 }
 
-/* GRANT or REVOKE the administrator's privileges, as the extension owner. */
+/*
+ * GRANT or REVOKE the administrator's privileges to the role that is
+ * argument 0 of the SQL call, as the extension owner.
+ */
 static void
-admin_privileges(bool grant, Oid role)
+admin_privileges(bool grant, FunctionCallInfo fcinfo)
 {
-	const char *name = quote_identifier(GetUserNameFromId(role, false));
+	Oid			role;
+	const char *name;
 	RbacRunAs	sw;
 	int			i;
 
+	rbac_arg_not_null(fcinfo, 0, "role");
+	role = PG_GETARG_OID(0);
+	name = quote_identifier(GetUserNameFromId(role, false));
 	if (!rbac_is_owner())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -131,11 +138,7 @@ admin_privileges(bool grant, Oid role)
 Datum
 rbac_grant_admin(PG_FUNCTION_ARGS)
 {
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("role must not be null")));
-	admin_privileges(true, PG_GETARG_OID(0));
+	admin_privileges(true, fcinfo);
 	PG_RETURN_VOID();
 }
 
@@ -143,10 +146,6 @@ rbac_grant_admin(PG_FUNCTION_ARGS)
 Datum
 rbac_revoke_admin(PG_FUNCTION_ARGS)
 {
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("role must not be null")));
-	admin_privileges(false, PG_GETARG_OID(0));
+	admin_privileges(false, fcinfo);
 	PG_RETURN_VOID();
 }

@@ -354,10 +354,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	RbacRunAs	sw;
 	StringInfo	detail;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("policy source must not be null")));
+	rbac_arg_not_null(fcinfo, 0, "policy source");
 	src = PG_GETARG_TEXT_PP(0);
 	source = text_to_cstring(src);
 

@@ -61,6 +61,16 @@ rbac_arg_text(FunctionCallInfo fcinfo, int n)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
+/* Raise 22004 "<what> must not be null" when argument n is NULL. */
+void
+rbac_arg_not_null(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
 /* Text argument n, or 22023 "<what> must not be null". */
 char *
 rbac_arg_required(FunctionCallInfo fcinfo, int n, const char *what)

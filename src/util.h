@@ -30,6 +30,7 @@ extern Oid	rbac_catalog_relid(const char *relname);
 extern char *rbac_qualified_name(Oid relid);
 
 extern char *rbac_arg_text(FunctionCallInfo fcinfo, int n);
+extern void rbac_arg_not_null(FunctionCallInfo fcinfo, int n, const char *what);
 extern char *rbac_arg_required(FunctionCallInfo fcinfo, int n, const char *what);
 extern int	rbac_cmp_cstr(const void *a, const void *b);
 extern void rbac_srf_put_text(ReturnSetInfo *rsinfo, const char *s);
