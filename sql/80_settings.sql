@@ -7,13 +7,9 @@
 -- Outcomes are printed as SQLSTATEs (rows, not error messages), so a
 -- changed decision shows whatever the wording.  Runs in a database of its
 -- own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s80;
-\c regress_s80
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s80
+\set own_role regress_s80_app
+\i sql/include/own_database.sql
 
 -- 'ok', or the SQLSTATE the statement raised; the statement's effects are
 -- kept only when keep (run as role r, or as the caller when r is NULL)
@@ -114,8 +110,6 @@ FROM authorize_outcome GROUP BY actor, action, resource ORDER BY resource, actor
 -- catalogs delegates through its current actor: with manage_roles the
 -- owner may (on Org:1, and on Group:eng it manages), with administer the
 -- steward may (on Org:1, and on Group:eng it stewards); each only then.
-CREATE ROLE regress_s80_app;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s80_app;
 CREATE TEMP TABLE delegation (setting text, actor text, op text, outcome text);
 CREATE FUNCTION pg_temp.delegate(setting text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -203,7 +197,4 @@ RESET rbac.jwt_actor_type;
 RESET rbac.jwt_secret;
 SELECT rbac.reset_actor();
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s80;
-DROP ROLE regress_s80_app;
+\i sql/include/own_database_end.sql

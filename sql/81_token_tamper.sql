@@ -9,13 +9,8 @@
 -- Tokens are made by an HMAC-SHA256 in PL/pgSQL over sha256(),
 -- independent of the C code (checked against RFC 4231 in 31_actor_token).
 -- Runs in a database of its own, with no policy loaded.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s81;
-\c regress_s81
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s81
+\i sql/include/own_database.sql
 
 CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
 LANGUAGE plpgsql IMMUTABLE STRICT AS $$
@@ -120,6 +115,4 @@ FROM (VALUES
 
 RESET rbac.jwt_secret;
 SELECT rbac.reset_actor();
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s81;
+\i sql/include/own_database_end.sql

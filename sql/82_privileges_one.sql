@@ -10,13 +10,8 @@
 -- unbind need EXECUTE and the binding privilege together, which
 -- t/032_random_worlds.pl tests).
 -- Runs in a database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s82;
-\c regress_s82
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s82
+\i sql/include/own_database.sql
 
 -- 'ok', or the SQLSTATE the statement raised as role r; always rolled back
 CREATE FUNCTION pg_temp.attempt(q text, r text) RETURNS text LANGUAGE plpgsql AS $$
@@ -157,7 +152,5 @@ SELECT (SELECT count(*) FROM rbac.assignment) AS assignments,
        (SELECT count(*) FROM rbac.custom_role) AS custom_roles,
        (SELECT count(*) FROM rbac.binding) AS bindings;
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s82;
+\i sql/include/own_database_end.sql
 DROP ROLE regress_s82_p;

@@ -4,15 +4,9 @@
 -- authorized_resources (the set engine), explain, who_can (through role
 -- assignments, SPEC 3.3), and generated RLS.  Runs in a database of its
 -- own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s93;
-\c regress_s93
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
-CREATE ROLE regress_s93_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s93_reader;
+\set own_db regress_s93
+\set own_role regress_s93_reader
+\i sql/include/own_database.sql
 
 -- 1. D1, as reported: the role "Owner" on a User comes from a last-mile
 -- rule, and Material's "Owner" if "Owner" on "user" walks to it.  It never
@@ -314,7 +308,4 @@ SELECT rbac.is_allowed('Person:ann', 'star', 'Repo:1');
 \echo :LAST_ERROR_SQLSTATE
 
 RESET search_path;
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s93;
-DROP ROLE regress_s93_reader;
+\i sql/include/own_database_end.sql
