@@ -155,43 +155,18 @@ SELECT actor, operation FROM rbac.audit_log WHERE db_user = 'regress_s80_app' OR
 
 -- 3. rbac.jwt_actor_type: the bare subject "x" is User:x by default and
 -- Group:x under 'Group'; only Group:x owns Org:2.
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);
-        opad := set_byte(opad, i, get_byte(k, i) # 92);
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.jwt(payload text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT h || '.' || pg_temp.b64url(pg_temp.hmac_sha256('regress-s80-secret',
-                                                         convert_to(h, 'UTF8')))
-    FROM (SELECT pg_temp.b64url(convert_to('{"alg":"HS256"}', 'UTF8')) || '.' ||
-                 pg_temp.b64url(convert_to(payload, 'UTF8')) AS h) s
-$$;
+\set hs256_key regress-s80-secret
+\i sql/include/hs256.sql
 SET rbac.jwt_secret = 'regress-s80-secret';
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2,
        pg_temp.outcome($$SELECT rbac.authorize('edit', 'Org:2')$$) AS authorize;
 SET rbac.jwt_actor_type = 'Group';
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2,
        pg_temp.outcome($$SELECT rbac.authorize('edit', 'Org:2')$$) AS authorize;
 -- a full reference keeps its own type
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"User:x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"User:x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2;
 RESET rbac.jwt_actor_type;
 RESET rbac.jwt_secret;

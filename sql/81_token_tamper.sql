@@ -12,37 +12,8 @@
 \set own_db regress_s81
 \i sql/include/own_database.sql
 
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);
-        opad := set_byte(opad, i, get_byte(k, i) # 92);
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.unb64url(s text) RETURNS bytea
-LANGUAGE sql IMMUTABLE STRICT AS $$
-    SELECT decode(translate(s, '-_', '+/') || repeat('=', (4 - length(s) % 4) % 4), 'base64')
-$$;
-CREATE FUNCTION pg_temp.jwt(header text, payload text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT h || '.' || pg_temp.b64url(pg_temp.hmac_sha256('regress-s81-secret',
-                                                         convert_to(h, 'UTF8')))
-    FROM (SELECT pg_temp.b64url(convert_to(header, 'UTF8')) || '.' ||
-                 pg_temp.b64url(convert_to(payload, 'UTF8')) AS h) s
-$$;
+\set hs256_key regress-s81-secret
+\i sql/include/hs256.sql
 -- the SQLSTATE of presenting a token, or 'ok', and the actor afterwards
 CREATE FUNCTION pg_temp.try(token text, OUT outcome text, OUT actor text)
 LANGUAGE plpgsql AS $$
