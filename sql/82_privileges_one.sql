@@ -13,17 +13,7 @@
 \set own_db regress_s82
 \i sql/include/own_database.sql
 
--- 'ok', or the SQLSTATE the statement raised as role r; always rolled back
-CREATE FUNCTION pg_temp.attempt(q text, r text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    BEGIN
-        EXECUTE format('SET LOCAL ROLE %I', r);
-        EXECUTE q;
-        RAISE EXCEPTION USING ERRCODE = 'RBOK0';
-    EXCEPTION WHEN OTHERS THEN
-        RETURN CASE WHEN SQLSTATE = 'RBOK0' THEN 'ok' ELSE SQLSTATE END;
-    END;
-END $$;
+\i sql/include/outcome.sql
 
 SELECT rbac.load_policy($p$
 actor User {}
@@ -130,7 +120,7 @@ BEGIN
             EXECUTE gr.grant_sql;
         END IF;
         FOR o IN SELECT * FROM op ORDER BY n LOOP
-            INSERT INTO outcome VALUES (gr.n, o.n, pg_temp.attempt(o.q, 'regress_s82_p'));
+            INSERT INTO outcome VALUES (gr.n, o.n, pg_temp.outcome(o.q, 'regress_s82_p'));
         END LOOP;
         IF gr.grant_sql IS NOT NULL THEN
             EXECUTE replace(replace(gr.grant_sql, 'GRANT', 'REVOKE'), ' TO ', ' FROM ');
