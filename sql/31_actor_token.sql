@@ -21,19 +21,7 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 CREATE FUNCTION pg_temp.dirty_bits(b64 text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT left(b64, -1) || translate(right(b64, 1), 'AQgw', 'BRhx') $$;
--- the outcome of presenting a token: the actor, or SQLSTATE, message, detail
-CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    RETURN 'ok ' || rbac.set_actor_token(token);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || coalesce(' / ' || nullif(det, ''), '');
-END $$;
+\i sql/include/token_try.sql
 
 -- RFC 4231 test cases 2 and 6 (short key, key longer than a block)
 SELECT encode(pg_temp.hmac_sha256(convert_to('Jefe', 'UTF8'),

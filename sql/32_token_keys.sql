@@ -221,18 +221,7 @@ INSERT INTO tokens (name, token) VALUES
     'cCI6NDEwMjQ0NDgwMH0.BgbJJq4EtmYVTr70fhncs0Iu1ZPohCbNhQAMMIuGWbJh' ||
     '8L1VCqNqhS1m3jMXK8Fv1zY8MBMDjVCq30g-uezz1g');
 SELECT rbac.set_actor('User:before');
-CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    RETURN 'ok ' || rbac.set_actor_token(token);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || coalesce(' / ' || nullif(det, ''), '');
-END $$;
+\i sql/include/token_try.sql
 SELECT ord, name, pg_temp.try(token) AS outcome FROM tokens ORDER BY ord;
 -- a tampered payload; a signature cut short; the actor after each refusal
 SELECT rbac.set_actor('User:before');
