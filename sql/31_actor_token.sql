@@ -7,41 +7,8 @@
 \set SHOW_CONTEXT never
 \set ON_ERROR_ROLLBACK on
 
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);   -- 0x36
-        opad := set_byte(opad, i, get_byte(k, i) # 92);   -- 0x5c
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
--- base64url without padding, of bytes and of UTF-8 text
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.enc(data text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT pg_temp.b64url(convert_to(data, 'UTF8')) $$;
--- a token from already encoded parts, and from JSON texts
-CREATE FUNCTION pg_temp.jwt_raw(h64 text, p64 text, key text DEFAULT 'regress-secret-0123456789abcdef')
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT h64 || '.' || p64 || '.' ||
-           pg_temp.b64url(pg_temp.hmac_sha256(convert_to(key, 'UTF8'),
-                                              convert_to(h64 || '.' || p64, 'UTF8')))
-$$;
-CREATE FUNCTION pg_temp.jwt(header text, payload text, key text DEFAULT 'regress-secret-0123456789abcdef')
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT pg_temp.jwt_raw(pg_temp.enc(header), pg_temp.enc(payload), key)
-$$;
+\set hs256_key regress-secret-0123456789abcdef
+\i sql/include/hs256.sql
 -- tampering: rotate the first signature character to the next letter; set
 -- unused low bits in the last character of an encoding
 CREATE FUNCTION pg_temp.tamper(token text) RETURNS text
@@ -54,19 +21,7 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 CREATE FUNCTION pg_temp.dirty_bits(b64 text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT left(b64, -1) || translate(right(b64, 1), 'AQgw', 'BRhx') $$;
--- the outcome of presenting a token: the actor, or SQLSTATE, message, detail
-CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    RETURN 'ok ' || rbac.set_actor_token(token);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || coalesce(' / ' || nullif(det, ''), '');
-END $$;
+\i sql/include/token_try.sql
 
 -- RFC 4231 test cases 2 and 6 (short key, key longer than a block)
 SELECT encode(pg_temp.hmac_sha256(convert_to('Jefe', 'UTF8'),

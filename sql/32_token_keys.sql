@@ -17,49 +17,8 @@ SELECT coalesce(current_setting('rbac.jwt_secret', true), '') <> '' AS server_se
 SET rbac.jwt_secret = '';
 \endif
 
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);
-        opad := set_byte(opad, i, get_byte(k, i) # 92);
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.enc(data text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT pg_temp.b64url(convert_to(data, 'UTF8')) $$;
--- an HS256 token over a header and a payload whose "now+N" numbers are
--- seconds from the current time
-CREATE FUNCTION pg_temp.jwt(header text, payload text, key text DEFAULT 'regress-32-secret-0123456789abcdef')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    p text := payload;
-    m text[];
-    h64 text;
-    p64 text;
-BEGIN
-    FOR m IN SELECT regexp_matches(payload, 'now([+-][0-9]+)', 'g') LOOP
-        p := replace(p, 'now' || m[1],
-                     (floor(extract(epoch FROM clock_timestamp())) + m[1]::int)::text);
-    END LOOP;
-    h64 := pg_temp.enc(header);
-    p64 := pg_temp.enc(p);
-    RETURN h64 || '.' || p64 || '.' ||
-           pg_temp.b64url(pg_temp.hmac_sha256(convert_to(key, 'UTF8'),
-                                              convert_to(h64 || '.' || p64, 'UTF8')));
-END $$;
+\set hs256_key regress-32-secret-0123456789abcdef
+\i sql/include/hs256.sql
 -- the outcome of presenting a token after rbac.set_actor('User:before'):
 -- the actor, or SQLSTATE, message, detail and the actor after the refusal
 CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
@@ -262,18 +221,7 @@ INSERT INTO tokens (name, token) VALUES
     'cCI6NDEwMjQ0NDgwMH0.BgbJJq4EtmYVTr70fhncs0Iu1ZPohCbNhQAMMIuGWbJh' ||
     '8L1VCqNqhS1m3jMXK8Fv1zY8MBMDjVCq30g-uezz1g');
 SELECT rbac.set_actor('User:before');
-CREATE FUNCTION pg_temp.try(token text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    RETURN 'ok ' || rbac.set_actor_token(token);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || coalesce(' / ' || nullif(det, ''), '');
-END $$;
+\i sql/include/token_try.sql
 SELECT ord, name, pg_temp.try(token) AS outcome FROM tokens ORDER BY ord;
 -- a tampered payload; a signature cut short; the actor after each refusal
 SELECT rbac.set_actor('User:before');

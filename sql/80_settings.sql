@@ -7,35 +7,11 @@
 -- Outcomes are printed as SQLSTATEs (rows, not error messages), so a
 -- changed decision shows whatever the wording.  Runs in a database of its
 -- own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s80;
-\c regress_s80
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s80
+\set own_role regress_s80_app
+\i sql/include/own_database.sql
 
--- 'ok', or the SQLSTATE the statement raised; the statement's effects are
--- kept only when keep (run as role r, or as the caller when r is NULL)
-CREATE FUNCTION pg_temp.outcome(q text, r text DEFAULT NULL, keep boolean DEFAULT false)
-RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    BEGIN
-        IF r IS NOT NULL THEN
-            EXECUTE format('SET LOCAL ROLE %I', r);
-        END IF;
-        EXECUTE q;
-        IF NOT keep THEN
-            RAISE EXCEPTION USING ERRCODE = 'RBOK0';
-        END IF;
-        IF r IS NOT NULL THEN
-            RESET ROLE;
-        END IF;
-        RETURN 'ok';
-    EXCEPTION WHEN OTHERS THEN
-        RETURN CASE WHEN SQLSTATE = 'RBOK0' THEN 'ok' ELSE SQLSTATE END;
-    END;
-END $$;
+\i sql/include/outcome.sql
 
 SELECT rbac.load_policy($p$
 actor User {}
@@ -114,8 +90,6 @@ FROM authorize_outcome GROUP BY actor, action, resource ORDER BY resource, actor
 -- catalogs delegates through its current actor: with manage_roles the
 -- owner may (on Org:1, and on Group:eng it manages), with administer the
 -- steward may (on Org:1, and on Group:eng it stewards); each only then.
-CREATE ROLE regress_s80_app;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s80_app;
 CREATE TEMP TABLE delegation (setting text, actor text, op text, outcome text);
 CREATE FUNCTION pg_temp.delegate(setting text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -161,49 +135,21 @@ SELECT actor, operation FROM rbac.audit_log WHERE db_user = 'regress_s80_app' OR
 
 -- 3. rbac.jwt_actor_type: the bare subject "x" is User:x by default and
 -- Group:x under 'Group'; only Group:x owns Org:2.
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);
-        opad := set_byte(opad, i, get_byte(k, i) # 92);
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.jwt(payload text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT h || '.' || pg_temp.b64url(pg_temp.hmac_sha256('regress-s80-secret',
-                                                         convert_to(h, 'UTF8')))
-    FROM (SELECT pg_temp.b64url(convert_to('{"alg":"HS256"}', 'UTF8')) || '.' ||
-                 pg_temp.b64url(convert_to(payload, 'UTF8')) AS h) s
-$$;
+\set hs256_key regress-s80-secret
+\i sql/include/hs256.sql
 SET rbac.jwt_secret = 'regress-s80-secret';
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2,
        pg_temp.outcome($$SELECT rbac.authorize('edit', 'Org:2')$$) AS authorize;
 SET rbac.jwt_actor_type = 'Group';
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2,
        pg_temp.outcome($$SELECT rbac.authorize('edit', 'Org:2')$$) AS authorize;
 -- a full reference keeps its own type
-SELECT rbac.set_actor_token(pg_temp.jwt('{"sub":"User:x","exp":4102444800}')) AS actor,
+SELECT rbac.set_actor_token(pg_temp.jwt('{"alg":"HS256"}', '{"sub":"User:x","exp":4102444800}')) AS actor,
        rbac.is_allowed('edit', 'Org:2') AS may_edit_org2;
 RESET rbac.jwt_actor_type;
 RESET rbac.jwt_secret;
 SELECT rbac.reset_actor();
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s80;
-DROP ROLE regress_s80_app;
+\i sql/include/own_database_end.sql

@@ -9,45 +9,11 @@
 -- Tokens are made by an HMAC-SHA256 in PL/pgSQL over sha256(),
 -- independent of the C code (checked against RFC 4231 in 31_actor_token).
 -- Runs in a database of its own, with no policy loaded.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s81;
-\c regress_s81
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s81
+\i sql/include/own_database.sql
 
-CREATE FUNCTION pg_temp.hmac_sha256(key bytea, msg bytea) RETURNS bytea
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    k bytea := key;
-    ipad bytea;
-    opad bytea;
-BEGIN
-    IF length(k) > 64 THEN
-        k := sha256(k);
-    END IF;
-    k := k || decode(repeat('00', 64 - length(k)), 'hex');
-    ipad := k;
-    opad := k;
-    FOR i IN 0..63 LOOP
-        ipad := set_byte(ipad, i, get_byte(k, i) # 54);
-        opad := set_byte(opad, i, get_byte(k, i) # 92);
-    END LOOP;
-    RETURN sha256(opad || sha256(ipad || msg));
-END $$;
-CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
-CREATE FUNCTION pg_temp.unb64url(s text) RETURNS bytea
-LANGUAGE sql IMMUTABLE STRICT AS $$
-    SELECT decode(translate(s, '-_', '+/') || repeat('=', (4 - length(s) % 4) % 4), 'base64')
-$$;
-CREATE FUNCTION pg_temp.jwt(header text, payload text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT h || '.' || pg_temp.b64url(pg_temp.hmac_sha256('regress-s81-secret',
-                                                         convert_to(h, 'UTF8')))
-    FROM (SELECT pg_temp.b64url(convert_to(header, 'UTF8')) || '.' ||
-                 pg_temp.b64url(convert_to(payload, 'UTF8')) AS h) s
-$$;
+\set hs256_key regress-s81-secret
+\i sql/include/hs256.sql
 -- the SQLSTATE of presenting a token, or 'ok', and the actor afterwards
 CREATE FUNCTION pg_temp.try(token text, OUT outcome text, OUT actor text)
 LANGUAGE plpgsql AS $$
@@ -120,6 +86,4 @@ FROM (VALUES
 
 RESET rbac.jwt_secret;
 SELECT rbac.reset_actor();
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s81;
+\i sql/include/own_database_end.sql

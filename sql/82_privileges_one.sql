@@ -10,25 +10,10 @@
 -- unbind need EXECUTE and the binding privilege together, which
 -- t/032_random_worlds.pl tests).
 -- Runs in a database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s82;
-\c regress_s82
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s82
+\i sql/include/own_database.sql
 
--- 'ok', or the SQLSTATE the statement raised as role r; always rolled back
-CREATE FUNCTION pg_temp.attempt(q text, r text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    BEGIN
-        EXECUTE format('SET LOCAL ROLE %I', r);
-        EXECUTE q;
-        RAISE EXCEPTION USING ERRCODE = 'RBOK0';
-    EXCEPTION WHEN OTHERS THEN
-        RETURN CASE WHEN SQLSTATE = 'RBOK0' THEN 'ok' ELSE SQLSTATE END;
-    END;
-END $$;
+\i sql/include/outcome.sql
 
 SELECT rbac.load_policy($p$
 actor User {}
@@ -135,7 +120,7 @@ BEGIN
             EXECUTE gr.grant_sql;
         END IF;
         FOR o IN SELECT * FROM op ORDER BY n LOOP
-            INSERT INTO outcome VALUES (gr.n, o.n, pg_temp.attempt(o.q, 'regress_s82_p'));
+            INSERT INTO outcome VALUES (gr.n, o.n, pg_temp.outcome(o.q, 'regress_s82_p'));
         END LOOP;
         IF gr.grant_sql IS NOT NULL THEN
             EXECUTE replace(replace(gr.grant_sql, 'GRANT', 'REVOKE'), ' TO ', ' FROM ');
@@ -157,7 +142,5 @@ SELECT (SELECT count(*) FROM rbac.assignment) AS assignments,
        (SELECT count(*) FROM rbac.custom_role) AS custom_roles,
        (SELECT count(*) FROM rbac.binding) AS bindings;
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s82;
+\i sql/include/own_database_end.sql
 DROP ROLE regress_s82_p;

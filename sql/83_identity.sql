@@ -13,13 +13,9 @@
 --     with explicit parentheses, through checks, sets and RLS.
 --  6. A prepared statement's generic plan never keeps an old decision.
 -- Runs in a database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s83;
-\c regress_s83
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s83
+\set own_role regress_s83_reader
+\i sql/include/own_database.sql
 
 SELECT rbac.load_policy($p$
 resource Task {
@@ -109,9 +105,7 @@ SELECT rbac.groups_of('Group:x') AS group_x_groups;
 
 -- generated RLS: what each actor sees of tasks with SELECT mapped to each
 -- permission in turn (a reader with no privilege on the catalogs)
-CREATE ROLE regress_s83_reader;
 GRANT SELECT ON tasks TO regress_s83_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s83_reader;
 CREATE TEMP TABLE seen (perm text, actor text, ids int[]);
 GRANT INSERT ON seen TO regress_s83_reader;
 CREATE FUNCTION pg_temp.look(perm text) RETURNS void LANGUAGE plpgsql AS $$
@@ -206,7 +200,4 @@ EXECUTE current_check;
 SELECT rbac.reset_actor();
 RESET plan_cache_mode;
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s83;
-DROP ROLE regress_s83_reader;
+\i sql/include/own_database_end.sql

@@ -3,13 +3,9 @@
 -- checks, sets and generated RLS, each against SQL's own evaluation of the
 -- same condition; custom roles of one name on two tenants; non-canonical
 -- ids of integer keys.  Runs in a database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s84;
-\c regress_s84
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s84
+\set own_role regress_s84_reader
+\i sql/include/own_database.sql
 
 SELECT rbac.load_policy($p$
 actor User {}
@@ -67,9 +63,7 @@ BEGIN
     EXECUTE format('SELECT array_agg(id ORDER BY id) FROM items WHERE %s', q) INTO r;
     RETURN coalesce(r, '{}');
 END $$;
-CREATE ROLE regress_s84_reader;
 GRANT SELECT ON items TO regress_s84_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s84_reader;
 CREATE TEMP TABLE seen (perm text, ids int[]);
 GRANT INSERT ON seen TO regress_s84_reader;
 CREATE FUNCTION pg_temp.look() RETURNS void LANGUAGE plpgsql AS $$
@@ -111,7 +105,4 @@ SELECT x AS ref, rbac.is_allowed('User:u', 'read', x) AS allowed,
        array(SELECT rbac.authorized_actions('User:u', x)) AS actions
 FROM unnest(ARRAY['Org:7', 'Org:007', 'Org:+7', 'Org:8']) x;
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s84;
-DROP ROLE regress_s84_reader;
+\i sql/include/own_database_end.sql

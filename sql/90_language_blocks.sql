@@ -5,13 +5,9 @@
 -- is_allowed, authorized_actions, authorized_resources, who_can, explain
 -- and generated RLS against an independent SQL reference of the same
 -- rules.  Runs in a database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s90;
-\c regress_s90
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s90
+\set own_role regress_s90_reader
+\i sql/include/own_database.sql
 
 CREATE TABLE users (id text PRIMARY KEY, name text NOT NULL);
 CREATE TABLE orgs (id text PRIMARY KEY, is_public boolean NOT NULL DEFAULT false);
@@ -176,9 +172,7 @@ SELECT array(SELECT rbac.who_can('archive', 'Repo:1')) AS archive_1,
        array(SELECT rbac.who_can('write', 'Repo:6')) AS write_6;
 
 -- 4. generated RLS against the reference, per permission and user
-CREATE ROLE regress_s90_reader;
 GRANT SELECT ON repos, users TO regress_s90_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s90_reader;
 CREATE TEMP TABLE seen (perm text, actor text, ids text[]);
 GRANT INSERT ON seen TO regress_s90_reader;
 CREATE FUNCTION pg_temp.look(tbl text, perms text[], actors text[]) RETURNS void LANGUAGE plpgsql AS $$
@@ -397,7 +391,4 @@ FROM unnest(ARRAY[
 SELECT md5(rbac.policy_source()) = :'before' AS policy_unchanged;
 \set VERBOSITY terse
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s90;
-DROP ROLE regress_s90_reader;
+\i sql/include/own_database_end.sql

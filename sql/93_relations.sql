@@ -4,15 +4,42 @@
 -- authorized_resources (the set engine), explain, who_can (through role
 -- assignments, SPEC 3.3), and generated RLS.  Runs in a database of its
 -- own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s93;
-\c regress_s93
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
-CREATE ROLE regress_s93_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s93_reader;
+\set own_db regress_s93
+\set own_role regress_s93_reader
+\i sql/include/own_database.sql
+
+-- Every path's answer for each permission on the rows of a bound table,
+-- actor by actor (ids as text, sorted): is_allowed on each row (checks),
+-- authorized_resources (lists), the rows whose who_can names the actor
+-- (who_can: through role data only, SPEC 3.3), and the rows the actor reads
+-- as regress_s93_reader under generated RLS for the permission (rls).
+CREATE FUNCTION pg_temp.paths(type text, tbl regclass, perms text[], actors text[])
+RETURNS TABLE (perm text, actor text, checks text[], lists text[], who_can text[], rls text[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    ids text[];
+    ids_q text := format('SELECT coalesce(array_agg(id::text ORDER BY id::text), ''{}'') FROM %s', tbl);
+BEGIN
+    EXECUTE ids_q INTO ids;
+    EXECUTE format('GRANT SELECT ON %s TO regress_s93_reader', tbl);
+    FOREACH perm IN ARRAY perms LOOP
+        PERFORM rbac.enable_rls(tbl, jsonb_build_object('select', perm));
+        FOREACH actor IN ARRAY actors LOOP
+            checks := array(SELECT i FROM unnest(ids) i
+                            WHERE rbac.is_allowed(actor, perm, type || ':' || i) ORDER BY i);
+            lists := array(SELECT x FROM rbac.authorized_resources(actor, perm, type) x ORDER BY x);
+            who_can := array(SELECT i FROM unnest(ids) i
+                             WHERE actor IN (SELECT w FROM rbac.who_can(perm, type || ':' || i) w) ORDER BY i);
+            SET LOCAL ROLE regress_s93_reader;
+            PERFORM rbac.set_actor(actor);
+            EXECUTE ids_q INTO rls;
+            RESET ROLE;
+            PERFORM rbac.reset_actor();
+            RETURN NEXT;
+        END LOOP;
+        PERFORM rbac.disable_rls(tbl);
+    END LOOP;
+END $$;
 
 -- 1. D1, as reported: the role "Owner" on a User comes from a last-mile
 -- rule, and Material's "Owner" if "Owner" on "user" walks to it.  It never
@@ -27,23 +54,10 @@ resource Material { permissions=["read"]; roles=["Owner"]; relations={ user: Use
   "read" if "Owner"; "Owner" if "Owner" on "user"; }$$);
 SELECT rbac.bind('User', 'users', relations => '{}');
 SELECT rbac.bind('Material', 'materials');
-SELECT a, m, rbac.is_allowed(a, 'read', m) AS read
-FROM unnest(ARRAY['User:1', 'User:2']) a, unnest(ARRAY['Material:10', 'Material:20', 'Material:40']) m
-ORDER BY a, m;
-SELECT a, array(SELECT rbac.authorized_resources(a, 'read', 'Material')) AS readable,
-       array(SELECT rbac.authorized_roles(a, 'Material:10')) AS roles_on_10
+SELECT * FROM pg_temp.paths('Material', 'materials', ARRAY['read'], ARRAY['User:1', 'User:2', 'User:3']);
+SELECT a, array(SELECT rbac.authorized_roles(a, 'Material:10')) AS roles_on_10
 FROM unnest(ARRAY['User:1', 'User:2', 'User:3']) a ORDER BY a;
 SELECT rbac.explain('User:1', 'read', 'Material:10');
-SELECT * FROM rbac.who_can('read', 'Material:20');
-SELECT rbac.enable_rls('materials');
-GRANT SELECT ON materials TO regress_s93_reader;
-SET ROLE regress_s93_reader;
-BEGIN;
-SELECT rbac.set_actor('User:2', true);
-SELECT id FROM materials ORDER BY id;
-COMMIT;
-RESET ROLE;
-SELECT rbac.disable_rls('materials');
 
 -- D1, second form: an actor relation of the related actor type.
 -- is_allowed denied while authorized_resources granted.
@@ -54,22 +68,8 @@ CREATE TABLE expenses (id int PRIMARY KEY, assignee_id int REFERENCES users);
 INSERT INTO expenses VALUES (100, 2), (101, 3), (102, 1);
 SELECT rbac.bind('User', 'users', relations => '{"manager": "manager_id"}');
 SELECT rbac.bind('Expense', 'expenses');
-SELECT a, e, rbac.is_allowed(a, 'view_amount', e) AS allowed
-FROM unnest(ARRAY['User:1', 'User:2', 'User:3']) a,
-     unnest(ARRAY['Expense:100', 'Expense:101', 'Expense:102']) e ORDER BY a, e;
-SELECT a, array(SELECT rbac.authorized_resources(a, 'view_amount', 'Expense')) AS listed
-FROM unnest(ARRAY['User:1', 'User:2', 'User:3']) a ORDER BY a;
+SELECT * FROM pg_temp.paths('Expense', 'expenses', ARRAY['view_amount'], ARRAY['User:1', 'User:2', 'User:3']);
 SELECT rbac.explain('User:1', 'view_amount', 'Expense:100');
-SELECT * FROM rbac.who_can('view_amount', 'Expense:101');
-SELECT rbac.enable_rls('expenses');
-GRANT SELECT ON expenses TO regress_s93_reader;
-SET ROLE regress_s93_reader;
-BEGIN;
-SELECT rbac.set_actor('User:1', true);
-SELECT id FROM expenses ORDER BY id;
-COMMIT;
-RESET ROLE;
-SELECT rbac.disable_rls('expenses');
 SELECT rbac.unbind('Expense'), rbac.unbind('User');
 
 -- 2. Many-to-many relations through join tables.  Teams nest through a
@@ -139,35 +139,23 @@ FROM unnest(ARRAY['Person:ann', 'Person:bo', 'Person:cy', 'Person:di', 'Person:z
      unnest(ARRAY['Issue:100', 'Issue:101', 'Issue:102']) i ORDER BY a, i;
 SELECT rbac.authorize('Person:cy', 'close', 'Issue:100');
 SELECT rbac.authorize('Person:zed', 'close', 'Issue:101');
--- lists (the set engine)
-SELECT a, p, array(SELECT rbac.authorized_resources(a, p, t)) AS listed
-FROM unnest(ARRAY['Person:ann', 'Person:bo', 'Person:di', 'Person:zed']) a,
-     (VALUES ('read', 'Repo'), ('push', 'Repo'), ('close', 'Issue'), ('read', 'Issue')) v(p, t)
-ORDER BY a, p, t;
--- explain, who_can
+-- lists (the set engine), who_can and generated RLS against checks
+GRANT USAGE ON SCHEMA "m2m ""s""" TO regress_s93_reader;
+SELECT * FROM pg_temp.paths('Repo', 'repos', ARRAY['read', 'push'],
+                            ARRAY['Person:ann', 'Person:bo', 'Person:cy', 'Person:di', 'Person:zed']);
+SELECT * FROM pg_temp.paths('Issue', 'issues', ARRAY['read', 'close'],
+                            ARRAY['Person:ann', 'Person:bo', 'Person:cy', 'Person:di', 'Person:zed']);
+-- explain
 SELECT rbac.explain('Person:ann', 'read', 'Repo:10');
 SELECT rbac.explain('Person:di', 'push', 'Repo:11');
 SELECT rbac.explain('Person:bo', 'close', 'Issue:100');
 SELECT rbac.explain('Person:zed', 'close', 'Issue:101');
-SELECT * FROM rbac.who_can('read', 'Repo:11');
-SELECT * FROM rbac.who_can('close', 'Issue:100');
 
--- generated RLS
+-- the generated RLS the rest of this part runs under
 SELECT rbac.enable_rls('repos');
 SELECT rbac.enable_rls('issues');
 SELECT polname, pg_get_expr(polqual, polrelid) FROM pg_policy
 WHERE polrelid = 'issues'::regclass AND polcmd = 'r';
-GRANT USAGE ON SCHEMA "m2m ""s""" TO regress_s93_reader;
-GRANT SELECT ON repos, issues TO regress_s93_reader;
-SET ROLE regress_s93_reader;
-BEGIN;
-SELECT rbac.set_actor('Person:ann', true);
-SELECT id, name FROM repos ORDER BY id;
-SELECT id FROM issues ORDER BY id;
-SELECT rbac.set_actor('Person:bo', true);
-SELECT id FROM issues ORDER BY id;
-COMMIT;
-RESET ROLE;
 
 -- deleting a join row changes every answer at once, in the transaction
 -- that deletes it and after
@@ -286,19 +274,8 @@ SELECT rbac.bind('Person', 'people');
 SELECT rbac.bind('Team', 'teams');
 SELECT rbac.bind('Repo', 'c_repos', relations => '{"teams": {"through": "c_repo_teams", "from": "repo_id", "to": "team_id"}}');
 SELECT rbac.assign_role('Person:ann', 'member', 'Team:1');
-SELECT r, rbac.is_allowed('Person:ann', 'star', r) AS star, rbac.is_allowed('Person:ann', 'read', r) AS read
-FROM unnest(ARRAY['Repo:1', 'Repo:2', 'Repo:3']) r ORDER BY r;
-SELECT array(SELECT rbac.authorized_resources('Person:ann', 'star', 'Repo')) AS stars;
+SELECT * FROM pg_temp.paths('Repo', 'c_repos', ARRAY['star', 'read'], ARRAY['Person:ann']);
 SELECT rbac.explain('Person:ann', 'star', 'Repo:1');
-SELECT rbac.enable_rls('c_repos', '{"select": "star"}');
-GRANT SELECT ON c_repos TO regress_s93_reader;
-SET ROLE regress_s93_reader;
-BEGIN;
-SELECT rbac.set_actor('Person:ann', true);
-SELECT id FROM c_repos ORDER BY id;
-COMMIT;
-RESET ROLE;
-SELECT rbac.disable_rls('c_repos');
 CREATE TABLE c_assignees (repo_id int, person text);
 SELECT rbac.load_policy($$
 actor Person {}
@@ -314,7 +291,4 @@ SELECT rbac.is_allowed('Person:ann', 'star', 'Repo:1');
 \echo :LAST_ERROR_SQLSTATE
 
 RESET search_path;
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s93;
-DROP ROLE regress_s93_reader;
+\i sql/include/own_database_end.sql
