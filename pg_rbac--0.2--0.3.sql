@@ -150,6 +150,7 @@ REVOKE ALL ON rbac._orphan_custom_roles, rbac._orphan_assignments, rbac._orphan_
 CREATE OR REPLACE FUNCTION rbac._orphans(OUT assignments bigint, OUT custom_roles bigint, OUT memberships bigint)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
   SELECT (SELECT pg_catalog.count(*) FROM rbac._orphan_assignments),
          (SELECT pg_catalog.count(*) FROM rbac._orphan_custom_roles),
@@ -162,6 +163,7 @@ CREATE OR REPLACE FUNCTION rbac._drop_orphans()
 RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
   DELETE FROM rbac.assignment WHERE ctid IN (SELECT o.row_id FROM rbac._orphan_assignments o);
   DELETE FROM rbac.custom_role WHERE ctid IN (SELECT o.row_id FROM rbac._orphan_custom_roles o);
