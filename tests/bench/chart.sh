@@ -22,7 +22,7 @@ set yrange [0.05:*]
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
-set key top left
+set key outside top center horizontal
 set grid ytics
 set xtics font "sans,8"
 plot "$tsv" using 2:xtic(1) title "hand-written query, no RLS" lc rgb "#4c72b0", \
