@@ -72,19 +72,20 @@ add_or(StringInfo buf, int *n)
 /*
  * Append one disjunct unless the same one was appended already (two rules
  * can lead to the same condition, e.g. a global role granting a permission
- * directly and through an implied role).
+ * directly and through an implied role); true if appended.
  */
-static void
+static bool
 add_arm(StringInfo buf, int *n, List **seen, char *arm)
 {
 	ListCell   *lc;
 
 	foreach(lc, *seen)
 		if (strcmp((char *) lfirst(lc), arm) == 0)
-			return;
+			return false;
 	*seen = lappend(*seen, arm);
 	add_or(buf, n);
 	appendStringInfoString(buf, arm);
+	return true;
 }
 
 /*
@@ -239,6 +240,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 	int			n = 0;
 	int			r;
 	List	   *seen = NIL;
+	int			njoin = 0;		/* arms of rules through join tables */
+	int			nkey = 0;		/* those and the direct arm: on the key */
 
 	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION || !t->bound)
 		return pstrdup("false");
@@ -270,7 +273,7 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 					break;		/* same type: part of the closure */
 				if (t->rel_join[rule->via] != NULL)
 				{
-					add_arm(&buf, &n, &seen, join_arm(t, rule->head, alias));
+					njoin += add_arm(&buf, &n, &seen, join_arm(t, rule->head, alias));
 					break;
 				}
 				col = t->rel_col[rule->via];
@@ -289,8 +292,8 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 				if (t->rel_join[rule->via < 0 ? rule->body : rule->via] != NULL)
 				{
 					/* related through a join table: the set of t's keys */
-					add_arm(&buf, &n, &seen,
-							join_arm(t, rule->via < 0 ? rule->body : rule->head, alias));
+					njoin += add_arm(&buf, &n, &seen,
+									 join_arm(t, rule->via < 0 ? rule->body : rule->head, alias));
 					break;
 				}
 				if (rule->via < 0)
@@ -329,12 +332,12 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 		}
 	}
 
-	add_arm(&buf, &n, &seen,
-			rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys_direct",
-							 psprintf("%s, %s", quote_literal_cstr(t->name),
-									  quote_literal_cstr(action)),
-							 format_type_be(t->key_type),
-							 rbac_sql_format_hint(RBAC_HINT_DIRECT, t->name, NULL, 0, action)));
+	nkey = njoin + add_arm(&buf, &n, &seen,
+						   rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys_direct",
+											psprintf("%s, %s", quote_literal_cstr(t->name),
+													 quote_literal_cstr(action)),
+											format_type_be(t->key_type),
+											rbac_sql_format_hint(RBAC_HINT_DIRECT, t->name, NULL, 0, action)));
 
 	for (r = 0; r < t->nlastmile; r++)
 	{
@@ -378,6 +381,17 @@ rbac_rls_predicate(RbacModel *m, MType *t, const char *action,
 			appendStringInfo(&buf, "(%s AND %s)", who, body);
 	}
 	appendStringInfoChar(&buf, ')');
+
+	/*
+	 * Only arms on the key: rules through join tables and the direct arm.
+	 * The action's whole set is their union (each rule's head implies the
+	 * action), so one arm tests it: an index (only) scan of the set's keys
+	 * for a count, where an OR of arms on the same column is a BitmapOr that
+	 * reads every matching heap page; one check per row for the first rows
+	 * of a lookup or a page, as for any rbac._in_lazy arm.
+	 */
+	if (njoin > 0 && n == nkey)
+		return psprintf("(%s)", join_arm(t, term, alias));
 	return buf.data;
 }
 

@@ -1164,6 +1164,65 @@ lazy_keys_expr(Node *hintarg, Node *sample)
 								 COERCE_EXPLICIT_CALL);
 }
 
+/*
+ * Does another restriction of the indexed relation fix col to a few values
+ * the index finds by itself: "col = <pseudo-constant>" or "col = ANY
+ * (<pseudo-constant array>)" with the index's equality (a lookup by key)?
+ * Then rbac._in_lazy offers no index condition: a btree scan takes every
+ * clause it can use, so its set would be computed for the lookup, while a
+ * check of the few rows found costs a few probes.
+ */
+static bool
+col_fixed_by_query(SupportRequestIndexCondition *req, Node *col)
+{
+	ListCell   *lc;
+
+	while (IsA(col, RelabelType))
+		col = (Node *) ((RelabelType *) col)->arg;
+	foreach(lc, req->index->rel->baserestrictinfo)
+	{
+		Expr	   *clause = ((RestrictInfo *) lfirst(lc))->clause;
+		Oid			opno;
+		List	   *args;
+		Node	   *left;
+		Node	   *right;
+
+		if (IsA(clause, OpExpr))
+		{
+			opno = ((OpExpr *) clause)->opno;
+			args = ((OpExpr *) clause)->args;
+		}
+		else if (IsA(clause, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) clause)->useOr)
+		{
+			opno = ((ScalarArrayOpExpr *) clause)->opno;
+			args = ((ScalarArrayOpExpr *) clause)->args;
+		}
+		else
+			continue;
+		if (list_length(args) != 2 ||
+			get_op_opfamily_strategy(opno, req->opfamily) != BTEqualStrategyNumber)
+			continue;
+		left = (Node *) linitial(args);
+		right = (Node *) lsecond(args);
+		while (IsA(left, RelabelType))
+			left = (Node *) ((RelabelType *) left)->arg;
+		if (IsA(clause, OpExpr) && !equal(left, col))
+		{
+			/* "const = col" */
+			Node	   *swap = left;
+
+			left = right;
+			right = swap;
+			while (IsA(left, RelabelType))
+				left = (Node *) ((RelabelType *) left)->arg;
+		}
+		if (equal(left, col) && !contain_volatile_functions(right) &&
+			is_pseudo_constant_for_index(req->root, right, req->index))
+			return true;
+	}
+	return false;
+}
+
 Datum
 rbac_in_support(PG_FUNCTION_ARGS)
 {
@@ -1213,7 +1272,7 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		if (lazy_args(f->args))
 		{
 			arr = lazy_keys_expr((Node *) lsecond(f->args), (Node *) lthird(f->args));
-			if (arr == NULL)
+			if (arr == NULL || col_fixed_by_query(req, col))
 				PG_RETURN_POINTER(NULL);
 		}
 		else

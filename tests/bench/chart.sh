@@ -6,12 +6,13 @@
 # scale: the strategies differ by orders of magnitude from shape to shape.
 set -euo pipefail
 tsv=$1 out=$2 note=${3:-}
+width=$(awk 'END { w = 45 * NR; print (w < 1200) ? 1200 : w }' "$tsv")   # 45 px a query
 if ! command -v gnuplot >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null
 fi
 gnuplot <<GP
-set terminal svg size 1200,420 dynamic noenhanced font "sans,11" background "white"
+set terminal svg size $width,420 dynamic noenhanced font "sans,11" background "white"
 set output "$out"
 set datafile missing "-"
 set title "Generated RLS: time per query ($(date +%F), $note; no naive bar: not measured)"
@@ -21,7 +22,7 @@ set yrange [0.05:*]
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
-set key top left
+set key outside top center horizontal
 set grid ytics
 set xtics font "sans,8"
 plot "$tsv" using 2:xtic(1) title "hand-written query, no RLS" lc rgb "#4c72b0", \

@@ -6,19 +6,10 @@
 # 100,000 users; user u is a member of organization u (u <= 1000).
 # Target: is_allowed reaches >= 50% of the primary-key lookup's tps.
 set -euo pipefail
-. "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/lib.sh"
 SECS=${SECS:-15}
-DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
-PORT=${PORT:-55491}
-trap 'cluster_stop "$DIR"' EXIT
-cluster_start "$DIR" "$PORT"
-cp "$SRC_DIR/examples/gitclub.polar" "$SRC_DIR/tests/bench/gitclub_data.sql" "$DIR/"
-chmod 644 "$DIR"/*.polar "$DIR"/*.sql
-PSQL=(as_pg "$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -c "CREATE EXTENSION pg_rbac"
-"${PSQL[@]}" -c "SELECT rbac.load_policy(pg_read_file('$DIR/gitclub.polar'))"
-"${PSQL[@]}" -v orgs=1000 -v repos=100000 -v issues=1000000 -v users=100000 -v groups=1000 \
-    -f "$DIR/gitclub_data.sql" >/dev/null
+bench_cluster "${PORT:-55491}"
+bench_gitclub 1000000
 "${PSQL[@]}" -c "INSERT INTO rbac.role_assignments (actor, role, resource)
                  SELECT 'User:' || i, 'member', 'Organization:' || i FROM generate_series(1, 1000) i"
 "${PSQL[@]}" -c "VACUUM ANALYZE"

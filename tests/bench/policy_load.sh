@@ -4,15 +4,11 @@
 # run: storing the same text in a plain table.  Target (issue 2): load
 # under 2 s.
 set -euo pipefail
-. "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/lib.sh"
 N=${1:-5000}
-DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
-PORT=${PORT:-55490}
-trap 'cluster_stop "$DIR"' EXIT
-cluster_start "$DIR" "$PORT"
+bench_cluster "${PORT:-55490}"
 perl "$SRC_DIR/tests/bench/gen_policy.pl" "$N" > "$DIR/policy.polar"
 chmod 644 "$DIR/policy.polar"
-PSQL=(as_pg "$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "CREATE EXTENSION pg_rbac"
 bytes=$(wc -c < "$DIR/policy.polar")
 out=$("${PSQL[@]}" -At <<SQL

@@ -12,22 +12,12 @@
 #         hand-written filter of rls.sh (the actor as a parameter)
 # Prints both TPS and their ratio.
 set -euo pipefail
-. "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/lib.sh"
 SECS=${SECS:-30}
 CLIENTS=${CLIENTS:-2}
 ISSUES=${ISSUES:-1000000}
-DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
-PORT=${PORT:-55493}
-trap 'cluster_stop "$DIR"' EXIT
-cluster_start "$DIR" "$PORT" "work_mem = 64MB"
-cp "$SRC_DIR/examples/gitclub.polar" "$SRC_DIR/tests/bench/gitclub_data.sql" "$SRC_DIR/tests/bench/rls_data.sql" "$DIR/"
-chmod 644 "$DIR"/*.polar "$DIR"/*.sql
-PSQL=(as_pg "$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -c "CREATE EXTENSION pg_rbac"
-"${PSQL[@]}" -c "SELECT rbac.load_policy(pg_read_file('$DIR/gitclub.polar'))"
-"${PSQL[@]}" -v orgs=1000 -v repos=100000 -v issues="$ISSUES" -v users=100000 -v groups=1000 \
-    -f "$DIR/gitclub_data.sql" >/dev/null
-"${PSQL[@]}" -f "$DIR/rls_data.sql" >/dev/null
+bench_cluster "${PORT:-55493}" "work_mem = 64MB"
+bench_gitclub "$ISSUES" rls_data.sql
 "${PSQL[@]}" <<'SQL' >/dev/null
 CREATE TABLE issues_plain AS SELECT * FROM issues;
 ALTER TABLE issues_plain ADD PRIMARY KEY (id);

@@ -12,19 +12,12 @@
 #
 #   tests/bench/roledata.sh            SECS=15 ROWS=1000000 by default
 set -euo pipefail
-. "$(dirname "$0")/../../scripts/common.sh"
+. "$(dirname "$0")/lib.sh"
 SECS=${SECS:-15}
 ROWS=${ROWS:-1000000}
-DIR=$(mktemp -d /tmp/rbac_bench.XXXXXX)
-PORT=${PORT:-55492}
-trap 'cluster_stop "$DIR"' EXIT
-cluster_start "$DIR" "$PORT" "max_wal_size = 8GB" "checkpoint_timeout = 30min"
-cp "$SRC_DIR/examples/gitclub.polar" "$DIR/"
-chmod 644 "$DIR"/*.polar
-PSQL=(as_pg "$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+bench_cluster "${PORT:-55492}" "max_wal_size = 8GB" "checkpoint_timeout = 30min"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-"${PSQL[@]}" -c "CREATE EXTENSION pg_rbac"
-"${PSQL[@]}" -c "SELECT rbac.load_policy(pg_read_file('$DIR/gitclub.polar'))"
+bench_policy
 
 # The rows: users u1..uN, a repository role each on 50,000 repositories,
 # every tenth row expiring.

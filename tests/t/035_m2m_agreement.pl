@@ -14,7 +14,7 @@
 #   - rbac.is_allowed on every decision: every user (and one with no row) x
 #     every permission x every resource (and ids with no row);
 #   - rbac.authorized_resources for every user x permission x type;
-#   - what generated RLS shows: SELECT on the two protected tables as an
+#   - what generated RLS shows: SELECT on the three protected tables as an
 #     ordinary role, for every user.
 # The test passes with 0 disagreements; the counts are printed.
 
@@ -39,9 +39,11 @@ actor User {
 }
 resource Team {
   roles = ["member", "lead"];
+  permissions = ["read"];
   relations = { parents: Team };
   "member" if "lead";
   "member" if "member" on "parents";
+  "read" if "member";
 }
 resource Repo {
   roles = ["reader", "writer"];
@@ -124,7 +126,8 @@ SELECT count(rbac.assign_role('User:' || (1 + (random() * 11)::int),
   FROM generate_series(1, 5);
 SELECT rbac.enable_rls('repos');
 SELECT rbac.enable_rls('issues');
-GRANT SELECT ON repos, issues TO m2m_reader;
+SELECT rbac.enable_rls('teams');
+GRANT SELECT ON repos, issues, teams TO m2m_reader;
 GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO m2m_reader;
 SQL
 }
@@ -170,7 +173,8 @@ CREATE VIEW ref.allowed(u, perm, type, id) AS
   UNION SELECT u, 'read', 'Issue', i FROM ref.ia
   UNION SELECT u, 'close', 'Issue', i FROM ref.ia
   UNION SELECT x.u, 'close', 'Issue', i.id FROM ref.repo_push x JOIN issues i ON i.repo_id = x.r
-  UNION SELECT um.mentor, 'close', 'Issue', ia.i FROM ref.ia JOIN ref.um ON um.u = ia.u;
+  UNION SELECT um.mentor, 'close', 'Issue', ia.i FROM ref.ia JOIN ref.um ON um.u = ia.u
+  UNION SELECT u, 'read', 'Team', t FROM ref.member;
 -- every decision: users and one with no row, every permission, every
 -- resource and ids with no row
 CREATE VIEW ref.decisions AS
@@ -178,7 +182,9 @@ CREATE VIEW ref.decisions AS
     (SELECT 'Repo' AS type, p AS perm, g AS id FROM unnest(ARRAY['read', 'push', 'triage', 'star']) p,
        generate_series(1, 17) g
      UNION ALL
-     SELECT 'Issue', p, g FROM unnest(ARRAY['read', 'close']) p, generate_series(1, 27) g) d;
+     SELECT 'Issue', p, g FROM unnest(ARRAY['read', 'close']) p, generate_series(1, 27) g
+     UNION ALL
+     SELECT 'Team', 'read', g FROM generate_series(1, 12) g) d;
 SQL
 
 my %total = (decisions => 0, allowed => 0, bad_checks => 0, lists => 0,
@@ -234,12 +240,13 @@ foreach my $i (0 .. $#seeds)
 		$script .= "BEGIN; SET LOCAL ROLE m2m_reader; SELECT rbac.set_actor('User:$u', true);\n"
 		  . "SELECT 'Repo|$u|' || coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM repos;\n"
 		  . "SELECT 'Issue|$u|' || coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM issues;\n"
+		  . "SELECT 'Team|$u|' || coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM teams;\n"
 		  . "COMMIT;\n";
 	}
 	my %shown;
 	foreach my $line (split /\n/, $node->safe_psql($db, $script))
 	{
-		next unless $line =~ /^(Repo|Issue)\|(\d+)\|(.*)$/;
+		next unless $line =~ /^(Repo|Issue|Team)\|(\d+)\|(.*)$/;
 		$shown{"$1|$2"} = $3;
 	}
 	my %expect;
@@ -249,10 +256,11 @@ foreach my $i (0 .. $#seeds)
 		       coalesce((SELECT string_agg(a.id::text, ',' ORDER BY a.id) FROM ref.allowed a
 		                 WHERE a.u = g.u AND a.perm = 'read' AND a.type = t.type
 		                   AND a.id IN (SELECT id FROM repos WHERE t.type = 'Repo'
-		                                UNION ALL SELECT id FROM issues WHERE t.type = 'Issue')), '')
-		FROM generate_series(1, 13) g(u), (VALUES ('Repo'), ('Issue')) t(type)}))
+		                                UNION ALL SELECT id FROM issues WHERE t.type = 'Issue'
+		                                UNION ALL SELECT id FROM teams WHERE t.type = 'Team')), '')
+		FROM generate_series(1, 13) g(u), (VALUES ('Repo'), ('Issue'), ('Team')) t(type)}))
 	{
-		next unless $line =~ /^(Repo|Issue)\|(\d+)\|(.*)$/;
+		next unless $line =~ /^(Repo|Issue|Team)\|(\d+)\|(.*)$/;
 		$expect{"$1|$2"} = $3;
 	}
 	foreach my $k (sort keys %expect)
