@@ -272,3 +272,22 @@ SELECT rbac.revoke_admin('regress_lang_app');
 REVOKE EXECUTE ON FUNCTION rbac.set_actor(text, boolean) FROM regress_lang_app;
 DROP ROLE regress_lang_app;
 SELECT rbac.load_policy(:'spec_policy', drop_orphans => true);
+
+-- rbac.test_policy (PUBLIC) runs test blocks in plain C with a work budget
+-- per assertion, but the budget does not bound a test of many assertions,
+-- and a chain of global rules costs its square per assertion: a source of
+-- 100 KB kept a backend busy for minutes, deaf to statement_timeout,
+-- pg_cancel_backend and pg_terminate_backend.  The evaluation now checks
+-- for interrupts.
+SELECT clock_timestamp() AS t0 \gset
+SET statement_timeout = '300ms';
+SELECT count(*) FROM rbac.test_policy(format($f$actor User {}
+global { roles = [%s]; permissions = ["p"]; "p" if "g0"; %s }
+resource R { permissions = ["read"]; "read" if global "p"; }
+test "t" { setup { has_role(User{"u"}, "g3999"); } %s }$f$,
+  (SELECT string_agg(format('"g%s"', i), ', ') FROM generate_series(0, 3999) i),
+  (SELECT string_agg(format('"g%s" if "g%s";', i, i + 1), ' ') FROM generate_series(0, 3998) i),
+  (SELECT string_agg(format('assert allow(User{"u"}, "read", R{"r%s"});', i), ' ')
+   FROM generate_series(1, 100) i)));
+RESET statement_timeout;
+SELECT clock_timestamp() - :'t0'::timestamptz < interval '5 s' AS cancelled_in_time;

@@ -18,6 +18,7 @@
 #include "jwt.h"
 #include "model.h"
 #include "pg_rbac.h"
+#include "policy_backend.h"
 #include "rls.h"
 
 #include "utils/guc.h"
@@ -72,4 +73,5 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("rbac");
 	rbac_model_init();
+	rbac_interrupt_hook = rbac_check_interrupts;
 }
