@@ -212,6 +212,8 @@ given_join(BindRelation *r, Oid relid, const char *through, const char *from,
 						r->name, from)));
 	(void) rbac_require_safe_column(jrelid, from, "relation");
 	(void) rbac_require_safe_column(jrelid, to, "relation");
+	rbac_require_plannable(NULL, jrelid,
+						   psprintf("join table of relation \"%s\"", r->name));
 	r->through = rbac_qualified_name(jrelid);
 	r->from = pstrdup(from);
 	r->to = pstrdup(to);
@@ -657,7 +659,8 @@ rbac_bind(PG_FUNCTION_ARGS)
 		if (rels[i].column == NULL && rels[i].through == NULL)
 			infer_relation(type, relid, key, &rels[i]);
 
-	/* only types the engine may read in its privileged context */
+	/* only types and tables the engine may read in its privileged context */
+	rbac_require_plannable(NULL, relid, psprintf("table bound to type \"%s\"", type));
 	(void) rbac_require_safe_column(relid, key, "key");
 	for (i = 0; i < nrels; i++)
 		if (rels[i].column != NULL)

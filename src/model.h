@@ -98,6 +98,9 @@ typedef struct RbacModel
 	char	  **globals;
 	bool		any_global_rules;
 	bool		join_missing;	/* a join table or column not found */
+	Oid		   *watch;			/* partitions, children and ancestors of */
+	int			nwatch;			/* bound and join tables (DDL on one */
+	int			maxwatch;		/* invalidates the model) */
 	RbacCatalogs cat;			/* role-data catalogs for index probes */
 } RbacModel;
 
@@ -114,6 +117,7 @@ extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
 extern void rbac_require_bound_relkind(Oid relid, const char *type);
+extern void rbac_require_plannable(RbacModel *m, Oid relid, const char *what);
 extern bool rbac_relation_bound(MType *t, int term);
 
 #endif							/* RBAC_MODEL_H */

@@ -18,7 +18,9 @@
 #include "jwt.h"
 #include "model.h"
 #include "pg_rbac.h"
+#include "policy_backend.h"
 #include "rls.h"
+#include "run_as.h"
 
 #include "utils/guc.h"
 
@@ -72,4 +74,6 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("rbac");
 	rbac_model_init();
+	rbac_interrupt_hook = rbac_check_interrupts;
+	rbac_run_as_init();
 }

@@ -586,6 +586,19 @@ extern char *rbac_strdup(RbacAlloc *alloc, const char *s);
 extern char *rbac_strndup(RbacAlloc *alloc, const char *s, size_t n);
 
 /* Grow an array of elemsize-sized items to hold at least need items. */
+/*
+ * Called from the long loops of the policy code when not NULL.  The backend
+ * sets it (rbac_check_interrupts, policy_backend.c) so that a cancel
+ * request or statement_timeout stops a long evaluation of test blocks;
+ * outside the backend (rbac_lint, the fuzz target) it stays NULL.
+ */
+extern void (*rbac_interrupt_hook) (void);
+#define RBAC_INTERRUPT_POINT() \
+	do { \
+		if (rbac_interrupt_hook != NULL) \
+			rbac_interrupt_hook(); \
+	} while (0)
+
 extern void *rbac_grow(RbacAlloc *alloc, void *array, int *cap, int need,
 					   size_t elemsize);
 

@@ -11,12 +11,21 @@
 #include "policy_backend.h"
 #include "util.h"
 
+#include "miscadmin.h"
+
 
 /* RbacAlloc callback: zeroed palloc in the parse's own memory context. */
 static void *
 pg_alloc_cb(void *ctx, size_t size)
 {
 	return MemoryContextAllocZero((MemoryContext) ctx, size);
+}
+
+/* rbac_interrupt_hook of the backend: a long evaluation can be cancelled. */
+void
+rbac_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
 }
 
 /* Columns of bound tables, loaded once per validation for column checks. */

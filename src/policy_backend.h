@@ -27,6 +27,7 @@ extern RbacParsed *rbac_parse_policy_text(const char *src, size_t len,
 										  bool check_columns,
 										  MemoryContext parent);
 extern void rbac_free_parsed(RbacParsed *parsed);
+extern void rbac_check_interrupts(void);
 extern void rbac_report_errors(RbacParsed *parsed);
 extern char *rbac_loaded_policy_source(void);
 

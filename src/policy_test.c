@@ -982,6 +982,7 @@ holds_global_name(World *w, const bool *inset, const char *name)
 	{
 		int			g = global_index(pol, seen[k]);
 
+		RBAC_INTERRUPT_POINT();
 		if (g >= 0 && holds_global(w, inset, g))
 			return true;
 		for (i = 0; i < pol->ngrules; i++)
@@ -1058,6 +1059,7 @@ fixpoint(Eval *ev, const int *reach, int nreach)
 	do
 	{
 		changed = false;
+		RBAC_INTERRUPT_POINT();
 		for (i = nreach - 1; i >= 0; i--)
 		{
 			int			x = reach[i];
@@ -1099,6 +1101,7 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 				r;
 	bool		any = false;
 
+	RBAC_INTERRUPT_POINT();
 	if (w->over || w->work > WORK_BUDGET)
 	{
 		w->over = true;
@@ -1213,6 +1216,7 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 			RbacAssert *a = &test->asserts[j];
 			bool		d;
 
+			RBAC_INTERRUPT_POINT();
 			w.work = 0;			/* the budget is per assertion */
 			d = decide(&w, a);
 

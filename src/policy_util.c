@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* See policy.h: set by the backend, NULL elsewhere. */
+void		(*rbac_interrupt_hook) (void) = NULL;
+
 /* Allocate zeroed memory through the caller's allocator. */
 void *
 rbac_alloc(RbacAlloc *alloc, size_t size)

@@ -20,12 +20,14 @@ typedef struct RbacRunAs
 	Oid			save_user;
 	int			save_sec;
 	Oid			caller;
+	Oid			save_internal;	/* internal_user before the switch */
 } RbacRunAs;
 
 extern Oid	rbac_extension_owner(void);
 extern void rbac_as_superuser_begin(RbacRunAs *r);
 extern void rbac_as_owner_begin(RbacRunAs *r);
 extern void rbac_run_as_end(RbacRunAs *r);
+extern void rbac_run_as_init(void);
 
 /*
  * Bracket a block that runs with SPI connected as the bootstrap superuser,
