@@ -14,6 +14,7 @@
 #include "policy_api.h"
 #include "rls.h"
 #include "roledata.h"
+#include "model.h"
 #include "sqlgen.h"
 #include "util.h"
 
@@ -281,12 +282,37 @@ notify_warnings(RbacParsed *parsed)
 }
 
 /*
- * The columns on the right of "x in resource.column" must be arrays of a
- * type the engine may read, once their type is bound (0A000 otherwise).
- * SPI is connected.
+ * The bound table of the type at the end of a column path, or InvalidOid
+ * (not a column path, or the type is not bound).  SPI is connected.
+ */
+static Oid
+column_path_table(RbacOperand *op)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+
+	if (op == NULL || op->kind != RBAC_OP_PATH ||
+		op->path.tail != RBAC_TAIL_COLUMN || op->path.end_type == NULL)
+		return InvalidOid;
+	values[0] = CStringGetTextDatum(op->path.end_type->name);
+	rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
+					 1, argtypes, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		return InvalidOid;
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * Every column a rule reads (facts, comparisons, "in") must have a type the
+ * engine may read, once its type is bound: error 0A000 at bind and
+ * load_policy (SPEC 6.1), not at every check afterwards.  The columns on
+ * the right of "x in resource.column" must moreover be arrays.  SPI is
+ * connected.
  */
 static void
-check_array_columns(RbacPolicy *p)
+check_rule_columns(RbacPolicy *p)
 {
 	int			i;
 
@@ -300,7 +326,9 @@ check_array_columns(RbacPolicy *p)
 		while (sp > 0)
 		{
 			RbacExpr   *e = stack[--sp];
-			RbacPath   *path;
+			RbacOperand *ops[2];
+			Oid			relid;
+			int			k;
 
 			if (e == NULL)
 				continue;
@@ -311,24 +339,20 @@ check_array_columns(RbacPolicy *p)
 			}
 			stack[sp++] = e->left;
 			stack[sp++] = e->right;
-			if (e->kind != RBAC_EX_IN || e->b_array == NULL)
+			if (e->kind != RBAC_EX_CMP && e->kind != RBAC_EX_IN &&
+				e->kind != RBAC_EX_OPERAND)
 				continue;
-			path = &e->b_array->path;
-			if (path->tail != RBAC_TAIL_COLUMN || path->end_type == NULL)
-				continue;
-			{
-				Oid			argtypes[1] = {TEXTOID};
-				Datum		values[1];
-				bool		isnull;
-
-				values[0] = CStringGetTextDatum(path->end_type->name);
-				rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
-								 1, argtypes, values, NULL, true, SPI_OK_SELECT);
-				if (SPI_processed == 1)
-					rbac_require_array_column(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-																			 SPI_tuptable->tupdesc, 1, &isnull)),
-											  path->fields[path->nfields - 1]);
-			}
+			ops[0] = e->a;
+			ops[1] = e->kind == RBAC_EX_CMP ? e->b : NULL;
+			for (k = 0; k < 2; k++)
+				if (OidIsValid(relid = column_path_table(ops[k])))
+					(void) rbac_require_safe_column(relid,
+													ops[k]->path.fields[ops[k]->path.nfields - 1],
+													"rule");
+			if (e->kind == RBAC_EX_IN &&
+				OidIsValid(relid = column_path_table(e->b_array)))
+				rbac_require_array_column(relid,
+										  e->b_array->path.fields[e->b_array->path.nfields - 1]);
 		}
 		pfree(stack);
 	}
@@ -364,7 +388,7 @@ rbac_load_policy(PG_FUNCTION_ARGS)
 	if (oso_compat)
 		rbac_oso_compat(&parsed->diags);
 	rbac_report_errors(parsed);
-	check_array_columns(parsed->policy);
+	check_rule_columns(parsed->policy);
 	notify_warnings(parsed);
 
 	/*
@@ -516,7 +540,7 @@ rbac_policy_refresh(bool revalidate)
 					 errdetail("line %d, column %d: %s", first->line, first->col,
 							   first->message),
 					 errhint("Bind a table that has the columns the policy's rules use, or load a policy that does not use them.")));
-		check_array_columns(parsed->policy);
+		check_rule_columns(parsed->policy);
 		rbac_free_parsed(parsed);
 	}
 	rbac_rls_regenerate_all();
