@@ -7,8 +7,11 @@
 # chaining and / or / not without parentheses (the generator parses them
 # back with Polar's precedence, independently of the extension), rows
 # deleted (a group that still has members, actors, a tenant with custom
-# roles, resources) and re-created with the same ids, and role data
-# written before and after.  Then, against the reference of t/agreement
+# roles, resources) and re-created with the same ids, role data
+# written before and after, and (SPEC 6.6) relations bound through join
+# tables, to resources, to the type itself and to actors, with NULL ends,
+# ends with no row, duplicates and an empty join table; rw_reader, the
+# RLS role, has no privilege on the join tables.  Then, against the reference of t/agreement
 # (reference.sql, derive.sql, compare.sql, multi.sql; no C code):
 #   - the role data left is what SPEC 4.4 says (tracked by the generator);
 #   - rbac.is_allowed on every decision, authorized_actions and
@@ -54,7 +57,7 @@ my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '7,39,32,11,2,75');
 
 # The constructs of SPEC 6.6 to generate: those built (t/agreement/
 # Constructs.pm: the corpus's skip list, or RBAC_RANDOM_CONSTRUCTS).
-my @constructs = qw(conditions wildcards matches in-array var-role);
+my @constructs = qw(conditions wildcards matches in-array var-role m2m);
 my $built = Constructs::built();
 my %features = map { $_ => 1 } grep { $built->{$_} } @constructs;
 # conditions and facts come together
