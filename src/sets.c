@@ -34,6 +34,7 @@
 #include "sqlgen.h"
 #include "util.h"
 
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -200,12 +201,15 @@ relcol_type(MType *t, int term)
 /*
  * The items[from..n) that are keys of rows of t, added to dst (all of them
  * when t is not bound).  A join row whose end has no row relates nothing.
+ * Ends are compared through their text form, as the check engine does: an
+ * item that converts to a key but is not its text ("0104" for the integer
+ * key 104) names no row.
  */
 static bool
 existing_into(MType *t, char **items, int from, int n, KeySet *dst)
 {
-	Oid			atype;
-	Datum		arr;
+	Oid			argtypes[2];
+	Datum		args[2];
 	int			i;
 	bool		changed = false;
 
@@ -217,13 +221,17 @@ existing_into(MType *t, char **items, int from, int n, KeySet *dst)
 			changed |= keyset_add(dst, items[i]);
 		return changed;
 	}
-	atype = get_array_type(t->key_type);
-	if (!OidIsValid(atype))
+	argtypes[0] = get_array_type(t->key_type);
+	if (!OidIsValid(argtypes[0]))
 		elog(ERROR, "key type %u has no array type", t->key_type);
-	arr = rbac_sets_typed_array(items, from, n, t->key_type);
-	return query_into(dst, psprintf("%s WHERE a.%s OPERATOR(pg_catalog.=) ANY ($1)",
-									select_keys(t), quote_identifier(t->key_col)),
-					  1, &atype, &arr, NULL);
+	args[0] = rbac_sets_typed_array(items, from, n, t->key_type);
+	argtypes[1] = TEXTARRAYOID;
+	args[1] = rbac_sets_typed_array(items, from, n, TEXTOID);
+	return query_into(dst, psprintf("%s WHERE a.%s OPERATOR(pg_catalog.=) ANY ($1) "
+									"AND a.%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)",
+									select_keys(t), quote_identifier(t->key_col),
+									quote_identifier(t->key_col)),
+					  2, argtypes, args, NULL);
 }
 
 /*

@@ -32,6 +32,18 @@
 #     of last-mile rules written as matches / has_relation joins, x in
 #     r.field over array columns, and variable role heads fixed by
 #     role = "X" or role in [...].
+#   - with the construct m2m, from a third generator: relations bound
+#     through join tables (bind's through form) -- Proj to Org (partners)
+#     and to Group (crews, an actor relation), Task to Task (blockers,
+#     cycles included) and to User (helpers), User to User (mentors,
+#     walked as "mentors" on "helpers" and "mentors" on "owner") -- in
+#     shorthand rules, in conditions ("write" if "member" on "partners"
+#     and fact), and in last-mile rules (has_role / has_permission on
+#     r.partners or r.blockers, with and / or an attribute term); join rows
+#     with ends that have no row, NULL ends, duplicates, a non-canonical
+#     text form, one join table left empty, and rows added and deleted
+#     after the bindings.  The reference reads the join tables itself
+#     (ref.materialize: a join row relates its ends when both have rows).
 #
 # The reference side is written here independently of the extension: the
 # bodies are parsed by a precedence parser of its own (not binds tighter
@@ -64,6 +76,10 @@ my $R;
 my $R2;
 sub chance2 { return $R2->() < $_[0]; }
 sub pick2   { my $l = shift; return $l->[ int($R2->() * @$l) ]; }
+# Relations through join tables come from a third one, for the same reason.
+my $R3;
+sub chance3 { return $R3->() < $_[0]; }
+sub pick3   { my $l = shift; return $l->[ int($R3->() * @$l) ]; }
 sub rnd    { return $R->(); }
 sub chance { return $R->() < $_[0]; }
 sub pick   { my $l = shift; return $l->[ int($R->() * @$l) ]; }
@@ -242,6 +258,45 @@ my %rel = (
 	Org  => {},
 );
 
+# Relations bound through join tables (generated with the m2m feature):
+# name => [target type, join table, from column, to column].  The from
+# and to columns do not all have the key's type (text against int, bigint
+# against int): the engine compares them through their text form.
+my %m2m = (
+	User => { mentors => [ 'User', 'user_mentors', 'user_id', 'mentor_id' ] },
+	Proj => {
+		partners => [ 'Org', 'proj_partners', 'proj_id', 'org_id' ],
+		crews => [ 'Group', 'proj_crews', 'proj_id', 'group_id' ] },
+	Task => {
+		blockers => [ 'Task', 'task_blockers', 'task_id', 'blocker_id' ],
+		helpers => [ 'User', 'task_helpers', 'task_id', 'user_id' ] },
+);
+my %m2m_table = (
+	user_mentors => 'user_id text, mentor_id text',
+	proj_partners => 'proj_id bigint, org_id text',
+	proj_crews => 'proj_id int, group_id text',
+	task_blockers => 'task_id text, blocker_id int',
+	task_helpers => 'task_id int, user_id text',
+);
+# Shorthand rules through them, drawn per type (a few each world): to a
+# resource type, to the type itself (cycles in the join rows), to actor
+# types (an actor relation through a join table), an actor relation of the
+# actor type reached through one ("mentors" on "helpers"), and through a
+# column relation to an actor ("mentors" on "owner") or a resource
+# ("crews" on "proj").
+my %m2m_pool = (
+	Proj => [
+		'"viewer" if "member" on "partners";', '"read" if "guest" on "partners";',
+		'"delete" if "billing" on "partners";', '"maintainer" if "crews";', '"write" if "crews";',
+	],
+	Task => [
+		'"read" if "read" on "blockers";', '"close" if "assignee" on "blockers";',
+		'"close" if "helpers";', '"assignee" if "helpers";', '"ping" if "mentors" on "helpers";',
+		'"ping" if "mentors" on "owner";', '"comment" if "crews" on "proj";',
+	],
+);
+my $m2m_on = 0;
+
 # Terms over array columns (x in r.field), replacing attribute terms:
 # [polar, sql, actor type or undef, uses the actor].
 my %array_attr = (
@@ -260,9 +315,12 @@ my %array_attr = (
 sub term_kind
 {
 	my ($t, $name, $wild) = @_;
-	return 'role' if grep { $_ eq $name } @{ $types{$t}{roles} }, ($wild ? @{ $extra_roles{$t} // [] } : ());
-	return 'permission' if grep { $_ eq $name } @{ $types{$t}{perms} };
-	return ($rel{$t}{$name}[0] =~ /^(User|Group)$/ ? 'actor_relation' : 'relation') if $rel{$t}{$name};
+	# (an actor type has relations only: nothing of %types autovivified)
+	my $d = $types{$t} // { roles => [], perms => [] };
+	return 'role' if grep { $_ eq $name } @{ $d->{roles} }, ($wild ? @{ $extra_roles{$t} // [] } : ());
+	return 'permission' if grep { $_ eq $name } @{ $d->{perms} };
+	my $r = (exists $rel{$t} && $rel{$t}{$name}) || ($m2m_on && exists $m2m{$t} && $m2m{$t}{$name});
+	return ($r->[0] =~ /^(User|Group)$/ ? 'actor_relation' : 'relation') if $r;
 	die "term_kind: $t has no $name";
 }
 
@@ -278,7 +336,7 @@ sub rule_row
 	}
 	($head, $body, $via) = $text =~ /^"([^"]+)" if "([^"]+)"(?: on "([^"]+)")?;$/
 	  or die "rule_row: cannot read $text";
-	my $bt = defined $via ? $rel{$t}{$via}[0] : $t;
+	my $bt = !defined $via ? $t : exists $rel{$t}{$via} ? $rel{$t}{$via}[0] : $m2m{$t}{$via}[0];
 	return join('|', $t, $head, term_kind($t, $head, $wild), $body, term_kind($bt, $body, $wild), $via // '');
 }
 
@@ -418,6 +476,8 @@ sub generate
 	my %on = %{ $features // {} };
 	$R = new_rng($seed);
 	$R2 = new_rng($seed * 1009 + 17);
+	$R3 = new_rng($seed * 7907 + 29);
+	$m2m_on = $on{m2m} ? 1 : 0;
 	my @sql;
 	my @pool = ('a' .. 'n');
 
@@ -508,7 +568,50 @@ sub generate
 		}
 	}
 
+	# relations through join tables (third generator): a few shorthand
+	# rules of the pool per type, one at least, at random places; with
+	# conditions, a rule through a join table under a condition (compiled
+	# into a last-mile rule: the role on any of the related rows)
+	my @m2m_conds;
+	if ($m2m_on)
+	{
+		my $insert3 = sub {
+			my ($t, $text) = @_;
+			my $k = int($R3->() * (@{ $rules_of{$t} } + 1));
+			splice(@{ $rules_of{$t} }, $k, 0, $text);
+			push @extra_rules, "$t: $text";
+			$made{m2m}++;
+		};
+		foreach my $t (sort keys %m2m_pool)
+		{
+			my @r = grep { chance3(0.5) } @{ $m2m_pool{$t} };
+			@r = (pick3($m2m_pool{$t})) unless @r;
+			foreach my $text (@r)
+			{
+				$insert3->($t, $text);
+				$plain{ rule_row($t, $text, $wild) } = 1;
+			}
+		}
+		if ($on{conditions} && chance3(0.8))
+		{
+			my ($role, $f) = (pick3([qw(member owner)]), pick3($facts{Proj}));
+			my $neg = chance3(0.4);
+			$insert3->('Proj', "\"write\" if \"$role\" on \"partners\" and " . ($neg ? 'not ' : '') . "$f->[0];");
+			push @m2m_conds, [ 'Proj', 'write', 'Org', $role, 'partners',
+				($neg ? 'NOT ' : '') . "coalesce(($f->[1]), false)" ];
+		}
+		if ($on{conditions} && chance3(0.8))
+		{
+			my $f = pick3($facts{Task});
+			# the plain disjunct is a rule of its own, the other compiled
+			$insert3->('Task', "\"comment\" if \"read\" on \"blockers\" or $f->[0];");
+			$plain{'Task|comment|permission|read|permission|blockers'} = 1;
+			push @m2m_conds, [ 'Task', 'comment', undef, undef, undef, "coalesce(($f->[1]), false)" ];
+		}
+	}
+
 	my @blocks = ('actor User {}', 'actor Group {}', 'global { roles = ["root", "staff"]; }');
+	$blocks[0] = "actor User {\n  relations = { mentors: User };\n}" if $m2m_on;
 	foreach my $t (sort keys %types)
 	{
 		my $d = $types{$t};
@@ -517,8 +620,9 @@ sub generate
 			'  roles = ['
 			  . join(', ', map { "\"$_\"" } @{ $d->{roles} }, ($wild ? @{ $extra_roles{$t} // [] } : ())) . '];',
 			'  permissions = [' . join(', ', map { "\"$_\"" } @{ $d->{perms} }) . '];');
-		push @decl, '  relations = { ' . join(', ', @{ $d->{relations} }) . ' };'
-		  if @{ $d->{relations} };
+		my @rels = @{ $d->{relations} };
+		push @rels, map { "$_: $m2m{$t}{$_}[0]" } sort keys %{ $m2m{$t} } if $m2m_on && $m2m{$t};
+		push @decl, '  relations = { ' . join(', ', @rels) . ' };' if @rels;
 		$b .= join("\n", shuffle(@decl)) . "\n";
 		$b .= join('', map { "  $_\n" } @{ $rules_of{$t} });
 		$b .= "}";
@@ -662,8 +766,57 @@ sub generate
 			tree => parse_body(@tok), has => $have_has };
 	}
 
+	# last-mile rules through a join table (third generator): has_role /
+	# has_permission on r.rel holds on any row the join table relates,
+	# combined with an attribute term by and / or (the term maybe
+	# negated), or the same path written as a matches / has_relation join;
+	# each { text, type, term, param, rel, pterm, op, cond }
+	my @m2m_lastmile;
+	if ($m2m_on)
+	{
+		# (through blockers, Task to Task, the head is "comment", which no
+		# premise depends on: a last-mile rule recursing through a join
+		# table costs a check time exponential in the join rows, see t/032)
+		foreach my $c (
+			[ 'Proj', 'partners', [ [ 'has_role', 'owner' ], [ 'has_role', 'member' ], [ 'has_permission', 'invite' ] ],
+			  [ @{ $types{Proj}{roles} }, @{ $types{Proj}{perms} } ] ],
+			[ 'Task', 'blockers', [ [ 'has_permission', 'ping' ], [ 'has_role', 'assignee' ] ], ['comment'] ])
+		{
+			my ($t, $r, $prem, $heads) = @$c;
+			# (one through blockers: each costs a few ms per check and per
+			# row under RLS)
+			for (1 .. ($t eq 'Proj' && chance3(0.5) ? 2 : 1))
+			{
+				my ($fn, $pterm) = @{ pick3($prem) };
+				my $term = pick3($heads);
+				my $is_role = grep { $_ eq $term } @{ $types{$t}{roles} };
+				my $param = pick3([qw(User Actor)]);
+				my $a = pick3($attr{$t});
+				my $neg = chance3(0.3);
+				my $op = chance3(0.5) ? 'and' : 'or';
+				my $u = $m2m{$t}{$r}[0];
+				my $has = "$fn(v, \"$pterm\", r.$r)";
+				# the join form of the same path: refused with 0A000 when
+				# evaluated (a known failure, see t/032), so drawn only with
+				# the construct m2m-joins (RBAC_RANDOM_CONSTRUCTS)
+				if (chance3(0.5) && $on{'m2m-joins'})
+				{
+					my $x = lc(substr($u, 0, 1)) . '9';
+					$has = "$x matches $u and has_relation(r, \"$r\", $x) and $fn(v, \"$pterm\", $x)";
+				}
+				my $attr = ($neg ? 'not ' : '') . $a->[0];
+				my $body = $op eq 'and' ? "$has and $attr" : "$attr or $has";
+				push @m2m_lastmile, {
+					text => ($is_role ? 'has_role' : 'has_permission') . "(v: $param, \"$term\", r: $t) if $body;",
+					type => $t, term => $term, param => $param, rel => $r, pterm => $pterm, op => $op,
+					cond => ($neg ? 'NOT ' : '') . "coalesce(($a->[1]), false)" };
+				$made{m2m}++;
+			}
+		}
+	}
+
 	my $policy = join("\n\n", shuffle(@blocks)) . "\n\n"
-	  . join("\n", map { $_->{text} } shuffle(@lastmile)) . "\n";
+	  . join("\n", map { $_->{text} } shuffle(@lastmile), @m2m_lastmile) . "\n";
 	push @sql, "SELECT rbac.load_policy(\$polar\$\n$policy\$polar\$);";
 
 	# --- tables and rows ---------------------------------------------------
@@ -726,6 +879,51 @@ sub generate
 	push @sql, 'INSERT INTO orgs VALUES ' . join(', ', map { $org_row->($_) } @orgs) . ';';
 	push @sql, 'INSERT INTO projs VALUES ' . join(', ', map { $proj_row->($_) } @projs) . ';';
 	push @sql, 'INSERT INTO tasks VALUES ' . join(', ', map { $task_row->($_) } @tasks) . ';';
+
+	# join tables (third generator): ends drawn among the rows' ids and ids
+	# with no row, NULL ends, duplicated rows, a non-canonical text form
+	# (relates nothing: ends are compared through their text form), and one
+	# table left empty; rows are added and deleted again after the role data
+	my %m2m_ids = (User => \@pool, Group => \@pool, Org => [ @orgs, 'o9' ],
+		Proj => [ @projs, 99, 77 ], Task => [ @tasks, 999 ]);
+	my %m2m_of = map { my $t = $_; map { $m2m{$t}{$_}[1] => [ $t, @{ $m2m{$t}{$_} } ] } keys %{ $m2m{$t} } } keys %m2m;
+	my $join_rows = sub {
+		my ($jt, $n) = @_;
+		my ($t, $u) = @{ $m2m_of{$jt} };
+		my $end = sub {
+			my ($type, $text) = @_;
+			return 'NULL' if chance3(0.06);
+			my $id = pick3($m2m_ids{$type});
+			return $id =~ /^\d+$/ && !$text ? $id : lit($id);
+		};
+		my ($ftext, $ttext) = map { /^\w+ (\w+)/ && $1 eq 'text' } split /, /, $m2m_table{$jt};
+		my @rows = map { '(' . $end->($t, $ftext) . ', ' . $end->($u, $ttext) . ')' } 1 .. $n;
+		push @rows, pick3(\@rows) for 1 .. 2;    # duplicates
+		return @rows;
+	};
+	my $empty_join = pick3([ sort keys %m2m_table ]);
+	if ($m2m_on)
+	{
+		foreach my $jt (sort keys %m2m_table)
+		{
+			push @sql, "CREATE TABLE $jt ($m2m_table{$jt});";
+			next if $jt eq $empty_join;
+			my $n = $jt eq 'task_helpers' ? 40 : $jt eq 'task_blockers' ? 30 : $jt eq 'user_mentors' ? 12 : 20;
+			push @sql, "INSERT INTO $jt VALUES " . join(', ', $join_rows->($jt, $n)) . ';';
+		}
+		push @sql, "INSERT INTO task_blockers VALUES ('0' || " . lit(pick3(\@tasks)) . ', ' . pick3(\@tasks) . ');'
+		  unless $empty_join eq 'task_blockers';
+		push @sql, 'CREATE INDEX ON proj_partners (org_id);', 'CREATE INDEX ON task_blockers (blocker_id);',
+		  'CREATE INDEX ON task_helpers (task_id, user_id);';
+		push @sql, "-- empty join table: $empty_join";
+	}
+	my $through = sub {
+		my ($t) = @_;
+		return join(', ', map {
+			my ($u, $jt, $from, $to) = @{ $m2m{$t}{$_} };
+			"\"$_\": {\"through\": \"$jt\", \"from\": \"$from\", \"to\": \"$to\"}"
+		} sort keys %{ $m2m{$t} });
+	};
 	# bind in a random order of types (relations named: no inference needed)
 	my %bind = (
 		User  => "SELECT rbac.bind('User', 'users');",
@@ -736,6 +934,11 @@ sub generate
 		Task => "SELECT rbac.bind('Task', 'tasks', relations => "
 		  . "'{\"proj\": \"proj_id\", \"owner\": \"owner_id\", \"squad\": \"squad_id\"}');",
 	);
+	if ($m2m_on)
+	{
+		$bind{User} = "SELECT rbac.bind('User', 'users', relations => '{" . $through->('User') . "}');";
+		$bind{$_} =~ s/\}'\);$/, @{[ $through->($_) ]}}');/ foreach qw(Proj Task);
+	}
 	push @sql, map { $bind{$_} } shuffle(sort keys %bind);
 
 	# --- role data, tracked ---------------------------------------------------
@@ -880,6 +1083,20 @@ sub generate
 	push @sql, '-- deleted: groups ' . join(' ', @gone_groups) . '; users ' . join(' ', @gone_users)
 	  . '; org ' . join(' ', @gone_orgs) . '; projects ' . join(' ', @gone_projs)
 	  . '; tasks ' . join(' ', @gone_tasks);
+	# join rows added and deleted once the types are bound (no statement
+	# on a join table touches role data; answers follow at once)
+	if ($m2m_on)
+	{
+		foreach my $jt (sort keys %m2m_table)
+		{
+			next if $jt eq $empty_join;
+			push @sql, "INSERT INTO $jt VALUES " . join(', ', $join_rows->($jt, 3)) . ';';
+			my ($from) = split / /, $m2m_table{$jt};
+			my ($t) = @{ $m2m_of{$jt} };
+			my $id = pick3($m2m_ids{$t});
+			push @sql, "DELETE FROM $jt WHERE ${from}::text = " . lit($id) . ';';
+		}
+	}
 
 	# --- the reference ---------------------------------------------------------
 	push @sql, 'SELECT ref.materialize();';
@@ -960,6 +1177,39 @@ sub generate
 			  . ", '$t', $key_sql{$t}, $head, NULL FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond;";
 		}
 	}
+	# through join tables: a condition rule's compiled disjunct holds for
+	# any actor with the role on any related row (ref.edge: the join rows
+	# whose ends both have rows) when the condition holds; a last-mile rule
+	# links the premise on each related row, and with "or" its attribute
+	# term alone holds for every actor of its parameter's type
+	foreach my $c (@m2m_conds)
+	{
+		my ($t, $head, $u, $role, $r, $cond) = @$c;
+		push @sql, "-- $t: through a join table under a condition";
+		if (!defined $r)
+		{
+			push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$t', $key_sql{$t}, " . lit($head)
+			  . " FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE a.type <> '' AND $cond;";
+			next;
+		}
+		push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT NULL, e.target_type, e.target_id, " . lit($role)
+		  . ", '$t', $key_sql{$t}, " . lit($head) . ", NULL FROM $rows_sql{$t} "
+		  . "JOIN ref.edge e ON e.type = '$t' AND e.id = $key_sql{$t} AND e.rel = '$r' WHERE $cond;";
+	}
+	foreach my $lm (@m2m_lastmile)
+	{
+		my ($t, $r) = @$lm{qw(type rel)};
+		my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
+		my $filter = $lm->{param} eq 'Actor' ? "a.type <> ''" : "a.type = '$lm->{param}'";
+		push @sql, "-- $lm->{text}";
+		push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT $a_type, e.target_type, e.target_id, "
+		  . lit($lm->{pterm}) . ", '$t', $key_sql{$t}, " . lit($lm->{term}) . ", NULL FROM $rows_sql{$t} "
+		  . "JOIN ref.edge e ON e.type = '$t' AND e.id = $key_sql{$t} AND e.rel = '$r'"
+		  . ($lm->{op} eq 'and' ? " WHERE $lm->{cond};" : ';');
+		push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$t', $key_sql{$t}, " . lit($lm->{term})
+		  . " FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE $filter AND $lm->{cond};"
+		  if $lm->{op} eq 'or';
+	}
 	# the plain shorthand rules the catalog must hold (wildcards expanded,
 	# one-term disjuncts of conditions split off)
 	push @sql, 'CREATE TABLE ref.expected_rule (type text, head text, head_kind text, body text, '
@@ -984,7 +1234,7 @@ sub generate
 	  . ';' if %cust;
 
 	return { policy => $policy, sql => join("\n", @sql) . "\n",
-		rules => [ (map { $_->{text} } @lastmile), @extra_rules ], pool => \@pool, made => \%made,
+		rules => [ (map { $_->{text} } @lastmile, @m2m_lastmile), @extra_rules ], pool => \@pool, made => \%made,
 		users => [ sort keys %{ $exists{User} } ], groups => [ sort keys %{ $exists{Group} } ] };
 }
 

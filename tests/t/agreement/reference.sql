@@ -21,10 +21,14 @@ CREATE SCHEMA ref;
 CREATE TABLE ref.res (type text, id text, PRIMARY KEY (type, id));
 
 -- One relation link of a row: row (type, id) has relation rel pointing to
--- (target_type, target_id).  Only rows that exist have links; the target
--- may not exist (a resource id with no row) or be an actor.
+-- (target_type, target_id).  Only rows that exist have links.  A relation
+-- bound to a column links each row to at most one target, which may not
+-- exist (a resource id with no row) or be an actor; one bound through a
+-- join table links a row to every target a join row names, when that
+-- target has a row (a join row with a NULL end, or an end with no row,
+-- links nothing; duplicates link once).
 CREATE TABLE ref.edge (type text, id text, rel text, target_type text, target_id text,
-                       PRIMARY KEY (type, id, rel));
+                       PRIMARY KEY (type, id, rel, target_type, target_id));
 CREATE INDEX ON ref.edge (target_type, target_id);
 
 -- The actors decisions are made for: every row of a bound actor type, and
@@ -62,16 +66,36 @@ BEGIN
             EXECUTE format('INSERT INTO ref.actor SELECT %L, %I::text FROM %s',
                            b.type, b.key_column, b.tbl);
         END IF;
-        FOR rel IN SELECT j.key AS name, j.value AS col, t.target
-                   FROM jsonb_each_text(b.relations) j
+        FOR rel IN SELECT j.key AS name, j.value #>> '{}' AS col, t.target
+                   FROM jsonb_each(b.relations) j
                    JOIN rbac.policy_term t ON t.type = b.type AND t.name = j.key
                                           AND t.kind = 'relation'
+                   WHERE jsonb_typeof(j.value) = 'string'
         LOOP
             EXECUTE format('INSERT INTO ref.edge SELECT %L, %I::text, %L, %L, %I::text '
                            'FROM %s WHERE %I IS NOT NULL',
                            b.type, b.key_column, rel.name, rel.target, rel.col,
                            b.tbl, rel.col);
         END LOOP;
+    END LOOP;
+    -- relations through join tables, once every row is in ref.res: the
+    -- join table's name is stored schema-qualified; both ends are compared
+    -- through their text form with the keys of the rows
+    FOR b IN SELECT bd.type, j.key AS name, j.value ->> 'through' AS through,
+                    j.value ->> 'from' AS from_col, j.value ->> 'to' AS to_col, t.target
+             FROM rbac.binding bd
+             CROSS JOIN jsonb_each(bd.relations) j
+             JOIN rbac.policy_term t ON t.type = bd.type AND t.name = j.key AND t.kind = 'relation'
+             WHERE jsonb_typeof(j.value) = 'object'
+    LOOP
+        EXECUTE format('INSERT INTO ref.edge SELECT DISTINCT %L, j.%I::text, %L, %L, j.%I::text '
+                       'FROM %s j '
+                       'WHERE j.%I IS NOT NULL AND j.%I IS NOT NULL '
+                       '  AND EXISTS (SELECT 1 FROM ref.res r WHERE r.type = %L AND r.id = j.%I::text) '
+                       '  AND (NOT EXISTS (SELECT 1 FROM rbac.binding x WHERE x.type = %L) '
+                       '       OR EXISTS (SELECT 1 FROM ref.res r WHERE r.type = %L AND r.id = j.%I::text))',
+                       b.type, b.from_col, b.name, b.target, b.to_col, b.through,
+                       b.from_col, b.to_col, b.type, b.from_col, b.target, b.target, b.to_col);
     END LOOP;
     INSERT INTO ref.actor VALUES ('', '');
 END
