@@ -250,6 +250,33 @@ SELECT rbac.drop_role('Issue:' || :'hidden', 'w1', true), rbac.drop_role('Issue:
 SELECT rbac._regenerate_rls();
 DROP TABLE issue_counts;
 
+-- plan shapes of the single arm, on statistics of a large table (1M
+-- issues, 100,000 repositories; User:pat reads one repository): a count is
+-- an index-only scan of the relation column's index with the set as its
+-- condition; a one-parent filter keeps its own index condition alone (the
+-- set is not computed to narrow it) and checks its rows one at a time
+CREATE INDEX issues_repo_id_idx ON issues (repo_id);
+UPDATE pg_class SET reltuples = 1000000, relpages = 1 WHERE oid = 'issues'::regclass;
+UPDATE pg_class SET reltuples = 100000 WHERE oid = 'repositories'::regclass;
+INSERT INTO users (id) VALUES ('pat');
+SELECT rbac.assign_role('User:pat', 'reader', 'Repository:1');
+SELECT count(*) AS pat_allowed FROM issues WHERE rbac.is_allowed('User:pat', 'read', 'Issue:' || id);
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SET ROLE regress_rls_reader;
+SELECT rbac.set_actor('User:pat');
+EXPLAIN (COSTS OFF) SELECT count(*) FROM issues;
+EXPLAIN (COSTS OFF) SELECT * FROM issues WHERE repo_id = 1;
+EXPLAIN (COSTS OFF) SELECT * FROM issues WHERE repo_id IN (1, 2);
+SELECT count(*) AS pat_issues, count(*) FILTER (WHERE repo_id = 1) AS of_repository_1 FROM issues;
+RESET ROLE;
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+SELECT rbac.remove_role('User:pat', 'reader', 'Repository:1');
+DELETE FROM users WHERE id = 'pat';
+DROP INDEX issues_repo_id_idx;
+ANALYZE issues, repositories;
+
 SELECT rbac.disable_rls('folders');
 SELECT count(*) FROM pg_policies WHERE tablename = 'folders';
 SELECT rbac.reset_actor();
