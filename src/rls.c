@@ -979,7 +979,6 @@ rbac_custom_role_rls(PG_FUNCTION_ARGS)
 		uint64		n;
 		uint64		i;
 		bool		stale = false;
-
 		List	   *fresh = NIL;
 
 		/* the types whose custom roles are all new */
