@@ -237,6 +237,24 @@ COMMENT ON FUNCTION rbac._in_lazy(anyelement, text, anyelement) IS
 COMMENT ON FUNCTION rbac.bind(text, regclass, name, jsonb) IS
 'Link a declared actor or resource type to its table. key defaults to the single-column primary key; relations maps relation name to column, or to a join table for a many-to-many relation ({"through": table, "from": column, "to": column}); omitted relations are inferred from foreign keys to the tables bound to their target types. Installs delete/truncate triggers that remove the role data of deleted rows. Rebinding replaces. Needs INSERT on rbac.binding, TRIGGER on the table and SELECT on each join table.';
 
+-- Policies of types none of whose roles grants an action leave out the arm
+-- of grants on the row itself until the type has a custom role (the
+-- regeneration at the end makes them so); its first custom roles make the
+-- policies again.
+CREATE FUNCTION rbac._custom_role_rls()
+RETURNS trigger
+LANGUAGE c SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_custom_role_rls';
+COMMENT ON FUNCTION rbac._custom_role_rls() IS
+'Trigger (AFTER INSERT or UPDATE on rbac.custom_role, statement, new rows as rbac_new_roles): when the first custom roles of a type appear whose policies leave out the arm of grants on the row itself (no role of the type grants the action), make every generated policy again.';
+REVOKE EXECUTE ON FUNCTION rbac._custom_role_rls() FROM PUBLIC;
+CREATE TRIGGER custom_role_rls_insert AFTER INSERT ON rbac.custom_role
+    REFERENCING NEW TABLE AS rbac_new_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
+CREATE TRIGGER custom_role_rls_update AFTER UPDATE ON rbac.custom_role
+    REFERENCING NEW TABLE AS rbac_new_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

@@ -373,6 +373,27 @@ rbac_lookup_custom_role(RbacProbe *p, const char *ttype, const char *tid,
 }
 
 /*
+ * Is there a custom role on any resource of type ttype?  (Generated
+ * policies match a row's own key against the actor's direct grants only
+ * when a type's roles or custom roles can grant anything on it.)
+ */
+bool
+rbac_lookup_type_has_custom_role(RbacProbe *p, const char *ttype)
+{
+	RbacCatalogs *c = p->c;
+	ScanKeyData keys[1];
+	IndexScanDesc scan;
+	bool		found;
+
+	open_probe(&p->custom_role, c->custom_role, c->custom_role_pkey);
+	text_key(keys, 0, c->cr_tenant_type, ttype);
+	scan = begin_scan(&p->custom_role, keys, 1);
+	found = index_getnext_slot(scan, ForwardScanDirection, p->custom_role.slot);
+	index_endscan(scan);
+	return found;
+}
+
+/*
  * Fetch the row whose key equals key through a btree index on the key
  * column, and the text form of the given columns.  Returns false when there
  * is no such row.  Reads the table directly: the caller's row-level

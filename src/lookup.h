@@ -87,6 +87,7 @@ extern bool rbac_lookup_custom_role(RbacProbe *p, const char *ttype,
 									const char *tid, const char *name,
 									char ***perms, int *nperms,
 									char ***implies, int *nimplies);
+extern bool rbac_lookup_type_has_custom_role(RbacProbe *p, const char *ttype);
 extern bool rbac_fetch_row(Oid relid, Oid indexid, RegProcedure eqproc,
 						   Oid collation, Datum key, int ncols,
 						   const AttrNumber *attnums, FmgrInfo *outfuncs,

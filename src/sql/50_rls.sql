@@ -12,6 +12,16 @@ SELECT pg_catalog.pg_extension_config_dump('rbac.rls_table', '');
 REVOKE ALL ON rbac.rls_table FROM PUBLIC;
 GRANT SELECT ON rbac.rls_table TO PUBLIC;
 
+-- A type none of whose roles grants an action gets policies without the
+-- arm of grants on the row itself until it has a custom role (rls.c,
+-- direct_grants_possible): its first custom roles make the policies again.
+CREATE TRIGGER custom_role_rls_insert AFTER INSERT ON rbac.custom_role
+    REFERENCING NEW TABLE AS rbac_new_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
+CREATE TRIGGER custom_role_rls_update AFTER UPDATE ON rbac.custom_role
+    REFERENCING NEW TABLE AS rbac_new_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
+
 -- Comments on the internal functions of earlier parts (every function of
 -- the extension is described in \dx+ pg_rbac / \df+ rbac.*).
 COMMENT ON VIEW rbac._orphan_custom_roles IS 'Internal (load_policy): custom roles naming something the loaded model does not declare.';
