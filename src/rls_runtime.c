@@ -160,18 +160,6 @@ planned_xact_callback(XactEvent event, void *arg)
 		}
 }
 
-/* Do two snapshots see exactly the same rows? */
-static bool
-snapshot_same(Snapshot a, Snapshot b)
-{
-	return a->xmin == b->xmin && a->xmax == b->xmax && a->curcid == b->curcid &&
-		a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
-		a->suboverflowed == b->suboverflowed &&
-		a->takenDuringRecovery == b->takenDuringRecovery &&
-		(a->xcnt == 0 || memcmp(a->xip, b->xip, sizeof(TransactionId) * a->xcnt) == 0) &&
-		(a->subxcnt <= 0 || memcmp(a->subxip, b->subxip, sizeof(TransactionId) * a->subxcnt) == 0);
-}
-
 /* Remember set k for (actor, hint) under the active snapshot. */
 static void
 planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
@@ -235,7 +223,7 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 		KeySet	   *k;
 
 		if (p->cxt == NULL || p->model != m || strcmp(p->key, key) != 0 ||
-			!snapshot_same(&p->snap, GetActiveSnapshot()))
+			!rbac_actorset_same_snapshot(&p->snap, GetActiveSnapshot()))
 			continue;
 		k = palloc0(sizeof(KeySet));
 		k->n = p->n;
