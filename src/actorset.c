@@ -95,6 +95,22 @@ subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 		subxact_aborts++;
 }
 
+/*
+ * How many subtransactions this backend has rolled back: a snapshot equal
+ * to an earlier one (rbac_actorset_same_snapshot) sees the same rows only
+ * if this did not change in between.  Counting starts at the first call.
+ */
+uint64
+rbac_actorset_rollbacks(void)
+{
+	if (!callback_registered)
+	{
+		RegisterSubXactCallback(subxact_cb, NULL);
+		callback_registered = true;
+	}
+	return subxact_aborts;
+}
+
 /* Do two MVCC snapshots see exactly the same rows? */
 bool
 rbac_actorset_same_snapshot(Snapshot a, Snapshot b)
@@ -204,6 +220,7 @@ RbacActorSet *
 rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 {
 	Snapshot	snap = cacheable_snapshot();
+	uint64		aborts = rbac_actorset_rollbacks();
 	MemoryContext cxt;
 	MemoryContext old;
 	RbacActorSet *as;
@@ -219,7 +236,7 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 			if (slots[i].as != NULL && slots[i].lxid != MyProc->lxid)
 				slot_free(i);
 			c = slots[i].as;
-			if (c != NULL && c->m == m && slots[i].aborts == subxact_aborts &&
+			if (c != NULL && c->m == m && slots[i].aborts == aborts &&
 				strcmp(c->aref, actor) == 0 &&
 				rbac_actorset_same_snapshot(&slots[i].snap, snap))
 			{
@@ -256,18 +273,13 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 	if (s == NULL)
 		return as;
 
-	if (!callback_registered)
-	{
-		RegisterSubXactCallback(subxact_cb, NULL);
-		callback_registered = true;
-	}
 	slot_free(s - slots);
 	MemoryContextSetParent(cxt, TopTransactionContext);
 	as->cached = true;
 	s->as = as;
 	s->lxid = MyProc->lxid;
 	s->snap = *snap;
-	s->aborts = subxact_aborts;
+	s->aborts = aborts;
 	s->snap.xip = s->snap.subxip = NULL;
 	if (snap->xcnt > 0)
 		s->snap.xip = MemoryContextAlloc(cxt, sizeof(TransactionId) * snap->xcnt);

@@ -75,5 +75,6 @@ extern bool rbac_actorset_roles(RbacActorSet *as, RbacProbe *probe,
 								const char *rtype, const char *rid,
 								RbacActorRole **roles);
 extern bool rbac_actorset_same_snapshot(Snapshot a, Snapshot b);
+extern uint64 rbac_actorset_rollbacks(void);
 
 #endif							/* RBAC_ACTORSET_H */
