@@ -22,14 +22,16 @@
  *	- the number of subtransactions rolled back so far: rows written in
  *	  one that rolled back vanish without any change to the snapshot.
  *
- * Nothing survives the transaction (entries are allocated under its
+ * Nothing survives the transaction: entries are allocated under its
  * TopTransactionContext, and a slot of an earlier transaction is only
- * forgotten).  An entry in use by an evaluation is
- * pinned and never freed under it, even when an invalidation or a nested
- * evaluation (a last-mile rule calling rbac._holds) makes it stale: stale
- * entries are simply not found again, and are freed once unpinned, or at
- * the end of the transaction.  When every slot is pinned, or there is no
- * MVCC snapshot, an evaluation gets a private expansion that is not kept.
+ * forgotten.  An entry in use by an evaluation is pinned and never freed
+ * under it, even when an invalidation or a nested evaluation (a last-mile
+ * rule calling rbac._holds) makes it stale: stale entries are simply not
+ * found again, and are freed when their slot is reused once unpinned, or
+ * with the transaction.  When every slot is pinned, or there is no MVCC
+ * snapshot, an evaluation gets a private expansion that is not kept.
+ * What an entry loads later (global roles, assignments) is read by an
+ * evaluation that found it, so under the same snapshot.
  *
  *-------------------------------------------------------------------------
  */
