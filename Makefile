@@ -41,6 +41,7 @@ OBJS = \
 	src/graph.o \
 	src/model.o \
 	src/lookup.o \
+	src/actorset.o \
 	src/refs.o \
 	src/sqlgen.o \
 	src/eval.o \

@@ -46,111 +46,37 @@
  * ---------------------------------------------------------------------
  */
 
-/* The key of (type, id) in the actor set's index. */
-static char *
-actor_key(const char *type, const char *id)
-{
-	return psprintf("%zu:%s%s", strlen(type), type, id);
-}
-
-/* Index of (type, id) in the actor set, or -1 (a hash probe). */
-static int
-actor_index(RbacEval *ev, const char *type, const char *id)
-{
-	char	   *key = actor_key(type, id);
-	int			k = keyset_find(ev->actor_keys, key, strlen(key));
-
-	pfree(key);
-	return k;
-}
-
-/* Add an entry to the actor set (not in it yet). */
-static void
-add_actor(RbacEval *ev, const char *type, const char *id, int via)
-{
-	if (ev->nactors == ev->capactors)
-	{
-		ev->capactors = ev->capactors ? ev->capactors * 2 : 8;
-		ev->actors = ev->actors ?
-			repalloc(ev->actors, sizeof(RbacEvalActor) * ev->capactors) :
-			palloc(sizeof(RbacEvalActor) * ev->capactors);
-	}
-	ev->actors[ev->nactors].type = pstrdup(type);
-	ev->actors[ev->nactors].id = pstrdup(id);
-	ev->actors[ev->nactors].via = via;
-	ev->nactors++;
-	keyset_add(ev->actor_keys, actor_key(type, id));
-}
-
 /* Callback context of the catalog probes. */
 typedef struct ProbeCtx
 {
 	RbacEval	   *ev;
 	int			actor;			/* actor entry probed for */
-	int			node;			/* node probed, -1 for global roles */
+	int			node;			/* node probed */
 } ProbeCtx;
 
-/* rbac_lookup_groups callback: add a newly found group to the set. */
-static void
-group_found(void *arg, const char *gtype, const char *gid)
+/* Index of (type, id) in the actor set, or -1. */
+static int
+actor_index(RbacEval *ev, const char *type, const char *id)
 {
-	ProbeCtx   *p = (ProbeCtx *) arg;
-
-	if (gtype && gid && actor_index(p->ev, gtype, gid) < 0)
-		add_actor(p->ev, gtype, gid, p->actor);
-}
-
-/*
- * The actor set: the actor and every group it belongs to, transitively
- * (breadth first; each entry is probed once, so membership cycles end).
- */
-static void
-expand_groups(RbacEval *ev)
-{
-	ProbeCtx	p;
-
-	p.ev = ev;
-	p.node = -1;
-	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		rbac_lookup_groups(&ev->probe, ev->actors[p.actor].type,
-						   ev->actors[p.actor].id, group_found, &p);
-	}
-}
-
-/* rbac_lookup_roles callback for global assignments. */
-static void
-global_found(void *arg, const char *role)
-{
-	ProbeCtx   *p = (ProbeCtx *) arg;
-	int			g = role ? rbac_model_global(p->ev->m, role) : -1;
-
-	if (g >= 0 && !p->ev->global_held[g])
-	{
-		p->ev->global_held[g] = true;
-		p->ev->global_actor[g] = p->actor;
-	}
+	return ev->as ? rbac_actorset_index(ev->as, type, id) : -1;
 }
 
 /* Load the global roles held by the actor set (once per evaluation). */
 void
 rbac_eval_load_globals(RbacEval *ev)
 {
-	ProbeCtx	p;
-
 	if (ev->globals_loaded)
 		return;
 	ev->globals_loaded = true;
-	ev->global_held = palloc0(sizeof(bool) * (ev->m->nglobals + 1));
-	ev->global_actor = palloc0(sizeof(int) * (ev->m->nglobals + 1));
-	if (ev->m->nglobals == 0)
+	if (ev->as == NULL)
+	{
+		ev->global_held = palloc0(sizeof(bool) * (ev->m->nglobals + 1));
+		ev->global_actor = palloc0(sizeof(int) * (ev->m->nglobals + 1));
 		return;
-	p.ev = ev;
-	p.node = -1;
-	for (p.actor = 0; p.actor < ev->nactors; p.actor++)
-		rbac_lookup_roles(&ev->probe, NULL, NULL, ev->actors[p.actor].type,
-						  ev->actors[p.actor].id, global_found, &p);
+	}
+	rbac_actorset_load_globals(ev->as, &ev->probe);
+	ev->global_held = ev->as->global_held;
+	ev->global_actor = ev->as->global_actor;
 }
 
 /* Mark term held on node n (first reason wins); true if it is new. */
@@ -228,20 +154,39 @@ resource_role_found(void *arg, const char *role, const char *atype, const char *
 #define PROBE_PER_ACTOR_MAX 8
 
 /*
- * Direct assignments of the actor set on every node of the graph: one
- * index probe per (node, actor set member) for a small actor set, one scan
- * of each node's assignments for a large one (an actor in thousands of
- * groups must not cost nodes x groups probes).
+ * Direct assignments of the actor set on every node of the graph.  From
+ * the actor's expansion when it holds them all (one range scan per member
+ * of a small actor set, read once per snapshot: nodes the actor holds
+ * nothing on cost nothing); else one index probe per (node, actor set
+ * member) for a small actor set, one scan of each node's assignments for a
+ * large one (an actor in thousands of groups must not cost nodes x groups
+ * probes).  A large actor set reads its assignments only once its
+ * expansion is reused (a generated policy checking rows one at a time).
  */
 static void
 load_assignments(RbacEval *ev)
 {
 	ProbeCtx	p;
+	bool		expansion = ev->as != NULL &&
+		(ev->nactors <= PROBE_PER_ACTOR_MAX || ev->as->uses > 1);
 
 	p.ev = ev;
 	for (p.node = 0; p.node < ev->nnodes; p.node++)
 	{
+		RbacActorRole *r;
+
 		CHECK_FOR_INTERRUPTS();
+		if (expansion &&
+			rbac_actorset_roles(ev->as, &ev->probe, ev->nodes[p.node].type->name,
+								ev->nodes[p.node].id, &r))
+		{
+			for (; r != NULL; r = r->next)
+			{
+				p.actor = r->actor;
+				role_found(&p, r->role);
+			}
+			continue;
+		}
 		if (ev->nactors > PROBE_PER_ACTOR_MAX)
 		{
 			rbac_lookup_resource_roles(&ev->probe, ev->nodes[p.node].type->name,
@@ -278,7 +223,7 @@ rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n)
 	}
 	if (OidIsValid(t->key_index))
 	{
-		if (!rbac_fetch_row(t->relid, t->key_index, t->key_eqproc,
+		if (!rbac_fetch_row(&ev->probe, t->relid, t->key_index, t->key_eqproc,
 							t->key_collation, key, t->nterms, t->rel_attnum,
 							t->rel_out, n->relval))
 			n->restricted = true;
@@ -410,18 +355,15 @@ rbac_eval_begin(RbacEval *ev, RbacModel *m, const char *actor)
 	ev->m = m;
 	rbac_probe_begin(&ev->probe, &m->cat);
 	ev->relevant = palloc0(sizeof(bool *) * (m->ntypes + 1));
-	ev->actor_keys = keyset_new();
 	ev->node_keys = keyset_new();
 	if (actor != NULL)
 	{
-		RbacRef		ref = rbac_ref_require(actor, "actor");
-
-		rbac_ref_require_type(m, ref.type, RBAC_TYPE_ACTOR);
-		ev->atype = ref.type;
-		ev->aid = ref.id;
-		ev->aref = pstrdup(actor);
-		add_actor(ev, ref.type, ref.id, -1);
-		expand_groups(ev);
+		ev->as = rbac_actorset_get(m, &ev->probe, actor);
+		ev->atype = ev->as->atype;
+		ev->aid = ev->as->aid;
+		ev->aref = ev->as->aref;
+		ev->actors = ev->as->actors;
+		ev->nactors = ev->as->nactors;
 	}
 }
 
@@ -429,6 +371,7 @@ rbac_eval_begin(RbacEval *ev, RbacModel *m, const char *actor)
 void
 rbac_eval_end(RbacEval *ev)
 {
+	rbac_actorset_release(ev->as);
 	rbac_probe_end(&ev->probe);
 }
 
@@ -749,10 +692,10 @@ actor_relation_holds(RbacEval *ev, RbacEvalNode *n, int term)
 			continue;
 		if (n->type->rel_join[term] == NULL)
 			return true;
-		if (ev->actor_exists == 0)
-			ev->actor_exists = row_exists(ev, rbac_model_type(ev->m, ev->atype),
-										  ev->aid) ? 1 : -1;
-		return ev->actor_exists > 0;
+		if (ev->as->actor_exists == 0)
+			ev->as->actor_exists = row_exists(ev, rbac_model_type(ev->m, ev->atype),
+											  ev->aid) ? 1 : -1;
+		return ev->as->actor_exists > 0;
 	}
 	return false;
 }

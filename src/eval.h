@@ -11,6 +11,7 @@
 #ifndef RBAC_EVAL_H
 #define RBAC_EVAL_H
 
+#include "actorset.h"
 #include "model.h"
 #include "lookup.h"
 #include "run_as.h"
@@ -34,14 +35,6 @@ typedef struct RbacEvalReason
 	int			relnode;		/* RULE with a relation: the related node
 								 * the body held on; else -1 */
 } RbacEvalReason;
-
-/* One member of the actor set: the actor or a group it belongs to. */
-typedef struct RbacEvalActor
-{
-	char	   *type;
-	char	   *id;
-	int			via;			/* entry whose membership led here, -1 */
-} RbacEvalActor;
 
 /* One resource node of an evaluation. */
 typedef struct RbacEvalNode
@@ -69,16 +62,18 @@ struct KeySet;
 typedef struct RbacEval
 {
 	RbacModel  *m;
-	/* the actor; NULL type when there is none */
+	/*
+	 * The actor; NULL type when there is none.  The actor set and global
+	 * roles are those of the actor's expansion (actorset.c), shared with
+	 * the other evaluations under the same snapshot: read-only here.
+	 */
+	RbacActorSet *as;			/* NULL when there is no actor */
 	char	   *atype;
 	char	   *aid;
 	char	   *aref;
 	RbacEvalActor *actors;
 	int			nactors;
-	int			capactors;
-	struct KeySet *actor_keys;	/* "len:type" + id -> index in actors */
 	bool		globals_loaded;
-	int			actor_exists;	/* the actor's row: 0 unknown, 1 yes, -1 no */
 	bool	   *global_held;	/* per global role */
 	int		   *global_actor;	/* per global role: actor entry holding it */
 	/* relevance: per type, per term */

@@ -38,7 +38,7 @@ rbac_row_exists(MType *t, const char *id)
 	if (!ok)
 		return false;
 	if (OidIsValid(t->key_index))
-		return rbac_fetch_row(t->relid, t->key_index, t->key_eqproc, t->key_collation,
+		return rbac_fetch_row(NULL, t->relid, t->key_index, t->key_eqproc, t->key_collation,
 							  key, 0, NULL, NULL, NULL);
 	rbac_as_superuser_begin(&run_as);
 	SPI_connect();

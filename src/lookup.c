@@ -130,6 +130,9 @@ close_probe(RbacProbeRel *r)
 {
 	if (r->rel == NULL)
 		return;
+	if (r->scan != NULL)
+		index_endscan(r->scan);
+	r->scan = NULL;
 	ExecDropSingleTupleTableSlot(r->slot);
 	index_close(r->index, AccessShareLock);
 	table_close(r->rel, AccessShareLock);
@@ -148,10 +151,38 @@ rbac_probe_begin(RbacProbe *p, RbacCatalogs *c)
 void
 rbac_probe_end(RbacProbe *p)
 {
+	int			i;
+
 	close_probe(&p->assignment);
 	close_probe(&p->membership);
 	close_probe(&p->custom_role);
 	close_probe(&p->by_actor);
+	for (i = 0; i < RBAC_PROBE_ROWS; i++)
+		close_probe(&p->rows[i]);
+}
+
+/*
+ * Position r's index scan on keys (index column numbers): the scan of the
+ * previous probe, rescanned, when it had as many keys and the snapshot is
+ * the same; the pins it still holds are released by the rescan.
+ */
+static IndexScanDesc
+rescan(RbacProbeRel *r, ScanKey keys, int nkeys)
+{
+	Snapshot	snap = GetActiveSnapshot();
+
+	if (r->scan != NULL && (r->scan_nkeys != nkeys || r->scan->xs_snapshot != snap))
+	{
+		index_endscan(r->scan);
+		r->scan = NULL;
+	}
+	if (r->scan == NULL)
+	{
+		r->scan = index_beginscan(r->rel, r->index, snap, nkeys, 0);
+		r->scan_nkeys = nkeys;
+	}
+	index_rescan(r->scan, keys, nkeys, NULL, 0);
+	return r->scan;
 }
 
 /*
@@ -161,7 +192,6 @@ rbac_probe_end(RbacProbe *p)
 static IndexScanDesc
 begin_scan(RbacProbeRel *r, ScanKey keys, int nkeys)
 {
-	IndexScanDesc scan;
 	int			i,
 				j;
 
@@ -170,16 +200,22 @@ begin_scan(RbacProbeRel *r, ScanKey keys, int nkeys)
 		for (j = 0; j < IndexRelationGetNumberOfKeyAttributes(r->index); j++)
 			if (keys[i].sk_attno == r->index->rd_index->indkey.values[j])
 			{
+				/*
+				 * Compare in the index's collation: the tree is sorted by
+				 * it, and the "C" order ScanKeyInit assumes would descend
+				 * to the wrong leaf in a database whose default collation
+				 * is not "C" (ICU, en_US).
+				 */
 				keys[i].sk_attno = j + 1;
+				if (!(keys[i].sk_flags & SK_ISNULL))
+					keys[i].sk_collation = r->index->rd_indcollation[j];
 				break;
 			}
 		if (j == IndexRelationGetNumberOfKeyAttributes(r->index))
 			elog(ERROR, "column %d is not in index \"%s\"", keys[i].sk_attno,
 				 RelationGetRelationName(r->index));
 	}
-	scan = index_beginscan(r->rel, r->index, GetActiveSnapshot(), nkeys, 0);
-	index_rescan(scan, keys, nkeys, NULL, 0);
-	return scan;
+	return rescan(r, keys, nkeys);
 }
 
 /* Text column attno of the slot's tuple as a C string, or NULL. */
@@ -236,7 +272,7 @@ rbac_lookup_roles(RbacProbe *p, const char *rtype, const char *rid,
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role));
 	}
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 }
 
 /*
@@ -267,37 +303,44 @@ rbac_lookup_resource_roles(RbacProbe *p, const char *rtype, const char *rid,
 		   slot_text(p->assignment.slot, c->asg_actor_type),
 		   slot_text(p->assignment.slot, c->asg_actor_id));
 	}
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 }
 
 /*
- * Every unexpired assignment of actor (atype, aid) on resources of type
- * rtype: fn(role, resource id) for each.
+ * Every unexpired assignment of actor (atype, aid), on resources of type
+ * rtype, or on any resource and global ones (NULL resource type and id)
+ * when rtype is NULL: fn(role, resource type, resource id) for each, in
+ * one range scan, until fn returns false.
  */
 void
 rbac_lookup_actor_roles(RbacProbe *p, const char *atype, const char *aid,
 						const char *rtype,
-						void (*fn) (void *arg, const char *role, const char *rid),
+						bool (*fn) (void *arg, const char *role,
+									const char *rtype, const char *rid),
 						void *arg)
 {
 	RbacCatalogs *c = p->c;
 	ScanKeyData keys[3];
 	IndexScanDesc scan;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	TupleTableSlot *slot;
 
 	open_probe(&p->by_actor, c->assignment, c->assignment_actor_idx);
+	slot = p->by_actor.slot;
 	text_key(keys, 0, c->asg_actor_type, atype);
 	text_key(keys, 1, c->asg_actor_id, aid);
-	text_key(keys, 2, c->asg_resource_type, rtype);
-	scan = begin_scan(&p->by_actor, keys, 3);
-	while (index_getnext_slot(scan, ForwardScanDirection, p->by_actor.slot))
+	if (rtype)
+		text_key(keys, 2, c->asg_resource_type, rtype);
+	scan = begin_scan(&p->by_actor, keys, rtype ? 3 : 2);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
-		if (expired(p->by_actor.slot, c->asg_expires_at, now))
-			continue;
-		fn(arg, slot_text(p->by_actor.slot, c->asg_role),
-		   slot_text(p->by_actor.slot, c->asg_resource_id));
+		if (!expired(slot, c->asg_expires_at, now) &&
+			!fn(arg, slot_text(slot, c->asg_role),
+				slot_text(slot, c->asg_resource_type),
+				slot_text(slot, c->asg_resource_id)))
+			break;
 	}
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 }
 
 /* The groups that (mtype, mid) is a direct member of; fn for each. */
@@ -317,7 +360,7 @@ rbac_lookup_groups(RbacProbe *p, const char *mtype, const char *mid,
 	while (index_getnext_slot(scan, ForwardScanDirection, p->membership.slot))
 		fn(arg, slot_text(p->membership.slot, c->mem_group_type),
 		   slot_text(p->membership.slot, c->mem_group_id));
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 }
 
 /* Deconstruct a text[] column into C strings. */
@@ -368,7 +411,7 @@ rbac_lookup_custom_role(RbacProbe *p, const char *ttype, const char *tid,
 		text_array_column(p->custom_role.slot, c->cr_permissions, perms, nperms);
 		text_array_column(p->custom_role.slot, c->cr_implies, implies, nimplies);
 	}
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 	return found;
 }
 
@@ -389,7 +432,7 @@ rbac_lookup_type_has_custom_role(RbacProbe *p, const char *ttype)
 	text_key(keys, 0, c->cr_tenant_type, ttype);
 	scan = begin_scan(&p->custom_role, keys, 1);
 	found = index_getnext_slot(scan, ForwardScanDirection, p->custom_role.slot);
-	index_endscan(scan);
+	/* the scan stays open for the next probe */
 	return found;
 }
 
@@ -398,24 +441,32 @@ rbac_lookup_type_has_custom_role(RbacProbe *p, const char *ttype)
  * column, and the text form of the given columns.  Returns false when there
  * is no such row.  Reads the table directly: the caller's row-level
  * security and privileges on it do not apply to the engine's lookups.
+ * With a probe, the table stays open in it for the next row (until
+ * rbac_probe_end); without, it is closed at once.
  */
 bool
-rbac_fetch_row(Oid relid, Oid indexid, RegProcedure eqproc, Oid collation,
-			   Datum key, int ncols, const AttrNumber *attnums,
+rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
+			   Oid collation, Datum key, int ncols, const AttrNumber *attnums,
 			   FmgrInfo *outfuncs, char **values)
 {
-	RbacProbeRel r = {0};
+	RbacProbeRel local = {0};
+	RbacProbeRel *r = &local;
 	ScanKeyData skey;
 	IndexScanDesc scan;
 	bool		found;
 	int			i;
 
-	open_probe(&r, relid, indexid);
+	for (i = 0; p != NULL && i < RBAC_PROBE_ROWS; i++)
+		if (p->rows[i].rel == NULL || RelationGetRelid(p->rows[i].index) == indexid)
+		{
+			r = &p->rows[i];
+			break;
+		}
+	open_probe(r, relid, indexid);
 	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
 						   collation, eqproc, key);
-	scan = index_beginscan(r.rel, r.index, GetActiveSnapshot(), 1, 0);
-	index_rescan(scan, &skey, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, r.slot);
+	scan = rescan(r, &skey, 1);
+	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
 	if (found)
 	{
 		for (i = 0; i < ncols; i++)
@@ -426,12 +477,12 @@ rbac_fetch_row(Oid relid, Oid indexid, RegProcedure eqproc, Oid collation,
 			values[i] = NULL;
 			if (attnums[i] == InvalidAttrNumber)
 				continue;
-			d = slot_getattr(r.slot, attnums[i], &isnull);
+			d = slot_getattr(r->slot, attnums[i], &isnull);
 			if (!isnull)
 				values[i] = OutputFunctionCall(&outfuncs[i], d);
 		}
 	}
-	index_endscan(scan);
-	close_probe(&r);
+	if (r == &local)
+		close_probe(r);
 	return found;
 }

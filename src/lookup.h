@@ -41,15 +41,23 @@ typedef struct RbacCatalogs
 	AttrNumber	cr_implies;
 } RbacCatalogs;
 
-/* One catalog opened for the probes of an evaluation. */
+/*
+ * One relation opened for the probes of an evaluation, with its index scan
+ * (rescanned for the next probe with as many keys).
+ */
 typedef struct RbacProbeRel
 {
 	Relation	rel;
 	Relation	index;
 	struct TupleTableSlot *slot;
+	struct IndexScanDescData *scan;
+	int			scan_nkeys;
 } RbacProbeRel;
 
-/* The catalogs opened by one evaluation. */
+/* Bound tables whose rows one evaluation keeps open. */
+#define RBAC_PROBE_ROWS 4
+
+/* The catalogs and bound tables opened by one evaluation. */
 typedef struct RbacProbe
 {
 	RbacCatalogs *c;
@@ -57,6 +65,7 @@ typedef struct RbacProbe
 	RbacProbeRel membership;
 	RbacProbeRel custom_role;
 	RbacProbeRel by_actor;		/* rbac.assignment by actor */
+	RbacProbeRel rows[RBAC_PROBE_ROWS];	/* bound tables, by key index */
 } RbacProbe;
 
 extern void rbac_lookup_init(RbacCatalogs *c);
@@ -75,7 +84,8 @@ extern void rbac_lookup_resource_roles(RbacProbe *p, const char *rtype,
 									   void *arg);
 extern void rbac_lookup_actor_roles(RbacProbe *p, const char *atype,
 									const char *aid, const char *rtype,
-									void (*fn) (void *arg, const char *role,
+									bool (*fn) (void *arg, const char *role,
+												const char *rtype,
 												const char *rid),
 									void *arg);
 extern void rbac_lookup_groups(RbacProbe *p, const char *mtype,
@@ -88,7 +98,7 @@ extern bool rbac_lookup_custom_role(RbacProbe *p, const char *ttype,
 									char ***perms, int *nperms,
 									char ***implies, int *nimplies);
 extern bool rbac_lookup_type_has_custom_role(RbacProbe *p, const char *ttype);
-extern bool rbac_fetch_row(Oid relid, Oid indexid, RegProcedure eqproc,
+extern bool rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 						   Oid collation, Datum key, int ncols,
 						   const AttrNumber *attnums, FmgrInfo *outfuncs,
 						   char **values);

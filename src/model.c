@@ -146,8 +146,23 @@ rbac_invalidate_trigger(PG_FUNCTION_ARGS)
 Oid
 rbac_safe_type(Oid typid)
 {
-	Oid			base = getBaseType(typid);
+	Oid			base;
 	Oid			elem;
+
+	/* the usual key types, without the catalog lookups below (per probe) */
+	switch (typid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case TEXTOID:
+		case VARCHAROID:
+		case UUIDOID:
+			return typid;
+		default:
+			break;
+	}
+	base = getBaseType(typid);
 
 	if (!OidIsValid(base) || base >= FirstGenbkiObjectId ||
 		get_typtype(base) != TYPTYPE_BASE)

@@ -120,8 +120,10 @@ set_key(const char *actor, const char *hint)
  * The planner support function computes the current actor's set to
  * estimate its size; the InitPlan computes it again when the query runs.
  * Both read through the active snapshot: when the execution's snapshot is
- * identical (same xmin, xmax, in-progress transactions and command id, so
- * the same rows are visible) and actor and model are the same, the planned
+ * identical (same xmin, xmax, in-progress transactions and command id)
+ * and no subtransaction rolled back since (what it wrote vanishes without
+ * changing the snapshot), the same rows are visible; when actor and model
+ * are the same too, the planned
  * set is exactly what the execution would compute, and is reused.  This
  * halves the cost of the first query of an actor.  The sets live until the
  * end of the transaction.
@@ -132,6 +134,7 @@ typedef struct PlannedSet
 	char	   *key;			/* set_key(actor, hint) */
 	RbacModel  *model;
 	SnapshotData snap;			/* xip and subxip copied into cxt */
+	uint64		rollbacks;		/* rbac_actorset_rollbacks() then */
 	int			n;
 	char	  **items;
 	bool		universal;
@@ -158,18 +161,6 @@ planned_xact_callback(XactEvent event, void *arg)
 			MemoryContextDelete(planned[i].cxt);
 			planned[i].cxt = NULL;
 		}
-}
-
-/* Do two snapshots see exactly the same rows? */
-static bool
-snapshot_same(Snapshot a, Snapshot b)
-{
-	return a->xmin == b->xmin && a->xmax == b->xmax && a->curcid == b->curcid &&
-		a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
-		a->suboverflowed == b->suboverflowed &&
-		a->takenDuringRecovery == b->takenDuringRecovery &&
-		(a->xcnt == 0 || memcmp(a->xip, b->xip, sizeof(TransactionId) * a->xcnt) == 0) &&
-		(a->subxcnt <= 0 || memcmp(a->subxip, b->subxip, sizeof(TransactionId) * a->subxcnt) == 0);
 }
 
 /* Remember set k for (actor, hint) under the active snapshot. */
@@ -199,6 +190,7 @@ planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
 	old = MemoryContextSwitchTo(p->cxt);
 	p->key = set_key(actor, hint);
 	p->model = m;
+	p->rollbacks = rbac_actorset_rollbacks();
 	p->snap = *snap;
 	p->snap.xip = palloc(sizeof(TransactionId) * Max(snap->xcnt, 1));
 	if (snap->xcnt > 0)
@@ -235,7 +227,8 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 		KeySet	   *k;
 
 		if (p->cxt == NULL || p->model != m || strcmp(p->key, key) != 0 ||
-			!snapshot_same(&p->snap, GetActiveSnapshot()))
+			p->rollbacks != rbac_actorset_rollbacks() ||
+			!rbac_actorset_same_snapshot(&p->snap, GetActiveSnapshot()))
 			continue;
 		k = palloc0(sizeof(KeySet));
 		k->n = p->n;

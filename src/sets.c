@@ -70,8 +70,8 @@ typedef struct DirectCtx
 } DirectCtx;
 
 /* rbac_lookup_actor_roles callback: record a direct grant. */
-static void
-direct_found(void *arg, const char *role, const char *rid)
+static bool
+direct_found(void *arg, const char *role, const char *rtype, const char *rid)
 {
 	DirectCtx  *d = (DirectCtx *) arg;
 	MType	   *t = d->t;
@@ -83,7 +83,7 @@ direct_found(void *arg, const char *role, const char *rid)
 				k;
 
 	if (role == NULL || rid == NULL)
-		return;
+		return true;
 	term = rbac_type_term(t, role);
 	if (term >= 0)
 	{
@@ -91,11 +91,11 @@ direct_found(void *arg, const char *role, const char *rid)
 			rbac_eval_is_relevant(&d->se->ev, t, term) &&
 			keyset_add(get_set(d->se, t, term), rid))
 			d->changed = true;
-		return;
+		return true;
 	}
 	if (!rbac_lookup_custom_role(&d->se->ev.probe, t->name, rid, role,
 								 &perms, &np, &implies, &ni))
-		return;
+		return true;
 	for (k = 0; k < np + ni; k++)
 	{
 		term = rbac_type_term(t, k < np ? perms[k] : implies[k - np]);
@@ -104,6 +104,7 @@ direct_found(void *arg, const char *role, const char *rid)
 			keyset_add(get_set(d->se, t, term), rid))
 			d->changed = true;
 	}
+	return true;
 }
 
 /* Load the direct grants of the actor set on resources of type t. */

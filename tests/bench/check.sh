@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark (issue 4): rbac.is_allowed for a three-hop inherited permission
+# Benchmark (issues 4 and 13): rbac.is_allowed for a three-hop inherited permission
 # (Issue -> Repository -> Organization membership) against a primary-key
 # lookup on the same data, pgbench prepared mode, 1 client, same run.
 # Data: 1,000 organizations, 100,000 repositories, 1,000,000 issues,
 # 100,000 users; user u is a member of organization u (u <= 1000).
-# Target: is_allowed reaches >= 50% of the primary-key lookup's tps.
+# Targets: is_allowed reaches >= 50% of the primary-key lookup's tps
+# (issue 4), >= 85% (issue 13).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 SECS=${SECS:-15}
@@ -37,4 +38,5 @@ pk=$(run "$DIR/pk.sql")
 chk=$(run "$DIR/check.sql")
 echo "primary-key lookup:            $pk tps"
 echo "is_allowed, three hops:        $chk tps"
-awk -v a="$chk" -v b="$pk" 'BEGIN { r = a / b; s = "MISSED"; if (r >= 0.5) s = "met"; printf "ratio is_allowed / pk lookup:  %.2f (target >= 0.50: %s)\n", r, s }'
+awk -v a="$chk" -v b="$pk" 'BEGIN { r = a / b; s = "MISSED"; if (r >= 0.5) s = "met"; t = "MISSED"; if (r >= 0.85) t = "met";
+    printf "ratio is_allowed / pk lookup:  %.2f (target >= 0.50: %s; >= 0.85: %s)\n", r, s, t }'

@@ -1,0 +1,80 @@
+/*-------------------------------------------------------------------------
+ *
+ * actorset.h
+ *	  The actor's expansion (actorset.c): the actor and the groups it
+ *	  belongs to, the global roles and the assignments they hold, kept
+ *	  for as long as the snapshot they were read in.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_ACTORSET_H
+#define RBAC_ACTORSET_H
+
+#include "model.h"
+#include "lookup.h"
+
+/* One member of the actor set: the actor or a group it belongs to. */
+typedef struct RbacEvalActor
+{
+	char	   *type;
+	char	   *id;
+	int			via;			/* entry whose membership led here, -1 */
+} RbacEvalActor;
+
+/* A role assigned to a member of the actor set on one resource. */
+typedef struct RbacActorRole
+{
+	char	   *role;
+	int			actor;			/* index into the actor set */
+	struct RbacActorRole *next;
+} RbacActorRole;
+
+struct KeySet;
+
+/*
+ * The expansion of one actor under one model and one snapshot.  Shared by
+ * every evaluation for that actor while the snapshot lasts (rbac_eval_begin
+ * gets it, rbac_eval_end releases it); what is loaded on demand (global
+ * roles, the assignments) is kept in it for the next evaluation.
+ */
+typedef struct RbacActorSet
+{
+	MemoryContext cxt;			/* everything below is allocated here */
+	bool		cached;			/* in the cache (else private to one
+								 * evaluation, in its memory context) */
+	int			pins;			/* evaluations using it */
+	int			uses;			/* evaluations that got it */
+	RbacModel  *m;
+	char	   *aref;			/* the actor reference as given */
+	char	   *atype;
+	char	   *aid;
+	RbacEvalActor *actors;
+	int			nactors;
+	int			capactors;
+	struct KeySet *actor_keys;	/* "len:type" + id -> index in actors */
+	bool		globals_loaded;
+	bool	   *global_held;	/* per global role */
+	int		   *global_actor;	/* per global role: actor entry holding it */
+	int			actor_exists;	/* the actor's row: 0 unknown, 1 yes, -1 no */
+	int			roles_state;	/* assignments: 0 not read, 1 read, -1 more
+								 * than roles_cap */
+	int			roles_cap;
+	struct KeySet *role_keys;	/* "len:type" + id -> index in roles */
+	RbacActorRole **roles;		/* per resource, its roles */
+	int			caproles;
+} RbacActorSet;
+
+extern char *rbac_actorset_key(const char *type, const char *id);
+extern RbacActorSet *rbac_actorset_get(RbacModel *m, RbacProbe *probe,
+									   const char *actor);
+extern void rbac_actorset_release(RbacActorSet *as);
+extern int	rbac_actorset_index(RbacActorSet *as, const char *type,
+								const char *id);
+extern void rbac_actorset_load_globals(RbacActorSet *as, RbacProbe *probe);
+extern bool rbac_actorset_roles(RbacActorSet *as, RbacProbe *probe,
+								const char *rtype, const char *rid,
+								RbacActorRole **roles);
+extern bool rbac_actorset_same_snapshot(Snapshot a, Snapshot b);
+extern uint64 rbac_actorset_rollbacks(void);
+
+#endif							/* RBAC_ACTORSET_H */
