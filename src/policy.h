@@ -142,8 +142,11 @@ typedef enum RbacExprKind
 	RBAC_EX_HAS_PERMISSION,		/* has_permission(actorvar, "name", path) */
 	/* joins, replaced by validation (validate_rules.c) with paths: */
 	RBAC_EX_MATCHES,			/* var matches Type (var, name) */
-	RBAC_EX_HAS_RELATION		/* has_relation(path, "rel", var) (target,
+	RBAC_EX_HAS_RELATION,		/* has_relation(path, "rel", var) (target,
 								 * name, var) */
+	/* only in rules compiled from a shorthand rule's condition: */
+	RBAC_EX_GLOBAL				/* global "N": the actor (or a group it
+								 * belongs to) holds one of grants */
 } RbacExprKind;
 
 typedef enum RbacCmpOp
@@ -175,6 +178,9 @@ typedef struct RbacExpr
 	char	   *name_var;		/* HAS_ROLE, HAS_PERMISSION: the term as a
 								 * variable of the rule head (name NULL) */
 	char	   *var;			/* MATCHES, HAS_RELATION: the variable */
+	const char **grants;		/* GLOBAL: the global roles that grant name
+								 * (none: it never holds) */
+	int			ngrants;
 } RbacExpr;
 
 /* ---------------------------------------------------------------------
@@ -206,6 +212,8 @@ typedef struct RbacRule
 	RbacExpr   *body;			/* RBAC_EX_TRUE when there is no body */
 	bool		compiled;		/* compiled from a shorthand rule's condition
 								 * (validate.c): its variables are implicit */
+	bool		uses_global;	/* compiled, and its body tests a global role
+								 * (RBAC_EX_GLOBAL) */
 	/* filled in by validation */
 	struct RbacType *atype;		/* NULL unless RBAC_ACTOR_TYPED */
 	struct RbacType *rtype;

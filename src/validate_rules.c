@@ -1036,6 +1036,8 @@ rbac_validate_rule_bodies(Validator *v)
 				case RBAC_EX_MATCHES:
 				case RBAC_EX_HAS_RELATION:
 					break;		/* left only after a reported error */
+				case RBAC_EX_GLOBAL:
+					break;		/* resolved when it was compiled */
 			}
 		}
 
