@@ -117,6 +117,10 @@ typedef struct RbacPath
 	RbacPathTail tail;
 	struct RbacType *end_type;	/* type reached (after hops, or the
 								 * relation target for TAIL_RELATION) */
+	int			known_hops;		/* a joined path (validate_rules.c): its
+								 * first known_hops fields are relations,
+								 * checked, from var to known_type */
+	struct RbacType *known_type;
 } RbacPath;
 
 typedef struct RbacOperand
