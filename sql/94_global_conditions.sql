@@ -9,13 +9,9 @@
 -- ("flag_admin" if "superadmin") and as a global permission ("audit");
 -- facts are NULL on some rows; one actor holds nothing.  Runs in a
 -- database of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s94;
-\c regress_s94
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s94
+\set own_role regress_s94_reader
+\i sql/include/own_database.sql
 
 CREATE TABLE users (id text PRIMARY KEY);
 CREATE TABLE teams (id text PRIMARY KEY);
@@ -125,9 +121,7 @@ WHERE x.ref IN ('User:alice', 'User:bob', 'User:dave', 'User:erin', 'User:frank'
 ORDER BY 1, 2;
 
 -- 3. generated RLS as an ordinary role, per permission and actor
-CREATE ROLE regress_s94_reader;
 GRANT SELECT ON accounts TO regress_s94_reader;
-GRANT EXECUTE ON FUNCTION rbac.set_actor(text, boolean) TO regress_s94_reader;
 CREATE TEMP TABLE seen (perm text, actor text, ids int[]);
 GRANT INSERT ON seen TO regress_s94_reader;
 CREATE FUNCTION pg_temp.look(perms text[], actors text[]) RETURNS void LANGUAGE plpgsql AS $$
@@ -225,7 +219,4 @@ resource Doc { permissions = ["read", "edit"];
   "edit" if global "nobody" and is_public(resource) or not global "nobody"; }$$);
 \set VERBOSITY terse
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s94;
-DROP ROLE regress_s94_reader;
+\i sql/include/own_database_end.sql

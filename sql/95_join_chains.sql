@@ -4,13 +4,8 @@
 -- minutes when each pass over the conjuncts bound one link), and joins
 -- that branch off one variable keep their own paths.  Runs in a database
 -- of its own.
-\set SHOW_CONTEXT never
-SET client_min_messages = warning;
-SELECT current_database() AS regress_db \gset
-CREATE DATABASE regress_s95;
-\c regress_s95
-SET client_min_messages = warning;
-CREATE EXTENSION pg_rbac;
+\set own_db regress_s95
+\i sql/include/own_database.sql
 
 -- 1. chains of 3,000 joins, forwards and backwards, each under a timeout
 -- that the old passes exceeded many times over
@@ -87,6 +82,4 @@ SELECT u.id AS actor, p AS perm,
              ORDER BY f.id) AS expected
 FROM users u, unnest(ARRAY['read', 'audit']) p ORDER BY 1, 2;
 
-\c :regress_db
-SET client_min_messages = warning;
-DROP DATABASE regress_s95;
+\i sql/include/own_database_end.sql
