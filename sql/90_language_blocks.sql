@@ -314,10 +314,11 @@ resource Org { roles = ["member"]; }
 resource Doc { permissions = ["read"]; relations = { org: Org, author: User };
   "read" if "org" and is_public(resource);
   "read" if "author" and is_public(resource); }$$);
--- global roles combine only with "or" (0A000)
+-- a global role in a condition must be declared (sql/94_global_conditions.sql
+-- checks global roles under and / not / or)
 SELECT rbac.load_policy($$actor User {}
 global { roles = ["admin"]; }
-resource Doc { permissions = ["read"]; "read" if global "admin" and is_public(resource); }$$);
+resource Doc { permissions = ["read"]; "read" if global "amdin" and is_public(resource); }$$);
 SELECT * FROM rbac.validate_policy($$actor User {}
 global { roles = ["admin"]; }
 resource Doc { permissions = ["read"]; "read" if global "admin" or is_public(resource); }$$);
@@ -375,7 +376,7 @@ EXCEPTION WHEN OTHERS THEN
 END $f$;
 SELECT c AS policy, pg_temp.sqlstate_of('actor User {} global { roles = ["g"]; } ' || c) AS sqlstate
 FROM unnest(ARRAY[
-  $$resource D { permissions = ["r"]; "r" if global "g" and f(resource); }$$,
+  $$resource D { permissions = ["r"]; "r" if not global "gg" and f(resource); }$$,
   $$resource User { permissions = ["r"]; "r" if not resource == actor; }$$,
   $$resource D { permissions = ["r"]; "r" if resource.x == actor; }$$,
   $$resource D { permissions = ["r"]; "r" if resource == 1; }$$,

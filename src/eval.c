@@ -38,7 +38,9 @@
 #include "refs.h"
 #include "sqlgen.h"
 
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 /* ---------------------------------------------------------------------
@@ -392,19 +394,74 @@ rbac_eval_lastmile_actor_matches(RbacEval *ev, RbacRule *rule)
 	}
 }
 
+const SqlActor rbac_eval_sql_actor = {"$1", "$2", "$4", "$3", "$5"};
+
+/* The types of the parameters of a compiled rule body (all text but $5). */
+void
+rbac_eval_lastmile_argtypes(Oid *argtypes)
+{
+	int			i;
+
+	for (i = 0; i < RBAC_LASTMILE_NPARAMS; i++)
+		argtypes[i] = TEXTOID;
+	argtypes[4] = TEXTARRAYOID;
+}
+
+/*
+ * The values of the parameters of a compiled body of rule for the
+ * evaluation's actor, but $3 (NULL here): NULL when there is no actor; the
+ * global roles are read once per evaluation, when a rule tests one.
+ */
+void
+rbac_eval_lastmile_params(RbacEval *ev, RbacRule *rule, Datum *values, char *nulls)
+{
+	int			i;
+
+	for (i = 0; i < RBAC_LASTMILE_NPARAMS; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = 'n';
+	}
+	if (ev->atype)
+	{
+		values[0] = CStringGetTextDatum(ev->aid);
+		values[1] = CStringGetTextDatum(ev->atype);
+		values[3] = CStringGetTextDatum(ev->aref);
+		nulls[0] = nulls[1] = nulls[3] = ' ';
+	}
+	if (rule->uses_global)
+	{
+		if (ev->global_names == (Datum) 0)
+		{
+			Datum	   *names;
+			int			n = 0;
+
+			rbac_eval_load_globals(ev);
+			names = palloc(sizeof(Datum) * (ev->m->nglobals + 1));
+			for (i = 0; i < ev->m->nglobals; i++)
+				if (ev->global_held[i])
+					names[n++] = CStringGetTextDatum(ev->m->globals[i]);
+			ev->global_names = PointerGetDatum(construct_array(names, n, TEXTOID,
+															   -1, false, TYPALIGN_INT));
+		}
+		values[4] = ev->global_names;
+		nulls[4] = ' ';
+	}
+}
+
 /* Build (once) the plan that evaluates a last-mile rule on one resource. */
 static void
 compile_lastmile(RbacEval *ev, MType *t, MLastMile *lm)
 {
-	SqlActor	actor = {"$1", "$2", "$4", "$3"};
 	char	   *body;
 	StringInfoData sql;
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Oid			argtypes[RBAC_LASTMILE_NPARAMS];
 
 	lm->compiled = true;
 	if (lm->rule->body == NULL || lm->rule->body->kind == RBAC_EX_TRUE)
 		return;					/* no body: holds, no plan needed */
-	body = rbac_sql_lastmile_body(ev->m, lm->rule, "_rbac_r", &actor);
+	rbac_eval_lastmile_argtypes(argtypes);
+	body = rbac_sql_lastmile_body(ev->m, lm->rule, "_rbac_r", &rbac_eval_sql_actor);
 	if (body == NULL)
 	{
 		/* refers to something unbound: cannot hold */
@@ -421,7 +478,8 @@ compile_lastmile(RbacEval *ev, MType *t, MLastMile *lm)
 	}
 	else
 		appendStringInfo(&sql, "SELECT %s", body);
-	lm->plan = SPI_prepare_cursor(sql.data, 4, argtypes, CURSOR_OPT_GENERIC_PLAN);
+	lm->plan = SPI_prepare_cursor(sql.data, RBAC_LASTMILE_NPARAMS, argtypes,
+								  CURSOR_OPT_GENERIC_PLAN);
 	if (lm->plan == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
@@ -435,8 +493,8 @@ compile_lastmile(RbacEval *ev, MType *t, MLastMile *lm)
 bool
 rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm)
 {
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Datum		values[RBAC_LASTMILE_NPARAMS];
+	char		nulls[RBAC_LASTMILE_NPARAMS];
 	bool		isnull;
 	bool		ok = true;
 
@@ -448,14 +506,8 @@ rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm)
 		return true;
 	if (lm->plan == NULL)
 		return false;
-	if (ev->atype)
-	{
-		values[0] = CStringGetTextDatum(ev->aid);
-		values[1] = CStringGetTextDatum(ev->atype);
-		values[3] = CStringGetTextDatum(ev->aref);
-	}
-	else
-		nulls[0] = nulls[1] = nulls[3] = 'n';
+	rbac_eval_lastmile_params(ev, lm->rule, values, nulls);
+	nulls[2] = ' ';
 	if (n->type->bound)
 		values[2] = rbac_key_datum(n->type, n->id, &ok);
 	else

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "lookup.h"
 #include "run_as.h"
+#include "sqlgen.h"
 
 /* How a term came to be held on a node (for explain). */
 typedef enum RbacEvalReasonKind
@@ -76,6 +77,8 @@ typedef struct RbacEval
 	bool		globals_loaded;
 	bool	   *global_held;	/* per global role */
 	int		   *global_actor;	/* per global role: actor entry holding it */
+	Datum		global_names;	/* text[] of the global roles held, once
+								 * built for a rule (0 before) */
 	/* relevance: per type, per term */
 	bool	  **relevant;
 	/* the node graph */
@@ -107,6 +110,18 @@ extern RbacEvalNode *rbac_eval_permission(RbacEval *ev, RbacModel *m,
 extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);
+
+/*
+ * The parameters of a last-mile rule body compiled with rbac_eval_sql_actor
+ * (rbac_sql_lastmile_body): $1 the actor's id, $2 its type, $3 the
+ * resource (the caller's), $4 its reference, $5 the global roles its actor
+ * set holds (text[], filled in only for a rule that tests one).
+ */
+#define RBAC_LASTMILE_NPARAMS	5
+extern const SqlActor rbac_eval_sql_actor;
+extern void rbac_eval_lastmile_argtypes(Oid *argtypes);
+extern void rbac_eval_lastmile_params(RbacEval *ev, RbacRule *rule,
+									  Datum *values, char *nulls);
 
 /* The resource that stands for the global block in checks. */
 #define RBAC_GLOBAL_RESOURCE	"global"

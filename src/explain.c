@@ -102,6 +102,58 @@ explain_term(RbacEval *ev, int ni, int term, List **lines)
 		explain_step(ev, linitial_int((List *) lfirst(lc)), lsecond_int((List *) lfirst(lc)), lines);
 }
 
+/*
+ * Emit what the actor set holds of the global roles that the body e of a
+ * rule compiled from a condition tests (negated: under an odd number of
+ * "not"): the role and who holds it for a test that holds, or that the
+ * actor does not have it under "not".  Tests on the arm of an "or" that
+ * did not hold are said too, when true: every line is a fact.
+ */
+static void
+explain_globals(RbacEval *ev, RbacExpr *e, bool negated, List **lines)
+{
+	int			held = -1;
+	int			i;
+
+	if (e == NULL)
+		return;
+	check_stack_depth();
+	switch (e->kind)
+	{
+		case RBAC_EX_AND:
+		case RBAC_EX_OR:
+			explain_globals(ev, e->left, negated, lines);
+			explain_globals(ev, e->right, negated, lines);
+			return;
+		case RBAC_EX_NOT:
+			explain_globals(ev, e->left, !negated, lines);
+			return;
+		case RBAC_EX_GLOBAL:
+			break;
+		default:
+			return;
+	}
+	rbac_eval_load_globals(ev);
+	for (i = 0; i < e->ngrants && held < 0; i++)
+	{
+		int			g = rbac_model_global(ev->m, e->grants[i]);
+
+		if (g >= 0 && ev->global_held[g])
+			held = g;
+	}
+	if (!negated && held >= 0)
+	{
+		char	   *who = explain_actor(ev, ev->global_actor[held], lines);
+
+		*lines = lappend(*lines, psprintf("%s has global role \"%s\"", who,
+										  ev->m->globals[held]));
+	}
+	else if (negated && held < 0)
+		*lines = lappend(*lines, psprintf("%s does not have global %s \"%s\"", ev->aref,
+										  rbac_model_global(ev->m, e->name) >= 0 ?
+										  "role" : "permission", e->name));
+}
+
 /* Emit the lines of one step of a proof (its premise is emitted before). */
 static void
 explain_step(RbacEval *ev, int ni, int term, List **lines)
@@ -137,6 +189,8 @@ explain_step(RbacEval *ev, int ni, int term, List **lines)
 				MLastMile  *lm = &t->lastmile[w->rule];
 				char	   *src = rbac_policy_rule_text(ev->m, lm->rule);
 
+				if (lm->rule->uses_global)
+					explain_globals(ev, lm->rule->body, false, lines);
 				*lines = lappend(*lines,
 								 psprintf("%s \"%s\" on %s:%s by rule at line %d: %s",
 										  tkind, tname, t->name, n->id, lm->rule->line, src));

@@ -117,6 +117,10 @@ typedef struct RbacPath
 	RbacPathTail tail;
 	struct RbacType *end_type;	/* type reached (after hops, or the
 								 * relation target for TAIL_RELATION) */
+	int			known_hops;		/* a joined path (validate_rules.c): its
+								 * first known_hops fields are relations,
+								 * checked, from var to known_type */
+	struct RbacType *known_type;
 } RbacPath;
 
 typedef struct RbacOperand
@@ -142,8 +146,11 @@ typedef enum RbacExprKind
 	RBAC_EX_HAS_PERMISSION,		/* has_permission(actorvar, "name", path) */
 	/* joins, replaced by validation (validate_rules.c) with paths: */
 	RBAC_EX_MATCHES,			/* var matches Type (var, name) */
-	RBAC_EX_HAS_RELATION		/* has_relation(path, "rel", var) (target,
+	RBAC_EX_HAS_RELATION,		/* has_relation(path, "rel", var) (target,
 								 * name, var) */
+	/* only in rules compiled from a shorthand rule's condition: */
+	RBAC_EX_GLOBAL				/* global "N": the actor (or a group it
+								 * belongs to) holds one of grants */
 } RbacExprKind;
 
 typedef enum RbacCmpOp
@@ -175,6 +182,9 @@ typedef struct RbacExpr
 	char	   *name_var;		/* HAS_ROLE, HAS_PERMISSION: the term as a
 								 * variable of the rule head (name NULL) */
 	char	   *var;			/* MATCHES, HAS_RELATION: the variable */
+	const char **grants;		/* GLOBAL: the global roles that grant name
+								 * (none: it never holds) */
+	int			ngrants;
 } RbacExpr;
 
 /* ---------------------------------------------------------------------
@@ -206,6 +216,8 @@ typedef struct RbacRule
 	RbacExpr   *body;			/* RBAC_EX_TRUE when there is no body */
 	bool		compiled;		/* compiled from a shorthand rule's condition
 								 * (validate.c): its variables are implicit */
+	bool		uses_global;	/* compiled, and its body tests a global role
+								 * (RBAC_EX_GLOBAL) */
 	/* filled in by validation */
 	struct RbacType *atype;		/* NULL unless RBAC_ACTOR_TYPED */
 	struct RbacType *rtype;

@@ -26,7 +26,8 @@
  *	  "x in r.column" over an array is x = ANY (array), and a
  *	  nested has_role / has_permission is a check of its own (rbac._holds)
  *	  which is false when it would ask again a question it is already
- *	  answering;
+ *	  answering, and global "G" in a rule compiled from a condition holds
+ *	  when the actor set holds a global role that grants G;
  *	- then the shorthand rules to their least fixpoint (implications,
  *	  "on" relations of any length, relations to actors, global roles).
  *
@@ -761,6 +762,16 @@ eval_expr(BodyCtx *bc, const RbacExpr *e)
 		case RBAC_EX_HAS_ROLE:
 		case RBAC_EX_HAS_PERMISSION:
 			return eval_has(bc, e);
+		case RBAC_EX_GLOBAL:
+			/* held by the actor set, as for "X" if global "G"; */
+			for (i = 0; i < e->ngrants; i++)
+			{
+				int			g = global_index(bc->ev->w->pol, e->grants[i]);
+
+				if (g >= 0 && bc->ev->ghold[g])
+					return TV_TRUE;
+			}
+			return TV_FALSE;
 		case RBAC_EX_MATCHES:
 		case RBAC_EX_HAS_RELATION:
 			/* joins: validation rewrote them into paths */

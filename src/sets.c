@@ -370,10 +370,9 @@ rbac_sets_rows_of_actor(RbacSetEval *se, MType *t, int term, KeySet *dst)
 static bool
 lastmile_rows(RbacSetEval *se, MType *t, MLastMile *lm, KeySet *dst)
 {
-	SqlActor	actor = {"$1", "$2", "$4", "$3"};
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[4] = {0, 0, 0, 0};
-	char		nulls[4] = {' ', ' ', 'n', ' '};
+	Oid			argtypes[RBAC_LASTMILE_NPARAMS];
+	Datum		values[RBAC_LASTMILE_NPARAMS];
+	char		nulls[RBAC_LASTMILE_NPARAMS];
 	RbacRule   *rule = lm->rule;
 	char	   *body;
 
@@ -387,19 +386,13 @@ lastmile_rows(RbacSetEval *se, MType *t, MLastMile *lm, KeySet *dst)
 	}
 	if (!t->bound)
 		return false;			/* a body needs rows to hold on */
-	body = rbac_sql_lastmile_body(se->ev.m, rule, "a", &actor);
+	body = rbac_sql_lastmile_body(se->ev.m, rule, "a", &rbac_eval_sql_actor);
 	if (body == NULL)
 		return false;
-	if (se->ev.atype)
-	{
-		values[0] = CStringGetTextDatum(se->ev.aid);
-		values[1] = CStringGetTextDatum(se->ev.atype);
-		values[3] = CStringGetTextDatum(se->ev.aref);
-	}
-	else
-		nulls[0] = nulls[1] = nulls[3] = 'n';
+	rbac_eval_lastmile_argtypes(argtypes);
+	rbac_eval_lastmile_params(&se->ev, rule, values, nulls);
 	return query_into(dst, psprintf("%s WHERE %s", select_keys(t), body),
-					  4, argtypes, values, nulls);
+					  RBAC_LASTMILE_NPARAMS, argtypes, values, nulls);
 }
 
 /* One round over the rules of type t; true if any set grew. */

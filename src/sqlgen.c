@@ -13,7 +13,9 @@
  * search_path cannot redirect it.
  *
  * The actor is passed in as SQL expressions (parameters for the check
- * engine): its id as text, its type name as text, and its full reference.
+ * engine): its id as text, its type name as text, its full reference, and
+ * the global roles it holds (text[]; global "G" in a condition), or in a
+ * policy the current actor's functions.
  *
  * Generated policies test set membership with one template,
  * rbac._in(value, (SELECT rbac._keys...(...))::type[], hint): the hint
@@ -452,6 +454,37 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 }
 
 /*
+ * Append global "N" of a condition: the actor set holds one of the global
+ * roles that grant N.  Checks and sets pass the roles it holds as an
+ * array; a policy asks rbac._has_global for the current actor, once per
+ * query and role (an InitPlan each).
+ */
+static void
+gen_global(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	int			i;
+
+	if (e->ngrants == 0)
+	{
+		appendStringInfoString(buf, "false");
+		return;
+	}
+	appendStringInfoChar(buf, '(');
+	if (g->actor->globals_sql != NULL)
+	{
+		appendStringInfo(buf, "%s OPERATOR(pg_catalog.&&) ARRAY[", g->actor->globals_sql);
+		for (i = 0; i < e->ngrants; i++)
+			appendStringInfo(buf, "%s%s", i ? ", " : "", quote_literal_cstr(e->grants[i]));
+		appendStringInfoString(buf, "]::pg_catalog.text[]");
+	}
+	else
+		for (i = 0; i < e->ngrants; i++)
+			appendStringInfo(buf, "%s(SELECT rbac._has_global(%s))", i ? " OR " : "",
+							 quote_literal_cstr(e->grants[i]));
+	appendStringInfoChar(buf, ')');
+}
+
+/*
  * The column col of relid, used on the right of "in": an error 0A000
  * unless it is an array whose elements the engine may read
  * (rbac_safe_type: built-in base types, no caller-defined type).  Returns
@@ -527,6 +560,9 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 	{
 		case RBAC_EX_TRUE:
 			appendStringInfoString(buf, "true");
+			break;
+		case RBAC_EX_GLOBAL:	/* only in rules compiled from conditions */
+			gen_global(g, buf, e);
 			break;
 		case RBAC_EX_AND:
 		case RBAC_EX_OR:
@@ -805,7 +841,7 @@ rbac_sql_lastmile_rls(RbacModel *m, RbacRule *rule, const char *alias,
 {
 	static const SqlActor actor = {
 		"(SELECT rbac._actor_id())", "(SELECT rbac._actor_type())",
-		"(SELECT rbac.current_actor())", "NULL"
+		"(SELECT rbac.current_actor())", "NULL", NULL
 	};
 	GenCtx		g;
 	StringInfoData buf;

@@ -20,6 +20,9 @@ typedef struct SqlActor
 	const char *ref_sql;		/* the full reference 'Type:id', text */
 	const char *resource_id_sql;	/* resource id as text, for unbound
 									 * resource types */
+	const char *globals_sql;	/* the global roles the actor and its groups
+								 * hold, text[]; NULL: ask rbac._has_global
+								 * (the current actor, in policies) */
 } SqlActor;
 
 /*

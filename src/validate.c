@@ -432,13 +432,14 @@ static void
 resolve_globals(Validator *v)
 {
 	RbacPolicy *pol = v->policy;
-	GlobalIndex gi;
+	GlobalIndex *gi = rbac_alloc(v->alloc, sizeof(GlobalIndex));
 	long		expanded = 0;
 	int			i,
 				j,
 				k;
 
-	global_index(v, &gi);
+	global_index(v, gi);
+	v->gindex = gi;				/* kept for global "N" in conditions */
 	for (i = 0; i < pol->ngrules; i++)
 	{
 		RbacShorthand *r = &pol->grules[i];
@@ -459,7 +460,7 @@ resolve_globals(Validator *v)
 
 		if (gp->name == NULL)
 			continue;
-		gp->ngrants = global_grants(v, &gi, gp->name, &gp->grants);
+		gp->ngrants = global_grants(v, gi, gp->name, &gp->grants);
 		if (gp->ngrants == 0)
 			report(v, gp->line, gp->col, RBAC_SEV_WARNING, NULL, NULL,
 				   "global permission \"%s\" is granted by no global role",
@@ -483,7 +484,7 @@ resolve_globals(Validator *v)
 				(!rbac_is_global_role(pol, r->body) &&
 				 rbac_find_global_permission(pol, r->body) == NULL))
 				continue;		/* undeclared: resolve_shorthands reports */
-			ng = global_grants(v, &gi, r->body, &grants);
+			ng = global_grants(v, gi, r->body, &grants);
 			if (ng == 0)
 			{
 				report(v, r->body_line, r->body_col, RBAC_SEV_WARNING, NULL,
@@ -829,12 +830,44 @@ cond_fact(Validator *v, RbacType *t, RbacCond *c)
 }
 
 /*
- * Compile condition c of a shorthand rule of type t into a last-mile rule
- * body (negated: under an odd number of "not").  *self is set when the
- * actor is compared with the resource itself.  NULL after reporting.
+ * global "N" in a condition, compiled: the actor, or a group it belongs
+ * to, holds one of the global roles that grant N (N itself when it is a
+ * role, and those whose holders get it through the global block's rules),
+ * as "X" if global "N"; becomes one rule per such role (pass 3c).  NULL
+ * after reporting.
  */
 static RbacExpr *
-cond_expr(Validator *v, RbacType *t, RbacCond *c, bool negated, bool *self)
+cond_global(Validator *v, RbacCond *c)
+{
+	RbacExpr   *e;
+
+	if (!require_global(v, c->name, c->line, c->col))
+		return NULL;
+	e = cond_node(v, RBAC_EX_GLOBAL, c);
+	e->name = c->name;
+	if (v->gindex != NULL)
+		e->ngrants = global_grants(v, v->gindex, c->name, &e->grants);
+	if (e->ngrants == 0)
+		report(v, c->line, c->col, RBAC_SEV_WARNING, NULL, NULL,
+			   "global permission \"%s\" is granted by no global role, so global \"%s\" never holds here",
+			   c->name, c->name);
+	return e;
+}
+
+/* What compiling a condition found besides its expression. */
+typedef struct CondFlags
+{
+	bool		self;			/* the actor is compared with the resource */
+	bool		global;			/* a global role is tested */
+} CondFlags;
+
+/*
+ * Compile condition c of a shorthand rule of type t into a last-mile rule
+ * body (negated: under an odd number of "not"), noting in *f what it
+ * tests.  NULL after reporting.
+ */
+static RbacExpr *
+cond_expr(Validator *v, RbacType *t, RbacCond *c, bool negated, CondFlags *f)
 {
 	RbacExpr   *e;
 
@@ -845,23 +878,20 @@ cond_expr(Validator *v, RbacType *t, RbacCond *c, bool negated, bool *self)
 		case RBAC_COND_AND:
 		case RBAC_COND_OR:
 			e = cond_node(v, c->kind == RBAC_COND_AND ? RBAC_EX_AND : RBAC_EX_OR, c);
-			e->left = cond_expr(v, t, c->left, negated, self);
-			e->right = cond_expr(v, t, c->right, negated, self);
+			e->left = cond_expr(v, t, c->left, negated, f);
+			e->right = cond_expr(v, t, c->right, negated, f);
 			return (e->left && e->right) ? e : NULL;
 		case RBAC_COND_NOT:
 			e = cond_node(v, RBAC_EX_NOT, c);
-			e->left = cond_expr(v, t, c->left, !negated, self);
+			e->left = cond_expr(v, t, c->left, !negated, f);
 			return e->left ? e : NULL;
 		case RBAC_COND_TERM:
 			return cond_term(v, t, c);
 		case RBAC_COND_FACT:
 			return cond_fact(v, t, c);
 		case RBAC_COND_GLOBAL:
-			rbac_diag(v->diags, v->alloc, c->line, c->col, RBAC_SEV_ERROR,
-					  RBAC_DIAG_UNSUPPORTED,
-					  "Write it as a rule of its own, \"X\" if global \"G\";, or join it with \"or\": rules for one name add up.",
-					  "a global role cannot be combined with \"and\" or \"not\" in a shorthand rule");
-			return NULL;
+			f->global = true;
+			return cond_global(v, c);
 		case RBAC_COND_SELF:
 			if (!t->is_actor)
 			{
@@ -881,7 +911,7 @@ cond_expr(Validator *v, RbacType *t, RbacCond *c, bool negated, bool *self)
 						  "resource == actor cannot be negated in a shorthand rule");
 				return NULL;
 			}
-			*self = true;
+			f->self = true;
 			e = cond_node(v, RBAC_EX_CMP, c);
 			e->op = RBAC_CMP_EQ;
 			e->a = path_operand(v, c->line, c->col, "resource", "id", NULL);
@@ -917,12 +947,12 @@ compile_conds(Validator *v)
 			RbacShorthand *r = &t->conds[j];
 			RbacExpr   *body;
 			RbacRule   *rule;
-			bool		self = false;
+			CondFlags	f = {false, false};
 			int			pos;
 
 			resolve_head(v, t, r);
 			pos = term_pos(v, t, r->head);
-			body = cond_expr(v, t, r->cond, false, &self);
+			body = cond_expr(v, t, r->cond, false, &f);
 			if (pos < 0 || t->terms[pos].kind == RBAC_TERM_RELATION ||
 				body == NULL)
 				continue;
@@ -930,10 +960,10 @@ compile_conds(Validator *v)
 			rule->is_role = (t->terms[pos].kind == RBAC_TERM_ROLE);
 			rule->line = r->head_line;
 			rule->col = r->head_col;
-			rule->actor_kind = self ? RBAC_ACTOR_TYPED : RBAC_ACTOR_ANY_ACTOR;
+			rule->actor_kind = f.self ? RBAC_ACTOR_TYPED : RBAC_ACTOR_ANY_ACTOR;
 			rule->actor_var = (char *) "actor";
-			rule->actor_type = self ? t->name : NULL;
-			rule->atype = self ? t : NULL;
+			rule->actor_type = f.self ? t->name : NULL;
+			rule->atype = f.self ? t : NULL;
 			rule->name = r->head;
 			rule->name_line = r->head_line;
 			rule->name_col = r->head_col;
@@ -944,6 +974,7 @@ compile_conds(Validator *v)
 			rule->rtype_col = r->head_col;
 			rule->body = body;
 			rule->compiled = true;
+			rule->uses_global = f.global;
 			rule->start_offset = r->start_offset;
 			rule->end_offset = r->end_offset;
 			pol->nrules = v->nrules;

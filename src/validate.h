@@ -46,6 +46,8 @@ typedef struct Validator
 	long		budget;			/* suggestion comparisons left */
 	RbacExpr  **stack;			/* scratch stack for walking bodies */
 	int			stackcap;
+	struct GlobalIndex *gindex; /* the global block's rules by head, for
+								 * global "N" in conditions (validate.c) */
 } Validator;
 
 /* validate_names.c */

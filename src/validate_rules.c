@@ -244,8 +244,24 @@ resolve_path(Validator *v, RbacRule *rule, RbacOperand *op, bool ref_only)
 	if (nfields == 0)
 		return true;
 
+	/* the relations of a join, checked when it was bound (join_path) */
+	i = 0;
+	if (p->known_hops > 0 && p->known_hops <= nfields && p->known_type != NULL)
+	{
+		if (p->known_hops == nfields)
+		{
+			p->nhops = nfields - 1;
+			p->tail = RBAC_TAIL_RELATION;
+			p->end_type = p->known_type;
+			return true;
+		}
+		cur = p->known_type;
+		p->nhops = p->known_hops;
+		i = p->known_hops;
+	}
+
 	/* relation hops: every field but the last must be a relation */
-	for (i = 0; i < nfields - 1; i++)
+	for (; i < nfields - 1; i++)
 	{
 		RbacTerm   *term;
 
@@ -611,6 +627,21 @@ check_has(Validator *v, RbacRule *rule, RbacExpr *e)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The fields of joined paths.  A chain of joins (x1 from repo, x2 from
+ * x1, ...) appends one relation at a time: the joins of one chain share an
+ * array, each reading its own prefix, and a join extends it in place when
+ * it extends the longest prefix (the array doubles when full; a join that
+ * branches off a shorter prefix copies it).  Arrays are never written
+ * below used, so a prefix read by an earlier join never changes.
+ */
+typedef struct FieldBuf
+{
+	char	  **data;
+	int			used;			/* fields written */
+	int			cap;
+} FieldBuf;
+
 /* A variable joined to a parameter of the rule: var = root.fields */
 typedef struct JoinVar
 {
@@ -619,18 +650,74 @@ typedef struct JoinVar
 	char	  **fields;			/* relations walked */
 	int			nfields;
 	RbacType   *type;			/* type reached */
+	FieldBuf   *buf;			/* the array fields is (a version of) */
 } JoinVar;
 
-/* The join of var among n, or NULL. */
-static JoinVar *
-find_join(JoinVar *joins, int n, const char *var)
+/* The joins in scope for a chain of conjuncts, indexed by variable. */
+typedef struct JoinScope
 {
+	JoinVar    *joins;
+	int			n;
+	int			cap;
+	RbacNameTable index;		/* var -> position in joins */
+} JoinScope;
+
+/* The join of var in scope s, or NULL. */
+static JoinVar *
+find_join(const JoinScope *s, const char *var)
+{
+	RbacNameEntry *e = var ? rbac_names_find(&s->index, NULL, var) : NULL;
+
+	return e ? &s->joins[e->idx] : NULL;
+}
+
+/* Add join j to scope s (the first join of a variable is the one found). */
+static void
+add_join(Validator *v, JoinScope *s, const JoinVar *j)
+{
+	s->joins = rbac_grow(v->alloc, s->joins, &s->cap, s->n + 1, sizeof(JoinVar));
+	s->joins[s->n] = *j;
+	rbac_names_add(v->alloc, &s->index, NULL, j->var, s->n);
+	s->n++;
+}
+
+/*
+ * The fields of sj's path (none when sj is NULL) followed by the nmore
+ * fields more: in sj's array when sj holds its longest prefix, else in a
+ * new one.  *buf is set to the array's FieldBuf.
+ */
+static char **
+extend_fields(Validator *v, const JoinVar *sj, char **more, int nmore,
+			  FieldBuf **buf)
+{
+	int			base = sj ? sj->nfields : 0;
+	FieldBuf   *b = sj ? sj->buf : NULL;
 	int			i;
 
-	for (i = 0; var != NULL && i < n; i++)
-		if (strcmp(joins[i].var, var) == 0)
-			return &joins[i];
-	return NULL;
+	if (b == NULL || b->used != base || sj->fields != b->data)
+	{
+		/* a new array, with room for a chain to grow */
+		b = rbac_alloc(v->alloc, sizeof(FieldBuf));
+		b->cap = 2 * (base + nmore) + 4;
+		b->data = rbac_alloc(v->alloc, sizeof(char *) * (size_t) b->cap);
+		for (i = 0; i < base; i++)
+			b->data[i] = sj->fields[i];
+		b->used = base;
+	}
+	else if (b->used + nmore > b->cap)
+	{
+		/* full: a copy twice as large (the old one stays for its readers) */
+		char	  **data = rbac_alloc(v->alloc, sizeof(char *) *
+									  (size_t) (2 * (b->used + nmore)));
+
+		memcpy(data, b->data, sizeof(char *) * (size_t) b->used);
+		b->data = data;
+		b->cap = 2 * (b->used + nmore);
+	}
+	for (i = 0; i < nmore; i++)
+		b->data[b->used++] = more[i];
+	*buf = b;
+	return b->data;
 }
 
 /* Is var a named parameter of the rule? */
@@ -651,9 +738,13 @@ param_type(RbacRule *rule, const char *var)
 	return rule->rtype;
 }
 
-/* Rewrite a path operand that starts with a joined variable. */
+/*
+ * Rewrite a path operand that starts with a joined variable.  Its first
+ * fields, the join's, are relations already checked: resolve_path starts
+ * after them (known_hops), so a chain costs its length once.
+ */
 static void
-join_path(Validator *v, RbacOperand *op, JoinVar *joins, int n)
+join_path(Validator *v, RbacOperand *op, const JoinScope *s)
 {
 	JoinVar    *j;
 	char	  **fields;
@@ -661,17 +752,23 @@ join_path(Validator *v, RbacOperand *op, JoinVar *joins, int n)
 
 	if (op == NULL || op->kind != RBAC_OP_PATH)
 		return;
-	j = find_join(joins, n, op->path.var);
+	j = find_join(s, op->path.var);
 	if (j == NULL)
 		return;
-	fields = rbac_alloc(v->alloc, sizeof(char *) * (j->nfields + op->path.nfields + 1));
-	for (i = 0; i < j->nfields; i++)
-		fields[i] = j->fields[i];
-	for (i = 0; i < op->path.nfields; i++)
-		fields[j->nfields + i] = op->path.fields[i];
+	fields = j->fields;			/* shared: paths are never written */
+	if (op->path.nfields > 0)
+	{
+		fields = rbac_alloc(v->alloc, sizeof(char *) * (j->nfields + op->path.nfields + 1));
+		for (i = 0; i < j->nfields; i++)
+			fields[i] = j->fields[i];
+		for (i = 0; i < op->path.nfields; i++)
+			fields[j->nfields + i] = op->path.fields[i];
+	}
 	op->path.var = (char *) j->root;
 	op->path.fields = fields;
 	op->path.nfields = j->nfields + op->path.nfields;
+	op->path.known_hops = j->nfields;
+	op->path.known_type = j->type;
 }
 
 /*
@@ -681,17 +778,16 @@ join_path(Validator *v, RbacOperand *op, JoinVar *joins, int n)
  * reported; false when its subject is not known yet.
  */
 static bool
-bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
-		  int *n, int *cap)
+bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinScope *s)
 {
 	RbacPath   *sp = &e->target->path;
-	JoinVar    *sj = find_join(*joins, *n, sp->var);
+	JoinVar    *sj = find_join(s, sp->var);
 	RbacType   *t;
-	JoinVar    *j;
+	JoinVar		j;
 	int			i,
 				pos;
-	char	  **fields;
-	int			nfields;
+	char	  **more;
+	int			nmore;
 
 	if (sj == NULL && !is_param(rule, sp->var))
 		return false;			/* not yet: maybe after another join */
@@ -705,7 +801,7 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
 			   e->var);
 		return true;
 	}
-	if (find_join(*joins, *n, e->var) != NULL)
+	if (find_join(s, e->var) != NULL)
 	{
 		report(v, e->line, e->col, RBAC_SEV_ERROR,
 			   "A joined variable stands for one related resource: bind it with one has_relation and use a second variable for another relation.",
@@ -713,21 +809,19 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
 			   e->var);
 		return true;
 	}
+	/* walk the relations the join adds, from the type its subject reached */
 	t = sj ? sj->type : param_type(rule, sp->var);
-	nfields = (sj ? sj->nfields : 0) + sp->nfields + 1;
-	fields = rbac_alloc(v->alloc, sizeof(char *) * (nfields + 1));
-	for (i = 0; sj && i < sj->nfields; i++)
-		fields[i] = sj->fields[i];
+	nmore = sp->nfields + 1;
+	more = rbac_alloc(v->alloc, sizeof(char *) * (size_t) nmore);
 	for (i = 0; i < sp->nfields; i++)
-		fields[(sj ? sj->nfields : 0) + i] = sp->fields[i];
-	fields[nfields - 1] = e->name;
-	/* walk the relations from the parameter's type */
-	for (i = sj ? sj->nfields : 0; t != NULL && i < nfields; i++)
+		more[i] = sp->fields[i];
+	more[nmore - 1] = e->name;
+	for (i = 0; t != NULL && i < nmore; i++)
 	{
-		pos = fields[i] ? term_pos(v, t, fields[i]) : -1;
+		pos = more[i] ? term_pos(v, t, more[i]) : -1;
 		if (pos < 0 || t->terms[pos].kind != RBAC_TERM_RELATION)
 		{
-			require_term(v, t, safe(fields[i]), RBAC_TERM_RELATION, e->line,
+			require_term(v, t, safe(more[i]), RBAC_TERM_RELATION, e->line,
 						 e->col);
 			return true;
 		}
@@ -743,13 +837,12 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
 				   safe(sp->var));
 		return true;			/* otherwise an undeclared type: reported */
 	}
-	*joins = rbac_grow(v->alloc, *joins, cap, *n + 1, sizeof(JoinVar));
-	j = &(*joins)[(*n)++];
-	j->var = e->var;
-	j->root = sj ? sj->root : sp->var;
-	j->fields = fields;
-	j->nfields = nfields;
-	j->type = t;
+	j.var = e->var;
+	j.root = sj ? sj->root : sp->var;
+	j.fields = extend_fields(v, sj, more, nmore, &j.buf);
+	j.nfields = (sj ? sj->nfields : 0) + nmore;
+	j.type = t;
+	add_join(v, s, &j);
 	/* the join itself: the relation is set (repo.parent != nil) */
 	e->kind = RBAC_EX_CMP;
 	e->op = RBAC_CMP_NE;
@@ -757,9 +850,11 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
 	e->a->kind = RBAC_OP_PATH;
 	e->a->line = e->line;
 	e->a->col = e->col;
-	e->a->path.var = (char *) j->root;
-	e->a->path.fields = fields;
-	e->a->path.nfields = nfields;
+	e->a->path.var = (char *) j.root;
+	e->a->path.fields = j.fields;
+	e->a->path.nfields = j.nfields;
+	e->a->path.known_hops = j.nfields;
+	e->a->path.known_type = t;
 	e->b = rbac_alloc(v->alloc, sizeof(RbacOperand));
 	e->b->kind = RBAC_OP_NIL;
 	e->b->line = e->line;
@@ -770,10 +865,9 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar **joins,
 
 /* Check "var matches Type" against what var is; it then always holds. */
 static void
-check_matches(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *joins,
-			  int n)
+check_matches(Validator *v, RbacRule *rule, RbacExpr *e, const JoinScope *s)
 {
-	JoinVar    *j = find_join(joins, n, e->var);
+	JoinVar    *j = find_join(s, e->var);
 	RbacType   *t = NULL;
 	RbacType   *want = rbac_find_type(v->policy, safe(e->name));
 
@@ -802,36 +896,151 @@ check_matches(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *joins,
 
 /* Rewrite the operands of a leaf condition through the joins. */
 static void
-join_leaf(Validator *v, RbacExpr *e, JoinVar *joins, int n)
+join_leaf(Validator *v, RbacExpr *e, const JoinScope *s)
 {
 	int			i;
 
-	join_path(v, e->a, joins, n);
-	join_path(v, e->b, joins, n);
-	join_path(v, e->b_array, joins, n);
-	join_path(v, e->target, joins, n);
+	join_path(v, e->a, s);
+	join_path(v, e->b, s);
+	join_path(v, e->b_array, s);
+	join_path(v, e->target, s);
 	for (i = 0; e->list != NULL && i < e->nlist; i++)
-		join_path(v, e->list[i], joins, n);
+		join_path(v, e->list[i], s);
+}
+
+/*
+ * The has_relation conjuncts of a chain, bound in the order of repeated
+ * passes over the conjuncts (each pass binding, in order, every one whose
+ * subject is known by then, until a pass binds nothing), which decides
+ * which of two has_relation binding one variable is reported.  Instead of
+ * passes, a conjunct waits on its subject's variable and is queued when
+ * it is bound: in the same pass when it comes later than the binding
+ * conjunct, in the next one otherwise.  A heap orders the queue by (pass,
+ * position); the work is n log n, not one pass per link of a chain.
+ */
+typedef struct JoinQueue
+{
+	long	   *heap;			/* pass * nitems + position */
+	int			n;
+	int			cap;
+	long		nitems;
+} JoinQueue;
+
+static void
+queue_push(Validator *v, JoinQueue *q, long pass, int item)
+{
+	long		key = pass * q->nitems + item;
+	int			i;
+
+	q->heap = rbac_grow(v->alloc, q->heap, &q->cap, q->n + 1, sizeof(long));
+	for (i = q->n++; i > 0 && q->heap[(i - 1) / 2] > key; i = (i - 1) / 2)
+		q->heap[i] = q->heap[(i - 1) / 2];
+	q->heap[i] = key;
+}
+
+static long
+queue_pop(JoinQueue *q)
+{
+	long		top = q->heap[0];
+	long		last = q->heap[--q->n];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= q->n)
+			break;
+		if (c + 1 < q->n && q->heap[c + 1] < q->heap[c])
+			c++;
+		if (q->heap[c] >= last)
+			break;
+		q->heap[i] = q->heap[c];
+		i = c;
+	}
+	if (q->n > 0)
+		q->heap[i] = last;
+	return top;
+}
+
+/* Is e a has_relation whose subject is a path (a conjunct to bind)? */
+static bool
+is_join(const RbacExpr *e)
+{
+	return e->kind == RBAC_EX_HAS_RELATION && e->target != NULL &&
+		e->target->kind == RBAC_OP_PATH;
+}
+
+/* Bind the has_relation conjuncts among items (see JoinQueue). */
+static void
+bind_joins(Validator *v, RbacRule *rule, RbacExpr **items, int nitems,
+		   JoinScope *s)
+{
+	JoinQueue	q = {NULL, 0, 0, nitems > 0 ? nitems : 1};
+	RbacNameTable waiting = {NULL, 0, 0};	/* var -> first waiting item */
+	int		   *next = rbac_alloc(v->alloc, sizeof(int) * (size_t) (nitems + 1));
+	int			i;
+
+	for (i = nitems - 1; i >= 0; i--)
+	{
+		const char *var;
+		RbacNameEntry *w;
+
+		next[i] = -1;
+		if (!is_join(items[i]))
+			continue;
+		var = items[i]->target->path.var;
+		if (find_join(s, var) != NULL || is_param(rule, var) || var == NULL)
+		{
+			queue_push(v, &q, 0, i);
+			continue;
+		}
+		/* wait on var: a list in position order */
+		w = rbac_names_find(&waiting, NULL, var);
+		if (w == NULL)
+			w = rbac_names_add(v->alloc, &waiting, NULL, var, -1);
+		next[i] = w->idx;
+		w->idx = i;
+	}
+	while (q.n > 0)
+	{
+		long		key = queue_pop(&q);
+		long		pass = key / q.nitems;
+		int			item = (int) (key % q.nitems);
+		int			before = s->n;
+		RbacNameEntry *w;
+		int			k;
+
+		if (!bind_join(v, rule, items[item], s))
+			continue;			/* no variable: reported as unknown */
+		if (items[item]->kind == RBAC_EX_HAS_RELATION)
+			items[item]->kind = RBAC_EX_TRUE;	/* error reported */
+		if (s->n == before)
+			continue;
+		/* the conjuncts waiting for the variable just bound */
+		w = rbac_names_find(&waiting, NULL, s->joins[s->n - 1].var);
+		if (w == NULL)
+			continue;
+		for (k = w->idx; k >= 0; k = next[k])
+			queue_push(v, &q, k > item ? pass : pass + 1, k);
+		w->idx = -1;
+	}
 }
 
 /*
  * Resolve the joins of e with the joins of the enclosing conjunctions
- * (scope): each "and" chain binds its has_relation variables for all its
+ * (outer): each "and" chain binds its has_relation variables for all its
  * conditions; "or" and "not" open a scope of their own.  The depth of the
  * tree is bounded by the parser (MAX_DEPTH and balanced chains).
  */
 static void
-rewrite_joins(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *scope,
-			  int nscope)
+rewrite_joins(Validator *v, RbacRule *rule, RbacExpr *e, const JoinScope *outer)
 {
 	RbacExpr  **items = NULL;
 	int			nitems = 0,
 				itemcap = 0;
-	JoinVar    *joins = NULL;
-	int			n = 0,
-				cap = 0;
+	JoinScope	s;
 	int			sp = 0;
-	bool		progress;
 	int			i;
 
 	if (e == NULL)
@@ -861,28 +1070,12 @@ rewrite_joins(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *scope,
 			items[nitems++] = c;
 		}
 	}
-	joins = rbac_grow(v->alloc, joins, &cap, nscope + 1, sizeof(JoinVar));
-	for (i = 0; i < nscope; i++)
-		joins[n++] = scope[i];
+	memset(&s, 0, sizeof(s));
+	for (i = 0; outer != NULL && i < outer->n; i++)
+		add_join(v, &s, &outer->joins[i]);
 
 	/* bind has_relation variables, in any order of the conjuncts */
-	do
-	{
-		progress = false;
-		for (i = 0; i < nitems; i++)
-			if (items[i]->kind == RBAC_EX_HAS_RELATION &&
-				items[i]->target != NULL &&
-				items[i]->target->kind == RBAC_OP_PATH)
-			{
-				join_path(v, items[i]->target, joins, n);
-				if (bind_join(v, rule, items[i], &joins, &n, &cap))
-				{
-					progress = true;
-					if (items[i]->kind == RBAC_EX_HAS_RELATION)
-						items[i]->kind = RBAC_EX_TRUE;	/* error reported */
-				}
-			}
-	} while (progress);
+	bind_joins(v, rule, items, nitems, &s);
 
 	for (i = 0; i < nitems; i++)
 	{
@@ -898,17 +1091,17 @@ rewrite_joins(Validator *v, RbacRule *rule, RbacExpr *e, JoinVar *scope,
 				c->kind = RBAC_EX_TRUE;
 				break;
 			case RBAC_EX_MATCHES:
-				check_matches(v, rule, c, joins, n);
+				check_matches(v, rule, c, &s);
 				break;
 			case RBAC_EX_OR:
-				rewrite_joins(v, rule, c->left, joins, n);
-				rewrite_joins(v, rule, c->right, joins, n);
+				rewrite_joins(v, rule, c->left, &s);
+				rewrite_joins(v, rule, c->right, &s);
 				break;
 			case RBAC_EX_NOT:
-				rewrite_joins(v, rule, c->left, joins, n);
+				rewrite_joins(v, rule, c->left, &s);
 				break;
 			default:
-				join_leaf(v, c, joins, n);
+				join_leaf(v, c, &s);
 				break;
 		}
 	}
@@ -994,7 +1187,7 @@ rbac_validate_rule_bodies(Validator *v)
 
 		if (rule == NULL || rule->body == NULL)
 			continue;
-		rewrite_joins(v, rule, rule->body, NULL, 0);
+		rewrite_joins(v, rule, rule->body, NULL);
 		v->stack = rbac_grow(v->alloc, (void *) v->stack, &v->stackcap, 1,
 							 sizeof(RbacExpr *));
 		v->stack[sp++] = rule->body;
@@ -1036,6 +1229,8 @@ rbac_validate_rule_bodies(Validator *v)
 				case RBAC_EX_MATCHES:
 				case RBAC_EX_HAS_RELATION:
 					break;		/* left only after a reported error */
+				case RBAC_EX_GLOBAL:
+					break;		/* resolved when it was compiled */
 			}
 		}
 

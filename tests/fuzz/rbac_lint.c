@@ -229,6 +229,10 @@ put_expr(const RbacExpr *e, bool validated)
 			put_quoted(e->name);
 			putchar(')');
 			break;
+		case RBAC_EX_GLOBAL:
+			fputs("global ", stdout);
+			put_quoted(e->name);
+			break;
 		case RBAC_EX_HAS_RELATION:
 			fputs("has_relation(", stdout);
 			put_operand(e->target, validated);

@@ -214,7 +214,7 @@ foreach my $seed (@seeds)
 {
 	my $t0 = time;
 	my $w = RandomWorld::generate($seed, \%features);
-	$total{"made $_"} += $w->{made}{$_} // 0 foreach @constructs;
+	$total{"made $_"} += $w->{made}{$_} // 0 foreach @constructs, 'global conditions';
 	my $db = "random_$seed";
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
 	my ($ret, $out, $err) = $node->psql(
@@ -388,7 +388,8 @@ diag sprintf(
 	  . "%d explain verdicts, %d authorize outcomes, %d RLS decisions, %d delegations, %d tokens "
 	  . "compared; %d shorthand rules checked in the catalog; SPEC 6.6 constructs generated: %s; %.0f s",
 	join(',', @seeds), @total{qw(n pairs res who expl auth rls deleg tok rules)},
-	join(', ', map { "$_ " . $total{"made $_"} } grep { $features{$_} } @constructs) || 'none',
+	join(', ', map { "$_ " . $total{"made $_"} }
+		(grep { $features{$_} } @constructs), ($features{conditions} ? 'global conditions' : ())) || 'none',
 	time - $t_all);
 
 # Another session's model cache follows a rebinding and a policy load ---------

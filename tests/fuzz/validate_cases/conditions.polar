@@ -8,7 +8,7 @@ resource Repo {
   relations = { parent: Org, creator: User };
   "read" if "viewer" or is_public(resource) or ("creator" and open(resource, "yes"));
   "read" if "viewr" or is_public(doc);
-  "read" if global "sup" and is_public(resource);
+  "read" if not global "sup" and is_public(resource) or (global "spu" or "viewer") and open(resource);
   "read" if resource == actor;
   "x" if not ("viewer" and "parent");
   "x" if "owner" on "parent" and not ("owner" on "parnt");
@@ -20,8 +20,7 @@ resource Repo {
 #| 10:13: error: undeclared role or permission "viewr" in resource Repo (did you mean "viewer"?)
 #| 10:34: error: fact "is_public" must be about the resource, not "doc"
 #|   hint: In a shorthand rule the resource is called resource: is_public(resource).
-#| 11:20: error: a global role cannot be combined with "and" or "not" in a shorthand rule
-#|   hint: Write it as a rule of its own, "X" if global "G";, or join it with "or": rules for one name add up.
+#| 11:65: error: undeclared global role or permission "spu" (did you mean "sup"?)
 #| 12:13: error: resource == actor needs Repo to be an actor type too
 #|   hint: Declare actor Repo {} as well: a type can be both an actor and a resource.
 #| 13:28: error: relation "parent" of resource Repo is not an actor relation and needs "on"

@@ -80,6 +80,10 @@ sub pick2   { my $l = shift; return $l->[ int($R2->() * @$l) ]; }
 my $R3;
 sub chance3 { return $R3->() < $_[0]; }
 sub pick3   { my $l = shift; return $l->[ int($R3->() * @$l) ]; }
+# Global roles under and / not / or in conditions come from a fourth one,
+# so that the conditions drawn before they were built stay the same.
+my $R4;
+sub pick4   { my $l = shift; return $l->[ int($R4->() * @$l) ]; }
 sub rnd    { return $R->(); }
 sub chance { return $R->() < $_[0]; }
 sub pick   { my $l = shift; return $l->[ int($R->() * @$l) ]; }
@@ -460,10 +464,44 @@ sub cond_rule
 		$text = "$f1->[0] or $r1->[0] and not $f2->[0]";
 		@comp = ([ undef, $f1->[1] ], [ $r1, "(NOT $f2->[1])" ]);
 	}
+
+	# a global role under "and" / "not" / "or" (fourth generator): each
+	# compiled disjunct may carry [role, negated], the actor (or a group it
+	# belongs to) holding the global role, or not holding it
+	my $g = pick4([qw(root staff)]);
+	my $v = $R4->();
+	my $fact4 = sub { my $f = pick4($facts{$t}); return [ $f->[0], "coalesce(($f->[1]), false)" ]; };
+	my $global;
+	if ($v < 0.4)
+	{
+		# global "G" and (...), not global "G" and (...): every disjunct,
+		# the plain ones too, is compiled with the test
+		my $neg = $v < 0.2 ? 1 : 0;
+		$text = ($neg ? 'not ' : '') . "global \"$g\" and ($text)";
+		@comp = ((map { [ $_, 'true', [ $g, $neg ] ] } @plain), map { [ $_->[0], $_->[1], [ $g, $neg ] ] } @comp);
+		@plain = ();
+		$global = 1;
+	}
+	elsif ($v < 0.55)
+	{
+		# a disjunct of its own: ... or not global "G" and fact
+		my $f = $fact4->();
+		$text = "$text or not global \"$g\" and $f->[0]";
+		push @comp, [ undef, $f->[1], [ $g, 1 ] ];
+		$global = 1;
+	}
+	elsif ($v < 0.7)
+	{
+		# in parentheses with "or": ... or (global "G" or fact) and fact
+		my ($fa, $fb) = ($fact4->(), $fact4->());
+		$text = "$text or (global \"$g\" or $fa->[0]) and $fb->[0]";
+		push @comp, [ undef, $fb->[1], [ $g, 0 ] ], [ undef, $and->($fa->[1], $fb->[1]) ];
+		$global = 1;
+	}
 	return {
 		text => "\"$head\" if $text;", type => $t, head => $head,
 		plain => [ map { "\"$head\" if $_->[0];" } @plain ],
-		compiled => \@comp };
+		compiled => \@comp, global => $global };
 }
 
 # ---------------------------------------------------------------------
@@ -478,6 +516,7 @@ sub generate
 	$R2 = new_rng($seed * 1009 + 17);
 	$R3 = new_rng($seed * 7907 + 29);
 	$m2m_on = $on{m2m} ? 1 : 0;
+	$R4 = new_rng($seed * 2003 + 29);
 	my @sql;
 	my @pool = ('a' .. 'n');
 
@@ -562,6 +601,7 @@ sub generate
 				my $c = cond_rule($t, $wild);
 				$insert_rule->($t, $c->{text});
 				$made{conditions}++;
+				$made{'global conditions'}++ if $c->{global};
 				$plain{ rule_row($t, $_, $wild) } = 1 foreach @{ $c->{plain} };
 				push @conds, $c if @{ $c->{compiled} };
 			}
@@ -1143,26 +1183,50 @@ sub generate
 		}
 	}
 	# shorthand rules with conditions: each compiled disjunct holds for any
-	# actor (never nobody) when its term holds and the row's condition does
+	# actor (never nobody) when its term holds and the row's condition does,
+	# and when it tests a global role, for the actors that hold it (or not):
+	# directly or through a group, unexpired
+	push @sql, 'CREATE TABLE ref.global_held AS WITH RECURSIVE c(a_type, a_id, p_type, p_id) AS ('
+	  . "SELECT type, id, type, id FROM ref.actor WHERE type <> '' UNION "
+	  . 'SELECT c.a_type, c.a_id, m.group_type, m.group_id FROM c JOIN rbac.membership m '
+	  . 'ON m.member_type = c.p_type AND m.member_id = c.p_id) '
+	  . 'SELECT DISTINCT c.a_type, c.a_id, s.role FROM c JOIN rbac.assignment s '
+	  . 'ON s.actor_type = c.p_type AND s.actor_id = c.p_id '
+	  . 'WHERE s.resource_type IS NULL AND (s.expires_at IS NULL OR s.expires_at > now());'
+	  if grep { $_->{global} } @conds;
 	foreach my $c (@conds)
 	{
 		my $t = $c->{type};
 		push @sql, "-- $t: $c->{text}";
 		foreach my $d (@{ $c->{compiled} })
 		{
-			my ($atom, $cond) = @$d;
+			my ($atom, $cond, $gl) = @$d;
 			my $head = lit($c->{head});
+			# the global role test on the actor (type, id)
+			my $gtest = sub {
+				my ($ty, $id) = @_;
+				return 'true' unless $gl;
+				return ($gl->[1] ? 'NOT ' : '') . 'EXISTS (SELECT 1 FROM ref.global_held g '
+				  . "WHERE g.a_type = $ty AND g.a_id = $id AND g.role = " . lit($gl->[0]) . ')';
+			};
 			if (!$atom)
 			{
 				push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$t', $key_sql{$t}, $head "
-				  . "FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE a.type <> '' AND $cond;";
+				  . "FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE a.type <> '' AND $cond AND "
+				  . $gtest->('a.type', 'a.id') . ';';
 				next;
 			}
 			my (undef, $kind, $term, $r) = @$atom;
+			# a premise for any actor, or with a global role test, for each
+			# actor that passes it
+			my ($who, $who_id, $from, $where) = ('NULL', 'NULL', '', '');
+			($who, $who_id, $from, $where) =
+			  ('a.type', 'a.id', 'ref.actor a CROSS JOIN ', "a.type <> '' AND " . $gtest->('a.type', 'a.id') . ' AND ')
+			  if $gl;
 			if ($kind eq 'local')
 			{
-				push @sql, "INSERT INTO ref.lm_link SELECT NULL, '$t', $key_sql{$t}, " . lit($term)
-				  . ", '$t', $key_sql{$t}, $head, NULL FROM $rows_sql{$t} WHERE $cond;";
+				push @sql, "INSERT INTO ref.lm_link SELECT $who, '$t', $key_sql{$t}, " . lit($term)
+				  . ", '$t', $key_sql{$t}, $head, $who_id FROM $from$rows_sql{$t} WHERE $where$cond;";
 				next;
 			}
 			my ($u, $col) = @{ $rel{$t}{$r} };
@@ -1170,11 +1234,13 @@ sub generate
 			if ($kind eq 'arel')
 			{
 				push @sql, "INSERT INTO ref.lm_fact SELECT '$u', $alias.$col, '$t', $key_sql{$t}, $head "
-				  . "FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond;";
+				  . "FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond AND "
+				  . $gtest->("'$u'", "$alias.${col}::text") . ';';
 				next;
 			}
-			push @sql, "INSERT INTO ref.lm_link SELECT NULL, '$u', $alias.${col}::text, " . lit($term)
-			  . ", '$t', $key_sql{$t}, $head, NULL FROM $rows_sql{$t} WHERE $alias.$col IS NOT NULL AND $cond;";
+			push @sql, "INSERT INTO ref.lm_link SELECT $who, '$u', $alias.${col}::text, " . lit($term)
+			  . ", '$t', $key_sql{$t}, $head, $who_id FROM $from$rows_sql{$t} "
+			  . "WHERE $where$alias.$col IS NOT NULL AND $cond;";
 		}
 	}
 	# through join tables: a condition rule's compiled disjunct holds for
