@@ -1216,6 +1216,58 @@ col_fixed_by_query(SupportRequestIndexCondition *req, Node *col)
 	return false;
 }
 
+/*
+ * What checking one row costs rbac._in_lazy's per-row phase, about (a check
+ * with the actor's expansion already read for the statement).
+ */
+#define ROW_CHECK_US 50.0
+
+/*
+ * Would the query's first rows be cheaper checked one at a time than
+ * through the set?  When the query asks for a few rows (a LIMIT) in the
+ * order of this index's leading column, the index condition would take
+ * that order's only path on this index (a btree scan on "col = ANY(keys)"
+ * keeps its order), so offering it computes the whole set to return one
+ * page.  Offer none when the rows the page needs (the limit over the set's
+ * fraction), checked at ROW_CHECK_US each, cost less than the set's last
+ * computation for this actor took: the scan then checks rows one by one,
+ * and rbac._in_lazy still computes the set if the checks run long.
+ */
+static bool
+first_rows_cheaper_by_row(SupportRequestIndexCondition *req, List *args)
+{
+	PlannerInfo *root = req->root;
+	IndexOptInfo *index = req->index;
+	const char *actor = rbac_current_actor_name();
+	Node	   *hint = (Node *) lsecond(args);
+	PathKey    *pk;
+	ListCell   *lc;
+	bool		leads = false;
+	double		build_us;
+
+	if (actor == NULL || root->limit_tuples <= 0 || root->query_pathkeys == NIL ||
+		index->nkeycolumns < 1 || index->indexkeys[0] == 0 ||
+		!IsA(hint, Const) || ((Const *) hint)->constisnull)
+		return false;
+	pk = linitial_node(PathKey, root->query_pathkeys);
+	foreach(lc, pk->pk_eclass->ec_members)
+	{
+		Node	   *em = (Node *) ((EquivalenceMember *) lfirst(lc))->em_expr;
+
+		while (IsA(em, RelabelType))
+			em = (Node *) ((RelabelType *) em)->arg;
+		if (IsA(em, Var) && ((Var *) em)->varno == index->rel->relid &&
+			((Var *) em)->varattno == index->indexkeys[0] &&
+			((Var *) em)->varlevelsup == 0)
+			leads = true;
+	}
+	if (!leads)
+		return false;
+	build_us = last_build_us(actor, TextDatumGetCString(((Const *) hint)->constvalue));
+	return build_us > 0 &&
+		root->limit_tuples / Max(hint_fraction(args), 1e-7) * ROW_CHECK_US < build_us;
+}
+
 Datum
 rbac_in_support(PG_FUNCTION_ARGS)
 {
@@ -1265,7 +1317,8 @@ rbac_in_support(PG_FUNCTION_ARGS)
 		if (lazy_args(f->args))
 		{
 			arr = lazy_keys_expr((Node *) lsecond(f->args), (Node *) lthird(f->args));
-			if (arr == NULL || col_fixed_by_query(req, col))
+			if (arr == NULL || col_fixed_by_query(req, col) ||
+				first_rows_cheaper_by_row(req, f->args))
 				PG_RETURN_POINTER(NULL);
 		}
 		else
