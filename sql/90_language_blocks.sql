@@ -392,4 +392,27 @@ FROM unnest(ARRAY[
 SELECT md5(rbac.policy_source()) = :'before' AS policy_unchanged;
 \set VERBOSITY terse
 
+-- A condition on a type that is not bound: is_allowed granted, and
+-- authorized_resources listed nothing (the set engine ran rule bodies only
+-- over table rows).  The candidates are now the ids of the roles the body
+-- cannot hold without, each checked; a body that may hold on ids no role
+-- data names (a global role, "not" alone) cannot be listed: 0A000.
+-- (alice's Memo:3 is not bob's.)
+SELECT rbac.load_policy($$actor User {}
+global { roles = ["admin"]; }
+resource Memo { roles = ["member", "other", "owner", "banned"]; permissions = ["read"];
+  "member" if "owner" and not "banned"; "read" if "member" and not "other"; }$$,
+  drop_orphans => true);
+SELECT rbac.assign_role('User:bob', r, 'Memo:' || i)
+FROM (VALUES ('member', 1), ('member', 2), ('other', 2), ('owner', 7), ('banned', 7), ('owner', 8)) v(r, i);
+SELECT rbac.assign_role('User:alice', 'member', 'Memo:3');
+SELECT array(SELECT rbac.authorized_resources('User:bob', 'read', 'Memo') ORDER BY 1) AS listed,
+       array(SELECT i FROM generate_series(1, 9) i
+             WHERE rbac.is_allowed('User:bob', 'read', 'Memo:' || i)) AS checked;
+SELECT rbac.load_policy($$actor User {}
+global { roles = ["admin"]; }
+resource Memo { roles = ["member", "other", "owner", "banned"]; permissions = ["read"];
+  "read" if global "admin" and not "other"; }$$, drop_orphans => true);
+SELECT rbac.authorized_resources('User:bob', 'read', 'Memo');
+
 \i sql/include/own_database_end.sql

@@ -366,6 +366,118 @@ rbac_sets_rows_of_actor(RbacSetEval *se, MType *t, int term, KeySet *dst)
 	query_into(dst, sql, 1, &ctype, &v, NULL);
 }
 
+/*
+ * Terms of t that every way body e can hold needs the actor to hold on the
+ * resource itself (has_role / has_permission on it, not under "not"),
+ * appended to *terms; false when some way needs none (a global role, a
+ * comparison, "not" alone): such a body may hold on ids no role data names.
+ */
+static bool
+anchor_terms(RbacRule *rule, MType *t, RbacExpr *e, List **terms)
+{
+	RbacPath   *p;
+	int			term;
+
+	switch (e->kind)
+	{
+		case RBAC_EX_AND:
+			return anchor_terms(rule, t, e->left, terms) ||
+				anchor_terms(rule, t, e->right, terms);
+		case RBAC_EX_OR:
+			return anchor_terms(rule, t, e->left, terms) &&
+				anchor_terms(rule, t, e->right, terms);
+		case RBAC_EX_HAS_ROLE:
+		case RBAC_EX_HAS_PERMISSION:
+			p = &e->target->path;
+			if (e->name == NULL || e->target->kind != RBAC_OP_PATH ||
+				p->var_index != 1 || p->tail != RBAC_TAIL_SELF ||
+				!(rule->compiled || (e->actor_var && rule->actor_var &&
+									 strcmp(e->actor_var, rule->actor_var) == 0)))
+				return false;
+			term = rbac_type_term(t, e->name);
+			if (term < 0)
+				return false;
+			*terms = lappend_int(*terms, term);
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * How deep lastmile_unbound's nested set evaluations are: an anchor may
+ * itself come from such a rule; a cycle of them stops at the bound.
+ */
+static int	lastmile_unbound_depth = 0;
+
+#define LASTMILE_UNBOUND_MAX_DEPTH 8
+
+/* The "cannot be listed" error of lastmile_unbound. */
+static void
+unlistable_rule(MType *t, RbacRule *rule)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("the rule at line %d can hold on ids of type %s that no role data names, which cannot be listed",
+					rule->line, t->name),
+			 errhint("Bind the type to a table with rbac.bind().")));
+}
+
+/*
+ * Ids of the unbound type t where last-mile rule lm holds for the actor:
+ * there are no rows to run the body over, so the candidates are the ids of
+ * the sets the body cannot hold without (anchor_terms, computed by a set
+ * evaluation of their own), each checked as is_allowed checks it.  A body
+ * that may hold on ids no role data names, or whose anchors depend on such
+ * rules in a cycle, cannot be listed (0A000, as for a role held on every
+ * id).
+ */
+static bool
+lastmile_unbound(RbacSetEval *se, MType *t, MLastMile *lm, KeySet *dst)
+{
+	List	   *terms = NIL;
+	KeySet	   *cand = keyset_new();
+	bool		changed = false;
+	ListCell   *lc;
+	int			i;
+
+	if (lastmile_unbound_depth >= LASTMILE_UNBOUND_MAX_DEPTH ||
+		!anchor_terms(lm->rule, t, lm->rule->body, &terms))
+		unlistable_rule(t, lm->rule);
+	lastmile_unbound_depth++;
+	PG_TRY();
+	{
+		foreach(lc, terms)
+		{
+			RbacSetEval sub;
+			KeySet	   *src;
+
+			rbac_sets_begin(&sub, se->ev.m, se->ev.aref);
+			src = rbac_sets_compute(&sub, t, lfirst_int(lc));
+			if (src->universal)
+				unlistable_rule(t, lm->rule);
+			keyset_reserve(cand, src->n);
+			for (i = 0; i < src->n; i++)
+				(void) keyset_add(cand, src->items[i]);
+			rbac_eval_end(&sub.ev);
+		}
+	}
+	PG_FINALLY();
+	{
+		lastmile_unbound_depth--;
+	}
+	PG_END_TRY();
+	for (i = 0; i < cand->n; i++)
+	{
+		int			ni = rbac_eval_node(&se->ev, t, cand->items[i]);
+
+		if (rbac_eval_lastmile_holds(&se->ev, &se->ev.nodes[ni], lm) &&
+			keyset_add(dst, cand->items[i]))
+			changed = true;
+	}
+	return changed;
+}
+
 /* Keys of rows of t where last-mile rule lm holds for the actor. */
 static bool
 lastmile_rows(RbacSetEval *se, MType *t, MLastMile *lm, KeySet *dst)
@@ -385,7 +497,7 @@ lastmile_rows(RbacSetEval *se, MType *t, MLastMile *lm, KeySet *dst)
 		return query_into(dst, select_keys(t), 0, NULL, NULL, NULL);
 	}
 	if (!t->bound)
-		return false;			/* a body needs rows to hold on */
+		return lastmile_unbound(se, t, lm, dst);
 	body = rbac_sql_lastmile_body(se->ev.m, rule, "a", &rbac_eval_sql_actor);
 	if (body == NULL)
 		return false;
