@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(rbac_authorized_resources);
 PG_FUNCTION_INFO_V1(rbac_authorized_resources_current);
 PG_FUNCTION_INFO_V1(rbac_who_can);
 PG_FUNCTION_INFO_V1(rbac_holds);
+PG_FUNCTION_INFO_V1(rbac_holds_joined);
 PG_FUNCTION_INFO_V1(rbac_lastmile_row);
 
 /* Stack of (actor, term, type, id) being evaluated by rbac._holds(). */
@@ -454,15 +455,18 @@ rbac_who_can(PG_FUNCTION_ARGS)
 }
 
 /*
- * rbac._holds(actor, term, type, id) -> boolean
+ * rbac._holds(actor, term, type, id) -> boolean, and with joined
+ * rbac._holds_joined (the same arguments):
  *
  * Used by compiled last-mile rule bodies: does the actor hold the role or
  * permission on Type:id?  NULL id or actor: false.  A re-entrant call for
  * the same question (a rule that depends on itself through the data) is
- * false, which is the least fixpoint for such recursion.
+ * false, which is the least fixpoint for such recursion.  joined: id is
+ * the far end of a join-table row, which relates nothing when the type is
+ * bound and has no such row (as checks follow join tables).
  */
-Datum
-rbac_holds(PG_FUNCTION_ARGS)
+static bool
+holds(FunctionCallInfo fcinfo, bool joined)
 {
 	char	   *actor = rbac_arg_text(fcinfo, 0);
 	char	   *termname = rbac_arg_text(fcinfo, 1);
@@ -476,19 +480,19 @@ rbac_holds(PG_FUNCTION_ARGS)
 	volatile bool result = false;
 
 	if (termname == NULL || type == NULL || id == NULL)
-		PG_RETURN_BOOL(false);
+		return false;
 	check_stack_depth();
 	frame.key = psprintf("%s\x1f%s\x1f%s\x1f%s", actor ? actor : "", termname, type, id);
 	for (f = holds_stack; f; f = f->next)
 		if (strcmp(f->key, frame.key) == 0)
-			PG_RETURN_BOOL(false);
+			return false;
 	m = rbac_get_model();
 	t = rbac_model_type(m, type);
 	if (t == NULL)
-		PG_RETURN_BOOL(false);
+		return false;
 	term = rbac_type_term(t, termname);
 	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
-		PG_RETURN_BOOL(false);
+		return false;
 
 	frame.next = holds_stack;
 	holds_stack = &frame;
@@ -501,6 +505,13 @@ rbac_holds(PG_FUNCTION_ARGS)
 
 			root = rbac_eval_permission(&ev, m, actor, t, id, term);
 			result = root->held[term];
+			if (result && joined && t->bound)
+			{
+				/* a join row whose far end has no row relates nothing */
+				if (!root->fetched)
+					rbac_eval_fetch_row(&ev, root);
+				result = !root->restricted;
+			}
 			rbac_eval_end(&ev);
 		}
 		RBAC_INTERNAL_END();
@@ -510,7 +521,21 @@ rbac_holds(PG_FUNCTION_ARGS)
 		holds_stack = frame.next;
 	}
 	PG_END_TRY();
-	PG_RETURN_BOOL(result);
+	return result;
+}
+
+/* rbac._holds(actor, term, type, id) -> boolean (holds) */
+Datum
+rbac_holds(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(holds(fcinfo, false));
+}
+
+/* rbac._holds_joined(actor, term, type, id) -> boolean (holds) */
+Datum
+rbac_holds_joined(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(holds(fcinfo, true));
 }
 
 /*

@@ -431,7 +431,7 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 
 		snprintf(alias, sizeof(alias), "_rbac_j%d", ++g->nalias);
 		appendStringInfo(buf, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s OPERATOR(pg_catalog.=) (%s.%s)::%s "
-						 "AND rbac._holds(%s, %s, %s, %s.%s::pg_catalog.text))",
+						 "AND rbac._holds_joined(%s, %s, %s, %s.%s::pg_catalog.text))",
 						 j->qualname, alias, alias, quote_identifier(j->from_col),
 						 g->alias, quote_identifier(g->rtype->key_col),
 						 format_type_be_qualified(j->from_type),
