@@ -40,6 +40,7 @@ OBJS = \
 	src/test_policy.o \
 	src/graph.o \
 	src/model.o \
+	src/plannable.o \
 	src/lookup.o \
 	src/actorset.o \
 	src/refs.o \

@@ -487,10 +487,7 @@ holds(FunctionCallInfo fcinfo, bool joined)
 		if (strcmp(f->key, frame.key) == 0)
 			return false;
 	m = rbac_get_model();
-	t = rbac_model_type(m, type);
-	if (t == NULL)
-		return false;
-	term = rbac_type_term(t, termname);
+	term = rbac_model_term(m, type, termname, &t);
 	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
 		return false;
 

@@ -108,6 +108,8 @@ typedef struct RbacModel
 extern RbacModel *rbac_get_model(void);
 extern MType *rbac_model_type(RbacModel *m, const char *name);
 extern int	rbac_type_term(MType *t, const char *name);
+extern int	rbac_model_term(RbacModel *m, const char *type, const char *name,
+							MType **t);
 extern int	rbac_model_global(RbacModel *m, const char *name);
 extern void rbac_model_invalidate(void);
 extern char *rbac_policy_rule_text(RbacModel *m, RbacRule *rule);

@@ -65,10 +65,7 @@ rbac_may_manage(const char *resource_type, const char *resource_id)
 	if (resource_type == NULL || resource_id == NULL || actor == NULL)
 		return false;
 	m = rbac_get_model();
-	t = rbac_model_type(m, resource_type);
-	if (t == NULL)
-		return false;
-	term = rbac_type_term(t, perm);
+	term = rbac_model_term(m, resource_type, perm, &t);
 	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_PERMISSION)
 		return false;
 	return rbac_check(actor, perm, psprintf("%s:%s", resource_type, resource_id));
