@@ -281,27 +281,52 @@ notify_warnings(RbacParsed *parsed)
 	}
 }
 
+/* The bindings (type name, table), read once for check_rule_columns. */
+typedef struct Bindings
+{
+	int			n;
+	char	  **type;
+	Oid		   *relid;
+} Bindings;
+
+/* Read every binding.  SPI is connected. */
+static Bindings
+read_bindings(void)
+{
+	Bindings	b;
+	uint64		i;
+	bool		isnull;
+
+	rbac_spi_execute("SELECT type, tbl::pg_catalog.oid FROM rbac.binding",
+					 0, NULL, NULL, NULL, true, SPI_OK_SELECT);
+	b.n = (int) SPI_processed;
+	b.type = palloc(sizeof(char *) * (b.n + 1));
+	b.relid = palloc(sizeof(Oid) * (b.n + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		b.type[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		b.relid[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+													SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	return b;
+}
+
 /*
  * The bound table of the type at the end of a column path, or InvalidOid
- * (not a column path, or the type is not bound).  SPI is connected.
+ * (not a column path, or the type is not bound).
  */
 static Oid
-column_path_table(RbacOperand *op)
+column_path_table(const Bindings *b, RbacOperand *op)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	bool		isnull;
+	int			i;
 
 	if (op == NULL || op->kind != RBAC_OP_PATH ||
 		op->path.tail != RBAC_TAIL_COLUMN || op->path.end_type == NULL)
 		return InvalidOid;
-	values[0] = CStringGetTextDatum(op->path.end_type->name);
-	rbac_spi_execute("SELECT tbl::pg_catalog.oid FROM rbac.binding WHERE type = $1",
-					 1, argtypes, values, NULL, true, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		return InvalidOid;
-	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-										  SPI_tuptable->tupdesc, 1, &isnull));
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->type[i], op->path.end_type->name) == 0)
+			return b->relid[i];
+	return InvalidOid;
 }
 
 /*
@@ -314,6 +339,7 @@ column_path_table(RbacOperand *op)
 static void
 check_rule_columns(RbacPolicy *p)
 {
+	Bindings	b = read_bindings();
 	int			i;
 
 	for (i = 0; i < p->nrules; i++)
@@ -345,12 +371,12 @@ check_rule_columns(RbacPolicy *p)
 			ops[0] = e->a;
 			ops[1] = e->kind == RBAC_EX_CMP ? e->b : NULL;
 			for (k = 0; k < 2; k++)
-				if (OidIsValid(relid = column_path_table(ops[k])))
+				if (OidIsValid(relid = column_path_table(&b, ops[k])))
 					(void) rbac_require_safe_column(relid,
 													ops[k]->path.fields[ops[k]->path.nfields - 1],
 													"rule");
 			if (e->kind == RBAC_EX_IN &&
-				OidIsValid(relid = column_path_table(e->b_array)))
+				OidIsValid(relid = column_path_table(&b, e->b_array)))
 				rbac_require_array_column(relid,
 										  e->b_array->path.fields[e->b_array->path.nfields - 1]);
 		}
