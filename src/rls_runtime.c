@@ -630,11 +630,9 @@ typedef struct LazyIn
 static MType *
 hint_type_term(RbacModel *m, RbacSetHint *h, int *term)
 {
-	MType	   *t = rbac_model_type(m, h->type);
+	MType	   *t;
 
-	if (t == NULL)
-		return NULL;
-	*term = rbac_type_term(t, h->term);
+	*term = rbac_model_term(m, h->type, h->term, &t);
 	if (*term < 0 || t->ast->terms[*term].kind == RBAC_TERM_RELATION)
 		return NULL;
 	return t;

@@ -261,12 +261,10 @@ rbac_rd_require_row(const RbacRef *ref, const char *what)
 int
 rbac_rd_term_kind(const char *type, const char *name)
 {
-	MType	   *t = rbac_model_type(rbac_get_model(), type);
-	int			i;
+	MType	   *t;
+	int			i = rbac_model_term(rbac_get_model(), type, name, &t);
 
-	if (t == NULL || (i = rbac_type_term(t, name)) < 0)
-		return -1;
-	return t->ast->terms[i].kind;
+	return i < 0 ? -1 : t->ast->terms[i].kind;
 }
 
 /* Does the policy declare global role name? */
