@@ -57,8 +57,7 @@ typedef struct Slot
 {
 	RbacActorSet *as;			/* NULL: free */
 	LocalTransactionId lxid;	/* the transaction it belongs to */
-	SnapshotData snap;			/* xip and subxip copied into as->cxt */
-	uint64		aborts;			/* subxact_aborts when taken */
+	RbacSnapStamp stamp;		/* xip and subxip copied into as->cxt */
 } Slot;
 
 static Slot slots[NSLOTS];
@@ -99,11 +98,11 @@ subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 
 /*
  * How many subtransactions this backend has rolled back: a snapshot equal
- * to an earlier one (rbac_actorset_same_snapshot) sees the same rows only
- * if this did not change in between.  Counting starts at the first call.
+ * to an earlier one sees the same rows only if this did not change in
+ * between.  Counting starts at the first call.
  */
-uint64
-rbac_actorset_rollbacks(void)
+static uint64
+rollbacks(void)
 {
 	if (!callback_registered)
 	{
@@ -114,8 +113,8 @@ rbac_actorset_rollbacks(void)
 }
 
 /* Do two MVCC snapshots see exactly the same rows? */
-bool
-rbac_actorset_same_snapshot(Snapshot a, Snapshot b)
+static bool
+same_snapshot(const SnapshotData *a, Snapshot b)
 {
 	return a->xmin == b->xmin && a->xmax == b->xmax && a->curcid == b->curcid &&
 		a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
@@ -125,9 +124,9 @@ rbac_actorset_same_snapshot(Snapshot a, Snapshot b)
 		(a->subxcnt <= 0 || memcmp(a->subxip, b->subxip, sizeof(TransactionId) * a->subxcnt) == 0);
 }
 
-/* The active snapshot, when the expansion may be cached under it. */
-static Snapshot
-cacheable_snapshot(void)
+/* The active snapshot, when results read under it may be kept; else NULL. */
+Snapshot
+rbac_cacheable_snapshot(void)
 {
 	Snapshot	snap;
 
@@ -135,6 +134,35 @@ cacheable_snapshot(void)
 		return NULL;
 	snap = GetActiveSnapshot();
 	return snap->snapshot_type == SNAPSHOT_MVCC ? snap : NULL;
+}
+
+/* Stamp *st with snap (rbac_cacheable_snapshot) and the rollbacks so far. */
+void
+rbac_snapstamp_take(RbacSnapStamp *st, Snapshot snap, MemoryContext cxt)
+{
+	st->rollbacks = rollbacks();
+	st->snap = *snap;
+	st->snap.xip = st->snap.subxip = NULL;
+	if (snap->xcnt > 0)
+	{
+		st->snap.xip = MemoryContextAlloc(cxt, sizeof(TransactionId) * snap->xcnt);
+		memcpy(st->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	}
+	if (snap->subxcnt > 0)
+	{
+		st->snap.subxip = MemoryContextAlloc(cxt, sizeof(TransactionId) * snap->subxcnt);
+		memcpy(st->snap.subxip, snap->subxip, sizeof(TransactionId) * snap->subxcnt);
+	}
+}
+
+/* Does the active snapshot see exactly the rows *st was taken under? */
+bool
+rbac_snapstamp_current(const RbacSnapStamp *st)
+{
+	Snapshot	snap = rbac_cacheable_snapshot();
+
+	return snap != NULL && st->rollbacks == rollbacks() &&
+		same_snapshot(&st->snap, snap);
 }
 
 /* Add an entry to the actor set (not in it yet). */
@@ -221,8 +249,8 @@ build(RbacModel *m, RbacProbe *probe, const char *actor)
 RbacActorSet *
 rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 {
-	Snapshot	snap = cacheable_snapshot();
-	uint64		aborts = rbac_actorset_rollbacks();
+	Snapshot	snap = rbac_cacheable_snapshot();
+	RbacSnapStamp stamp;
 	MemoryContext cxt;
 	MemoryContext old;
 	RbacActorSet *as;
@@ -238,9 +266,8 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 			if (slots[i].as != NULL && slots[i].lxid != MyProc->lxid)
 				slot_free(i);
 			c = slots[i].as;
-			if (c != NULL && c->m == m && slots[i].aborts == aborts &&
-				strcmp(c->aref, actor) == 0 &&
-				rbac_actorset_same_snapshot(&slots[i].snap, snap))
+			if (c != NULL && c->m == m && strcmp(c->aref, actor) == 0 &&
+				rbac_snapstamp_current(&slots[i].stamp))
 			{
 				c->pins++;
 				c->uses++;
@@ -267,6 +294,8 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 	 */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "pg_rbac actor set",
 								ALLOCSET_SMALL_SIZES);
+	if (s != NULL)
+		rbac_snapstamp_take(&stamp, snap, cxt);
 	old = MemoryContextSwitchTo(cxt);
 	as = build(m, probe, actor);
 	MemoryContextSwitchTo(old);
@@ -280,17 +309,7 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 	as->cached = true;
 	s->as = as;
 	s->lxid = MyProc->lxid;
-	s->snap = *snap;
-	s->aborts = aborts;
-	s->snap.xip = s->snap.subxip = NULL;
-	if (snap->xcnt > 0)
-		s->snap.xip = MemoryContextAlloc(cxt, sizeof(TransactionId) * snap->xcnt);
-	if (snap->subxcnt > 0)
-		s->snap.subxip = MemoryContextAlloc(cxt, sizeof(TransactionId) * snap->subxcnt);
-	if (snap->xcnt > 0)
-		memcpy(s->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
-	if (snap->subxcnt > 0)
-		memcpy(s->snap.subxip, snap->subxip, sizeof(TransactionId) * snap->subxcnt);
+	s->stamp = stamp;
 	return as;
 }
 

@@ -74,7 +74,21 @@ extern void rbac_actorset_load_globals(RbacActorSet *as, RbacProbe *probe);
 extern bool rbac_actorset_roles(RbacActorSet *as, RbacProbe *probe,
 								const char *rtype, const char *rid,
 								RbacActorRole **roles);
-extern bool rbac_actorset_same_snapshot(Snapshot a, Snapshot b);
-extern uint64 rbac_actorset_rollbacks(void);
+/*
+ * What a result kept for the rest of the transaction was read under: the
+ * contents of an MVCC snapshot (xip and subxip copied) and the number of
+ * subtransactions rolled back by then.  The active snapshot sees exactly
+ * the same rows when rbac_snapstamp_current says so.
+ */
+typedef struct RbacSnapStamp
+{
+	SnapshotData snap;
+	uint64		rollbacks;
+} RbacSnapStamp;
+
+extern Snapshot rbac_cacheable_snapshot(void);
+extern void rbac_snapstamp_take(RbacSnapStamp *st, Snapshot snap,
+								MemoryContext cxt);
+extern bool rbac_snapstamp_current(const RbacSnapStamp *st);
 
 #endif							/* RBAC_ACTORSET_H */

@@ -133,8 +133,7 @@ typedef struct PlannedSet
 	MemoryContext cxt;			/* NULL: slot unused */
 	char	   *key;			/* set_key(actor, hint) */
 	RbacModel  *model;
-	SnapshotData snap;			/* xip and subxip copied into cxt */
-	uint64		rollbacks;		/* rbac_actorset_rollbacks() then */
+	RbacSnapStamp stamp;		/* xip and subxip copied into cxt */
 	int			n;
 	char	  **items;
 	bool		universal;
@@ -172,10 +171,7 @@ planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
 	MemoryContext old;
 	int			i;
 
-	if (actor == NULL || !ActiveSnapshotSet())
-		return;
-	snap = GetActiveSnapshot();
-	if (snap->snapshot_type != SNAPSHOT_MVCC)
+	if (actor == NULL || (snap = rbac_cacheable_snapshot()) == NULL)
 		return;
 	if (!planned_callback)
 	{
@@ -190,14 +186,7 @@ planned_store(const char *actor, const char *hint, RbacModel *m, KeySet *k)
 	old = MemoryContextSwitchTo(p->cxt);
 	p->key = set_key(actor, hint);
 	p->model = m;
-	p->rollbacks = rbac_actorset_rollbacks();
-	p->snap = *snap;
-	p->snap.xip = palloc(sizeof(TransactionId) * Max(snap->xcnt, 1));
-	if (snap->xcnt > 0)
-		memcpy(p->snap.xip, snap->xip, sizeof(TransactionId) * snap->xcnt);
-	p->snap.subxip = palloc(sizeof(TransactionId) * Max(snap->subxcnt, 1));
-	if (snap->subxcnt > 0)
-		memcpy(p->snap.subxip, snap->subxip, sizeof(TransactionId) * snap->subxcnt);
+	rbac_snapstamp_take(&p->stamp, snap, p->cxt);
 	p->universal = k->universal;
 	p->n = k->n;
 	p->items = palloc(sizeof(char *) * Max(k->n, 1));
@@ -218,7 +207,7 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 
 	char	   *key;
 
-	if (actor == NULL || !ActiveSnapshotSet())
+	if (actor == NULL)
 		return NULL;
 	key = set_key(actor, hint);
 	for (i = 0; i < NPLANNED; i++)
@@ -227,8 +216,7 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 		KeySet	   *k;
 
 		if (p->cxt == NULL || p->model != m || strcmp(p->key, key) != 0 ||
-			p->rollbacks != rbac_actorset_rollbacks() ||
-			!rbac_actorset_same_snapshot(&p->snap, GetActiveSnapshot()))
+			!rbac_snapstamp_current(&p->stamp))
 			continue;
 		k = palloc0(sizeof(KeySet));
 		k->n = p->n;
