@@ -37,6 +37,7 @@
 #include "keyset.h"
 #include "refs.h"
 #include "sqlgen.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -276,7 +277,7 @@ rbac_eval_node(RbacEval *ev, MType *t, const char *id)
 	RbacEvalNode	   *n;
 	int			i;
 	char	   *cid = rbac_ref_canonical_id(t, id, false);
-	char	   *key = psprintf("%d:%s", t->index, cid);
+	char	   *key = rbac_counted_key(t->index, cid, "");
 
 	i = keyset_find(ev->node_keys, key, strlen(key));
 	if (i >= 0)
