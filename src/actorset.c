@@ -38,6 +38,7 @@
 #include "actorset.h"
 #include "keyset.h"
 #include "refs.h"
+#include "util.h"
 
 #include "access/xact.h"
 #include "miscadmin.h"
@@ -69,7 +70,7 @@ static bool callback_registered = false;
 char *
 rbac_actorset_key(const char *type, const char *id)
 {
-	return psprintf("%zu:%s%s", strlen(type), type, id);
+	return rbac_counted_key(strlen(type), type, id);
 }
 
 /* The key of the global roles in role_keys (no (type, id) key is empty). */

@@ -37,6 +37,7 @@
 #include "keyset.h"
 #include "refs.h"
 #include "sqlgen.h"
+#include "util.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -247,6 +248,28 @@ rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n)
 	}
 }
 
+/*
+ * Allocate the per-term arrays of node n, of len entries each, zeroed, in
+ * one chunk: a check adds a few nodes, and seven allocations per node were
+ * a visible part of its cost.
+ */
+static void
+node_arrays(RbacEvalNode *n, int len)
+{
+	Size		ptrs = MAXALIGN(sizeof(void *) * len);
+	Size		why = MAXALIGN(sizeof(RbacEvalReason) * len);
+	Size		flags = MAXALIGN(sizeof(bool) * len);
+	char	   *p = palloc0(3 * ptrs + why + 3 * flags);
+
+	n->relval = (char **) p;
+	n->relids = (List **) (p + ptrs);
+	n->relnodes = (List **) (p + 2 * ptrs);
+	n->why = (RbacEvalReason *) (p + 3 * ptrs);
+	n->relids_loaded = (bool *) (p + 3 * ptrs + why);
+	n->rel_followed = (bool *) (p + 3 * ptrs + why + flags);
+	n->held = (bool *) (p + 3 * ptrs + why + 2 * flags);
+}
+
 /* RbacEvalNode index of (type, id), adding it if new. */
 int
 rbac_eval_node(RbacEval *ev, MType *t, const char *id)
@@ -254,7 +277,7 @@ rbac_eval_node(RbacEval *ev, MType *t, const char *id)
 	RbacEvalNode	   *n;
 	int			i;
 	char	   *cid = rbac_ref_canonical_id(t, id, false);
-	char	   *key = psprintf("%d:%s", t->index, cid);
+	char	   *key = rbac_counted_key(t->index, cid, "");
 
 	i = keyset_find(ev->node_keys, key, strlen(key));
 	if (i >= 0)
@@ -271,13 +294,7 @@ rbac_eval_node(RbacEval *ev, MType *t, const char *id)
 	memset(n, 0, sizeof(RbacEvalNode));
 	n->type = t;
 	n->id = cid;
-	n->relval = palloc0(sizeof(char *) * (t->nterms + 1));
-	n->relids = palloc0(sizeof(List *) * (t->nterms + 1));
-	n->relids_loaded = palloc0(sizeof(bool) * (t->nterms + 1));
-	n->relnodes = palloc0(sizeof(List *) * (t->nterms + 1));
-	n->rel_followed = palloc0(sizeof(bool) * (t->nterms + 1));
-	n->held = palloc0(sizeof(bool) * (t->nterms + 1));
-	n->why = palloc0(sizeof(RbacEvalReason) * (t->nterms + 1));
+	node_arrays(n, t->nterms + 1);
 	return ev->nnodes++;
 }
 
@@ -306,7 +323,7 @@ rbac_eval_mark_relevant(RbacEval *ev, MType *t0, int term0)
 	} Item;
 	Item	   *stack;
 	int			nstack = 0;
-	int			cap = 64;
+	int			cap = 16;
 
 	stack = palloc(sizeof(Item) * cap);
 	if (rbac_eval_is_relevant(ev, t0, term0))

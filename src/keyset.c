@@ -83,13 +83,21 @@ int64_hash(int64 v)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/* A new empty set in the current memory context. */
+/* The initial capacity of a set, in keys. */
+#define KEYSET_INITIAL 8
+
+/*
+ * A new empty set in the current memory context.  It starts small (a
+ * check's sets of nodes and actors hold a few keys, and a table of 64 was
+ * 4 kB to zero for each) and doubles as it fills; keyset_reserve sizes a
+ * large one at once.
+ */
 KeySet *
 keyset_new(void)
 {
 	KeySet	   *k = palloc0(sizeof(KeySet));
 
-	k->hash = keytab_create(CurrentMemoryContext, 64, NULL);
+	k->hash = keytab_create(CurrentMemoryContext, KEYSET_INITIAL, NULL);
 	return k;
 }
 
@@ -116,7 +124,7 @@ keyset_add_len(KeySet *k, const char *key, int len)
 	e->pos = k->n;
 	if (k->n == k->cap)
 	{
-		k->cap = k->cap ? k->cap * 2 : 64;
+		k->cap = k->cap ? k->cap * 2 : KEYSET_INITIAL;
 		k->items = k->items ? repalloc_huge(k->items, sizeof(char *) * k->cap) :
 			palloc(sizeof(char *) * k->cap);
 	}

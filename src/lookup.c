@@ -124,9 +124,12 @@ open_probe(RbacProbeRel *r, Oid relid, Oid indexid)
 	r->slot = table_slot_create(r->rel, NULL);
 }
 
-/* Close what open_probe opened. */
+/*
+ * Close what open_probe opened, releasing its lock (lockmode
+ * AccessShareLock) or keeping it to the end of the transaction (NoLock).
+ */
 static void
-close_probe(RbacProbeRel *r)
+close_probe(RbacProbeRel *r, LOCKMODE lockmode)
 {
 	if (r->rel == NULL)
 		return;
@@ -134,8 +137,8 @@ close_probe(RbacProbeRel *r)
 		index_endscan(r->scan);
 	r->scan = NULL;
 	ExecDropSingleTupleTableSlot(r->slot);
-	index_close(r->index, AccessShareLock);
-	table_close(r->rel, AccessShareLock);
+	index_close(r->index, lockmode);
+	table_close(r->rel, lockmode);
 	r->rel = NULL;
 }
 
@@ -153,12 +156,22 @@ rbac_probe_end(RbacProbe *p)
 {
 	int			i;
 
-	close_probe(&p->assignment);
-	close_probe(&p->membership);
-	close_probe(&p->custom_role);
-	close_probe(&p->by_actor);
+	/*
+	 * The catalogs' locks stay to the end of the transaction, as a query's
+	 * do: the next evaluation of the transaction (a generated policy
+	 * checking row after row) finds them held instead of locking again and
+	 * processing invalidation messages each time.  Nothing but an upgrade
+	 * of the extension locks them more strongly.  The bound tables' are
+	 * released: rbac.load_policy replaces their policies (an exclusive
+	 * lock) while holding rbac.policy, which a transaction writing role
+	 * data after a check would wait for: a deadlock.
+	 */
+	close_probe(&p->assignment, NoLock);
+	close_probe(&p->membership, NoLock);
+	close_probe(&p->custom_role, NoLock);
+	close_probe(&p->by_actor, NoLock);
 	for (i = 0; i < RBAC_PROBE_ROWS; i++)
-		close_probe(&p->rows[i]);
+		close_probe(&p->rows[i], AccessShareLock);
 }
 
 /*
@@ -483,6 +496,6 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 		}
 	}
 	if (r == &local)
-		close_probe(r);
+		close_probe(r, AccessShareLock);
 	return found;
 }

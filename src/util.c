@@ -84,6 +84,26 @@ rbac_arg_required(FunctionCallInfo fcinfo, int n, const char *what)
 	return v;
 }
 
+/*
+ * The key "n:" followed by a and b, for the hash sets of a check (n is a
+ * length or a type's number, so that no two pairs make the same key).
+ * Built by hand: a check makes several, and a printf each was a visible
+ * part of its cost.
+ */
+char *
+rbac_counted_key(uint64 n, const char *a, const char *b)
+{
+	size_t		la = strlen(a);
+	size_t		lb = strlen(b);
+	char	   *key = palloc(MAXINT8LEN + 1 + la + lb + 1);
+	int			len = pg_ulltoa_n(n, key);
+
+	key[len++] = ':';
+	memcpy(key + len, a, la);
+	memcpy(key + len + la, b, lb + 1);
+	return key;
+}
+
 /* qsort comparator for C strings (byte order). */
 int
 rbac_cmp_cstr(const void *a, const void *b)

@@ -32,6 +32,7 @@ extern char *rbac_qualified_name(Oid relid);
 extern char *rbac_arg_text(FunctionCallInfo fcinfo, int n);
 extern void rbac_arg_not_null(FunctionCallInfo fcinfo, int n, const char *what);
 extern char *rbac_arg_required(FunctionCallInfo fcinfo, int n, const char *what);
+extern char *rbac_counted_key(uint64 n, const char *a, const char *b);
 extern int	rbac_cmp_cstr(const void *a, const void *b);
 extern void rbac_srf_put_text(ReturnSetInfo *rsinfo, const char *s);
 
