@@ -402,6 +402,15 @@ BEGIN;
 SELECT rbac.set_actor('Person:ann', true);
 SELECT array(SELECT unnest(rbac._keys_own('Doc', 'read', NULL::int)) ORDER BY 1) AS own;
 ROLLBACK;
+-- under RLS with the sets at once (no row checked on its own first)
+GRANT SELECT ON d_docs TO regress_s93_reader;
+SELECT rbac.enable_rls('d_docs');
+BEGIN;
+SET LOCAL rbac.rls_check_budget = 0;
+SET LOCAL ROLE regress_s93_reader;
+SELECT rbac.set_actor('Person:ann', true);
+SELECT array_agg(id ORDER BY id) AS ann_reads FROM d_docs;
+ROLLBACK;
 SELECT * FROM pg_temp.paths('Doc', 'd_docs', ARRAY['read'], ARRAY['Person:ann', 'Person:bo']);
 SELECT rbac.disable_rls(tbl) FROM rbac.rls_table ORDER BY tbl::text;
 
