@@ -231,7 +231,16 @@ LANGUAGE c STABLE PARALLEL SAFE
 SUPPORT rbac._in_support
 AS 'MODULE_PATHNAME', 'rbac_in_lazy';
 COMMENT ON FUNCTION rbac._in_lazy(anyelement, text, anyelement) IS
-'Internal (generated policies): is value in the current actor''s set named by hint (k or d)? Checks rows one at a time until computing the set is cheaper; indexable through rbac._in_support (sample: a query-constant value of the type, for the index condition).';
+'Internal (generated policies): is value in the current actor''s set named by hint (k, o or d)? Checks rows one at a time until computing the set is cheaper; indexable through rbac._in_support (sample: a query-constant value of the type, for the index condition).';
+
+-- The set of an arm through a join table, matched against the type's own
+-- keys only: no probe for the rows of the join rows' "from" keys
+CREATE FUNCTION rbac._keys_own(type text, term text, sample anyelement)
+RETURNS anyarray
+LANGUAGE c STABLE PARALLEL RESTRICTED COST 160000
+AS 'MODULE_PATHNAME', 'rbac_keys_own';
+COMMENT ON FUNCTION rbac._keys_own(text, text, anyelement) IS
+'Internal (generated policies): keys of type on which the current actor holds term, matched against the type''s own keys only (may hold keys no row has).';
 
 -- bind's relations may name join tables (many-to-many relations)
 COMMENT ON FUNCTION rbac.bind(text, regclass, name, jsonb) IS

@@ -244,6 +244,7 @@ INSERT INTO baseline VALUES
   ('rbac.reset_actor()', '{}'),
   ('rbac.filter(text,text,text)', ARRAY['''read''', '''Repository''', 'NULL::text']),
   ('rbac._keys(text,text,anyelement)', ARRAY['''Repository''', '''read''', 's.i']),
+  ('rbac._keys_own(text,text,anyelement)', ARRAY['''Repository''', '''read''', 's.i']),
   ('rbac._keys_direct(text,text,anyelement)', ARRAY['''Repository''', '''admin''', 's.i']),
   ('rbac._keys_path(text,text[],text,anyelement)', ARRAY['''Issue''', 'ARRAY[''repository'']', '''read''', 's.i']),
   ('rbac._has_global(text)', ARRAY['''superadmin''']),
@@ -316,6 +317,7 @@ FROM baseline b ORDER BY b.fn::text;
 CREATE FUNCTION pg_temp.add(f regprocedure, label text, VARIADIC steps text[]) RETURNS void
 LANGUAGE sql AS $$ INSERT INTO pg_temp.cases (fn, label, steps) VALUES (f, label, steps) $$;
 \set keys 'rbac._keys(text,text,anyelement)'
+\set own 'rbac._keys_own(text,text,anyelement)'
 \set direct 'rbac._keys_direct(text,text,anyelement)'
 \set path 'rbac._keys_path(text,text[],text,anyelement)'
 \set in 'rbac._in(anyelement,anyarray,text)'
@@ -361,6 +363,15 @@ SELECT pg_temp.add(:'keys', 'type and term from Vars',
 SELECT pg_temp.add(:'keys', 'type from a volatile expression', $q$SELECT cardinality(rbac._keys(CASE WHEN random() < 2 THEN 'Repository' END, 'read', NULL::int))$q$);
 SELECT pg_temp.add(:'keys', 'in a generated policy''s shape, per row',
   $q$SELECT count(*) FROM hw.repositories r WHERE r.id = ANY (rbac._keys('Repository', 'read', r.id))$q$);
+
+SELECT pg_temp.add(:'own', 'int keys: rbac._keys''s without join tables', $q$SELECT array(SELECT unnest(rbac._keys_own('Repository', 'read', NULL::int)) ORDER BY 1) = array(SELECT unnest(rbac._keys('Repository', 'read', NULL::int)) ORDER BY 1)$q$);
+SELECT pg_temp.add(:'own', 'int keys, text domain sample', $q$SELECT array(SELECT unnest(rbac._keys_own('Repository', 'read', NULL::pg_temp.d_text)) ORDER BY 1)$q$);
+SELECT pg_temp.add(:'own', 'text keys, enum sample', $q$SELECT rbac._keys_own('Organization', 'read', s.m) FROM pg_temp.samples s$q$);
+SELECT pg_temp.add(:'own', 'domain keys', $q$SELECT array(SELECT unnest(rbac._keys_own('Folder', 'read', s.f)) ORDER BY 1) FROM pg_temp.samples s$q$);
+SELECT pg_temp.add(:'own', 'relation to an actor type', $q$SELECT rbac._keys_own('Issue', 'creator', NULL::bigint)$q$);
+SELECT pg_temp.add(:'own', 'unknown type', $q$SELECT rbac._keys_own('Nope', 'read', NULL::int)$q$);
+SELECT pg_temp.add(:'own', 'NULL term: NULL or empty', $q$SELECT coalesce(cardinality(rbac._keys_own('Repository', NULL, NULL::int)), 0) = 0$q$);
+SELECT pg_temp.add(:'lazy', 'an o hint: the set of rbac._keys_own', $q$SELECT array_agg(r.id ORDER BY r.id) FROM hw.repositories r WHERE rbac._in_lazy(r.id, 'o|Repository|read', NULL::int)$q$);
 
 SELECT pg_temp.add(:'direct', 'int keys', $q$SELECT rbac._keys_direct('Repository', 'admin', NULL::int)$q$);
 SELECT pg_temp.add(:'direct', 'int keys, domain sample', $q$SELECT rbac._keys_direct('Repository', 'admin', s.dn) FROM pg_temp.samples s$q$);

@@ -254,18 +254,20 @@ direct_grants_possible(RbacModel *m, MType *t, bool *closure)
  * by the set engine, which reads the join table as the internal user.  The
  * policy does not read the join table itself: it would do so under the
  * querying role's privileges and row-level security, as a SubPlan per row.
+ * The set is only matched against the row's own key (rbac._keys_own): a
+ * join row naming no row of t needs no probe to be left out.
  */
 static char *
 join_arm(MType *t, int term, const char *alias)
 {
 	const char *name = t->ast->terms[term].name;
+	bool		rel = t->ast->terms[term].kind == RBAC_TERM_RELATION;
 
-	return rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), "_keys",
+	return rbac_sql_in_keys(rbac_column_sql(t, alias, t->key_col), rel ? "_keys" : "_keys_own",
 							psprintf("%s, %s", quote_literal_cstr(t->name),
 									 quote_literal_cstr(name)),
 							format_type_be(t->key_type),
-							t->ast->terms[term].kind == RBAC_TERM_RELATION ? NULL :
-							rbac_sql_format_hint(RBAC_HINT_KEYS, t->name, NULL, 0, name));
+							rel ? NULL : rbac_sql_format_hint(RBAC_HINT_OWN, t->name, NULL, 0, name));
 }
 
 /*

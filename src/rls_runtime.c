@@ -38,6 +38,7 @@
 #include "utils/guc.h"
 
 PG_FUNCTION_INFO_V1(rbac_keys);
+PG_FUNCTION_INFO_V1(rbac_keys_own);
 PG_FUNCTION_INFO_V1(rbac_keys_direct);
 PG_FUNCTION_INFO_V1(rbac_keys_path);
 PG_FUNCTION_INFO_V1(rbac_has_global);
@@ -228,14 +229,29 @@ planned_lookup(const char *actor, const char *hint, RbacModel *m)
 }
 
 /*
- * The current actor's set of term on t (direct grants only when direct),
- * named by hint: the one already computed under the active snapshot, else
+ * Compute the set of term on t that a hint of kind names (sqlgen.h):
+ * direct grants only, every derivation, or every derivation matched
+ * against t's own keys only.  se begun, inside RBAC_INTERNAL_BEGIN/END.
+ */
+static KeySet *
+compute_kind(RbacSetEval *se, RbacSetHintKind kind, MType *t, int term)
+{
+	if (kind == RBAC_HINT_DIRECT)
+		return rbac_sets_compute_direct(se, t, term);
+	if (kind == RBAC_HINT_OWN)
+		return rbac_sets_compute_own(se, t, term);
+	return rbac_sets_compute(se, t, term);
+}
+
+/*
+ * The current actor's set of term on t of the kind of hint, named by
+ * hint: the one already computed under the active snapshot, else
  * computed now and kept for later calls (with the time it took).  Called
  * inside RBAC_INTERNAL_BEGIN/END, se begun for actor.
  */
 static KeySet *
 current_set(RbacSetEval *se, const char *actor, const char *hint,
-			RbacModel *m, MType *t, int term, bool direct)
+			RbacModel *m, MType *t, int term, RbacSetHintKind kind)
 {
 	KeySet	   *k = planned_lookup(actor, hint, m);
 	instr_time	start;
@@ -243,7 +259,7 @@ current_set(RbacSetEval *se, const char *actor, const char *hint,
 	if (k != NULL)
 		return k;
 	INSTR_TIME_SET_CURRENT(start);
-	k = direct ? rbac_sets_compute_direct(se, t, term) : rbac_sets_compute(se, t, term);
+	k = compute_kind(se, kind, t, term);
 	set_built(actor, hint, m, k, start);
 	return k;
 }
@@ -280,7 +296,7 @@ keys_elemtype(FunctionCallInfo fcinfo, int argno)
  * is a relation to an actor type gives the rows related to the actor.
  */
 static Datum
-keys_function(FunctionCallInfo fcinfo, bool direct)
+keys_function(FunctionCallInfo fcinfo, RbacSetHintKind kind)
 {
 	MemoryContext callcxt = CurrentMemoryContext;
 	int			term;
@@ -300,14 +316,13 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 		if (t->ast->terms[term].kind == RBAC_TERM_RELATION)
 		{
 			k = keyset_new();
-			if (!direct)
+			if (kind != RBAC_HINT_DIRECT)
 				rbac_sets_rows_of_actor(&se, t, term, k);
 		}
 		else
 		{
-			hint = rbac_sql_format_hint(direct ? RBAC_HINT_DIRECT : RBAC_HINT_KEYS,
-										t->name, NULL, 0, t->ast->terms[term].name);
-			k = current_set(&se, actor, hint, m, t, term, direct);
+			hint = rbac_sql_format_hint(kind, t->name, NULL, 0, t->ast->terms[term].name);
+			k = current_set(&se, actor, hint, m, t, term, kind);
 		}
 		if (k->universal)
 			k = rbac_sets_all_keys(t);
@@ -329,7 +344,21 @@ keys_function(FunctionCallInfo fcinfo, bool direct)
 Datum
 rbac_keys(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(keys_function(fcinfo, false));
+	PG_RETURN_DATUM(keys_function(fcinfo, RBAC_HINT_KEYS));
+}
+
+/*
+ * rbac._keys_own(type text, term text, sample anyelement) -> anyarray
+ *
+ * The keys of rbac._keys, for a policy that matches them against the key
+ * of type's own rows only (its arms through join tables): keys reached
+ * through a join table are not probed for a row (sets.c), so the array may
+ * hold keys no row has.
+ */
+Datum
+rbac_keys_own(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(keys_function(fcinfo, RBAC_HINT_OWN));
 }
 
 /*
@@ -341,7 +370,7 @@ rbac_keys(PG_FUNCTION_ARGS)
 Datum
 rbac_keys_direct(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(keys_function(fcinfo, true));
+	PG_RETURN_DATUM(keys_function(fcinfo, RBAC_HINT_DIRECT));
 }
 
 /*
@@ -422,7 +451,7 @@ rbac_keys_path(PG_FUNCTION_ARGS)
 			int			done = 0;
 			bool		once = false;
 
-			rbac_sets_propagate_via(types[i], terms[i], k, &done, prev, &once);
+			rbac_sets_propagate_via(types[i], terms[i], k, &done, prev, &once, true);
 			k = prev;
 		}
 		if (k->universal)
@@ -628,7 +657,7 @@ hint_type_term(RbacModel *m, RbacSetHint *h, int *term)
 
 /*
  * May values of z's type be checked one at a time, with exactly the answer
- * of the set?  Only for a "k" hint on a bound type whose key has the
+ * of the set?  Only for a "k" or "o" hint on a bound type whose key has the
  * value's type, and for integers or text compared byte for byte: the set
  * is matched by value, a check finds the row by its key's index.
  */
@@ -638,7 +667,7 @@ lazy_rowwise(LazyIn *z, Oid collation)
 	MType	   *t;
 	int			term;
 
-	if (z->h.kind != RBAC_HINT_KEYS || z->actor == NULL)
+	if ((z->h.kind != RBAC_HINT_KEYS && z->h.kind != RBAC_HINT_OWN) || z->actor == NULL)
 		return false;
 	t = hint_type_term(z->model, &z->h, &term);
 	if (t == NULL || !t->bound || getBaseType(t->key_type) != z->valtype)
@@ -732,7 +761,7 @@ lazy_build_set(FunctionCallInfo fcinfo, LazyIn *z)
 		KeySet	   *k;
 
 		rbac_sets_begin(&se, m, actor);
-		k = current_set(&se, actor, z->hint, m, t, term, z->h.kind == RBAC_HINT_DIRECT);
+		k = current_set(&se, actor, z->hint, m, t, term, z->h.kind);
 		if (k->universal)
 			k = rbac_sets_all_keys(t);
 		rbac_eval_end(&se.ev);
@@ -1000,8 +1029,7 @@ estimate_fraction(const char *hint)
 
 		rbac_sets_begin(&se, m, actor);
 		INSTR_TIME_SET_CURRENT(start);
-		k = h.kind == RBAC_HINT_DIRECT ? rbac_sets_compute_direct(&se, t, term) :
-			rbac_sets_compute(&se, t, term);
+		k = compute_kind(&se, h.kind == RBAC_HINT_PATH ? RBAC_HINT_KEYS : h.kind, t, term);
 		fraction = k->universal ? 1.0 : (double) k->n / table_rows(t);
 		if (h.kind != RBAC_HINT_PATH)
 			set_built(actor, hint, m, k, start);
@@ -1105,9 +1133,10 @@ lazy_args(List *args)
 }
 
 /*
- * For the hint and sample arguments of rbac._in_lazy (a constant "k" or
- * "d" hint), the call that computes its set:
- * rbac._keys('Type', 'term', sample) or rbac._keys_direct(...), whose
+ * For the hint and sample arguments of rbac._in_lazy (a constant "k", "o"
+ * or "d" hint), the call that computes its set:
+ * rbac._keys('Type', 'term', sample), rbac._keys_own(...) or
+ * rbac._keys_direct(...), whose
  * result is an array of the sample's type.  The sample generated policies
  * pass is an InitPlan's output, (SELECT NULL::type): a Param the planner
  * cannot fold, so it never runs the call while estimating (an index
@@ -1129,7 +1158,8 @@ lazy_keys_expr(Node *hintarg, Node *sample)
 		h.kind == RBAC_HINT_PATH)
 		return NULL;
 	fn = LookupFuncName(list_make2(makeString("rbac"),
-								   makeString(h.kind == RBAC_HINT_DIRECT ? "_keys_direct" : "_keys")),
+								   makeString(h.kind == RBAC_HINT_DIRECT ? "_keys_direct" :
+											  h.kind == RBAC_HINT_OWN ? "_keys_own" : "_keys")),
 						3, argtypes, true);
 	if (!OidIsValid(fn))
 		return NULL;

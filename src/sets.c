@@ -236,12 +236,33 @@ existing_into(MType *t, char **items, int from, int n, KeySet *dst)
 }
 
 /*
+ * Are the "from" values of join table j, in their text form, exactly the
+ * text forms of the keys of t they equal?  Integers, and bytewise-compared
+ * text with t's key collation deterministic, of the key's own base type.
+ */
+static bool
+join_from_exact(MType *t, MRelJoin *j)
+{
+	Oid			kt = getBaseType(t->key_type);
+
+	if (j->from_type != kt)
+		return false;
+	if (inset_integer_type(kt))
+		return true;
+	return inset_bytes_type(kt) &&
+		(!OidIsValid(t->key_collation) || get_collation_isdeterministic(t->key_collation));
+}
+
+/*
  * Propagation through a join table: the existing rows of t joined (from)
- * to the items of src not propagated yet (to) that exist.
+ * to the items of src not propagated yet (to) that exist.  Without probe
+ * (rbac_sets_compute_own), the "from" values are taken as they are when
+ * join_from_exact: a value with no row of t then stands in the set for no
+ * row, and the set is only matched against the key of t's own rows.
  */
 static bool
 propagate_join(MType *t, MRelJoin *j, KeySet *src, int *done, KeySet *dst,
-			   bool *once)
+			   bool *once, bool probe)
 {
 	KeySet	   *from = keyset_new();
 	char	   *sel = psprintf("SELECT DISTINCT j.%s::pg_catalog.text FROM %s j WHERE ",
@@ -274,17 +295,28 @@ propagate_join(MType *t, MRelJoin *j, KeySet *src, int *done, KeySet *dst,
 								  quote_identifier(j->to_col)),
 				   1, &atype, &arr, NULL);
 	}
+	if (!probe && join_from_exact(t, j))
+	{
+		bool		changed = false;
+		int			i;
+
+		keyset_reserve(dst, from->n);
+		for (i = 0; i < from->n; i++)
+			changed |= keyset_add(dst, from->items[i]);
+		return changed;
+	}
 	return existing_into(t, from->items, 0, from->n, dst);
 }
 
 /*
  * Rows of t whose relation term (column or join table) is in set src
  * (only the items not propagated yet, from *done on): add their keys to
- * dst.
+ * dst.  probe: false only for a set matched against t's own keys alone
+ * (propagate_join).
  */
 bool
 rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
-			  bool *once)
+			  bool *once, bool probe)
 {
 	char	   *sql;
 	bool		changed = false;
@@ -292,7 +324,7 @@ rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done, KeySet *dst,
 	if (!rbac_relation_bound(t, term))
 		return false;
 	if (t->rel_join[term] != NULL)
-		return propagate_join(t, t->rel_join[term], src, done, dst, once);
+		return propagate_join(t, t->rel_join[term], src, done, dst, once, probe);
 	if (src->universal)
 	{
 		if (*once)
@@ -547,7 +579,7 @@ round_type(RbacSetEval *se, MType *t)
 						break;
 					if (rbac_sets_propagate_via(t, rule->via, get_set(se, v, rule->body),
 									  &se->done[t->index][r], dst,
-									  &se->once[t->index][r]))
+									  &se->once[t->index][r], se->own_key != t))
 						changed = true;
 				}
 				break;
@@ -572,7 +604,8 @@ round_type(RbacSetEval *se, MType *t)
 					if (v == NULL)
 						break;
 					rbac_sets_rows_of_actor(se, v, rule->body, owned);
-					changed |= rbac_sets_propagate_via(t, rule->via, owned, &done, dst, &once);
+					changed |= rbac_sets_propagate_via(t, rule->via, owned, &done, dst, &once,
+													   se->own_key != t);
 				}
 				break;
 			case RBAC_BODY_GLOBAL:
@@ -604,6 +637,36 @@ round_type(RbacSetEval *se, MType *t)
 }
 
 /*
+ * Does a relevant rule of se read a set of type t through a relation (a
+ * hop from a resource to one of type t)?
+ */
+static bool
+sets_read_through_relation(RbacSetEval *se, MType *t)
+{
+	RbacModel  *m = se->ev.m;
+	int			i,
+				r;
+
+	for (i = 0; i < m->ntypes; i++)
+	{
+		MType	   *u = &m->types[i];
+
+		if (se->ev.relevant[i] == NULL)
+			continue;
+		for (r = 0; r < u->nrules; r++)
+		{
+			MRule	   *rule = &u->rules[r];
+
+			if (rule->via >= 0 && rbac_eval_is_relevant(&se->ev, u, rule->head) &&
+				(u->ast->terms[rule->via].target == NULL ||
+				 strcmp(u->ast->terms[rule->via].target, t->name) == 0))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Compute the sets of every (type, term) relevant to (t, term) for the
  * actor of se.  Caller has run eval_init inside INTERNAL_BEGIN.
  */
@@ -619,6 +682,8 @@ rbac_sets_compute(RbacSetEval *se, MType *t, int term)
 	se->once = palloc0(sizeof(bool *) * (m->ntypes + 1));
 	se->direct_loaded = palloc0(sizeof(bool) * (m->ntypes + 1));
 	rbac_eval_mark_relevant(&se->ev, t, term);
+	if (se->own_key != NULL && sets_read_through_relation(se, se->own_key))
+		se->own_key = NULL;
 	for (i = 0; i < m->ntypes; i++)
 		if (se->ev.relevant[i] != NULL)
 			load_direct(se, &m->types[i]);
@@ -631,6 +696,20 @@ rbac_sets_compute(RbacSetEval *se, MType *t, int term)
 				changed = true;
 	}
 	return get_set(se, t, term);
+}
+
+/*
+ * rbac_sets_compute for a set matched against the key of t's own rows
+ * only (a generated policy's arms through join tables): rows of t reached
+ * through a join table are not probed for existence, unless a relevant
+ * rule reads a set of t through a relation (then its members are the
+ * input of another hop, where a key without a row must relate nothing).
+ */
+KeySet *
+rbac_sets_compute_own(RbacSetEval *se, MType *t, int term)
+{
+	se->own_key = t;
+	return rbac_sets_compute(se, t, term);
 }
 
 /*

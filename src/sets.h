@@ -21,6 +21,9 @@ typedef struct RbacSetEval
 	int		  **done;			/* [type][rule]: body items propagated */
 	bool	  **once;			/* [type][rule or nrules + lastmile] */
 	bool	   *direct_loaded;	/* [type] */
+	MType	   *own_key;		/* rbac_sets_compute_own: rows of this type
+								 * reached through its join tables are not
+								 * probed for existence */
 } RbacSetEval;
 
 /*
@@ -29,10 +32,11 @@ typedef struct RbacSetEval
  */
 extern void rbac_sets_begin(RbacSetEval *se, RbacModel *m, const char *actor);
 extern KeySet *rbac_sets_compute(RbacSetEval *se, MType *t, int term);
+extern KeySet *rbac_sets_compute_own(RbacSetEval *se, MType *t, int term);
 extern KeySet *rbac_sets_compute_direct(RbacSetEval *se, MType *t, int term);
 extern void rbac_sets_rows_of_actor(RbacSetEval *se, MType *t, int term, KeySet *dst);
 extern bool rbac_sets_propagate_via(MType *t, int term, KeySet *src, int *done,
-									KeySet *dst, bool *once);
+									KeySet *dst, bool *once, bool probe);
 extern KeySet *rbac_sets_all_keys(MType *t);
 extern Datum rbac_sets_typed_array(char **items, int from, int n, Oid typid);
 

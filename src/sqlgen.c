@@ -704,8 +704,9 @@ rbac_sql_parse_hint(const char *text, RbacSetHint *hint)
 	int			cap = 4;
 
 	memset(hint, 0, sizeof(RbacSetHint));
-	if (text == NULL || (text[0] != RBAC_HINT_KEYS && text[0] != RBAC_HINT_DIRECT &&
-						 text[0] != RBAC_HINT_PATH) || text[1] != '|')
+	if (text == NULL || (text[0] != RBAC_HINT_KEYS && text[0] != RBAC_HINT_OWN &&
+						 text[0] != RBAC_HINT_DIRECT && text[0] != RBAC_HINT_PATH) ||
+		text[1] != '|')
 		return false;
 	hint->kind = (RbacSetHintKind) text[0];
 	p += 2;
@@ -766,10 +767,22 @@ char *
 rbac_sql_in_keys(const char *value_sql, const char *function,
 				 const char *args_sql, const char *elemtype, const char *hint)
 {
-	if (hint != NULL && hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0 &&
-		in_lazy_installed())
+	bool		lazy = hint != NULL &&
+		((hint[0] == RBAC_HINT_KEYS && strcmp(function, "_keys") == 0) ||
+		 (hint[0] == RBAC_HINT_OWN && strcmp(function, "_keys_own") == 0));
+
+	if (lazy && in_lazy_installed())
 		return psprintf("rbac._in_lazy(%s, %s, (SELECT NULL::%s))", value_sql,
 						quote_literal_cstr(hint), elemtype);
+	if (lazy && hint[0] == RBAC_HINT_OWN)
+	{
+		/* rbac._keys_own came with rbac._in_lazy: the set of rbac._keys */
+		char	   *k = pstrdup(hint);
+
+		k[0] = RBAC_HINT_KEYS;
+		hint = k;
+		function = "_keys";
+	}
 	return psprintf("rbac._in(%s, (SELECT rbac.%s(%s, NULL::%s))::%s[], %s)",
 					value_sql, function, args_sql, elemtype, elemtype,
 					hint ? quote_literal_cstr(hint) : "NULL");

@@ -35,6 +35,8 @@ typedef struct SqlActor
 typedef enum RbacSetHintKind
 {
 	RBAC_HINT_KEYS = 'k',		/* rbac._keys: every derivation */
+	RBAC_HINT_OWN = 'o',		/* rbac._keys_own: the same, matched only
+								 * against the type's own keys */
 	RBAC_HINT_DIRECT = 'd',		/* rbac._keys_direct: direct grants */
 	RBAC_HINT_PATH = 'p'		/* rbac._keys_path: along relations */
 } RbacSetHintKind;
