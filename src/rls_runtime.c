@@ -57,10 +57,7 @@ static int	check_budget = -1;
 /* The automatic budget's share of the set's last build time. */
 #define BUDGET_SHARE 0.5
 
-/*
- * Default budget when the set of the actor and hint was neither built nor
- * estimated in this backend (last_build_us).
- */
+/* Default budget when the set was neither built nor estimated (last_build_us). */
 #define DEFAULT_BUDGET_US 2000
 
 static void set_built(const char *actor, const char *hint, RbacModel *m,
@@ -937,22 +934,47 @@ last_build_us(const char *actor, const char *hint)
 /* Above this fraction of the table, a set is not used as an index condition. */
 #define INDEX_MAX_FRACTION 0.2
 
-/* Rows of the table bound to t (pg_class.reltuples), at least 1. */
+/* Rows of table relid (pg_class.reltuples), at least 1. */
 static double
-table_rows(MType *t)
+rel_rows(Oid relid)
 {
 	HeapTuple	tup;
 	double		rows = 1;
 
-	if (!t->bound)
-		return 1;
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(t->relid));
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (HeapTupleIsValid(tup))
 	{
 		rows = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
 		ReleaseSysCache(tup);
 	}
 	return rows < 1 ? 1 : rows;
+}
+
+/* Rows of the table bound to t, at least 1. */
+static double
+table_rows(MType *t)
+{
+	return t->bound ? rel_rows(t->relid) : 1;
+}
+
+/*
+ * The share of t's rows one resource of type p stands for, when a role on
+ * it leads to a term of t: 1 / rows(p) (a role on one of 1,000
+ * organizations, 0.1% of their repositories), or through a relation of t
+ * to p bound with a join table, the join rows per p over t's rows (a team
+ * shared 100 of the 200,000 documents).
+ */
+static double
+resource_share(MType *t, MType *p)
+{
+	int			r;
+
+	for (r = 0; r < t->nterms; r++)
+		if (t->rel_join != NULL && t->rel_join[r] != NULL &&
+			t->ast->terms[r].kind == RBAC_TERM_RELATION &&
+			strcmp(t->ast->terms[r].target, p->name) == 0)
+			return rel_rows(t->rel_join[r]->relid) / table_rows(p) / table_rows(t);
+	return 1 / table_rows(p);
 }
 
 /*
@@ -985,17 +1007,13 @@ holds_relevant_global(RbacEval *ev)
 }
 
 /*
- * The fraction of t's table on which actor holds term, estimated from the
- * actor's expansion without computing the set: each role the actor set is
- * assigned that can lead to the term (the evaluation's relevant terms)
- * stands for its share of its resource's table, 1 / rows, which spreads
- * over t's rows as evenly (a role on one of 1,000 organizations: 0.1% of
- * the repositories); a global role that leads to it stands for every row.
- * Only t's own roles for a direct ("d") hint.  Rules without a role
- * (conditions on the row, actor relations) are not counted.
- * Costs one grouped read of the actor set's assignments (the expansion
- * itself is then the execution's, read once per snapshot), not the set's
- * computation, which a plan may never need (a lookup by key).
+ * The fraction of t's table on which actor holds term, from the actor's
+ * expansion, not the set (which a plan may never need: a lookup by key):
+ * each role of the actor set that can lead to the term (the evaluation's
+ * relevant terms) stands for the share of t its resource relates to, a
+ * global role that leads to it for every row; only t's own roles for a
+ * direct ("d") hint.  Rules without a role (conditions on the row, actor
+ * relations) are not counted.  Costs one grouped read of the assignments.
  */
 static double
 expansion_fraction(RbacModel *m, const char *actor, MType *t, int term, bool direct)
@@ -1022,14 +1040,11 @@ expansion_fraction(RbacModel *m, const char *actor, MType *t, int term, bool dir
 		}
 		args[0] = PointerGetDatum(construct_array(types, ev.nactors, TEXTOID, -1, false, TYPALIGN_INT));
 		args[1] = PointerGetDatum(construct_array(ids, ev.nactors, TEXTOID, -1, false, TYPALIGN_INT));
-		if (SPI_execute_with_args("SELECT a.resource_type, a.role, pg_catalog.count(*)::pg_catalog.float8 "
-								  "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS m(t, i), "
-								  "rbac.assignment a "
-								  "WHERE a.actor_type OPERATOR(pg_catalog.=) m.t "
-								  "AND a.actor_id OPERATOR(pg_catalog.=) m.i "
-								  "AND a.resource_type IS NOT NULL "
-								  "AND (a.expires_at IS NULL OR a.expires_at OPERATOR(pg_catalog.>) "
-								  "pg_catalog.statement_timestamp()) GROUP BY 1, 2",
+		if (SPI_execute_with_args("SELECT a.resource_type, a.role, pg_catalog.count(*)::pg_catalog.float8 FROM "
+								  "ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS m(t, i), rbac.assignment a "
+								  "WHERE a.actor_type OPERATOR(pg_catalog.=) m.t AND a.actor_id OPERATOR(pg_catalog.=) m.i "
+								  "AND a.resource_type IS NOT NULL AND (a.expires_at IS NULL OR "
+								  "a.expires_at OPERATOR(pg_catalog.>) pg_catalog.statement_timestamp()) GROUP BY 1, 2",
 								  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the assignments of the actor set");
 		for (i = 0; i < SPI_processed; i++)
@@ -1046,7 +1061,7 @@ expansion_fraction(RbacModel *m, const char *actor, MType *t, int term, bool dir
 			if (r < 0 || !p->bound || (direct && p != t) ||
 				!rbac_eval_is_relevant(&ev, p, r))
 				continue;
-			fraction += n / table_rows(p);
+			fraction += n * resource_share(t, p);
 		}
 		if (!direct && holds_relevant_global(&ev))
 			fraction = 1;
