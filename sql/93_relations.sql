@@ -169,6 +169,27 @@ EXPLAIN (COSTS OFF) SELECT name FROM repos WHERE id IN (10, 11);
 SELECT name FROM repos WHERE id = 11;
 ROLLBACK;
 
+-- the planner's estimate of that arm: a role on a team stands for the
+-- repositories per team, the join table's rows over the teams (on the
+-- statistics of 200,000 repositories, 10,000 teams and 1,000,000 join
+-- rows: 100 each; eve is a member of three teams, 300 repositories)
+BEGIN;
+UPDATE pg_class SET reltuples = 200000, relpages = 1 WHERE oid = 'repos'::regclass;
+UPDATE pg_class SET reltuples = 10000 WHERE oid = 'teams'::regclass;
+UPDATE pg_class SET reltuples = 1000000 WHERE oid = '"repo teams"'::regclass;
+INSERT INTO people VALUES ('eve');
+SELECT rbac.assign_role('Person:eve', 'member', 'Team:' || t) FROM generate_series(1, 3) t;
+CREATE FUNCTION pg_temp.estimated_repos() RETURNS float8 LANGUAGE plpgsql AS $f$
+DECLARE p json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM repos' INTO p;
+  RETURN (p->0->'Plan'->>'Plan Rows')::float8;
+END $f$;
+SET LOCAL ROLE regress_s93_reader;
+SELECT rbac.set_actor('Person:eve', true);
+SELECT pg_temp.estimated_repos() AS eve_estimated;
+ROLLBACK;
+
 -- deleting a join row changes every answer at once, in the transaction
 -- that deletes it and after
 BEGIN;
