@@ -51,6 +51,7 @@ OBJS = \
 	src/keyset.o \
 	src/sets.o \
 	src/rls_runtime.o \
+	src/rls_estimate.o \
 	src/rls.o \
 	src/roledata.o \
 	src/roledata_assign.o \
