@@ -29,24 +29,30 @@ BEGIN
 END $$;
 -- a domain over the enum whose CHECK records who runs it
 CREATE DOMAIN en.level AS en.tier CHECK (en.logged('domain check'));
-CREATE TABLE en.accounts (id int PRIMARY KEY, tier en.tier, lvl en.level, labels en.tier[]);
+-- an account's plan: an enum column one relation away
+CREATE TABLE en.plans (id text PRIMARY KEY, tier en.tier);
+INSERT INTO en.plans VALUES ('p1', 'gold'), ('p2', 'silver'), ('p3', NULL);
+CREATE TABLE en.accounts (id int PRIMARY KEY, tier en.tier, lvl en.level, labels en.tier[],
+                          plan_id text REFERENCES en.plans);
 INSERT INTO en.accounts VALUES
-  (1, 'gold', 'silver', '{gold}'),
-  (2, 'silver', 'gold', '{silver,gold}'),
-  (3, 'bronze', NULL, '{NULL}'),
-  (4, NULL, 'bronze', NULL),
-  (5, 'NULL', 'NULL', '{"x, y"}'),
-  (6, 'gold', 'gold', '{"{z}",NULL}'),
-  (7, 'x, y', 'silver', '{}'),
-  (8, 'bronze', 'bronze', '{silver,bronze}'),
-  (9, '{z}', '{z}', '{"{z}"}');
+  (1, 'gold', 'silver', '{gold}', 'p1'),
+  (2, 'silver', 'gold', '{silver,gold}', 'p2'),
+  (3, 'bronze', NULL, '{NULL}', 'p3'),
+  (4, NULL, 'bronze', NULL, NULL),
+  (5, 'NULL', 'NULL', '{"x, y"}', NULL),
+  (6, 'gold', 'gold', '{"{z}",NULL}', NULL),
+  (7, 'x, y', 'silver', '{}', NULL),
+  (8, 'bronze', 'bronze', '{silver,bronze}', NULL),
+  (9, '{z}', '{z}', '{"{z}"}', 'p1');
 RESET ROLE;
 
 -- One policy with every construct that reads an enum column.
 SELECT rbac.load_policy(:'spec_policy' || $p$
+resource Plan { roles = ["holder"]; }
 resource Account {
   roles = ["viewer"];
-  permissions = ["read", "audit", "list", "edit", "see"];
+  permissions = ["read", "audit", "list", "edit", "see", "upgrade"];
+  relations = { plan: Plan };
   "read" if "viewer" and tier(resource, "gold");
   "audit" if "viewer" or lvl(resource, "silver");
   "see" if "viewer" and not tier(resource, "platinum");
@@ -54,8 +60,10 @@ resource Account {
 has_permission(_a: User, "list", r: Account) if r.tier != "bronze" and not "silver" in r.labels;
 has_permission(_a: User, "edit", r: Account) if "gold" in r.labels or "x, y" in r.labels or "NULL" in r.labels or r.lvl = "platinum";
 has_permission(_a: User, "edit", r: Account) if r.tier in ["NULL", "{z}"] and r.tier = r.lvl;
+has_permission(_a: User, "upgrade", r: Account) if r.plan.tier != "silver";
 $p$);
-SELECT rbac.bind('Account', 'en.accounts');
+SELECT rbac.bind('Plan', 'en.plans');
+SELECT rbac.bind('Account', 'en.accounts', NULL, '{"plan": "plan_id"}');
 SELECT rbac.assign_role('User:alice', 'viewer', 'Account:' || i) FROM generate_series(1, 4) i;
 SELECT rbac.assign_role('User:bob', 'viewer', 'Account:6');
 
@@ -78,9 +86,10 @@ SELECT 'User:' || actor AS actor, 'Account:' || account AS resource, p.perm,
                           OR coalesce('x, y' = ANY (a.labels), false)
                           OR coalesce('NULL' = ANY (a.labels), false)
                           OR coalesce(a.tier IN ('NULL', '{z}') AND a.tier = a.lvl::en.tier, false)
+         WHEN 'upgrade' THEN coalesce((SELECT pl.tier <> 'silver' FROM en.plans pl WHERE pl.id = a.plan_id), false)
        END AS allowed
 FROM viewer JOIN en.accounts a ON a.id = viewer.account,
-     unnest(ARRAY['read', 'audit', 'see', 'list', 'edit']) p(perm);
+     unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade']) p(perm);
 -- what the reference says (so that a wrong reference shows here)
 SELECT perm, actor, string_agg(substr(resource, 9), ',' ORDER BY resource) AS allowed_on
 FROM enum_expect WHERE allowed GROUP BY perm, actor ORDER BY perm, actor;
@@ -135,7 +144,7 @@ RESET ROLE;
 SELECT what, who, su FROM enum_ran ORDER BY what;
 TRUNCATE enum_ran;
 
-GRANT SELECT ON en.accounts, enum_expect TO regress_enum_app;
+GRANT SELECT ON en.accounts, en.plans, enum_expect TO regress_enum_app;
 GRANT EXECUTE ON FUNCTION rbac.is_allowed(text, text, text), rbac.set_actor(text, boolean),
     rbac.authorized_resources(text, text, text), rbac.who_can(text, text),
     rbac.explain(text, text, text) TO regress_enum_app;
@@ -175,7 +184,7 @@ SELECT rbac.explain('User:carol', 'edit', 'Account:5');
 -- query in a transaction of its own (statements not echoed)
 SET search_path = en, public, pg_catalog;
 \set ECHO none
-SELECT s FROM unnest(ARRAY['read', 'audit', 'see', 'list', 'edit']) p,
+SELECT s FROM unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade']) p,
   LATERAL (SELECT format('DO $$BEGIN PERFORM rbac.enable_rls(''en.accounts'', %L); END$$',
                          jsonb_build_object('select', p))
            UNION ALL SELECT 'SET ROLE regress_enum_app'
@@ -236,7 +245,7 @@ has_permission(_a: User, "read", r: Account) if "gold" <= r.lvl;$p$);
 \echo :LAST_ERROR_SQLSTATE
 SELECT source LIKE '%lvl(resource, "silver")%' AS kept FROM rbac.policy;
 -- and by bind, when the policy was loaded before the table was bound
-SELECT rbac.unbind('Account');
+SELECT rbac.unbind('Account'), rbac.unbind('Plan');
 SELECT rbac.load_policy(:'spec_policy' || $p$
 resource Account { roles = ["viewer"]; permissions = ["read"]; "read" if "viewer"; }
 has_permission(_a: User, "read", r: Account) if r.tier >= "gold";$p$, drop_orphans => true);
