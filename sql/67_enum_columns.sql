@@ -44,6 +44,10 @@ INSERT INTO en.accounts VALUES
   (7, 'x, y', 'silver', '{}', NULL),
   (8, 'bronze', 'bronze', '{silver,bronze}', NULL),
   (9, '{z}', '{z}', '{"{z}"}', 'p1');
+-- a domain over an array of the enum, with a CHECK that records who runs it
+CREATE DOMAIN en.tier_list AS en.tier[] CHECK (en.logged('domain check'));
+ALTER TABLE en.accounts ADD COLUMN lbls en.tier_list;
+UPDATE en.accounts SET lbls = labels WHERE id % 2 = 1;
 RESET ROLE;
 
 -- One policy with every construct that reads an enum column.
@@ -51,7 +55,7 @@ SELECT rbac.load_policy(:'spec_policy' || $p$
 resource Plan { roles = ["holder"]; }
 resource Account {
   roles = ["viewer"];
-  permissions = ["read", "audit", "list", "edit", "see", "upgrade"];
+  permissions = ["read", "audit", "list", "edit", "see", "upgrade", "tag"];
   relations = { plan: Plan };
   "read" if "viewer" and tier(resource, "gold");
   "audit" if "viewer" or lvl(resource, "silver");
@@ -61,6 +65,7 @@ has_permission(_a: User, "list", r: Account) if r.tier != "bronze" and not "silv
 has_permission(_a: User, "edit", r: Account) if "gold" in r.labels or "x, y" in r.labels or "NULL" in r.labels or r.lvl = "platinum";
 has_permission(_a: User, "edit", r: Account) if r.tier in ["NULL", "{z}"] and r.tier = r.lvl;
 has_permission(_a: User, "upgrade", r: Account) if r.plan.tier != "silver";
+has_permission(_a: User, "tag", r: Account) if "gold" in r.lbls or "{z}" in r.lbls;
 $p$);
 SELECT rbac.bind('Plan', 'en.plans');
 SELECT rbac.bind('Account', 'en.accounts', NULL, '{"plan": "plan_id"}');
@@ -86,10 +91,12 @@ SELECT 'User:' || actor AS actor, 'Account:' || account AS resource, p.perm,
                           OR coalesce('x, y' = ANY (a.labels), false)
                           OR coalesce('NULL' = ANY (a.labels), false)
                           OR coalesce(a.tier IN ('NULL', '{z}') AND a.tier = a.lvl::en.tier, false)
+         WHEN 'tag' THEN coalesce('gold' = ANY (a.lbls::en.tier[]), false)
+                         OR coalesce('{z}' = ANY (a.lbls::en.tier[]), false)
          WHEN 'upgrade' THEN coalesce((SELECT pl.tier <> 'silver' FROM en.plans pl WHERE pl.id = a.plan_id), false)
        END AS allowed
 FROM viewer JOIN en.accounts a ON a.id = viewer.account,
-     unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade']) p(perm);
+     unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade', 'tag']) p(perm);
 -- what the reference says (so that a wrong reference shows here)
 SELECT perm, actor, string_agg(substr(resource, 9), ',' ORDER BY resource) AS allowed_on
 FROM enum_expect WHERE allowed GROUP BY perm, actor ORDER BY perm, actor;
@@ -141,7 +148,7 @@ SET ROLE regress_enum_app;
 SELECT ('silver'::en.tier)::text AS via_cast,
        'silver'::en.tier OPERATOR(public.=) 'bronze'::text AS via_operator;
 RESET ROLE;
-SELECT what, who, su FROM enum_ran ORDER BY what;
+SELECT what, who, su, count(*) FROM enum_ran GROUP BY 1, 2, 3 ORDER BY what;
 TRUNCATE enum_ran;
 
 GRANT SELECT ON en.accounts, en.plans, enum_expect TO regress_enum_app;
@@ -184,7 +191,7 @@ SELECT rbac.explain('User:carol', 'edit', 'Account:5');
 -- query in a transaction of its own (statements not echoed)
 SET search_path = en, public, pg_catalog;
 \set ECHO none
-SELECT s FROM unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade']) p,
+SELECT s FROM unnest(ARRAY['read', 'audit', 'see', 'list', 'edit', 'upgrade', 'tag']) p,
   LATERAL (SELECT format('DO $$BEGIN PERFORM rbac.enable_rls(''en.accounts'', %L); END$$',
                          jsonb_build_object('select', p))
            UNION ALL SELECT 'SET ROLE regress_enum_app'
