@@ -31,10 +31,10 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
-#include "utils/fmgroids.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_trigger);
@@ -140,9 +140,9 @@ rbac_invalidate_trigger(PG_FUNCTION_ARGS)
  * its initial catalog).  InvalidOid for everything a user can define --
  * composite, enum, range and extension types -- whose I/O functions, casts
  * and operators would otherwise run in the internal privileged context
- * (the columns rules read may moreover be enums: rbac_rule_type)
  * (docs/operations.md, "Security notes"), and for char(n), whose padding rules the engine's text
- * comparisons do not follow.  A domain's checks never run: values are
+ * comparisons do not follow (the columns rules read may also be enums:
+ * rbac_rule_type).  A domain's checks never run: values are
  * converted with the base type's own input function.
  */
 Oid
@@ -258,24 +258,26 @@ rbac_rule_type(Oid typid, RbacColRead *read)
 /*
  * The SQL of the value of a rule column as the engine compares it: value
  * itself for a built-in type, the label as text for an enum, the labels as
- * text[] for an array of an enum; base is the enum (array) type that
- * rbac_rule_type returned, to which a domain is relabelled first (no
- * code runs: a cast from a domain to its base type is ignored).  Only
+ * text[] for an array of an enum.  domain_base is the enum (array) type
+ * that rbac_rule_type returned when the column is a domain over it
+ * (InvalidOid otherwise): the value is relabelled to it first (no code
+ * runs: a cast from a domain to its base type is ignored).  Only
  * pg_catalog functions named in full and built-in casts (text to text[],
  * which only a superuser could redefine): nothing the enum's owner
  * defines runs.
  */
 char *
-rbac_rule_value_sql(const char *value, RbacColRead read, Oid base)
+rbac_rule_value_sql(const char *value, RbacColRead read, Oid domain_base)
 {
+	if (read != RBAC_READ_PLAIN && OidIsValid(domain_base))
+		value = psprintf("(%s)::%s", value, format_type_be_qualified(domain_base));
 	switch (read)
 	{
 		case RBAC_READ_ENUM:
-			return psprintf("pg_catalog.textin(pg_catalog.enum_out((%s)::%s))", value,
-							format_type_be_qualified(base));
+			return psprintf("pg_catalog.textin(pg_catalog.enum_out(%s))", value);
 		case RBAC_READ_ENUM_ARRAY:
-			return psprintf("(pg_catalog.textin(pg_catalog.array_out((%s)::%s)))::pg_catalog.text[]",
-							value, format_type_be_qualified(base));
+			return psprintf("(pg_catalog.textin(pg_catalog.array_out(%s)))::pg_catalog.text[]",
+							value);
 		case RBAC_READ_PLAIN:
 		default:
 			return pstrdup(value);

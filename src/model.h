@@ -128,7 +128,7 @@ extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
 extern Oid	rbac_rule_type(Oid typid, RbacColRead *read);
 extern Oid	rbac_require_rule_column(Oid relid, const char *col, RbacColRead *read);
-extern char *rbac_rule_value_sql(const char *value, RbacColRead read, Oid base);
+extern char *rbac_rule_value_sql(const char *value, RbacColRead read, Oid domain_base);
 extern void rbac_require_bound_relkind(Oid relid, const char *type);
 extern void rbac_require_plannable(RbacModel *m, Oid relid, const char *what);
 extern bool rbac_relation_bound(MType *t, int term);

@@ -332,10 +332,9 @@ column_path_table(const Bindings *b, RbacOperand *op)
 /*
  * Every column a rule reads (facts, comparisons, "in") must have a type the
  * engine may read, once its type is bound: error 0A000 at bind and
- * load_policy (SPEC 6.1), not at every check afterwards; so must an
- * ordering comparison with an enum column (rbac_refuse_enum_order).  The columns on
- * the right of "x in resource.column" must moreover be arrays.  SPI is
- * connected.
+ * load_policy (SPEC 6.1), not at every check afterwards.  The columns on
+ * the right of "x in resource.column" must moreover be arrays, and an enum
+ * column is never ordered (rbac_refuse_enum_order).  SPI is connected.
  */
 static void
 check_rule_columns(RbacPolicy *p)

@@ -211,7 +211,7 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 	MType	   *t;
 	StringInfoData key;
 	StringInfoData next_col;
-	Oid			base = InvalidOid;
+	Oid			domain_base = InvalidOid;
 	bool		key_is_text;
 	bool		from_row;		/* key names a column of the resource row */
 	int			i;
@@ -283,14 +283,21 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 	 * an enum is read as its label (text), never as itself
 	 */
 	if (t != NULL && t->bound)
-		base = rbac_require_rule_column(t->relid, p->fields[p->nfields - 1], &g->read);
+	{
+		const char *col = p->fields[p->nfields - 1];
+
+		domain_base = rbac_require_rule_column(t->relid, col, &g->read);
+		/* only a domain is relabelled to its base type, by name */
+		if (get_atttype(t->relid, get_attnum(t->relid, col)) == domain_base)
+			domain_base = InvalidOid;
+	}
 	initStringInfo(&next_col);
 	if (from_row)
 		appendStringInfo(&next_col, "%s.%s", g->alias,
 						 quote_identifier(p->fields[p->nfields - 1]));
 	else
 		gen_lookup(g, &next_col, t, p->fields[p->nfields - 1], key.data, key_is_text);
-	appendStringInfoString(buf, rbac_rule_value_sql(next_col.data, g->read, base));
+	appendStringInfoString(buf, rbac_rule_value_sql(next_col.data, g->read, domain_base));
 }
 
 /*
