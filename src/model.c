@@ -31,6 +31,7 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -140,7 +141,8 @@ rbac_invalidate_trigger(PG_FUNCTION_ARGS)
  * composite, enum, range and extension types -- whose I/O functions, casts
  * and operators would otherwise run in the internal privileged context
  * (docs/operations.md, "Security notes"), and for char(n), whose padding rules the engine's text
- * comparisons do not follow.  A domain's checks never run: values are
+ * comparisons do not follow (the columns rules read may also be enums:
+ * rbac_rule_type).  A domain's checks never run: values are
  * converted with the base type's own input function.
  */
 Oid
@@ -198,31 +200,146 @@ rbac_require_bound_relkind(Oid relid, const char *type)
 }
 
 /*
- * rbac_safe_type of column col of relid, or an error 0A000 naming the
- * column and what it is used as (what: "key", "relation", "rule").
+ * Is typid an enum whose values the engine may read: its output function
+ * is enum_out (CREATE TYPE AS ENUM gives no choice, and ALTER TYPE SET
+ * cannot change it; checked all the same, since generated SQL calls
+ * pg_catalog.enum_out by name).
+ */
+static bool
+safe_enum(Oid typid)
+{
+	Oid			output;
+	bool		varlena;
+
+	if (get_typtype(typid) != TYPTYPE_ENUM)
+		return false;
+	getTypeOutputInfo(typid, &output, &varlena);
+	return output == F_ENUM_OUT;
+}
+
+/*
+ * The type the engine reads a column that rules read (facts, comparisons,
+ * the array on the right of "in") of type typid as: rbac_safe_type's, and
+ * besides an enum or an array of an enum (or a domain over either), which
+ * *read tells.  The engine never casts or compares an enum as itself (its
+ * owner may define casts and operators for it): generated SQL reads the
+ * label as text through pg_catalog.enum_out (rbac_rule_value_sql), and
+ * compares text with text.  InvalidOid for anything else.
  */
 Oid
-rbac_require_safe_column(Oid relid, const char *col, const char *what)
+rbac_rule_type(Oid typid, RbacColRead *read)
+{
+	Oid			base = rbac_safe_type(typid);
+	Oid			elem;
+	Oid			output;
+	bool		varlena;
+
+	*read = RBAC_READ_PLAIN;
+	if (OidIsValid(base))
+		return base;
+	base = getBaseType(typid);
+	if (!OidIsValid(base))
+		return InvalidOid;
+	if (safe_enum(base))
+	{
+		*read = RBAC_READ_ENUM;
+		return base;
+	}
+	elem = get_element_type(base);
+	if (get_typtype(base) != TYPTYPE_BASE || !OidIsValid(elem) || !safe_enum(elem))
+		return InvalidOid;
+	getTypeOutputInfo(base, &output, &varlena);
+	if (output != F_ARRAY_OUT)
+		return InvalidOid;
+	*read = RBAC_READ_ENUM_ARRAY;
+	return base;
+}
+
+/*
+ * The SQL of the value of a rule column as the engine compares it: value
+ * itself for a built-in type, the label as text for an enum, the labels as
+ * text[] for an array of an enum.  domain_base is the enum (array) type
+ * that rbac_rule_type returned when the column is a domain over it
+ * (InvalidOid otherwise): the value is relabelled to it first (no code
+ * runs: a cast from a domain to its base type is ignored).  Only
+ * pg_catalog functions named in full and built-in casts (text to text[],
+ * which only a superuser could redefine): nothing the enum's owner
+ * defines runs.
+ */
+char *
+rbac_rule_value_sql(const char *value, RbacColRead read, Oid domain_base)
+{
+	if (read != RBAC_READ_PLAIN && OidIsValid(domain_base))
+		value = psprintf("(%s)::%s", value, format_type_be_qualified(domain_base));
+	switch (read)
+	{
+		case RBAC_READ_ENUM:
+			return psprintf("pg_catalog.textin(pg_catalog.enum_out(%s))", value);
+		case RBAC_READ_ENUM_ARRAY:
+			return psprintf("(pg_catalog.textin(pg_catalog.array_out(%s)))::pg_catalog.text[]",
+							value);
+		case RBAC_READ_PLAIN:
+		default:
+			return pstrdup(value);
+	}
+}
+
+/* Error 0A000: column col of relid, of type typid, cannot be used as what. */
+static void
+refuse_column(Oid relid, const char *col, Oid typid, const char *what)
+{
+	bool		is_enum = type_is_enum(getBaseType(typid));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("column \"%s\" of table %s has type %s, which pg_rbac cannot use as a %s column",
+					col, get_rel_name(relid) ? get_rel_name(relid) : "?",
+					format_type_be(typid), what),
+			 is_enum ?
+			 errdetail("Enums and arrays of enums are accepted only in the columns rules read (facts, comparisons, \"in\"), "
+					   "not as key or relation columns.") :
+			 errdetail("Key and relation columns must have a built-in base type (or a domain over one); "
+					   "rule columns may also be enums or arrays of enums; char(n) is refused for its padding rules."),
+			 errhint("Change the column to a built-in type such as integer, bigint, uuid, text or varchar, "
+					 "or unbind the type.")));
+}
+
+/*
+ * The type column col of relid is read as (rbac_rule_type when read is
+ * not NULL: a column rules read; else rbac_safe_type), or an error 0A000
+ * naming the column and what it is used as; InvalidOid when relid has no
+ * such column.
+ */
+static Oid
+require_column(Oid relid, const char *col, const char *what, RbacColRead *read)
 {
 	AttrNumber	att = get_attnum(relid, col);
 	Oid			typid;
 	Oid			safe;
 
+	if (read != NULL)
+		*read = RBAC_READ_PLAIN;
 	if (att == InvalidAttrNumber)
 		return InvalidOid;
 	typid = get_atttype(relid, att);
-	safe = rbac_safe_type(typid);
+	safe = read != NULL ? rbac_rule_type(typid, read) : rbac_safe_type(typid);
 	if (!OidIsValid(safe))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("column \"%s\" of table %s has type %s, which pg_rbac cannot use as a %s column",
-						col, get_rel_name(relid) ? get_rel_name(relid) : "?",
-						format_type_be(typid), what),
-				 errdetail("Key, relation and rule columns must have a built-in base type (or a domain over one); "
-						   "char(n) is refused for its padding rules."),
-				 errhint("Change the column to a built-in type such as integer, bigint, uuid, text or varchar, "
-						 "or unbind the type.")));
+		refuse_column(relid, col, typid, what);
 	return safe;
+}
+
+/* A key or relation column (what: "key", "relation"): rbac_safe_type. */
+Oid
+rbac_require_safe_column(Oid relid, const char *col, const char *what)
+{
+	return require_column(relid, col, what, NULL);
+}
+
+/* A column rules read: rbac_rule_type, and how it is read in *read. */
+Oid
+rbac_require_rule_column(Oid relid, const char *col, RbacColRead *read)
+{
+	return require_column(relid, col, "rule", read);
 }
 
 /*

@@ -104,6 +104,14 @@ typedef struct RbacModel
 	RbacCatalogs cat;			/* role-data catalogs for index probes */
 } RbacModel;
 
+/* How the engine reads a column rules read (rbac_rule_type). */
+typedef enum RbacColRead
+{
+	RBAC_READ_PLAIN,			/* a built-in type: as it is */
+	RBAC_READ_ENUM,				/* an enum: its label, as text */
+	RBAC_READ_ENUM_ARRAY		/* an array of an enum: its labels, as text[] */
+} RbacColRead;
+
 /* model.c */
 extern RbacModel *rbac_get_model(void);
 extern MType *rbac_model_type(RbacModel *m, const char *name);
@@ -118,6 +126,9 @@ extern char *rbac_column_type_sql(MType *t, const char *col);
 extern Oid	rbac_safe_type(Oid typid);
 extern char *rbac_column_sql(MType *t, const char *alias, const char *col);
 extern Oid	rbac_require_safe_column(Oid relid, const char *col, const char *what);
+extern Oid	rbac_rule_type(Oid typid, RbacColRead *read);
+extern Oid	rbac_require_rule_column(Oid relid, const char *col, RbacColRead *read);
+extern char *rbac_rule_value_sql(const char *value, RbacColRead read, Oid domain_base);
 extern void rbac_require_bound_relkind(Oid relid, const char *type);
 extern void rbac_require_plannable(RbacModel *m, Oid relid, const char *what);
 extern bool rbac_relation_bound(MType *t, int term);

@@ -333,8 +333,8 @@ column_path_table(const Bindings *b, RbacOperand *op)
  * Every column a rule reads (facts, comparisons, "in") must have a type the
  * engine may read, once its type is bound: error 0A000 at bind and
  * load_policy (SPEC 6.1), not at every check afterwards.  The columns on
- * the right of "x in resource.column" must moreover be arrays.  SPI is
- * connected.
+ * the right of "x in resource.column" must moreover be arrays, and an enum
+ * column is never ordered (rbac_refuse_enum_order).  SPI is connected.
  */
 static void
 check_rule_columns(RbacPolicy *p)
@@ -372,9 +372,15 @@ check_rule_columns(RbacPolicy *p)
 			ops[1] = e->kind == RBAC_EX_CMP ? e->b : NULL;
 			for (k = 0; k < 2; k++)
 				if (OidIsValid(relid = column_path_table(&b, ops[k])))
-					(void) rbac_require_safe_column(relid,
+				{
+					RbacColRead read;
+
+					(void) rbac_require_rule_column(relid,
 													ops[k]->path.fields[ops[k]->path.nfields - 1],
-													"rule");
+													&read);
+					if (read != RBAC_READ_PLAIN && e->kind == RBAC_EX_CMP)
+						rbac_refuse_enum_order(e->op, ops[k]);
+				}
 			if (e->kind == RBAC_EX_IN &&
 				OidIsValid(relid = column_path_table(&b, e->b_array)))
 				rbac_require_array_column(relid,

@@ -44,6 +44,7 @@ typedef struct GenCtx
 	bool		rls;			/* for a policy: no subqueries on bound
 								 * tables, has_role as set membership */
 	bool		fallback;		/* rls: the body needs the per-row form */
+	RbacColRead read;			/* how the last column path was read */
 } GenCtx;
 
 static void gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e);
@@ -68,6 +69,33 @@ cmp_sql(RbacCmpOp op)
 		default:
 			return "OPERATOR(pg_catalog.>=)";
 	}
+}
+
+/*
+ * 0A000 for an ordering comparison (<, <=, >, >=) with op, a column of an
+ * enum type (the caller knows it is one).  Enums are compared by label
+ * only: PostgreSQL orders an enum by its declaration, not by its labels'
+ * text; comparing labels as text would disagree with ORDER BY, and
+ * converting the literal to the enum fails for a literal that is not (yet)
+ * a label.  load_policy and bind refuse it, and so does every check.
+ */
+void
+rbac_refuse_enum_order(RbacCmpOp op, RbacOperand *column)
+{
+	const char *name;
+
+	if (op == RBAC_CMP_EQ || op == RBAC_CMP_NE)
+		return;
+	name = column->kind == RBAC_OP_PATH && column->path.nfields > 0 ?
+		column->path.fields[column->path.nfields - 1] : "?";
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("column \"%s\" has an enum type and cannot be compared with %s",
+					name, op == RBAC_CMP_LT ? "<" : op == RBAC_CMP_LE ? "<=" :
+					op == RBAC_CMP_GT ? ">" : ">="),
+			 errdetail("pg_rbac compares enum values by their labels only, with = and !=."),
+			 errhint("List the labels that qualify, such as resource.%s in [\"gold\", \"platinum\"].",
+					 name)));
 }
 
 /*
@@ -182,6 +210,8 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 {
 	MType	   *t;
 	StringInfoData key;
+	StringInfoData next_col;
+	Oid			domain_base = InvalidOid;
 	bool		key_is_text;
 	bool		from_row;		/* key names a column of the resource row */
 	int			i;
@@ -248,23 +278,39 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 		appendStringInfoString(buf, key.data);
 		return;
 	}
-	/* TAIL_COLUMN: a column of the row reached, of a type safe to compare */
+	/*
+	 * TAIL_COLUMN: a column of the row reached, of a type safe to compare;
+	 * an enum is read as its label (text), never as itself
+	 */
 	if (t != NULL && t->bound)
-		(void) rbac_require_safe_column(t->relid, p->fields[p->nfields - 1], "rule");
+	{
+		const char *col = p->fields[p->nfields - 1];
+
+		domain_base = rbac_require_rule_column(t->relid, col, &g->read);
+		/* only a domain is relabelled to its base type, by name */
+		if (get_atttype(t->relid, get_attnum(t->relid, col)) == domain_base)
+			domain_base = InvalidOid;
+	}
+	initStringInfo(&next_col);
 	if (from_row)
-		appendStringInfo(buf, "%s.%s", g->alias,
+		appendStringInfo(&next_col, "%s.%s", g->alias,
 						 quote_identifier(p->fields[p->nfields - 1]));
 	else
-		gen_lookup(g, buf, t, p->fields[p->nfields - 1], key.data, key_is_text);
+		gen_lookup(g, &next_col, t, p->fields[p->nfields - 1], key.data, key_is_text);
+	appendStringInfoString(buf, rbac_rule_value_sql(next_col.data, g->read, domain_base));
 }
 
-/* Append an operand; *kind tells what it stands for. */
+/*
+ * Append an operand; *kind tells what it stands for, and g->read how a
+ * column was read.
+ */
 static void
 gen_operand(GenCtx *g, StringInfo buf, RbacOperand *op, bool *is_actor_self,
 			bool *is_actor_id)
 {
 	*is_actor_self = false;
 	*is_actor_id = false;
+	g->read = RBAC_READ_PLAIN;
 	if (op->kind != RBAC_OP_PATH)
 	{
 		gen_literal(buf, op);
@@ -299,7 +345,11 @@ gen_cmp(GenCtx *g, StringInfo buf, RbacExpr *e)
 	initStringInfo(&a);
 	initStringInfo(&b);
 	gen_operand(g, &a, e->a, &a_self, &a_id);
+	if (g->read != RBAC_READ_PLAIN)
+		rbac_refuse_enum_order(e->op, e->a);
 	gen_operand(g, &b, e->b, &b_self, &b_id);
+	if (g->read != RBAC_READ_PLAIN)
+		rbac_refuse_enum_order(e->op, e->b);
 
 	/* x = nil, x != nil */
 	if (e->a->kind == RBAC_OP_NIL || e->b->kind == RBAC_OP_NIL)
@@ -487,18 +537,23 @@ gen_global(GenCtx *g, StringInfo buf, RbacExpr *e)
 /*
  * The column col of relid, used on the right of "in": an error 0A000
  * unless it is an array whose elements the engine may read
- * (rbac_safe_type: built-in base types, no caller-defined type).  Returns
- * its (base) type's name, or NULL when relid has no such column.
+ * (rbac_rule_type: built-in base types and enums, no other caller-defined
+ * type).  Returns the name of the type its value is compared as (text[]
+ * for an array of an enum, read as its labels), or NULL when relid has no
+ * such column.
  */
 char *
 rbac_require_array_column(Oid relid, const char *col)
 {
-	Oid			safe = rbac_require_safe_column(relid, col, "rule");
+	RbacColRead read;
+	Oid			safe = rbac_require_rule_column(relid, col, &read);
 	AttrNumber	att = get_attnum(relid, col);
 
 	if (att == InvalidAttrNumber)
 		return NULL;
-	if (OidIsValid(get_element_type(safe)))
+	if (read == RBAC_READ_ENUM_ARRAY)
+		return pstrdup("pg_catalog.text[]");
+	if (read == RBAC_READ_PLAIN && OidIsValid(get_element_type(safe)))
 		return format_type_be_qualified(safe);
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

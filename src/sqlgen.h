@@ -58,6 +58,7 @@ extern char *rbac_sql_in_keys(const char *value_sql, const char *function,
 							  const char *hint);
 
 extern char *rbac_require_array_column(Oid relid, const char *col);
+extern void rbac_refuse_enum_order(RbacCmpOp op, RbacOperand *column);
 
 extern char *rbac_sql_lastmile_body(RbacModel *m, RbacRule *rule,
 									const char *alias, const SqlActor *actor);

@@ -903,7 +903,7 @@ sub generate
 			$maybe->(0.3, lit(pick(\@pool))), $maybe->(0.5, lit(pick(\@pool))),
 			$maybe->(0.1, lit(pick([qw(open review closed)]))), $maybe->(0.1, irange(1, 5)),
 			$maybe->(0.1, chance(0.5) ? 'true' : 'false'),
-			$array->([qw(urgent db ui)]), $array->(\@pool));
+			$array->([qw(urgent db ui)]) . '::task_tag[]', $array->(\@pool));
 	};
 	push @sql,
 	  'CREATE TABLE users (id text PRIMARY KEY);',
@@ -911,8 +911,12 @@ sub generate
 	  'CREATE TABLE orgs (id text PRIMARY KEY, plan text, listed boolean, seats int);',
 	  'CREATE TABLE projs (id int PRIMARY KEY, org_id text, lead_id text, team_id text, '
 	  . 'archived boolean, kind text, budget int, members text[]);',
+	  # a task's status and tags are enums, read by label (SPEC 6.1),
+	  # declared in an order that is not the labels' text order
+	  "CREATE TYPE task_status AS ENUM ('review', 'open', 'closed');",
+	  "CREATE TYPE task_tag AS ENUM ('ui', 'urgent', 'db');",
 	  'CREATE TABLE tasks (id int PRIMARY KEY, proj_id int, owner_id text, squad_id text, '
-	  . 'status text, prio int, flag boolean, tags text[], watchers text[]);';
+	  . 'status task_status, prio int, flag boolean, tags task_tag[], watchers text[]);';
 	push @sql, 'INSERT INTO users VALUES ' . join(', ', map { '(' . lit($_) . ')' } @users) . ';';
 	push @sql, 'INSERT INTO groups VALUES '
 	  . join(', ', map { '(' . lit($_) . ', ' . $maybe->(0.4, lit(pick(\@pool))) . ')' } @groups) . ';';
