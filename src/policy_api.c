@@ -21,7 +21,11 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(rbac_load_policy);
@@ -330,6 +334,102 @@ column_path_table(const Bindings *b, RbacOperand *op)
 }
 
 /*
+ * Can a literal stand for a value of a built-in type?  Its input function
+ * (PostgreSQL's own: rule columns have built-in types) decides, in a
+ * subtransaction so that its error is only an answer.
+ */
+static bool
+literal_fits(const char *text, Oid type)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile bool fits = true;
+	Oid			input;
+	Oid			ioparam;
+
+	getTypeInputInfo(type, &input, &ioparam);
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		(void) OidInputFunctionCall(input, (char *) text, ioparam, -1);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		fits = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return fits;
+}
+
+/*
+ * Error 42804 unless column col of relid, read as type (rbac_require_rule_column),
+ * fits its use: alone as a condition (bare) it must be boolean; compared
+ * with a literal (other), the literal must be a value of its type (a
+ * number for a numeric column, true or false for a boolean, a label's text
+ * for an enum).  Otherwise every check would fail at run time.
+ */
+static void
+check_column_use(Oid relid, const char *col, Oid type, RbacColRead read,
+				 RbacOperand *other, bool bare)
+{
+	char		category;
+	bool		preferred;
+	bool		fits;
+	const char *what;
+	Oid			shown = type;
+
+	if (bare)
+	{
+		if (type == BOOLOID)
+			return;
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table %s has type %s, so it cannot be a condition on its own",
+						col, get_rel_name(relid) ? get_rel_name(relid) : "?", format_type_be(type)),
+				 errdetail("A fact without a value reads a boolean column."),
+				 errhint("Give the fact the value it must have, such as %s(resource, \"x\"), or compare the column: resource.%s = \"x\".",
+						 col, col)));
+	}
+	if (other == NULL || other->kind == RBAC_OP_PATH || other->kind == RBAC_OP_NIL)
+		return;
+	if (read != RBAC_READ_PLAIN)
+		type = read == RBAC_READ_ENUM ? TEXTOID : TEXTARRAYOID;
+	get_type_category_preferred(type, &category, &preferred);
+	switch (other->kind)
+	{
+		case RBAC_OP_INTEGER:
+		case RBAC_OP_DECIMAL:
+			fits = category == TYPCATEGORY_NUMERIC;
+			what = "a number";
+			break;
+		case RBAC_OP_BOOL:
+			fits = type == BOOLOID;
+			what = "true or false";
+			break;
+		case RBAC_OP_STRING:
+		default:
+			fits = category == TYPCATEGORY_STRING || literal_fits(other->text, type);
+			what = "this string";
+			break;
+	}
+	if (!fits)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table %s holds values of type %s and cannot be compared with %s",
+						col, get_rel_name(relid) ? get_rel_name(relid) : "?", format_type_be(shown),
+						other->kind == RBAC_OP_STRING ? psprintf("\"%s\"", other->text) : what),
+				 errdetail("Every check would fail reading the column."),
+				 errhint("Compare the column with a value of its type, or change the column's type.")));
+}
+
+/*
  * Every column a rule reads (facts, comparisons, "in") must have a type the
  * engine may read, once its type is bound: error 0A000 at bind and
  * load_policy (SPEC 6.1), not at every check afterwards.  The columns on
@@ -355,6 +455,7 @@ check_rule_columns(RbacPolicy *p)
 			RbacOperand *ops[2];
 			Oid			relid;
 			int			k;
+			int			j;
 
 			if (e == NULL)
 				continue;
@@ -374,17 +475,32 @@ check_rule_columns(RbacPolicy *p)
 				if (OidIsValid(relid = column_path_table(&b, ops[k])))
 				{
 					RbacColRead read;
+					const char *col = ops[k]->path.fields[ops[k]->path.nfields - 1];
+					Oid			type = rbac_require_rule_column(relid, col, &read);
 
-					(void) rbac_require_rule_column(relid,
-													ops[k]->path.fields[ops[k]->path.nfields - 1],
-													&read);
 					if (read != RBAC_READ_PLAIN && e->kind == RBAC_EX_CMP)
 						rbac_refuse_enum_order(e->op, ops[k]);
+					if (e->kind == RBAC_EX_OPERAND)
+						check_column_use(relid, col, type, read, NULL, true);
+					else if (e->kind == RBAC_EX_CMP)
+						check_column_use(relid, col, type, read, ops[1 - k], false);
+					else
+						for (j = 0; j < e->nlist; j++)
+							check_column_use(relid, col, type, read, e->list[j], false);
 				}
 			if (e->kind == RBAC_EX_IN &&
 				OidIsValid(relid = column_path_table(&b, e->b_array)))
-				rbac_require_array_column(relid,
-										  e->b_array->path.fields[e->b_array->path.nfields - 1]);
+			{
+				const char *col = e->b_array->path.fields[e->b_array->path.nfields - 1];
+				RbacColRead read;
+				Oid			type;
+
+				rbac_require_array_column(relid, col);
+				type = rbac_require_rule_column(relid, col, &read);
+				/* the value on the left against the array's elements */
+				check_column_use(relid, col, get_element_type(type),
+								 read == RBAC_READ_PLAIN ? read : RBAC_READ_ENUM, e->a, false);
+			}
 		}
 		pfree(stack);
 	}
