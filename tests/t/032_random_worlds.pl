@@ -489,7 +489,7 @@ SELECT rbac.bind('Repo', 'repos', relations => '{"sponsors": {"through": "repo_s
 # docs/sql-api.md (rbac.bind): a join row whose end has no row relates
 # nothing; the shorthand rule ("push") did not follow it, the last-mile rule
 # ("delete") granted on Repo:1 through the join row to Org:gone (fixed:
-# rbac._holds_joined); in checks and in lists
+# the join to the target's table in sqlgen.c); in checks and in lists
 is($node->safe_psql('m2m_known',
 		q{SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:1') || '/' || rbac.is_allowed('User:ann', 'push', 'Repo:1')
 		  || '/' || array_to_string(ARRAY(SELECT rbac.authorized_resources('User:ann', 'delete', 'Repo')), ',')}),

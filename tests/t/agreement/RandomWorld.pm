@@ -1294,6 +1294,7 @@ sub generate
 	foreach my $lm (@m2m_lastmile)
 	{
 		my ($t, $r) = @$lm{qw(type rel)};
+		push @sql, "INSERT INTO ref.lm_walk VALUES ('$t', '$r');";
 		my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
 		my $filter = $lm->{param} eq 'Actor' ? "a.type <> ''" : "a.type = '$lm->{param}'";
 		push @sql, "-- $lm->{text}";
