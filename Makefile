@@ -28,6 +28,7 @@ OBJS = \
 	src/validate_cycles.o \
 	src/validate_tests.o \
 	src/policy_test.o \
+	src/policy_test_body.o \
 	src/util.o \
 	src/run_as.o \
 	src/audit.o \

@@ -302,19 +302,42 @@ rbac_authorized_resources_current(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Add to the node graph of a who_can evaluation the resources path p
+ * reaches from node cur, from field index i on (each related row of a
+ * join table), each with its own graph.
+ */
+static void
+add_path_targets(RbacEval *ev, int cur, RbacPath *p, int i, int nrel)
+{
+	MType	   *t = ev->nodes[cur].type;
+	int			term;
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (i == nrel)
+	{
+		(void) rbac_eval_resource(ev, t, ev->nodes[cur].id, NULL, 0);
+		return;
+	}
+	term = rbac_type_term(t, p->fields[i]);
+	if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_RELATION)
+		return;
+	foreach(lc, rbac_eval_related(ev, cur, term))
+		add_path_targets(ev, lfirst_int(lc), p, i + 1, nrel);
+}
+
+/*
  * Add to the node graph of a who_can evaluation the resources that
  * has_role / has_permission in the last-mile rule body e reach from node ni
- * through relations (resource.folder, resource.repo.parent), each with its
- * own graph: a role there may grant through the rule (shorthand rules with
- * conditions are compiled into such rules).
+ * through relations (resource.folder, resource.repo.parent, any of
+ * resource.teams): a role there may grant through the rule (shorthand
+ * rules with conditions are compiled into such rules).
  */
 static void
 add_rule_targets(RbacEval *ev, int ni, RbacExpr *e)
 {
 	RbacPath   *p;
 	int			nrel;
-	int			cur = ni;
-	int			i;
 
 	if (e == NULL)
 		return;
@@ -332,24 +355,7 @@ add_rule_targets(RbacEval *ev, int ni, RbacExpr *e)
 	nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
 	if (p->var_index != 1 || nrel == 0)
 		return;
-	for (i = 0; i < nrel; i++)
-	{
-		MType	   *t = ev->nodes[cur].type;
-		int			term = rbac_type_term(t, p->fields[i]);
-		MType	   *target;
-
-		if (term < 0 || t->ast->terms[term].kind != RBAC_TERM_RELATION)
-			return;
-		if (!ev->nodes[cur].fetched)
-			rbac_eval_fetch_row(ev, &ev->nodes[cur]);
-		if (ev->nodes[cur].restricted || ev->nodes[cur].relval[term] == NULL)
-			return;
-		target = rbac_model_type(ev->m, t->ast->terms[term].target);
-		if (target == NULL)
-			return;
-		cur = rbac_eval_node(ev, target, ev->nodes[cur].relval[term]);
-	}
-	(void) rbac_eval_resource(ev, ev->nodes[cur].type, ev->nodes[cur].id, NULL, 0);
+	add_path_targets(ev, ni, p, 0, nrel);
 }
 
 /*

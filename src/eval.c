@@ -659,6 +659,17 @@ follow_relation(RbacEval *ev, int i, int term)
 }
 
 /*
+ * The nodes node ni is related to by relation term (indexes, an int list):
+ * its column's, or its join rows' whose far end exists.
+ */
+List *
+rbac_eval_related(RbacEval *ev, int ni, int term)
+{
+	follow_relation(ev, ni, term);
+	return ev->nodes[ni].relnodes[term];
+}
+
+/*
  * Build the node graph from the root: fetch the rows that matter and
  * follow relations walked by relevant rules.
  */

@@ -109,6 +109,7 @@ extern RbacEvalNode *rbac_eval_permission(RbacEval *ev, RbacModel *m,
 										  const char *id, int term);
 extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
+extern List *rbac_eval_related(RbacEval *ev, int ni, int term);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);
 
 /*

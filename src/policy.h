@@ -106,6 +106,19 @@ typedef enum RbacPathTail
 								 * actor or resource) */
 } RbacPathTail;
 
+/*
+ * A variable joined with has_relation (validate_rules.c): it stands for
+ * root.fields[0..nfields-1] of the paths written with it.  A relation bound
+ * through a join table relates any number of rows: every condition on the
+ * variable must then hold on one of them, the same one (sqlgen.c).
+ */
+typedef struct RbacJoinRef
+{
+	struct RbacJoinRef *parent;	/* the joined variable it was joined from,
+								 * or NULL (from a parameter) */
+	int			nfields;		/* fields of its path */
+} RbacJoinRef;
+
 typedef struct RbacPath
 {
 	char	   *var;
@@ -121,6 +134,7 @@ typedef struct RbacPath
 								 * first known_hops fields are relations,
 								 * checked, from var to known_type */
 	struct RbacType *known_type;
+	RbacJoinRef *join;			/* written with a joined variable, or NULL */
 } RbacPath;
 
 typedef struct RbacOperand
@@ -182,6 +196,8 @@ typedef struct RbacExpr
 	char	   *name_var;		/* HAS_ROLE, HAS_PERMISSION: the term as a
 								 * variable of the rule head (name NULL) */
 	char	   *var;			/* MATCHES, HAS_RELATION: the variable */
+	RbacJoinRef *binds;			/* a has_relation rewritten into "path !=
+								 * nil": the variable it joined */
 	const char **grants;		/* GLOBAL: the global roles that grant name
 								 * (none: it never holds) */
 	int			ngrants;
@@ -579,6 +595,14 @@ extern const char *rbac_closest(const char *name, const char *const *candidates,
 
 /* The word for a term kind in messages: "role", "permission", "relation". */
 extern const char *rbac_term_word(RbacTermKind kind);
+
+/* Joined variables in rule bodies (policy_util.c) */
+extern bool rbac_join_covers(const RbacJoinRef *ref, const RbacJoinRef *join);
+extern const RbacJoinRef *rbac_join_root(const RbacJoinRef *ref);
+extern int	rbac_expr_paths(const RbacExpr *e, const RbacPath **paths);
+extern bool rbac_expr_nil_eq(const RbacExpr *e, RbacExpr *ne);
+extern int	rbac_expr_nconjuncts(const RbacExpr *e);
+extern int	rbac_expr_conjuncts(const RbacExpr *e, RbacExpr **items, int n);
 
 /* Add a diagnostic (printf-style message). */
 extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,

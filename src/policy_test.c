@@ -36,6 +36,8 @@
  * 42); other mixes are unknown (in the engine they are type errors);
  * strings compare byte by byte (the C collation).
  *
+ * The bodies of last-mile rules are evaluated in policy_test_body.c.
+ *
  * Plain C, no PostgreSQL headers: links into tests/fuzz like the parser.
  * Memory comes from the caller's arena.  Each evaluation is bounded by a
  * work budget, so that a policy whose nested checks branch without end
@@ -44,174 +46,22 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "policy.h"
+#include "policy_test.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define WORK_BUDGET		10000000L	/* steps for one assertion */
 
-/* Three-valued truth. */
-typedef enum Tv
-{
-	TV_FALSE,
-	TV_TRUE,
-	TV_NULL
-} Tv;
-
-typedef enum VKind
-{
-	V_NULL,
-	V_STR,
-	V_NUM,
-	V_BOOL,
-	V_LIST
-} VKind;
-
-typedef struct Val
-{
-	VKind		k;
-	const char *s;				/* STR, NUM (the literal) */
-	bool		b;				/* BOOL */
-	RbacOperand **items;		/* LIST */
-	int			nitems;
-} Val;
-
-/* A row of the world: an actor or a resource named in the test. */
-typedef struct Node
-{
-	RbacType   *type;
-	const char *id;
-	int		  **rel;			/* per term: related nodes */
-	int		   *nrel;
-	int		   *relcap;
-	RbacFact  **cols;			/* valued facts (the last one wins) */
-	int			ncols;
-	int			colcap;
-	RbacFact  **roles;			/* has_role facts on this node */
-	int			nroles;
-	int			rolecap;
-	int		   *groups;			/* groups this actor is a member of */
-	int			ngroups;
-	int			groupcap;
-} Node;
-
-/* A shorthand rule with its names resolved to positions. */
-typedef struct SRule
-{
-	int			head;
-	RbacBodyKind kind;
-	int			body;			/* term (of the via type), relation, or
-								 * global role position */
-	int			via;			/* relation term of the rule's type, or -1 */
-} SRule;
-
-/* A last-mile rule with the position of the term it grants. */
-typedef struct LRule
-{
-	RbacRule   *rule;
-	int			term;
-} LRule;
-
-typedef struct World
-{
-	RbacPolicy *pol;
-	RbacAlloc  *alloc;
-	Node	   *nodes;
-	int			nnodes;
-	int			nodecap;
-	RbacNameTable index;		/* (type, id) -> node */
-	RbacFact  **globals;		/* global has_role facts */
-	int			nglobals;
-	int			globalcap;
-	SRule	  **srules;			/* per type position */
-	int		   *nsrules;
-	LRule	   *lrules;
-	int			nlrules;
-	int			nheld;			/* terms of all nodes (held flags) */
-	struct EvalBuf *bufs;		/* per nesting depth of checks */
-	int			bufcap;
-	long		work;
-	bool		over;			/* the work budget ran out */
-} World;
-
-/*
- * The memory of the evaluations at one nesting depth, reused by each of
- * them (so memory grows with the depth of nested checks, not with their
- * number).
- */
-typedef struct EvalBuf
-{
-	int			nodecap;		/* nodes and held flags it has room for */
-	int			heldcap;
-	bool	   *inset;
-	int		   *queue;
-	bool	   *inreach;
-	int		   *reach;			/* nodes reached from the asked one */
-	bool	  **held;
-	bool	   *heldflat;
-	bool	   *ghold;
-	bool	  **relevant;
-	bool	   *relflat;
-	int			nrelflat;
-} EvalBuf;
-
-/* A question being answered by a nested check (rbac._holds). */
-typedef struct Frame
-{
-	int			node;
-	int			term;
-	struct Frame *next;
-} Frame;
-
-/* One evaluation: one actor, one asked term. */
-typedef struct Eval
-{
-	World	   *w;
-	int			actor;			/* node of the actor */
-	bool	   *inset;			/* per node: in the actor set */
-	bool	  **held;			/* per node, per term */
-	bool	   *ghold;			/* per global role */
-	bool	  **relevant;		/* per type position, per term */
-	Frame	   *stack;
-	int			depth;			/* of nested checks */
-} Eval;
-
-static bool holds(World *w, int actor, int node, int term, Frame *stack,
-				  int depth);
 static bool holds_global(World *w, const bool *inset, int g);
+static bool rbac_ptest_holds(World *w, int actor, int node, int term,
+							 Frame *stack, int depth);
 
 
 /* ---------------------------------------------------------------------
  * The world
  * ---------------------------------------------------------------------
  */
-
-/* Position of the term of t called name, or -1. */
-static int
-term_index(const RbacType *t, const char *name)
-{
-	int			i;
-
-	if (t == NULL || name == NULL)
-		return -1;
-	for (i = 0; i < t->nterms; i++)
-		if (t->terms[i].name && strcmp(t->terms[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-/* Position of a global role, or -1. */
-static int
-global_index(const RbacPolicy *pol, const char *name)
-{
-	int			i;
-
-	for (i = 0; name && i < pol->nglobals; i++)
-		if (pol->globals[i].name && strcmp(pol->globals[i].name, name) == 0)
-			return i;
-	return -1;
-}
 
 /* The node of (type, id), or -1. */
 static int
@@ -268,17 +118,17 @@ resolve_rules(World *w)
 			SRule		s;
 			RbacType   *bt = t;
 
-			s.head = term_index(t, sh->head);
+			s.head = rbac_ptest_term_index(t, sh->head);
 			s.kind = sh->body_kind;
-			s.via = sh->via ? term_index(t, sh->via) : -1;
+			s.via = sh->via ? rbac_ptest_term_index(t, sh->via) : -1;
 			if (sh->via)
 				bt = sh->via_type;
 			if (s.head < 0 || (sh->via && (s.via < 0 || bt == NULL)))
 				continue;
 			if (s.kind == RBAC_BODY_GLOBAL)
-				s.body = global_index(pol, sh->body);
+				s.body = rbac_ptest_global_index(pol, sh->body);
 			else if (s.kind == RBAC_BODY_TERM || s.kind == RBAC_BODY_ACTOR_RELATION)
-				s.body = term_index(bt, sh->body);
+				s.body = rbac_ptest_term_index(bt, sh->body);
 			else
 				continue;
 			if (s.body < 0)
@@ -294,7 +144,7 @@ resolve_rules(World *w)
 
 		if (rule == NULL || rule->rtype == NULL || rule->body == NULL)
 			continue;
-		term = term_index(rule->rtype, rule->name);
+		term = rbac_ptest_term_index(rule->rtype, rule->name);
 		if (term < 0 || rule->rtype->terms[term].kind == RBAC_TERM_RELATION)
 			continue;
 		w->lrules[w->nlrules].rule = rule;
@@ -355,7 +205,7 @@ build_world(World *w, RbacTest *test)
 				}
 				break;
 			case RBAC_FACT_RELATION:
-				term = term_index(sn->type, f->name);
+				term = rbac_ptest_term_index(sn->type, f->name);
 				if (o >= 0 && term >= 0)
 					push_int(w, &sn->rel[term], &sn->nrel[term],
 							 &sn->relcap[term], o);
@@ -375,442 +225,6 @@ build_world(World *w, RbacTest *test)
 	for (i = 0; i < w->nnodes; i++)
 		w->nheld += w->nodes[i].type->nterms + 1;
 }
-
-
-/* ---------------------------------------------------------------------
- * Values and comparisons (sqlgen.c's SQL, evaluated on the facts)
- * ---------------------------------------------------------------------
- */
-
-static Val
-null_val(void)
-{
-	Val			v = {.k = V_NULL};
-
-	return v;
-}
-
-static Val
-str_val(const char *s)
-{
-	Val			v = {.k = V_STR, .s = s};
-
-	return v;
-}
-
-/* The value of a literal. */
-static Val
-literal_val(const RbacOperand *o)
-{
-	Val			v = {.k = V_NULL};
-
-	switch (o->kind)
-	{
-		case RBAC_OP_STRING:
-			v.k = V_STR;
-			v.s = o->text;
-			break;
-		case RBAC_OP_INTEGER:
-		case RBAC_OP_DECIMAL:
-			v.k = V_NUM;
-			v.s = o->text;
-			break;
-		case RBAC_OP_BOOL:
-			v.k = V_BOOL;
-			v.b = o->bval;
-			break;
-		default:
-			break;
-	}
-	return v;
-}
-
-/* The column name of node n: its last valued fact, or NULL. */
-static Val
-column_val(const Node *n, const char *name)
-{
-	int			i;
-
-	for (i = n->ncols - 1; i >= 0; i--)
-	{
-		RbacFact   *f = n->cols[i];
-
-		if (strcmp(f->name, name) != 0)
-			continue;
-		if (f->is_list)
-		{
-			Val			v = {.k = V_LIST, .items = f->values, .nitems = f->nvalues};
-
-			return v;
-		}
-		return literal_val(f->values[0]);
-	}
-	return null_val();
-}
-
-/* Is s a whole number literal?  Its value in *d. */
-static bool
-as_number(const char *s, double *d)
-{
-	char	   *end;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	*d = strtod(s, &end);
-	return *end == '\0' && end != s;
-}
-
-/* The truth of "x op y" for an ordering result c (<0, 0, >0). */
-static Tv
-ordered(RbacCmpOp op, int c)
-{
-	bool		r;
-
-	switch (op)
-	{
-		case RBAC_CMP_EQ:
-			r = c == 0;
-			break;
-		case RBAC_CMP_NE:
-			r = c != 0;
-			break;
-		case RBAC_CMP_LT:
-			r = c < 0;
-			break;
-		case RBAC_CMP_LE:
-			r = c <= 0;
-			break;
-		case RBAC_CMP_GT:
-			r = c > 0;
-			break;
-		default:
-			r = c >= 0;
-			break;
-	}
-	return r ? TV_TRUE : TV_FALSE;
-}
-
-/* A value as the text SQL's ::text gives, or NULL. */
-static const char *
-val_text(const Val *v)
-{
-	switch (v->k)
-	{
-		case V_STR:
-		case V_NUM:
-			return v->s;
-		case V_BOOL:
-			return v->b ? "true" : "false";
-		default:
-			return NULL;
-	}
-}
-
-/* a op b on typed values; as_text compares both as text (the actor id). */
-static Tv
-compare(RbacCmpOp op, const Val *a, const Val *b, bool as_text)
-{
-	double		x,
-				y;
-
-	if (as_text)
-	{
-		const char *s = val_text(a);
-		const char *t = val_text(b);
-
-		if (s == NULL || t == NULL)
-			return TV_NULL;
-		return ordered(op, strcmp(s, t));
-	}
-	if (a->k == V_NULL || b->k == V_NULL || a->k == V_LIST || b->k == V_LIST)
-		return TV_NULL;
-	if (a->k == V_BOOL || b->k == V_BOOL)
-	{
-		if (a->k != b->k)
-			return TV_NULL;
-		return ordered(op, (int) a->b - (int) b->b);
-	}
-	if (a->k == V_STR && b->k == V_STR)
-		return ordered(op, strcmp(a->s, b->s));
-	if (!as_number(a->s, &x) || !as_number(b->s, &y))
-		return TV_NULL;
-	return ordered(op, x < y ? -1 : x > y ? 1 : 0);
-}
-
-/*
- * SQL's three-valued and (dominant TV_FALSE) and or (dominant TV_TRUE):
- * dominant when a or b is, else NULL when a or b is, else the other value.
- */
-static Tv
-tv_join(Tv a, Tv b, Tv dominant)
-{
-	if (a == dominant || b == dominant)
-		return dominant;
-	if (a == TV_NULL || b == TV_NULL)
-		return TV_NULL;
-	return dominant == TV_FALSE ? TV_TRUE : TV_FALSE;
-}
-
-
-/* ---------------------------------------------------------------------
- * Last-mile rule bodies
- * ---------------------------------------------------------------------
- */
-
-/* What a body is evaluated on. */
-typedef struct BodyCtx
-{
-	Eval	   *ev;
-	RbacRule   *rule;
-	int			rnode;			/* the resource's node */
-	bool		failed;			/* refers to what cannot be evaluated */
-} BodyCtx;
-
-/*
- * The value of a path, and in *end the node it ends on (-1 when it ends
- * on a column or on nothing).
- */
-static Val
-path_val(BodyCtx *bc, const RbacPath *p, int *end)
-{
-	World	   *w = bc->ev->w;
-	int			node = p->var_index == 0 ? bc->ev->actor : bc->rnode;
-	int			nrel = p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
-	int			i;
-
-	*end = -1;
-	if (p->tail == RBAC_TAIL_SELF || (p->tail == RBAC_TAIL_ID && p->nhops == 0))
-	{
-		*end = node;
-		return str_val(w->nodes[node].id);
-	}
-	if (p->var_index == 0 && bc->rule->atype == NULL)
-	{
-		/* fields of an untyped actor: the engine's rule cannot hold */
-		bc->failed = true;
-		return null_val();
-	}
-	for (i = 0; i < nrel; i++)
-	{
-		Node	   *n = &w->nodes[node];
-		int			term = term_index(n->type, p->fields[i]);
-
-		if (term < 0 || n->type->terms[term].kind != RBAC_TERM_RELATION)
-		{
-			bc->failed = true;
-			return null_val();
-		}
-		if (n->nrel[term] == 0)
-			return null_val();
-		node = n->rel[term][0];
-	}
-	if (p->tail == RBAC_TAIL_COLUMN)
-		return column_val(&w->nodes[node], p->fields[p->nfields - 1]);
-	*end = node;
-	return str_val(w->nodes[node].id);
-}
-
-/* The value of an operand (*end as for path_val). */
-static Val
-operand_val(BodyCtx *bc, const RbacOperand *o, int *end)
-{
-	*end = -1;
-	if (o->kind != RBAC_OP_PATH)
-		return literal_val(o);
-	return path_val(bc, &o->path, end);
-}
-
-/* Is operand o the actor variable itself? */
-static bool
-is_actor_self(const RbacOperand *o)
-{
-	return o->kind == RBAC_OP_PATH && o->path.var_index == 0 &&
-		o->path.tail == RBAC_TAIL_SELF;
-}
-
-/* Is operand o the actor's id (compared as text)? */
-static bool
-is_actor_id(const RbacOperand *o)
-{
-	return o->kind == RBAC_OP_PATH && o->path.var_index == 0 &&
-		o->path.tail == RBAC_TAIL_ID;
-}
-
-/* A comparison. */
-static Tv
-eval_cmp(BodyCtx *bc, const RbacExpr *e)
-{
-	World	   *w = bc->ev->w;
-	int			ea,
-				eb;
-	Val			a = operand_val(bc, e->a, &ea);
-	Val			b = operand_val(bc, e->b, &eb);
-
-	/* x = nil, x != nil: IS [NOT] NULL */
-	if (e->a->kind == RBAC_OP_NIL || e->b->kind == RBAC_OP_NIL)
-	{
-		bool		isnull = (e->a->kind == RBAC_OP_NIL ? b.k : a.k) == V_NULL;
-
-		return (e->op == RBAC_CMP_NE ? !isnull : isnull) ? TV_TRUE : TV_FALSE;
-	}
-	/* the actor against a relation to an actor: same type and id */
-	if (is_actor_self(e->a) || is_actor_self(e->b))
-	{
-		const RbacOperand *rel = is_actor_self(e->a) ? e->b : e->a;
-		const Val  *other = is_actor_self(e->a) ? &b : &a;
-		const char *text = val_text(other);
-		const Node *actor = &w->nodes[bc->ev->actor];
-		bool		eq = text != NULL && strcmp(text, actor->id) == 0;
-
-		if (eq && rel->kind == RBAC_OP_PATH &&
-			rel->path.tail == RBAC_TAIL_RELATION && rel->path.end_type)
-			eq = strcmp(rel->path.end_type->name, actor->type->name) == 0;
-		return (e->op == RBAC_CMP_NE ? !eq : eq) ? TV_TRUE : TV_FALSE;
-	}
-	return compare(e->op, &a, &b, is_actor_id(e->a) || is_actor_id(e->b));
-}
-
-/* A nested has_role / has_permission: a check of its own. */
-static Tv
-eval_has(BodyCtx *bc, const RbacExpr *e)
-{
-	Eval	   *ev = bc->ev;
-	int			end;
-	Frame		frame;
-	Frame	   *f;
-	Val			v;
-	int			term;
-
-	if (e->target == NULL || e->target->kind != RBAC_OP_PATH ||
-		e->target->path.end_type == NULL)
-	{
-		bc->failed = true;
-		return TV_FALSE;
-	}
-	v = path_val(bc, &e->target->path, &end);
-	if (v.k == V_NULL || end < 0)
-		return TV_FALSE;
-	term = term_index(ev->w->nodes[end].type, e->name);
-	if (term < 0 || ev->w->nodes[end].type->terms[term].kind == RBAC_TERM_RELATION)
-		return TV_FALSE;
-	for (f = ev->stack; f; f = f->next)
-		if (f->node == end && f->term == term)
-			return TV_FALSE;	/* asked again while answering: false */
-	frame.node = end;
-	frame.term = term;
-	frame.next = ev->stack;
-	return holds(ev->w, ev->actor, end, term, &frame, ev->depth + 1) ?
-		TV_TRUE : TV_FALSE;
-}
-
-/* The truth of a body expression. */
-static Tv
-eval_expr(BodyCtx *bc, const RbacExpr *e)
-{
-	int			i;
-	int			end;
-	Tv			r;
-	Val			a;
-
-	if (e == NULL)
-		return TV_FALSE;
-	bc->ev->w->work++;
-	switch (e->kind)
-	{
-		case RBAC_EX_TRUE:
-			return TV_TRUE;
-		case RBAC_EX_AND:
-			return tv_join(eval_expr(bc, e->left), eval_expr(bc, e->right),
-						   TV_FALSE);
-		case RBAC_EX_OR:
-			return tv_join(eval_expr(bc, e->left), eval_expr(bc, e->right),
-						   TV_TRUE);
-		case RBAC_EX_NOT:
-			return eval_expr(bc, e->left) == TV_TRUE ? TV_FALSE : TV_TRUE;
-		case RBAC_EX_CMP:
-			return eval_cmp(bc, e);
-		case RBAC_EX_IN:
-			a = operand_val(bc, e->a, &end);
-			r = TV_FALSE;
-			if (e->b_array != NULL)
-			{
-				/* a = ANY (array column): NULL array or elements: unknown */
-				Val			arr = operand_val(bc, e->b_array, &end);
-
-				if (arr.k != V_LIST)
-					return TV_NULL;
-				for (i = 0; i < arr.nitems; i++)
-				{
-					Val			b = literal_val(arr.items[i]);
-
-					r = tv_join(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)),
-						    TV_TRUE);
-				}
-				return r;
-			}
-			for (i = 0; i < e->nlist; i++)
-			{
-				Val			b = literal_val(e->list[i]);
-
-				r = tv_join(r, compare(RBAC_CMP_EQ, &a, &b, is_actor_id(e->a)),
-					    TV_TRUE);
-			}
-			return r;
-		case RBAC_EX_OPERAND:
-			a = operand_val(bc, e->a, &end);
-			return (a.k == V_BOOL && a.b) ? TV_TRUE : TV_FALSE;
-		case RBAC_EX_HAS_ROLE:
-		case RBAC_EX_HAS_PERMISSION:
-			return eval_has(bc, e);
-		case RBAC_EX_GLOBAL:
-			/* held by the actor set, as for "X" if global "G"; */
-			for (i = 0; i < e->ngrants; i++)
-			{
-				int			g = global_index(bc->ev->w->pol, e->grants[i]);
-
-				if (g >= 0 && bc->ev->ghold[g])
-					return TV_TRUE;
-			}
-			return TV_FALSE;
-		case RBAC_EX_MATCHES:
-		case RBAC_EX_HAS_RELATION:
-			/* joins: validation rewrote them into paths */
-			bc->failed = true;
-			return TV_FALSE;
-	}
-	return TV_FALSE;
-}
-
-/* Does the actor match a last-mile rule's actor parameter? */
-static bool
-actor_matches(Eval *ev, const RbacRule *rule)
-{
-	switch (rule->actor_kind)
-	{
-		case RBAC_ACTOR_ANYONE:
-		case RBAC_ACTOR_ANY_ACTOR:
-			return true;
-		case RBAC_ACTOR_TYPED:
-		default:
-			return rule->actor_type != NULL &&
-				strcmp(ev->w->nodes[ev->actor].type->name, rule->actor_type) == 0;
-	}
-}
-
-/* Is last-mile rule lr's body true for the evaluation's actor on node n? */
-static bool
-lastmile_holds(Eval *ev, const LRule *lr, int n)
-{
-	BodyCtx		bc = {.ev = ev, .rule = lr->rule, .rnode = n};
-	Tv			r;
-
-	if (!actor_matches(ev, lr->rule))
-		return false;
-	r = eval_expr(&bc, lr->rule->body);
-	return r == TV_TRUE && !bc.failed;
-}
-
-
 /* ---------------------------------------------------------------------
  * The derivation
  * ---------------------------------------------------------------------
@@ -991,7 +405,7 @@ holds_global_name(World *w, const bool *inset, const char *name)
 	seen[nseen++] = name;
 	for (k = 0; k < nseen; k++)
 	{
-		int			g = global_index(pol, seen[k]);
+		int			g = rbac_ptest_global_index(pol, seen[k]);
 
 		RBAC_INTERRUPT_POINT();
 		if (g >= 0 && holds_global(w, inset, g))
@@ -1024,7 +438,7 @@ holds_global(World *w, const bool *inset, int g)
 		RbacFact   *f = w->globals[i];
 		int			s = find_node(w, f->subject.rtype, f->subject.id);
 
-		if (s >= 0 && inset[s] && global_index(w->pol, f->name) == g)
+		if (s >= 0 && inset[s] && rbac_ptest_global_index(w->pol, f->name) == g)
 			return true;
 	}
 	return false;
@@ -1101,7 +515,7 @@ fixpoint(Eval *ev, const int *reach, int nreach)
  * decide, last-mile rules and the shorthand rules again.
  */
 static bool
-holds(World *w, int actor, int node, int term, Frame *stack, int depth)
+rbac_ptest_holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 {
 	RbacPolicy *pol = w->pol;
 	Eval		ev = {.w = w, .actor = actor, .stack = stack, .depth = depth};
@@ -1137,7 +551,7 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 		{
 			RbacFact   *f = n->roles[k];
 			int			s = find_node(w, f->subject.rtype, f->subject.id);
-			int			t = term_index(n->type, f->name);
+			int			t = rbac_ptest_term_index(n->type, f->name);
 
 			if (s >= 0 && ev.inset[s] && t >= 0 &&
 				n->type->terms[t].kind == RBAC_TERM_ROLE)
@@ -1160,7 +574,7 @@ holds(World *w, int actor, int node, int term, Frame *stack, int depth)
 			int			x = b->reach[i];
 
 			if (w->nodes[x].type == lr->rule->rtype && !ev.held[x][lr->term] &&
-				lastmile_holds(&ev, lr, x))
+				rbac_ptest_lastmile_holds(&ev, lr, x))
 			{
 				ev.held[x][lr->term] = true;
 				any = true;
@@ -1191,10 +605,10 @@ decide(World *w, const RbacAssert *a)
 	if (a->resource.type == NULL)
 		return holds_global_name(w, actor_set(w, get_buf(w, 0), actor), a->name);
 	node = find_node(w, a->resource.rtype, a->resource.id);
-	term = node >= 0 ? term_index(a->resource.rtype, a->name) : -1;
+	term = node >= 0 ? rbac_ptest_term_index(a->resource.rtype, a->name) : -1;
 	if (term < 0)
 		return false;
-	return holds(w, actor, node, term, NULL, 0);
+	return rbac_ptest_holds(w, actor, node, term, NULL, 0);
 }
 
 /* Run the test blocks of a validated policy; see policy.h. */
@@ -1213,6 +627,7 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 	memset(&w, 0, sizeof(w));
 	w.pol = policy;
 	w.alloc = alloc;
+	w.holds = rbac_ptest_holds;
 	resolve_rules(&w);
 	for (i = 0; i < policy->ntests; i++)
 		total += policy->tests[i]->nasserts;

@@ -352,3 +352,88 @@ rbac_names_add(RbacAlloc *alloc, RbacNameTable *table, const void *owner,
 	table->count++;
 	return s;
 }
+
+/*
+ * Is join, or a variable it was joined from, the join of a path (ref)?
+ * The rule bodies' evaluators (sqlgen.c, policy_test.c) ask it of the
+ * relation hops they have given a row.
+ */
+bool
+rbac_join_covers(const RbacJoinRef *ref, const RbacJoinRef *join)
+{
+	for (; ref != NULL; ref = ref->parent)
+		if (ref == join)
+			return true;
+	return false;
+}
+
+/* The variable a chain of joins starts from. */
+const RbacJoinRef *
+rbac_join_root(const RbacJoinRef *ref)
+{
+	while (ref->parent != NULL)
+		ref = ref->parent;
+	return ref;
+}
+
+/*
+ * The path operands of a leaf condition, in paths (room for 4): its
+ * sides, the array of "in", the target of has_role / has_permission.
+ */
+int
+rbac_expr_paths(const RbacExpr *e, const RbacPath **paths)
+{
+	const RbacOperand *all[4];
+	int			n = 0;
+	int			i;
+
+	all[0] = e->a;
+	all[1] = e->b;
+	all[2] = e->b_array;
+	all[3] = e->target;
+	for (i = 0; i < 4; i++)
+		if (all[i] != NULL && all[i]->kind == RBAC_OP_PATH)
+			paths[n++] = &all[i]->path;
+	return n;
+}
+
+/*
+ * Is e "x = nil"?  Then *ne is "x != nil": through a join table, x is nil
+ * when no related row gives it a value (not x != nil).
+ */
+bool
+rbac_expr_nil_eq(const RbacExpr *e, RbacExpr *ne)
+{
+	if (e->kind != RBAC_EX_CMP || e->op != RBAC_CMP_EQ ||
+		(e->a->kind != RBAC_OP_NIL && e->b->kind != RBAC_OP_NIL))
+		return false;
+	*ne = *e;
+	ne->op = RBAC_CMP_NE;
+	return true;
+}
+
+/*
+ * The conjuncts of the "and" chain e (e itself when it is no "and"): their
+ * number, and rbac_expr_conjuncts appends them to items from index n (room
+ * for rbac_expr_nconjuncts(e) more) and returns the new count.  The parser
+ * balances chains, so the recursion is as deep as the nesting it allows.
+ */
+int
+rbac_expr_nconjuncts(const RbacExpr *e)
+{
+	if (e->kind != RBAC_EX_AND)
+		return 1;
+	return rbac_expr_nconjuncts(e->left) + rbac_expr_nconjuncts(e->right);
+}
+
+int
+rbac_expr_conjuncts(const RbacExpr *e, RbacExpr **items, int n)
+{
+	if (e->kind != RBAC_EX_AND)
+	{
+		items[n] = (RbacExpr *) e;
+		return n + 1;
+	}
+	n = rbac_expr_conjuncts(e->left, items, n);
+	return rbac_expr_conjuncts(e->right, items, n);
+}

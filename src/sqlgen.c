@@ -32,6 +32,21 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+/*
+ * A relation hop through a join table opened by an EXISTS over the join
+ * table (joined to the target's table when it is bound): the paths it
+ * covers continue from the related row.
+ */
+typedef struct JoinSub
+{
+	const RbacJoinRef *join;	/* covers the paths of this joined variable */
+	const RbacPath *path;		/* or this one path (join NULL) */
+	int			nfields;		/* fields of the path it stands for */
+	char	   *key;			/* SQL of the related row's key */
+	const char *row;			/* alias of that row, or NULL (unbound) */
+	MType	   *type;			/* type reached */
+} JoinSub;
+
 typedef struct GenCtx
 {
 	RbacModel  *m;
@@ -45,9 +60,26 @@ typedef struct GenCtx
 								 * tables, has_role as set membership */
 	bool		fallback;		/* rls: the body needs the per-row form */
 	RbacColRead read;			/* how the last column path was read */
+	bool		joins;			/* the model binds a relation through a join
+								 * table */
+	JoinSub    *subs;			/* join-table hops opened, innermost last */
+	int			nsubs;
+	int			subcap;
 } GenCtx;
 
+/* Where a path has got to: a row of type t with key key. */
+typedef struct PathPos
+{
+	MType	   *t;
+	char	   *key;			/* SQL of the key */
+	bool		key_is_text;	/* key is text (the actor's id) */
+	const char *row;			/* alias of the row itself, or NULL */
+	int			next;			/* index of the next field */
+} PathPos;
+
 static void gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e);
+static void gen_node(GenCtx *g, StringInfo buf, RbacExpr *e);
+static void gen_leaf_plain(GenCtx *g, StringInfo buf, RbacExpr *e);
 
 /* The SQL spelling of a comparison operator, search_path-proof. */
 static const char *
@@ -98,50 +130,90 @@ rbac_refuse_enum_order(RbacCmpOp op, RbacOperand *column)
 					 name)));
 }
 
-/*
- * 0A000 for a rule body that walks a relation bound through a join table:
- * a path names one related resource, a join table relates any number.
- */
-static void
-refuse_join_hop(MType *t, int term)
+/* The innermost-reaching join-table hop opened for path p, or NULL. */
+static JoinSub *
+best_sub(GenCtx *g, const RbacPath *p)
 {
-	const char *rel;
-	bool		to_actor;
+	JoinSub    *best = NULL;
+	int			i;
 
-	if (t == NULL || term < 0 || !t->bound || t->rel_join[term] == NULL)
-		return;
-	rel = t->ast->terms[term].name;
-	to_actor = t->ast->terms[term].target_type != NULL &&
-		t->ast->terms[term].target_type->is_actor;
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("relation \"%s\" of %s is bound through a join table and cannot be walked in a rule body",
-					rel, t->name),
-			 errdetail("A path such as resource.%s names one related row; a join table relates any number.",
-					   rel),
-			 to_actor ?
-			 errhint("Test it in a shorthand rule of its own, such as \"permission\" if \"%s\";, or bind the relation to a column.",
-					 rel) :
-			 errhint("Walk it with a shorthand rule in the %s block instead, such as \"role\" if \"role\" on \"%s\";, "
-					 "or with has_role or has_permission on resource.%s alone, or bind the relation to a column.",
-					 t->name, rel, rel)));
+	for (i = 0; i < g->nsubs; i++)
+	{
+		JoinSub    *s = &g->subs[i];
+
+		if ((s->join != NULL ? rbac_join_covers(p->join, s->join) : s->path == p) &&
+			(best == NULL || s->nfields > best->nfields))
+			best = s;
+	}
+	return best;
+}
+
+/* The relation hops of a path (its last field too when it ends on one). */
+static int
+path_nrel(const RbacPath *p)
+{
+	return p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0);
+}
+
+/* Where path p starts: its variable's row, or the hop opened for it. */
+static void
+path_start(GenCtx *g, const RbacPath *p, PathPos *pos)
+{
+	JoinSub    *s = best_sub(g, p);
+
+	memset(pos, 0, sizeof(PathPos));
+	if (s != NULL)
+	{
+		pos->t = s->type;
+		pos->key = s->key;
+		pos->row = s->row;
+		pos->next = s->nfields;
+	}
+	else if (p->var_index == 0)
+	{
+		/* the actor variable */
+		pos->t = g->rule->atype ? rbac_model_type(g->m, g->rule->atype->name) : NULL;
+		pos->key = (char *) g->actor->id_sql;
+		pos->key_is_text = true;
+	}
+	else if (g->rtype->bound)
+	{
+		pos->t = g->rtype;
+		pos->key = psprintf("%s.%s", g->alias, quote_identifier(g->rtype->key_col));
+		pos->row = g->alias;
+	}
+	else
+	{
+		pos->t = g->rtype;
+		pos->key = (char *) g->actor->resource_id_sql;
+		pos->key_is_text = true;
+	}
 }
 
 /*
- * The join table of a path resource.rel that walks one relation bound
- * through a join table from the resource's row, or NULL for any other path.
+ * The first relation hop of p through a join table that no EXISTS opened
+ * yet, or -1.  Such a hop relates any number of rows: the conditions on
+ * them are put in an EXISTS over the join table (open_join).
  */
-static MRelJoin *
-join_hop(GenCtx *g, RbacPath *p)
+static int
+open_hop(GenCtx *g, const RbacPath *p)
 {
-	MType	   *t = g->rtype;
-	int			term;
+	PathPos		pos;
+	int			nrel = path_nrel(p);
+	int			i;
 
-	if (p->var_index != 1 || p->tail != RBAC_TAIL_RELATION || p->nhops != 0 ||
-		p->nfields != 1 || t == NULL || !t->bound)
-		return NULL;
-	term = rbac_type_term(t, p->fields[0]);
-	return term >= 0 ? t->rel_join[term] : NULL;
+	path_start(g, p, &pos);
+	for (i = pos.next; i < nrel && pos.t != NULL; i++)
+	{
+		int			term = rbac_type_term(pos.t, p->fields[i]);
+
+		if (term < 0 || pos.t->ast->terms[term].kind != RBAC_TERM_RELATION)
+			return -1;
+		if (pos.t->bound && pos.t->rel_join[term] != NULL)
+			return i;
+		pos.t = rbac_model_type(g->m, pos.t->ast->terms[term].target);
+	}
+	return -1;
 }
 
 /* Append a literal operand as SQL. */
@@ -201,87 +273,72 @@ gen_lookup(GenCtx *g, StringInfo buf, MType *t, const char *col,
 }
 
 /*
+ * Walk the relation hops of p from pos up to (not including) field
+ * index upto: the key of the next row is a relation column of the one
+ * reached.  A hop through a join table must have been opened by an EXISTS
+ * (open_join) first.  False (g->failed set) when a hop cannot be walked.
+ */
+static bool
+walk_hops(GenCtx *g, const RbacPath *p, PathPos *pos, int upto)
+{
+	for (; pos->next < upto; pos->next++)
+	{
+		MType	   *t = pos->t;
+		int			term = t ? rbac_type_term(t, p->fields[pos->next]) : -1;
+		const char *col = (t && term >= 0 && t->bound) ? t->rel_col[term] : NULL;
+		StringInfoData next;
+
+		if (t != NULL && term >= 0 && t->bound && t->rel_join[term] != NULL)
+			elog(ERROR, "relation \"%s\" of %s is bound through a join table that no EXISTS opened",
+				 p->fields[pos->next], t->name);
+		if (col == NULL)
+		{
+			g->failed = true;
+			return false;
+		}
+		initStringInfo(&next);
+		if (pos->row != NULL)
+			appendStringInfo(&next, "%s.%s", pos->row, quote_identifier(col));
+		else
+			gen_lookup(g, &next, t, col, pos->key, pos->key_is_text);
+		pos->key = next.data;
+		pos->key_is_text = false;
+		pos->row = NULL;
+		pos->t = rbac_model_type(g->m, t->ast->terms[term].target);
+	}
+	return true;
+}
+
+/*
  * Append the SQL value of a path.  For TAIL_SELF and TAIL_RELATION the
  * value is the key of the referenced row (for the actor variable itself:
- * the actor id).  Sets *is_actor_ref when the value is the actor itself.
+ * the actor id).  Sets *is_actor_self when the value is the actor itself.
  */
 static void
 gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 {
+	PathPos		pos;
 	MType	   *t;
-	StringInfoData key;
 	StringInfoData next_col;
 	Oid			domain_base = InvalidOid;
-	bool		key_is_text;
-	bool		from_row;		/* key names a column of the resource row */
-	int			i;
 
-	*is_actor_self = false;
-	initStringInfo(&key);
-	if (p->var_index == 0)
+	*is_actor_self = p->var_index == 0 && p->nfields == 0;
+	path_start(g, p, &pos);
+	if (!walk_hops(g, p, &pos, path_nrel(p)))
 	{
-		/* the actor variable */
-		if (p->nfields == 0)
-		{
-			*is_actor_self = true;
-			appendStringInfoString(buf, g->actor->id_sql);
-			return;
-		}
-		t = g->rule->atype ? rbac_model_type(g->m, g->rule->atype->name) : NULL;
-		appendStringInfoString(&key, g->actor->id_sql);
-		key_is_text = true;
-		from_row = false;
-	}
-	else
-	{
-		t = g->rtype;
-		if (t->bound)
-			appendStringInfo(&key, "%s.%s", g->alias, quote_identifier(t->key_col));
-		else
-			appendStringInfoString(&key, g->actor->resource_id_sql);
-		key_is_text = !t->bound;
-		from_row = t->bound;
-	}
-
-	if (p->tail == RBAC_TAIL_SELF || (p->tail == RBAC_TAIL_ID && p->nhops == 0))
-	{
-		appendStringInfoString(buf, key.data);
+		appendStringInfoString(buf, "NULL");
 		return;
 	}
-
-	/* walk relation hops: the key of the next row is a relation column */
-	for (i = 0; i < p->nhops + (p->tail == RBAC_TAIL_RELATION ? 1 : 0); i++)
+	if (p->tail != RBAC_TAIL_COLUMN)
 	{
-		int			term = t ? rbac_type_term(t, p->fields[i]) : -1;
-		const char *col = (t && term >= 0 && t->bound) ? t->rel_col[term] : NULL;
-		StringInfoData next;
-
-		refuse_join_hop(t, term);
-		initStringInfo(&next);
-		if (col == NULL)
-		{
-			g->failed = true;
-			appendStringInfoString(buf, "NULL");
-			return;
-		}
-		if (from_row && i == 0)
-			appendStringInfo(&next, "%s.%s", g->alias, quote_identifier(col));
-		else
-			gen_lookup(g, &next, t, col, key.data, key_is_text);
-		key = next;
-		key_is_text = false;
-		from_row = false;
-		t = rbac_model_type(g->m, t->ast->terms[term].target);
-	}
-	if (p->tail == RBAC_TAIL_RELATION || p->tail == RBAC_TAIL_ID)
-	{
-		appendStringInfoString(buf, key.data);
+		appendStringInfoString(buf, pos.key);
 		return;
 	}
 	/*
 	 * TAIL_COLUMN: a column of the row reached, of a type safe to compare;
 	 * an enum is read as its label (text), never as itself
 	 */
+	t = pos.t;
 	if (t != NULL && t->bound)
 	{
 		const char *col = p->fields[p->nfields - 1];
@@ -292,12 +349,107 @@ gen_path(GenCtx *g, StringInfo buf, RbacPath *p, bool *is_actor_self)
 			domain_base = InvalidOid;
 	}
 	initStringInfo(&next_col);
-	if (from_row)
-		appendStringInfo(&next_col, "%s.%s", g->alias,
+	if (pos.row != NULL)
+		appendStringInfo(&next_col, "%s.%s", pos.row,
 						 quote_identifier(p->fields[p->nfields - 1]));
 	else
-		gen_lookup(g, &next_col, t, p->fields[p->nfields - 1], key.data, key_is_text);
+		gen_lookup(g, &next_col, t, p->fields[p->nfields - 1], pos.key, pos.key_is_text);
 	appendStringInfoString(buf, rbac_rule_value_sql(next_col.data, g->read, domain_base));
+}
+
+/*
+ * Open the join-table hop at field index k of p: append
+ * "EXISTS (SELECT 1 FROM jointable j [JOIN target t ON t.key = j.to]
+ * WHERE j.from = <key reached> AND " and push the hop, which then covers
+ * the paths of join (or, with join NULL, p alone).  The caller appends the
+ * conditions, then ")", and pops the hop.  A join row whose far end, of a
+ * bound type, has no row relates nothing; NULL ends relate nothing; ends
+ * are compared through their text form unless their types are the same
+ * (as eval.c and sets.c compare them).  False (nothing appended) when it
+ * cannot be generated, or in a policy, which then uses the per-row form.
+ */
+static bool
+open_join(GenCtx *g, StringInfo buf, const RbacPath *p, int k,
+		  const RbacJoinRef *join)
+{
+	PathPos		pos;
+	int			term;
+	MRelJoin   *j;
+	MType	   *target;
+	JoinSub    *s;
+	char		ja[32];
+	char		ta[32];
+
+	if (g->rls)
+	{
+		/* a policy must not read other tables under the caller's RLS */
+		g->fallback = true;
+		return false;
+	}
+	path_start(g, p, &pos);
+	if (!walk_hops(g, p, &pos, k) || pos.t == NULL)
+	{
+		g->failed = true;
+		return false;
+	}
+	term = rbac_type_term(pos.t, p->fields[k]);
+	j = pos.t->rel_join[term];
+	target = j->target;
+	snprintf(ja, sizeof(ja), "_rbac_j%d", ++g->nalias);
+	snprintf(ta, sizeof(ta), "_rbac_t%d", g->nalias);
+	appendStringInfo(buf, "EXISTS (SELECT 1 FROM %s %s", j->qualname, ja);
+	if (target != NULL && target->bound)
+	{
+		if (j->to_type == target->key_type)
+			appendStringInfo(buf, " JOIN %s %s ON %s.%s OPERATOR(pg_catalog.=) %s.%s",
+							 target->qualname, ta, ta, quote_identifier(target->key_col),
+							 ja, quote_identifier(j->to_col));
+		else
+			appendStringInfo(buf, " JOIN %s %s ON %s.%s::pg_catalog.text OPERATOR(pg_catalog.=) %s.%s::pg_catalog.text",
+							 target->qualname, ta, ta, quote_identifier(target->key_col),
+							 ja, quote_identifier(j->to_col));
+	}
+	if (pos.key_is_text)
+		appendStringInfo(buf, " WHERE %s.%s::pg_catalog.text OPERATOR(pg_catalog.=) %s",
+						 ja, quote_identifier(j->from_col), pos.key);
+	else
+		appendStringInfo(buf, " WHERE %s.%s OPERATOR(pg_catalog.=) (%s)::%s",
+						 ja, quote_identifier(j->from_col), pos.key,
+						 format_type_be_qualified(j->from_type));
+	if (target == NULL || !target->bound)
+		appendStringInfo(buf, " AND %s.%s IS NOT NULL", ja, quote_identifier(j->to_col));
+	appendStringInfoString(buf, " AND ");
+
+	if (g->nsubs == g->subcap)
+	{
+		g->subcap = g->subcap ? 2 * g->subcap : 4;
+		g->subs = g->subs ? repalloc(g->subs, sizeof(JoinSub) * g->subcap) :
+			palloc(sizeof(JoinSub) * g->subcap);
+	}
+	s = &g->subs[g->nsubs++];
+	s->join = join;
+	s->path = join ? NULL : p;
+	s->nfields = k + 1;
+	if (target != NULL && target->bound)
+	{
+		s->key = psprintf("%s.%s", ta, quote_identifier(target->key_col));
+		s->row = pstrdup(ta);
+	}
+	else
+	{
+		s->key = psprintf("%s.%s", ja, quote_identifier(j->to_col));
+		s->row = NULL;
+	}
+	s->type = target;
+	return true;
+}
+
+/* Close the hop open_join opened. */
+static void
+close_join(GenCtx *g, StringInfo buf)
+{
+	appendStringInfoChar(buf, ')');
+	g->nsubs--;
 }
 
 /*
@@ -423,15 +575,14 @@ gen_has_rls(GenCtx *g, StringInfo buf, RbacExpr *e)
 															   NULL, 0, e->name)));
 		return;
 	}
-	if (join_hop(g, p) != NULL)
+	term = rbac_type_term(t, p->fields[0]);
+	if (term >= 0 && t->rel_join[term] != NULL)
 	{
 		/* through a join table: the per-row form (rbac._lastmile_row) */
 		g->fallback = true;
 		appendStringInfoString(buf, "NULL");
 		return;
 	}
-	term = rbac_type_term(t, p->fields[0]);
-	refuse_join_hop(t, term);
 	col = term >= 0 ? t->rel_col[term] : NULL;
 	if (col == NULL)
 	{
@@ -471,22 +622,6 @@ gen_has(GenCtx *g, StringInfo buf, RbacExpr *e)
 	if (g->rls)
 	{
 		gen_has_rls(g, buf, e);
-		return;
-	}
-	if (join_hop(g, p) != NULL)
-	{
-		/* has_role(actor, "x", resource.teams): on any of the join rows */
-		MRelJoin   *j = join_hop(g, p);
-		char		alias[32];
-
-		snprintf(alias, sizeof(alias), "_rbac_j%d", ++g->nalias);
-		appendStringInfo(buf, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s OPERATOR(pg_catalog.=) (%s.%s)::%s "
-						 "AND rbac._holds_joined(%s, %s, %s, %s.%s::pg_catalog.text))",
-						 j->qualname, alias, alias, quote_identifier(j->from_col),
-						 g->alias, quote_identifier(g->rtype->key_col),
-						 format_type_be_qualified(j->from_type),
-						 g->actor->ref_sql, quote_literal_cstr(e->name),
-						 quote_literal_cstr(tname), alias, quote_identifier(j->to_col));
 		return;
 	}
 	gen_path(g, &target, p, &self);
@@ -600,12 +735,220 @@ gen_in_array(GenCtx *g, StringInfo buf, RbacExpr *e, const char *value,
 					 arr.data, value_is_text ? "pg_catalog.text[]" : atype);
 }
 
-/* Append a boolean expression. */
+/*
+ * Append a leaf condition.  A path in it through a join table that no
+ * EXISTS opened (resource.teams.name = "core", has_role(actor, "member",
+ * resource.teams)) holds on any row the join table relates: each such
+ * path is an EXISTS of its own around the condition; "path = nil" is then
+ * "not path != nil" (no related row has a value).  In a policy, has_role
+ * and has_permission keep their set forms (gen_has_rls).
+ */
+static void
+gen_leaf(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	const RbacPath *ops[4];
+	int			nops = rbac_expr_paths(e, ops);
+	RbacExpr	ne;
+	int			i;
+
+	if (g->joins &&
+		!(g->rls && (e->kind == RBAC_EX_HAS_ROLE || e->kind == RBAC_EX_HAS_PERMISSION)))
+		for (i = 0; i < nops; i++)
+		{
+			int			k = open_hop(g, ops[i]);
+
+			if (k < 0)
+				continue;
+			if (rbac_expr_nil_eq(e, &ne))
+			{
+				appendStringInfoString(buf, "(NOT ");
+				gen_leaf(g, buf, &ne);
+				appendStringInfoChar(buf, ')');
+				return;
+			}
+			if (!open_join(g, buf, ops[i], k, NULL))
+			{
+				appendStringInfoString(buf, "NULL");
+				return;
+			}
+			gen_leaf(g, buf, e);
+			close_join(g, buf);
+			return;
+		}
+	gen_leaf_plain(g, buf, e);
+}
+
+/* Add to *roots the joined variables (their roots) that e's paths use. */
+static void
+add_roots(RbacExpr *e, List **roots)
+{
+	const RbacPath *ops[4];
+	int			nops;
+	int			i;
+
+	if (e == NULL)
+		return;
+	add_roots(e->left, roots);
+	add_roots(e->right, roots);
+	nops = rbac_expr_paths(e, ops);
+	for (i = 0; i < nops; i++)
+		if (ops[i]->join != NULL)
+			*roots = list_append_unique_ptr(*roots, (void *) rbac_join_root(ops[i]->join));
+}
+
+/*
+ * The conjunct of items (a has_relation rewritten into "path != nil") that
+ * joins a variable through a join table no EXISTS opened, at the smallest
+ * field index (*k): -1 when there is none.
+ */
+static int
+open_binding(GenCtx *g, RbacExpr **items, int n, int *k)
+{
+	int			best = -1;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		RbacExpr   *e = items[i];
+		int			hop;
+
+		if (e->kind != RBAC_EX_CMP || e->binds == NULL || e->a == NULL ||
+			e->a->kind != RBAC_OP_PATH)
+			continue;
+		hop = open_hop(g, &e->a->path);
+		if (hop >= 0 && (best < 0 || hop < *k))
+		{
+			best = i;
+			*k = hop;
+		}
+	}
+	return best;
+}
+
+/*
+ * Append the conjunction of items.  A variable joined through a join
+ * table (o matches Org and has_relation(r, "sponsors", o) and ...) stands
+ * for one related row: the conjuncts that use it (and those that use a
+ * variable used with it) go into one EXISTS over the join table, so that
+ * they hold on the same row; the others stay outside.
+ */
+static void
+gen_chain(GenCtx *g, StringInfo buf, RbacExpr **items, int n)
+{
+	int			k = 0;
+	int			b = open_binding(g, items, n, &k);
+	const RbacJoinRef *join;
+	List	   *roots = NIL;
+	bool	   *in;
+	RbacExpr  **sub;
+	int			nin = 0,
+				nout = 0;
+	bool		changed;
+	int			i;
+
+	if (b < 0)
+	{
+		if (n == 0)
+			appendStringInfoString(buf, "true");
+		if (n > 1)
+			appendStringInfoChar(buf, '(');
+		for (i = 0; i < n; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(buf, " AND ");
+			gen_node(g, buf, items[i]);
+		}
+		if (n > 1)
+			appendStringInfoChar(buf, ')');
+		return;
+	}
+	/* the variable whose path goes through the hop first */
+	join = items[b]->binds;
+	while (join->parent != NULL && join->parent->nfields > k)
+		join = join->parent;
+	roots = lappend(roots, (void *) rbac_join_root(join));
+	in = palloc0(sizeof(bool) * n);
+	do
+	{
+		changed = false;
+		for (i = 0; i < n; i++)
+		{
+			List	   *mine = NIL;
+			ListCell   *lc;
+
+			if (in[i])
+				continue;
+			add_roots(items[i], &mine);
+			foreach(lc, mine)
+				if (list_member_ptr(roots, lfirst(lc)))
+					break;
+			if (lc == NULL)
+				continue;
+			in[i] = true;
+			roots = list_concat_unique_ptr(roots, mine);
+			changed = true;
+		}
+	} while (changed);
+	sub = palloc(sizeof(RbacExpr *) * n);
+	for (i = 0; i < n; i++)
+		if (!in[i])
+			sub[nout++] = items[i];
+	appendStringInfoChar(buf, '(');
+	if (nout > 0)
+	{
+		gen_chain(g, buf, sub, nout);
+		appendStringInfoString(buf, " AND ");
+	}
+	for (i = 0; i < n; i++)
+		if (in[i])
+			sub[nin++] = items[i];
+	if (open_join(g, buf, &items[b]->a->path, k, join))
+	{
+		gen_chain(g, buf, sub, nin);
+		close_join(g, buf);
+	}
+	else
+		appendStringInfoString(buf, "NULL");
+	appendStringInfoChar(buf, ')');
+}
+
+/*
+ * Append a boolean expression: its "and" chain (a single condition is a
+ * chain of one) by gen_chain when it joins a variable through a join
+ * table, else as it is.
+ */
 static void
 gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 {
-	int			i;
+	RbacExpr  **items;
+	int			n;
+	int			k;
 
+	if (e == NULL)
+	{
+		appendStringInfoString(buf, "false");
+		return;
+	}
+	if (!g->joins || (e->kind != RBAC_EX_AND && e->binds == NULL))
+	{
+		gen_node(g, buf, e);
+		return;
+	}
+	items = palloc(sizeof(RbacExpr *) * rbac_expr_nconjuncts(e));
+	n = rbac_expr_conjuncts(e, items, 0);
+	if (open_binding(g, items, n, &k) < 0)
+		gen_node(g, buf, e);
+	else
+		gen_chain(g, buf, items, n);
+}
+
+/*
+ * Append a boolean expression whose "and" chains join no variable
+ * through a join table (gen_expr decides), and leaves as they are.
+ */
+static void
+gen_node(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
 	if (e == NULL)
 	{
 		appendStringInfoString(buf, "false");
@@ -621,18 +964,48 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 			break;
 		case RBAC_EX_AND:
 		case RBAC_EX_OR:
-			appendStringInfoChar(buf, '(');
-			gen_expr(g, buf, e->left);
-			appendStringInfoString(buf, e->kind == RBAC_EX_AND ? " AND " : " OR ");
-			gen_expr(g, buf, e->right);
-			appendStringInfoChar(buf, ')');
-			break;
+			{
+				/* an "and" is part of a chain gen_expr found without joins */
+				void		(*side) (GenCtx *, StringInfo, RbacExpr *) =
+					e->kind == RBAC_EX_AND ? gen_node : gen_expr;
+
+				appendStringInfoChar(buf, '(');
+				side(g, buf, e->left);
+				appendStringInfoString(buf, e->kind == RBAC_EX_AND ? " AND " : " OR ");
+				side(g, buf, e->right);
+				appendStringInfoChar(buf, ')');
+				break;
+			}
 		case RBAC_EX_NOT:
 			/* NULL (a missing row) counts as false before negation */
 			appendStringInfoString(buf, "(NOT COALESCE(");
 			gen_expr(g, buf, e->left);
 			appendStringInfoString(buf, ", false))");
 			break;
+		case RBAC_EX_CMP:
+		case RBAC_EX_IN:
+		case RBAC_EX_OPERAND:
+		case RBAC_EX_HAS_ROLE:
+		case RBAC_EX_HAS_PERMISSION:
+			gen_leaf(g, buf, e);
+			break;
+		case RBAC_EX_MATCHES:
+		case RBAC_EX_HAS_RELATION:
+			/* validation replaces joins with paths */
+			g->failed = true;
+			appendStringInfoString(buf, "false");
+			break;
+	}
+}
+
+/* Append a leaf condition whose paths walk no join table not opened. */
+static void
+gen_leaf_plain(GenCtx *g, StringInfo buf, RbacExpr *e)
+{
+	int			i;
+
+	switch (e->kind)
+	{
 		case RBAC_EX_CMP:
 			gen_cmp(g, buf, e);
 			break;
@@ -677,9 +1050,7 @@ gen_expr(GenCtx *g, StringInfo buf, RbacExpr *e)
 		case RBAC_EX_HAS_PERMISSION:
 			gen_has(g, buf, e);
 			break;
-		case RBAC_EX_MATCHES:
-		case RBAC_EX_HAS_RELATION:
-			/* validation replaces joins with paths */
+		default:
 			g->failed = true;
 			appendStringInfoString(buf, "false");
 			break;
@@ -856,6 +1227,9 @@ static bool
 gen_begin(GenCtx *g, RbacModel *m, RbacRule *rule, const char *alias,
 		  const SqlActor *actor, bool rls)
 {
+	int			i,
+				j;
+
 	memset(g, 0, sizeof(GenCtx));
 	g->m = m;
 	g->rule = rule;
@@ -863,6 +1237,10 @@ gen_begin(GenCtx *g, RbacModel *m, RbacRule *rule, const char *alias,
 	g->actor = actor;
 	g->rls = rls;
 	g->rtype = rbac_model_type(m, rule->resource_type);
+	for (i = 0; i < m->ntypes && !g->joins; i++)
+		for (j = 0; j < m->types[i].nterms && m->types[i].bound; j++)
+			if (m->types[i].rel_join[j] != NULL)
+				g->joins = true;
 	return g->rtype != NULL;
 }
 

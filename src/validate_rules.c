@@ -651,6 +651,7 @@ typedef struct JoinVar
 	int			nfields;
 	RbacType   *type;			/* type reached */
 	FieldBuf   *buf;			/* the array fields is (a version of) */
+	RbacJoinRef *ref;			/* its identity in the rewritten paths */
 } JoinVar;
 
 /* The joins in scope for a chain of conjuncts, indexed by variable. */
@@ -769,6 +770,7 @@ join_path(Validator *v, RbacOperand *op, const JoinScope *s)
 	op->path.nfields = j->nfields + op->path.nfields;
 	op->path.known_hops = j->nfields;
 	op->path.known_type = j->type;
+	op->path.join = j->ref;
 }
 
 /*
@@ -842,6 +844,9 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinScope *s)
 	j.fields = extend_fields(v, sj, more, nmore, &j.buf);
 	j.nfields = (sj ? sj->nfields : 0) + nmore;
 	j.type = t;
+	j.ref = rbac_alloc(v->alloc, sizeof(RbacJoinRef));
+	j.ref->parent = sj ? sj->ref : NULL;
+	j.ref->nfields = j.nfields;
 	add_join(v, s, &j);
 	/* the join itself: the relation is set (repo.parent != nil) */
 	e->kind = RBAC_EX_CMP;
@@ -855,6 +860,8 @@ bind_join(Validator *v, RbacRule *rule, RbacExpr *e, JoinScope *s)
 	e->a->path.nfields = j.nfields;
 	e->a->path.known_hops = j.nfields;
 	e->a->path.known_type = t;
+	e->a->path.join = j.ref;
+	e->binds = j.ref;
 	e->b = rbac_alloc(v->alloc, sizeof(RbacOperand));
 	e->b->kind = RBAC_OP_NIL;
 	e->b->line = e->line;

@@ -57,7 +57,7 @@ my @seeds = split /,/, ($ENV{RBAC_RANDOM_SEEDS} // '7,39,32,11,2,75');
 
 # The constructs of SPEC 6.6 to generate: those built (t/agreement/
 # Constructs.pm: the corpus's skip list, or RBAC_RANDOM_CONSTRUCTS).
-my @constructs = qw(conditions wildcards matches in-array var-role m2m);
+my @constructs = qw(conditions wildcards matches in-array var-role m2m m2m-joins);
 my $built = Constructs::built();
 my %features = map { $_ => 1 } grep { $built->{$_} } @constructs;
 # conditions and facts come together
@@ -452,8 +452,8 @@ my ($r2, $o2, $e2) = $node->psql('invalidation',
 is($e2, '', 'a role with EXECUTE on unbind and DELETE on rbac.binding unbinds a table it owns');
 
 # Relations through join tables: failures found by the random worlds
-# (issue 14).  TODO tests for those still known: they report, and pass
-# once fixed.
+# (issue 14), and joins over them.  TODO tests for those still known: they
+# report, and pass once fixed.
 # Org and Repo, sponsors through a join table, and the "delete" rule
 my $sponsors = q{SELECT rbac.load_policy($p$
 actor User {}
@@ -489,21 +489,38 @@ SELECT rbac.bind('Repo', 'repos', relations => '{"sponsors": {"through": "repo_s
 # docs/sql-api.md (rbac.bind): a join row whose end has no row relates
 # nothing; the shorthand rule ("push") did not follow it, the last-mile rule
 # ("delete") granted on Repo:1 through the join row to Org:gone (fixed:
-# rbac._holds_joined); in checks and in lists
+# the join to the target's table in sqlgen.c); in checks and in lists
 is($node->safe_psql('m2m_known',
 		q{SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:1') || '/' || rbac.is_allowed('User:ann', 'push', 'Repo:1')
 		  || '/' || array_to_string(ARRAY(SELECT rbac.authorized_resources('User:ann', 'delete', 'Repo')), ',')}),
 	'false/false/2', 'a join row to an Org with no row relates nothing, in a last-mile rule too');
+# docs/policy-language.md: the join "is the same rule as" has_role(u,
+# "admin", r.sponsors), which holds on Repo:2 and not on Repo:1 (its only
+# join row names Org:gone, which has no row); it was refused (0A000)
 my ($k_ret, $k_out, $k_err) = $node->psql('m2m_known',
 	sprintf($sponsors, 'o matches Org and has_relation(r, "sponsors", o) and has_role(u, "admin", o)')
-	  . q{SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:2');});
-TODO:
-{
-	local $TODO = 'a matches / has_relation join over a relation bound through a join table is refused (0A000)';
-	# docs/policy-language.md: the join "is the same rule as" has_role(u,
-	# "admin", r.sponsors), which holds on Repo:2
-	is((split /\n/, $k_out)[-1] . "|$k_err", 't|', 'a has_relation join through a join table is has_role on resource.rel');
+	  . q{SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:2') || '/' || rbac.is_allowed('User:ann', 'delete', 'Repo:1')
+		  || '/' || array_to_string(ARRAY(SELECT rbac.authorized_resources('User:ann', 'delete', 'Repo')), ',');});
+is((split /\n/, $k_out)[-1] . "|$k_err", 'true/false/2|', 'a has_relation join through a join table is has_role on resource.rel');
+# with a condition on the joined row, both conjuncts hold on the same Org:
+# Repo:3 is sponsored by beta (ann is admin, not public) and by pub
+# (public, ann is not admin), so the conditions are met, but on different
+# rows, until beta is public
+my ($c_ret, $c_out, $c_err) = $node->psql('m2m_known',
+	q{ALTER TABLE orgs ADD COLUMN public boolean;
 }
+	  . sprintf($sponsors, 'o matches Org and has_relation(r, "sponsors", o) and o.public = true and has_role(u, "admin", o)')
+	  . q{INSERT INTO orgs VALUES ('beta', false), ('pub', true);
+INSERT INTO repos VALUES (3);
+INSERT INTO repo_sponsors VALUES (3, 'beta'), (3, 'pub');
+SELECT rbac.assign_role('User:ann', 'admin', 'Org:beta');
+SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:3') || '/'
+  || array_to_string(ARRAY(SELECT rbac.authorized_resources('User:ann', 'delete', 'Repo')), ',');
+UPDATE orgs SET public = true WHERE id = 'beta';
+SELECT rbac.is_allowed('User:ann', 'delete', 'Repo:3') || '/'
+  || array_to_string(ARRAY(SELECT rbac.authorized_resources('User:ann', 'delete', 'Repo') ORDER BY 1), ',');});
+is(join('|', (split /\n/, $c_out)[-2, -1]) . "|$c_err", 'false/|true/3|',
+	'a condition on a joined row holds with the role on the same row, not on another');
 my ($x_ret, $x_out, $x_err) = $node->psql(
 	'm2m_known', q{
 SELECT rbac.load_policy($p$

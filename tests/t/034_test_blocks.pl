@@ -22,7 +22,12 @@
 # Conditions in shorthand rules, wildcards, "in" over array columns (a
 # text[] column with NULL elements) and matches / has_relation joins join
 # the pools when the extension takes them (probed with
-# rbac.validate_policy).
+# rbac.validate_policy).  Repo's sponsors (Org) are bound through a join
+# table: 0 to 4 join rows per repository (duplicates included; rows with a
+# NULL end or an end with no row, which relate nothing, are left out of
+# the facts), walked by a shorthand rule, paths and joins of last-mile
+# rules: several has_relation facts of one relation are a join table to
+# the ground evaluator.
 # The world's test block holds one setup fact for each row's relations and
 # column values, each assignment and each membership, and one assertion
 # for every (actor, permission, resource) and (actor, role, resource).
@@ -103,6 +108,9 @@ my %types = (
 	},
 );
 my @type_order = qw(Org Repo Folder Issue);
+# relations bound through a join table: type => [name, target]
+my %m2m = (Repo => [ 'sponsors', 'Org' ]);
+push @{ $types{Repo}{pool} }, '"reader" if "member" on "sponsors";';
 
 
 my @lastmile = (
@@ -125,6 +133,14 @@ my @lastmile = (
 	'has_permission(u: User, "read", r: Repo) if r.ratio < 0.3 and r.creator.level >= 2;',
 	'has_permission(u: User, "close", i: Issue) if not i.prio < 2 and i.author = u;',
 	'has_permission(u: Actor, "read", f: Folder) if not (f.tag = "closed" or f.depth > 0) and f.owner != u;',
+);
+# through the join table (drawn more often: they decide only where a
+# repository has several sponsors)
+my @m2m_lastmile = (
+	'has_permission(u: User, "push", r: Repo) if o matches Org and has_relation(r, "sponsors", o) and o.plan = "pro" and has_role(u, "owner", o);',
+	'has_role(u: User, "reader", r: Repo) if has_permission(u, "read", o) and not o.seats > 5 and has_relation(r, "sponsors", o) and o matches Org;',
+	'has_permission(_: Group, "delete", r: Repo) if r.sponsors.plan = "ent";',
+	'has_permission(u: User, "read", r: Repo) if r.sponsors = nil and u.level >= 3;',
 );
 
 my %ids = (
@@ -231,11 +247,11 @@ sub generate
 		$policy .= '  roles = [' . join(', ', map { "\"$_\"" } @{ $d->{roles} }) . "];\n"
 		  if @{ $d->{roles} };
 		$policy .= '  permissions = [' . join(', ', map { "\"$_\"" } @{ $d->{perms} }) . "];\n";
-		$policy .= '  relations = { ' . join(', ', @{ $d->{rels} }) . " };\n";
+		$policy .= '  relations = { ' . join(', ', @{ $d->{rels} }, ($m2m{$t} ? join(': ', @{ $m2m{$t} }) : ())) . " };\n";
 		$policy .= "  $_\n" for @rules;
 		$policy .= "}\n";
 	}
-	my @lm = grep { chance(0.35) } @lastmile;
+	my @lm = ((grep { chance(0.35) } @lastmile), (grep { chance(0.7) } @m2m_lastmile));
 	$policy .= "$_\n" for @lm;
 
 	# the data
@@ -313,6 +329,19 @@ sub generate
 		}
 	}
 
+	# the join table: rows relating nothing are left out of the facts
+	push @sql, "CREATE TABLE repo_sponsors (repo_id text, org_id text);";
+	for my $id (@{ $ids{Repo} })
+	{
+		for (1 .. int(rnd() * 4) + (chance(0.5) ? 1 : 0))
+		{
+			my $to = pick($ids{Org});
+			push @sql, "INSERT INTO repo_sponsors VALUES (" . lit($id) . ', ' . lit($to) . ');';
+			push @facts, "has_relation(Repo{\"$id\"}, \"sponsors\", Org{\"$to\"})";
+		}
+	}
+	push @sql, "INSERT INTO repo_sponsors VALUES ('r1', 'gone'), (NULL, 'o1'), ('r2', NULL);";
+
 	# role data
 	my @actors = ((map { "User:$_" } @{ $ids{User} }), (map { "Group:$_" } @{ $ids{Group} }));
 	my @data;
@@ -378,7 +407,9 @@ for my $seed (@seeds)
 	my $source = $policy . $test;
 	(my $quoted = $source) =~ s/'/''/g;
 	my $setup = join("\n", @$sql) . "\nSELECT rbac.load_policy('$quoted');\n"
-	  . join("\n", map { "SELECT rbac.bind('$_', '$table{$_}');" } ('User', 'Group', @type_order))
+	  . join("\n", map { "SELECT rbac.bind('$_', '$table{$_}'"
+			  . ($m2m{$_} ? ", relations => '{\"$m2m{$_}[0]\": {\"through\": \"repo_sponsors\", \"from\": \"repo_id\", \"to\": \"org_id\"}}'" : '')
+			  . ');' } ('User', 'Group', @type_order))
 	  . "\n" . join("\n", @$data) . "\n";
 	$node->safe_psql($db, $setup);
 

@@ -10,7 +10,7 @@ use warnings;
 use File::Basename qw(dirname);
 
 our @ALL = qw(conditions facts wildcards matches in-array var-role typed-allow global-perms
-  actor-resource m2m oso-compat test-blocks d1-fix d2-warning);
+  actor-resource m2m m2m-joins oso-compat test-blocks d1-fix d2-warning);
 
 # A hash of the built constructs.
 sub built

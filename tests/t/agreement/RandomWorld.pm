@@ -39,7 +39,9 @@
 #     walked as "mentors" on "helpers" and "mentors" on "owner") -- in
 #     shorthand rules, in conditions ("write" if "member" on "partners"
 #     and fact), and in last-mile rules (has_role / has_permission on
-#     r.partners or r.blockers, with and / or an attribute term); join rows
+#     r.partners or r.blockers, with and / or an attribute term; with the
+#     construct m2m-joins also written as a matches / has_relation join,
+#     maybe with a condition, maybe negated, on the joined row); join rows
 #     with ends that have no row, NULL ends, duplicates, a non-canonical
 #     text form, one join table left empty, and rows added and deleted
 #     after the bindings.  The reference reads the join tables itself
@@ -222,6 +224,14 @@ my %rows_sql = (
 	Org  => 'orgs o0',
 );
 my %key_sql = (Task => 't0.id::text', Proj => 'p0.id::text', Org => 'o0.id');
+# The same for a row joined through a join table (a matches / has_relation
+# join with a condition on it), aliases x-prefixed.
+my %x_rows_sql = (
+	Task => 'tasks xt LEFT JOIN projs xp ON xp.id = xt.proj_id LEFT JOIN orgs xo ON xo.id = xp.org_id',
+	Proj => 'projs xp LEFT JOIN orgs xo ON xo.id = xp.org_id',
+	Org  => 'orgs xo',
+);
+my %x_key_sql = (Task => 'xt.id::text', Proj => 'xp.id::text', Org => 'xo.id');
 
 # ---------------------------------------------------------------------
 # SPEC 6.6 constructs
@@ -836,20 +846,35 @@ sub generate
 				my $op = chance3(0.5) ? 'and' : 'or';
 				my $u = $m2m{$t}{$r}[0];
 				my $has = "$fn(v, \"$pterm\", r.$r)";
-				# the join form of the same path: refused with 0A000 when
-				# evaluated (a known failure, see t/032), so drawn only with
-				# the construct m2m-joins (RBAC_RANDOM_CONSTRUCTS)
+				my ($xrows, $xcond);
+				# the join form of the same path (the construct m2m-joins),
+				# maybe with a condition on the joined row, maybe negated:
+				# the conjuncts hold on one related row, the same
 				if (chance3(0.5) && $on{'m2m-joins'})
 				{
 					my $x = lc(substr($u, 0, 1)) . '9';
-					$has = "$x matches $u and has_relation(r, \"$r\", $x) and $fn(v, \"$pterm\", $x)";
+					my @conj = ("$fn(v, \"$pterm\", $x)");
+					if (chance3(0.6))
+					{
+						my $xa = pick3($attr{$u});
+						my $xneg = chance3(0.3);
+						(my $xp = $xa->[0]) =~ s/\br\./$x./g;
+						($xcond = $xa->[1]) =~ s/\b([top])0\./x$1./g;
+						$xcond = $xneg ? "NOT coalesce(($xcond), false)" : "($xcond)";
+						$xrows = $x_rows_sql{$u};
+						push @conj, ($xneg ? 'not ' : '') . $xp;
+						@conj = reverse @conj if chance3(0.5);
+					}
+					$has = "$x matches $u and has_relation(r, \"$r\", $x) and " . join(' and ', @conj);
+					$made{'m2m-joins'}++;
 				}
 				my $attr = ($neg ? 'not ' : '') . $a->[0];
 				my $body = $op eq 'and' ? "$has and $attr" : "$attr or $has";
 				push @m2m_lastmile, {
 					text => ($is_role ? 'has_role' : 'has_permission') . "(v: $param, \"$term\", r: $t) if $body;",
 					type => $t, term => $term, param => $param, rel => $r, pterm => $pterm, op => $op,
-					cond => ($neg ? 'NOT ' : '') . "coalesce(($a->[1]), false)" };
+					cond => ($neg ? 'NOT ' : '') . "coalesce(($a->[1]), false)",
+					xrows => $xrows, xcond => $xcond };
 				$made{m2m}++;
 			}
 		}
@@ -1269,13 +1294,17 @@ sub generate
 	foreach my $lm (@m2m_lastmile)
 	{
 		my ($t, $r) = @$lm{qw(type rel)};
+		push @sql, "INSERT INTO ref.lm_walk VALUES ('$t', '$r');";
 		my $a_type = $lm->{param} eq 'Actor' ? 'NULL' : lit($lm->{param});
 		my $filter = $lm->{param} eq 'Actor' ? "a.type <> ''" : "a.type = '$lm->{param}'";
 		push @sql, "-- $lm->{text}";
+		# a condition on the joined row: on the row the edge reaches
+		my $x = $lm->{xcond} ? " JOIN $lm->{xrows} ON $x_key_sql{$m2m{$t}{$r}[0]} = e.target_id" : '';
+		my @where = (($lm->{op} eq 'and' ? ($lm->{cond}) : ()), ($lm->{xcond} ? ($lm->{xcond}) : ()));
 		push @sql, "INSERT INTO ref.lm_link SELECT DISTINCT $a_type, e.target_type, e.target_id, "
 		  . lit($lm->{pterm}) . ", '$t', $key_sql{$t}, " . lit($lm->{term}) . ", NULL FROM $rows_sql{$t} "
-		  . "JOIN ref.edge e ON e.type = '$t' AND e.id = $key_sql{$t} AND e.rel = '$r'"
-		  . ($lm->{op} eq 'and' ? " WHERE $lm->{cond};" : ';');
+		  . "JOIN ref.edge e ON e.type = '$t' AND e.id = $key_sql{$t} AND e.rel = '$r'$x"
+		  . (@where ? ' WHERE ' . join(' AND ', @where) : '') . ';';
 		push @sql, "INSERT INTO ref.lm_fact SELECT a.type, a.id, '$t', $key_sql{$t}, " . lit($lm->{term})
 		  . " FROM ref.actor a CROSS JOIN $rows_sql{$t} WHERE $filter AND $lm->{cond};"
 		  if $lm->{op} eq 'or';

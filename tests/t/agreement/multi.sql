@@ -75,8 +75,9 @@ WHERE d.a_type = ''
       < coalesce(current_setting('ref.who_pct', true)::int, 10);
 
 -- the resources reached from each sampled resource through relations that
--- a relevant rule walks (only rows have relations; actor targets are not
--- walked)
+-- a relevant rule walks, or that a last-mile rule's has_role walks through
+-- a join table (ref.lm_walk; only rows have relations; actor targets are
+-- not walked)
 CREATE TABLE ref.who_reach AS
 WITH RECURSIVE reach(root_type, root_id, type, id) AS (
     SELECT DISTINCT r_type, r_id, r_type, r_id FROM ref.who
@@ -84,9 +85,12 @@ WITH RECURSIVE reach(root_type, root_id, type, id) AS (
     SELECT r.root_type, r.root_id, e.target_type, e.target_id
     FROM reach r
     JOIN ref.edge e ON e.type = r.type AND e.id = r.id
-    JOIN rbac.policy_rule pr ON pr.type = e.type AND pr.via = e.rel
-    JOIN ref.relevant rv ON rv.root = r.root_type AND rv.type = pr.type AND rv.term = pr.head
     JOIN rbac.policy_type pt ON pt.name = e.target_type AND pt.kind = 'resource'
+    WHERE EXISTS (SELECT 1 FROM rbac.policy_rule pr
+                  JOIN ref.relevant rv ON rv.root = r.root_type AND rv.type = pr.type
+                                      AND rv.term = pr.head
+                  WHERE pr.type = e.type AND pr.via = e.rel)
+       OR EXISTS (SELECT 1 FROM ref.lm_walk w WHERE w.type = e.type AND w.rel = e.rel)
 )
 SELECT * FROM reach;
 

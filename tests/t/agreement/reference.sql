@@ -44,6 +44,10 @@ CREATE TABLE ref.actor (type text, id text, PRIMARY KEY (type, id));
 --            actor but nobody, else only actors of that type; a_id NULL:
 --            any id, else only that actor (conditions on the actor itself).
 CREATE TABLE ref.lm_fact (a_type text, a_id text, r_type text, r_id text, term text);
+-- relations a last-mile rule's has_role / has_permission walks through a
+-- join table (type, rel): who_can follows them from every resource it
+-- reaches (multi.sql, ref.who_reach)
+CREATE TABLE ref.lm_walk (type text, rel text);
 CREATE TABLE ref.lm_link (a_type text, prem_type text, prem_id text, prem_term text,
                           head_type text, head_id text, head_term text, a_id text);
 

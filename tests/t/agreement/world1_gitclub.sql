@@ -243,6 +243,8 @@ SELECT ref.materialize();
 INSERT INTO ref.lm_fact
 SELECT 'User', u.id, 'Repository', r.id::text, 'read'
 FROM users u, repos r WHERE r.is_public;
+-- the last-mile rule on delete walks sponsors through a join table (who_can follows it)
+INSERT INTO ref.lm_walk VALUES ('Repository', 'sponsors');
 -- has_permission(user: User, "read", issue: Issue) if issue.visibility = "internal"
 --     and has_role(user, "member", issue.repository.parent);
 INSERT INTO ref.lm_link
