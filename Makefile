@@ -28,6 +28,7 @@ OBJS = \
 	src/validate_cycles.o \
 	src/validate_tests.o \
 	src/policy_test.o \
+	src/tabling.o \
 	src/util.o \
 	src/run_as.o \
 	src/audit.o \
@@ -47,6 +48,7 @@ OBJS = \
 	src/sqlgen.o \
 	src/eval.o \
 	src/check.o \
+	src/holds.o \
 	src/explain.o \
 	src/keyset.o \
 	src/sets.o \

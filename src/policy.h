@@ -580,6 +580,13 @@ extern const char *rbac_closest(const char *name, const char *const *candidates,
 /* The word for a term kind in messages: "role", "permission", "relation". */
 extern const char *rbac_term_word(RbacTermKind kind);
 
+/*
+ * Are the last-mile rules of policy monotone in their nested checks (no
+ * has_role / has_permission under "not")?  Only then may the answers of
+ * nested checks be tabled (holds.c, policy_test.c).
+ */
+extern bool rbac_policy_monotone(const RbacPolicy *policy);
+
 /* Add a diagnostic (printf-style message). */
 extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 					  RbacSeverity sev, RbacDiagClass dclass,

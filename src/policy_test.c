@@ -24,9 +24,13 @@
  *	  actor compared with a relation to an actor type is equal when type
  *	  and id are, a comparison with the actor's id compares text, and a
  *	  "x in r.column" over an array is x = ANY (array), and a
- *	  nested has_role / has_permission is a check of its own (rbac._holds)
- *	  which is false when it would ask again a question it is already
- *	  answering, and global "G" in a rule compiled from a condition holds
+ *	  nested has_role / has_permission is a check of its own (rbac._holds),
+ *	  true when it holds on any resource the relation reaches (several
+ *	  has_relation facts: a join table), false when it would ask again a
+ *	  question it is already answering (answers tabled per world and
+ *	  actor as holds.c tables them, so that recursion through relations
+ *	  with many targets is not exponential), and global "G" in a rule
+ *	  compiled from a condition holds
  *	  when the actor set holds a global role that grants G;
  *	- then the shorthand rules to their least fixpoint (implications,
  *	  "on" relations of any length, relations to actors, global roles).
@@ -45,6 +49,7 @@
  *-------------------------------------------------------------------------
  */
 #include "policy.h"
+#include "tabling.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +136,9 @@ typedef struct World
 	int			nheld;			/* terms of all nodes (held flags) */
 	struct EvalBuf *bufs;		/* per nesting depth of checks */
 	int			bufcap;
+	RbacGoals	goals;			/* nested checks: node * maxterms + term */
+	int			maxterms;		/* most terms of a type */
+	int			goals_actor;	/* the actor node goals are of, or -1 */
 	long		work;
 	bool		over;			/* the work budget ran out */
 } World;
@@ -156,14 +164,6 @@ typedef struct EvalBuf
 	int			nrelflat;
 } EvalBuf;
 
-/* A question being answered by a nested check (rbac._holds). */
-typedef struct Frame
-{
-	int			node;
-	int			term;
-	struct Frame *next;
-} Frame;
-
 /* One evaluation: one actor, one asked term. */
 typedef struct Eval
 {
@@ -173,12 +173,10 @@ typedef struct Eval
 	bool	  **held;			/* per node, per term */
 	bool	   *ghold;			/* per global role */
 	bool	  **relevant;		/* per type position, per term */
-	Frame	   *stack;
 	int			depth;			/* of nested checks */
 } Eval;
 
-static bool holds(World *w, int actor, int node, int term, Frame *stack,
-				  int depth);
+static bool holds(World *w, int actor, int node, int term, int depth);
 static bool holds_global(World *w, const bool *inset, int g);
 
 
@@ -670,16 +668,69 @@ eval_cmp(BodyCtx *bc, const RbacExpr *e)
 	return compare(e->op, &a, &b, is_actor_id(e->a) || is_actor_id(e->b));
 }
 
+/* The nested check of term name on node end, tabled (tabling.c). */
+static Tv
+nested_check(Eval *ev, int end, const char *name)
+{
+	World	   *w = ev->w;
+	int			term = term_index(w->nodes[end].type, name);
+	int			gi;
+	RbacGoalFrame frame;
+	bool		held;
+
+	if (term < 0 || w->nodes[end].type->terms[term].kind == RBAC_TERM_RELATION)
+		return TV_FALSE;
+	gi = end * w->maxterms + term;
+	switch (rbac_goal_lookup(&w->goals, gi))
+	{
+		case RBAC_GOAL_TRUE:
+			return TV_TRUE;
+		case RBAC_GOAL_UNKNOWN:
+			break;
+		default:
+			return TV_FALSE;
+	}
+	rbac_goal_begin(&w->goals, gi, &frame);
+	held = holds(w, ev->actor, end, term, ev->depth + 1);
+	rbac_goal_end(&w->goals, &frame, held);
+	return held ? TV_TRUE : TV_FALSE;
+}
+
+/*
+ * The nested check on the nodes the relations of path p reach from node,
+ * hop i on: true when it holds on any of them (a relation with several
+ * targets, as through a join table, relates each).
+ */
+static Tv
+nested_check_any(BodyCtx *bc, const RbacExpr *e, int node, int i, int nrel)
+{
+	World	   *w = bc->ev->w;
+	const RbacPath *p = &e->target->path;
+	Node	   *n = &w->nodes[node];
+	int			term;
+	int			k;
+
+	if (i == nrel)
+		return nested_check(bc->ev, node, e->name);
+	term = term_index(n->type, p->fields[i]);
+	if (term < 0 || n->type->terms[term].kind != RBAC_TERM_RELATION)
+	{
+		bc->failed = true;
+		return TV_FALSE;
+	}
+	for (k = 0; k < n->nrel[term]; k++)
+		if (nested_check_any(bc, e, n->rel[term][k], i + 1, nrel) == TV_TRUE)
+			return TV_TRUE;
+	return TV_FALSE;
+}
+
 /* A nested has_role / has_permission: a check of its own. */
 static Tv
 eval_has(BodyCtx *bc, const RbacExpr *e)
 {
-	Eval	   *ev = bc->ev;
+	const RbacPath *p;
 	int			end;
-	Frame		frame;
-	Frame	   *f;
 	Val			v;
-	int			term;
 
 	if (e->target == NULL || e->target->kind != RBAC_OP_PATH ||
 		e->target->path.end_type == NULL)
@@ -687,20 +738,15 @@ eval_has(BodyCtx *bc, const RbacExpr *e)
 		bc->failed = true;
 		return TV_FALSE;
 	}
-	v = path_val(bc, &e->target->path, &end);
+	p = &e->target->path;
+	if (p->tail == RBAC_TAIL_RELATION &&
+		(p->var_index != 0 || bc->rule->atype != NULL))
+		return nested_check_any(bc, e, p->var_index == 0 ? bc->ev->actor : bc->rnode,
+								0, p->nhops + 1);
+	v = path_val(bc, p, &end);
 	if (v.k == V_NULL || end < 0)
 		return TV_FALSE;
-	term = term_index(ev->w->nodes[end].type, e->name);
-	if (term < 0 || ev->w->nodes[end].type->terms[term].kind == RBAC_TERM_RELATION)
-		return TV_FALSE;
-	for (f = ev->stack; f; f = f->next)
-		if (f->node == end && f->term == term)
-			return TV_FALSE;	/* asked again while answering: false */
-	frame.node = end;
-	frame.term = term;
-	frame.next = ev->stack;
-	return holds(ev->w, ev->actor, end, term, &frame, ev->depth + 1) ?
-		TV_TRUE : TV_FALSE;
+	return nested_check(bc->ev, end, e->name);
 }
 
 /* The truth of a body expression. */
@@ -1101,10 +1147,10 @@ fixpoint(Eval *ev, const int *reach, int nreach)
  * decide, last-mile rules and the shorthand rules again.
  */
 static bool
-holds(World *w, int actor, int node, int term, Frame *stack, int depth)
+holds(World *w, int actor, int node, int term, int depth)
 {
 	RbacPolicy *pol = w->pol;
-	Eval		ev = {.w = w, .actor = actor, .stack = stack, .depth = depth};
+	Eval		ev = {.w = w, .actor = actor, .depth = depth};
 	EvalBuf    *b;
 	int			nreach;
 	int			i,
@@ -1194,7 +1240,13 @@ decide(World *w, const RbacAssert *a)
 	term = node >= 0 ? term_index(a->resource.rtype, a->name) : -1;
 	if (term < 0)
 		return false;
-	return holds(w, actor, node, term, NULL, 0);
+	if (actor != w->goals_actor)
+	{
+		/* the answers of nested checks are the actor's, in this world */
+		rbac_goals_reset(&w->goals, w->nnodes * w->maxterms);
+		w->goals_actor = actor;
+	}
+	return holds(w, actor, node, term, 0);
 }
 
 /* Run the test blocks of a validated policy; see policy.h. */
@@ -1213,6 +1265,11 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 	memset(&w, 0, sizeof(w));
 	w.pol = policy;
 	w.alloc = alloc;
+	w.goals.alloc = alloc;
+	w.goals.monotone = rbac_policy_monotone(policy);
+	for (i = 0; i < policy->ntypes; i++)
+		if (policy->types[i]->nterms > w.maxterms)
+			w.maxterms = policy->types[i]->nterms;
 	resolve_rules(&w);
 	for (i = 0; i < policy->ntests; i++)
 		total += policy->tests[i]->nasserts;
@@ -1222,6 +1279,7 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 		RbacTest   *test = policy->tests[i];
 
 		build_world(&w, test);
+		w.goals_actor = -1;
 		for (j = 0; j < test->nasserts; j++)
 		{
 			RbacAssert *a = &test->asserts[j];
