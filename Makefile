@@ -29,6 +29,7 @@ OBJS = \
 	src/validate_tests.o \
 	src/policy_test.o \
 	src/policy_test_body.o \
+	src/tabling.o \
 	src/util.o \
 	src/run_as.o \
 	src/audit.o \
@@ -48,6 +49,7 @@ OBJS = \
 	src/sqlgen.o \
 	src/eval.o \
 	src/check.o \
+	src/holds.o \
 	src/explain.o \
 	src/keyset.o \
 	src/sets.o \

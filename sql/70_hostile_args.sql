@@ -679,8 +679,12 @@ SELECT pg_temp.add('rbac.test_policy(text)', 'huge ids and names',
   $q$SELECT count(*) FROM rbac.test_policy('actor User {} resource R { permissions = ["r"]; } test "' || repeat('n', 100000) || '" { assert_not allow(User{"' || repeat('a', 1000000) || '"}, "r", R{"' || repeat('x', 100000) || '"}); }')$q$);
 SELECT pg_temp.add('rbac.test_policy(text)', 'a test not closed',
   $q$SELECT count(*) FROM rbac.test_policy('actor User {} test "t" { setup { ' || repeat('has_role(User{"a"}, ', 10000))$q$);
+-- (tabled answers make them linear; a nested check under "not" anywhere
+-- turns tabling off, and the budget stops them)
 SELECT pg_temp.add('rbac.test_policy(text)', 'nested checks that branch',
-  $q$SELECT count(*) FROM rbac.test_policy('actor User {} resource F { permissions = ["r", "w"]; relations = { parent: F }; } has_permission(u: User, "r", f: F) if has_permission(u, "r", f.parent) or has_permission(u, "w", f.parent); has_permission(u: User, "w", f: F) if has_permission(u, "w", f.parent) or has_permission(u, "r", f.parent); test "t" { setup { ' || (SELECT string_agg(format('has_relation(F{"%s"}, "parent", F{"%s"});', g, g - 1), ' ') FROM generate_series(1, 60) g) || ' } assert allow(User{"a"}, "r", F{"60"}); }')$q$);
+  $q$SELECT count(*) FROM rbac.test_policy('actor User {} resource F { permissions = ["r", "w", "x"]; relations = { parent: F }; } has_permission(u: User, "r", f: F) if has_permission(u, "r", f.parent) or has_permission(u, "w", f.parent); has_permission(u: User, "w", f: F) if has_permission(u, "w", f.parent) or has_permission(u, "r", f.parent); has_permission(u: User, "x", f: F) if not has_permission(u, "x", f.parent); test "t" { setup { ' || (SELECT string_agg(format('has_relation(F{"%s"}, "parent", F{"%s"});', g, g - 1), ' ') FROM generate_series(1, 60) g) || ' } assert allow(User{"a"}, "r", F{"60"}); }')$q$);
+SELECT pg_temp.add('rbac.test_policy(text)', 'nested checks that branch, tabled',
+  $q$SELECT count(*) FILTER (WHERE NOT passed) FROM rbac.test_policy('actor User {} resource F { permissions = ["r", "w"]; relations = { parent: F }; } has_permission(u: User, "r", f: F) if has_permission(u, "r", f.parent) or has_permission(u, "w", f.parent); has_permission(u: User, "w", f: F) if has_permission(u, "w", f.parent) or has_permission(u, "r", f.parent); test "t" { setup { ' || (SELECT string_agg(format('has_relation(F{"%s"}, "parent", F{"%s"});', g, g - 1), ' ') FROM generate_series(1, 60) g) || ' } assert_not allow(User{"a"}, "r", F{"60"}); }')$q$);
 \o
 -- Run every case ----------------------------------------------------------
 CREATE TEMP TABLE outcomes AS

@@ -3,9 +3,10 @@
  * check.c
  *	  The SQL functions of checks: rbac.is_allowed, rbac.authorize,
  *	  rbac.authorized_actions / _roles / _resources, rbac.who_can, and the
- *	  two functions generated SQL calls per row, rbac._holds and
- *	  rbac._lastmile_row.  The derivation itself is eval.c's (and sets.c's
- *	  for authorized_resources); explain is explain.c's.
+ *	  two functions generated SQL calls per row, rbac._holds (holds.c
+ *	  answers it) and rbac._lastmile_row.  The derivation itself is
+ *	  eval.c's (and sets.c's for authorized_resources); explain is
+ *	  explain.c's.
  *
  * Each entry point resolves its arguments (refs.c: 22023 for a malformed
  * reference, 42704 for an unknown type or action), then evaluates as the
@@ -15,6 +16,7 @@
  */
 #include "actor.h"
 #include "eval.h"
+#include "holds.h"
 #include "pg_rbac.h"
 #include "refs.h"
 #include "sets.h"
@@ -38,16 +40,6 @@ PG_FUNCTION_INFO_V1(rbac_who_can);
 PG_FUNCTION_INFO_V1(rbac_holds);
 PG_FUNCTION_INFO_V1(rbac_holds_joined);
 PG_FUNCTION_INFO_V1(rbac_lastmile_row);
-
-/* Stack of (actor, term, type, id) being evaluated by rbac._holds(). */
-typedef struct HoldsFrame
-{
-	const char *key;
-	struct HoldsFrame *next;
-} HoldsFrame;
-
-static HoldsFrame *holds_stack = NULL;
-
 
 /* Is the actor (argument or current) allowed action (next) on resource? */
 static bool
@@ -460,85 +452,18 @@ rbac_who_can(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/*
- * rbac._holds(actor, term, type, id) -> boolean, and with joined
- * rbac._holds_joined (the same arguments):
- *
- * Used by compiled last-mile rule bodies: does the actor hold the role or
- * permission on Type:id?  NULL id or actor: false.  A re-entrant call for
- * the same question (a rule that depends on itself through the data) is
- * false, which is the least fixpoint for such recursion.  joined: id is
- * the far end of a join-table row, which relates nothing when the type is
- * bound and has no such row (as checks follow join tables).
- */
-static bool
-holds(FunctionCallInfo fcinfo, bool joined)
-{
-	char	   *actor = rbac_arg_text(fcinfo, 0);
-	char	   *termname = rbac_arg_text(fcinfo, 1);
-	char	   *type = rbac_arg_text(fcinfo, 2);
-	char	   *id = rbac_arg_text(fcinfo, 3);
-	RbacModel  *m;
-	MType	   *t;
-	int			term;
-	HoldsFrame	frame;
-	HoldsFrame *f;
-	volatile bool result = false;
-
-	if (termname == NULL || type == NULL || id == NULL)
-		return false;
-	check_stack_depth();
-	frame.key = psprintf("%s\x1f%s\x1f%s\x1f%s", actor ? actor : "", termname, type, id);
-	for (f = holds_stack; f; f = f->next)
-		if (strcmp(f->key, frame.key) == 0)
-			return false;
-	m = rbac_get_model();
-	term = rbac_model_term(m, type, termname, &t);
-	if (term < 0 || t->ast->terms[term].kind == RBAC_TERM_RELATION)
-		return false;
-
-	frame.next = holds_stack;
-	holds_stack = &frame;
-	PG_TRY();
-	{
-		RBAC_INTERNAL_BEGIN();
-		{
-			RbacEval		ev;
-			RbacEvalNode	   *root;
-
-			root = rbac_eval_permission(&ev, m, actor, t, id, term);
-			result = root->held[term];
-			if (result && joined && t->bound)
-			{
-				/* a join row whose far end has no row relates nothing */
-				if (!root->fetched)
-					rbac_eval_fetch_row(&ev, root);
-				result = !root->restricted;
-			}
-			rbac_eval_end(&ev);
-		}
-		RBAC_INTERNAL_END();
-	}
-	PG_FINALLY();
-	{
-		holds_stack = frame.next;
-	}
-	PG_END_TRY();
-	return result;
-}
-
-/* rbac._holds(actor, term, type, id) -> boolean (holds) */
+/* rbac._holds(actor, term, type, id) -> boolean (holds.c) */
 Datum
 rbac_holds(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(holds(fcinfo, false));
+	PG_RETURN_BOOL(rbac_holds_nested(fcinfo, false));
 }
 
-/* rbac._holds_joined(actor, term, type, id) -> boolean (holds) */
+/* rbac._holds_joined(actor, term, type, id) -> boolean (holds.c) */
 Datum
 rbac_holds_joined(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(holds(fcinfo, true));
+	PG_RETURN_BOOL(rbac_holds_nested(fcinfo, true));
 }
 
 /*

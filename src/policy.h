@@ -604,6 +604,13 @@ extern bool rbac_expr_nil_eq(const RbacExpr *e, RbacExpr *ne);
 extern int	rbac_expr_nconjuncts(const RbacExpr *e);
 extern int	rbac_expr_conjuncts(const RbacExpr *e, RbacExpr **items, int n);
 
+/*
+ * Are the last-mile rules of policy monotone in their nested checks (no
+ * has_role / has_permission under "not")?  Only then may the answers of
+ * nested checks be tabled (holds.c, policy_test.c).
+ */
+extern bool rbac_policy_monotone(const RbacPolicy *policy);
+
 /* Add a diagnostic (printf-style message). */
 extern void rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 					  RbacSeverity sev, RbacDiagClass dclass,

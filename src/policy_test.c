@@ -24,9 +24,11 @@
  *	  actor compared with a relation to an actor type is equal when type
  *	  and id are, a comparison with the actor's id compares text, and a
  *	  "x in r.column" over an array is x = ANY (array), and a
- *	  nested has_role / has_permission is a check of its own (rbac._holds)
- *	  which is false when it would ask again a question it is already
- *	  answering, and global "G" in a rule compiled from a condition holds
+ *	  nested has_role / has_permission is a check of its own (rbac._holds),
+ *	  false when it would ask again a question it is already answering
+ *	  (answers tabled per world and actor as holds.c tables them, so that
+ *	  recursion through relations with many targets is not exponential),
+ *	  and global "G" in a rule compiled from a condition holds
  *	  when the actor set holds a global role that grants G;
  *	- then the shorthand rules to their least fixpoint (implications,
  *	  "on" relations of any length, relations to actors, global roles).
@@ -55,7 +57,7 @@
 
 static bool holds_global(World *w, const bool *inset, int g);
 static bool rbac_ptest_holds(World *w, int actor, int node, int term,
-							 Frame *stack, int depth);
+							 int depth);
 
 
 /* ---------------------------------------------------------------------
@@ -509,16 +511,16 @@ fixpoint(Eval *ev, const int *reach, int nreach)
 }
 
 /*
- * Does the actor hold term on node?  stack: the nested checks being
- * answered (NULL for an assertion), depth their number.  As in eval.c:
+ * Does the actor hold term on node?  depth: the number of nested checks
+ * being answered (0 for an assertion; their answers: w->goals).  As in eval.c:
  * assignments and shorthand rules first, then, only when that did not
  * decide, last-mile rules and the shorthand rules again.
  */
 static bool
-rbac_ptest_holds(World *w, int actor, int node, int term, Frame *stack, int depth)
+rbac_ptest_holds(World *w, int actor, int node, int term, int depth)
 {
 	RbacPolicy *pol = w->pol;
-	Eval		ev = {.w = w, .actor = actor, .stack = stack, .depth = depth};
+	Eval		ev = {.w = w, .actor = actor, .depth = depth};
 	EvalBuf    *b;
 	int			nreach;
 	int			i,
@@ -608,7 +610,13 @@ decide(World *w, const RbacAssert *a)
 	term = node >= 0 ? rbac_ptest_term_index(a->resource.rtype, a->name) : -1;
 	if (term < 0)
 		return false;
-	return rbac_ptest_holds(w, actor, node, term, NULL, 0);
+	if (actor != w->goals_actor)
+	{
+		/* the answers of nested checks are the actor's, in this world */
+		rbac_goals_reset(&w->goals, w->nnodes * w->maxterms);
+		w->goals_actor = actor;
+	}
+	return rbac_ptest_holds(w, actor, node, term, 0);
 }
 
 /* Run the test blocks of a validated policy; see policy.h. */
@@ -628,6 +636,11 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 	w.pol = policy;
 	w.alloc = alloc;
 	w.holds = rbac_ptest_holds;
+	w.goals.alloc = alloc;
+	w.goals.monotone = rbac_policy_monotone(policy);
+	for (i = 0; i < policy->ntypes; i++)
+		if (policy->types[i]->nterms > w.maxterms)
+			w.maxterms = policy->types[i]->nterms;
 	resolve_rules(&w);
 	for (i = 0; i < policy->ntests; i++)
 		total += policy->tests[i]->nasserts;
@@ -637,6 +650,7 @@ rbac_run_tests(RbacPolicy *policy, RbacAlloc *alloc, RbacTestResult **results)
 		RbacTest   *test = policy->tests[i];
 
 		build_world(&w, test);
+		w.goals_actor = -1;
 		for (j = 0; j < test->nasserts; j++)
 		{
 			RbacAssert *a = &test->asserts[j];

@@ -11,8 +11,8 @@
 #define RBAC_POLICY_TEST_H
 
 #include "policy.h"
+#include "tabling.h"
 
-struct Frame;
 
 /* A row of the world: an actor or a resource named in the test. */
 typedef struct Node
@@ -70,9 +70,12 @@ typedef struct World
 	int			bufcap;
 	long		work;
 	bool		over;			/* the work budget ran out */
+	RbacGoals	goals;			/* nested checks: node * maxterms + term */
+	int			maxterms;		/* most terms of a type */
+	int			goals_actor;	/* the actor node goals are of, or -1 */
 	/* a nested check (has_role / has_permission in a body): policy_test.c */
 	bool		(*holds) (struct World *w, int actor, int node, int term,
-						  struct Frame *stack, int depth);
+						  int depth);
 } World;
 
 /*
@@ -96,14 +99,6 @@ typedef struct EvalBuf
 	int			nrelflat;
 } EvalBuf;
 
-/* A question being answered by a nested check (rbac._holds). */
-typedef struct Frame
-{
-	int			node;
-	int			term;
-	struct Frame *next;
-} Frame;
-
 /* One evaluation: one actor, one asked term. */
 typedef struct Eval
 {
@@ -113,7 +108,6 @@ typedef struct Eval
 	bool	  **held;			/* per node, per term */
 	bool	   *ghold;			/* per global role */
 	bool	  **relevant;		/* per type position, per term */
-	Frame	   *stack;
 	int			depth;			/* of nested checks */
 } Eval;
 

@@ -403,16 +403,22 @@ eval_cmp(BodyCtx *bc, const RbacExpr *e)
 	return compare(e->op, &a, &b, is_actor_id(e->a) || is_actor_id(e->b));
 }
 
-/* A nested has_role / has_permission: a check of its own. */
+/*
+ * A nested has_role / has_permission: a check of its own, its answer
+ * tabled (tabling.c, as holds.c tables rbac._holds): a question asked
+ * again while it is being answered is false there.
+ */
 static Tv
 eval_has(BodyCtx *bc, const RbacExpr *e)
 {
 	Eval	   *ev = bc->ev;
+	World	   *w = ev->w;
 	int			end;
-	Frame		frame;
-	Frame	   *f;
 	Val			v;
 	int			term;
+	int			gi;
+	RbacGoalFrame frame;
+	bool		held;
 
 	if (e->target == NULL || e->target->kind != RBAC_OP_PATH ||
 		e->target->path.end_type == NULL)
@@ -423,17 +429,23 @@ eval_has(BodyCtx *bc, const RbacExpr *e)
 	v = path_val(bc, &e->target->path, &end);
 	if (v.k == V_NULL || end < 0)
 		return TV_FALSE;
-	term = rbac_ptest_term_index(ev->w->nodes[end].type, e->name);
-	if (term < 0 || ev->w->nodes[end].type->terms[term].kind == RBAC_TERM_RELATION)
+	term = rbac_ptest_term_index(w->nodes[end].type, e->name);
+	if (term < 0 || w->nodes[end].type->terms[term].kind == RBAC_TERM_RELATION)
 		return TV_FALSE;
-	for (f = ev->stack; f; f = f->next)
-		if (f->node == end && f->term == term)
-			return TV_FALSE;	/* asked again while answering: false */
-	frame.node = end;
-	frame.term = term;
-	frame.next = ev->stack;
-	return ev->w->holds(ev->w, ev->actor, end, term, &frame, ev->depth + 1) ?
-		TV_TRUE : TV_FALSE;
+	gi = end * w->maxterms + term;
+	switch (rbac_goal_lookup(&w->goals, gi))
+	{
+		case RBAC_GOAL_TRUE:
+			return TV_TRUE;
+		case RBAC_GOAL_UNKNOWN:
+			break;
+		default:
+			return TV_FALSE;
+	}
+	rbac_goal_begin(&w->goals, gi, &frame);
+	held = w->holds(w, ev->actor, end, term, ev->depth + 1);
+	rbac_goal_end(&w->goals, &frame, held);
+	return held ? TV_TRUE : TV_FALSE;
 }
 
 /* The truth of a leaf condition whose paths need no hop given a node. */

@@ -150,6 +150,39 @@ rbac_diag(RbacDiagList *diags, RbacAlloc *alloc, int line, int col,
 		diags->nerrors++;
 }
 
+/* Is there has_role / has_permission under "not" (negated) in e? */
+static bool
+negated_has(const RbacExpr *e, bool negated)
+{
+	if (e == NULL)
+		return false;
+	switch (e->kind)
+	{
+		case RBAC_EX_NOT:
+			return negated_has(e->left, !negated);
+		case RBAC_EX_AND:
+		case RBAC_EX_OR:
+			return negated_has(e->left, negated) || negated_has(e->right, negated);
+		case RBAC_EX_HAS_ROLE:
+		case RBAC_EX_HAS_PERMISSION:
+			return negated;
+		default:
+			return false;
+	}
+}
+
+/* See policy.h. */
+bool
+rbac_policy_monotone(const RbacPolicy *policy)
+{
+	int			i;
+
+	for (i = 0; policy != NULL && i < policy->nrules; i++)
+		if (negated_has(policy->rules[i]->body, false))
+			return false;
+	return true;
+}
+
 /* The word for a term kind in messages: "role", "permission", "relation". */
 const char *
 rbac_term_word(RbacTermKind kind)

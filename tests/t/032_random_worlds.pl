@@ -540,11 +540,18 @@ INSERT INTO task_blockers SELECT g, g % 26 + 1 FROM generate_series(1, 26) g
 SELECT rbac.bind('Task', 'tasks', relations => '{"blockers": {"through": "task_blockers", "from": "task_id", "to": "blocker_id"}}');
 SET statement_timeout = '3s';
 SELECT rbac.is_allowed('User:ann', 'close', 'Task:1');});
-TODO:
-{
-	local $TODO = 'a last-mile rule recursing through a join table costs time exponential in the join rows';
-	is((split /\n/, $x_out)[-1] . "|$x_err", 'f|', 'a recursive last-mile rule over 52 join rows decides in under 3 s');
-}
+# nested checks are tabled (src/holds.c): this took minutes before
+is((split /\n/, $x_out)[-1] . "|$x_err", 'f|', 'a recursive last-mile rule over 52 join rows decides in under 3 s');
+# one task open: every task reaches it around the cycle, in a check, a list
+# and an explain
+($x_ret, $x_out, $x_err) = $node->psql(
+	'm2m_known', q{
+UPDATE tasks SET status = 'open' WHERE id = 20;
+SET statement_timeout = '3s';
+SELECT rbac.is_allowed('User:ann', 'close', 'Task:21') || '/'
+  || (SELECT count(*) FROM rbac.authorized_resources('User:ann', 'close', 'Task')) || '/'
+  || (SELECT count(*) FROM rbac.explain('User:ann', 'close', 'Task:19') x WHERE x LIKE 'allowed:%');});
+is((split /\n/, $x_out)[-1] . "|$x_err", 'true/26/1|', 'an open task reached around the cycle, in under 3 s');
 
 $node->stop;
 done_testing();
