@@ -264,17 +264,6 @@ CREATE TRIGGER custom_role_rls_update AFTER UPDATE ON rbac.custom_role
     REFERENCING NEW TABLE AS rbac_new_roles
     FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
 
--- A compiled last-mile rule's has_role on the far end of a join-table row
--- (has_role(u, "admin", r.sponsors)): the end relates nothing when its type
--- is bound and has no row, as checks follow join tables.
-CREATE FUNCTION rbac._holds_joined(actor text, term text, type text, id text)
-RETURNS boolean
-LANGUAGE c STABLE PARALLEL SAFE
-AS 'MODULE_PATHNAME', 'rbac_holds_joined';
-COMMENT ON FUNCTION rbac._holds_joined(text, text, text, text) IS
-'Internal: rbac._holds for the far end of a join-table row, which relates nothing when Type is bound and has no row id.';
-REVOKE EXECUTE ON FUNCTION rbac._holds_joined(text, text, text, text) FROM PUBLIC;
-
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

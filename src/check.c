@@ -38,7 +38,6 @@ PG_FUNCTION_INFO_V1(rbac_authorized_resources);
 PG_FUNCTION_INFO_V1(rbac_authorized_resources_current);
 PG_FUNCTION_INFO_V1(rbac_who_can);
 PG_FUNCTION_INFO_V1(rbac_holds);
-PG_FUNCTION_INFO_V1(rbac_holds_joined);
 PG_FUNCTION_INFO_V1(rbac_lastmile_row);
 
 /* Is the actor (argument or current) allowed action (next) on resource? */
@@ -456,14 +455,7 @@ rbac_who_can(PG_FUNCTION_ARGS)
 Datum
 rbac_holds(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(rbac_holds_nested(fcinfo, false));
-}
-
-/* rbac._holds_joined(actor, term, type, id) -> boolean (holds.c) */
-Datum
-rbac_holds_joined(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(rbac_holds_nested(fcinfo, true));
+	PG_RETURN_BOOL(rbac_holds_nested(fcinfo));
 }
 
 /*

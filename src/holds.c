@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * holds.c
- *	  What rbac._holds and rbac._holds_joined answer: the nested checks
+ *	  What rbac._holds answers: the nested checks
  *	  compiled last-mile rule bodies call (has_role / has_permission on a
  *	  related resource), and the table of their answers.
  *
@@ -50,7 +50,7 @@ typedef struct GoalTable
 	bool		stamped;		/* false: no MVCC snapshot, kept for one call */
 	RbacSnapStamp stamp;
 	KeySet	   *keys;			/* goal keys; index = goal */
-	RbacGoals	goals;			/* flag of a true answer: the row exists */
+	RbacGoals	goals;
 } GoalTable;
 
 /* The table, and the transaction whose memory holds it. */
@@ -121,16 +121,11 @@ goal_index(const char *key)
 	return rbac_goals_add(&table->goals);
 }
 
-/*
- * Answer a goal: does the actor hold term on t:id; and, when it does and t
- * is bound, does the row exist (*exists)?
- */
+/* Answer a goal: does the actor hold term on t:id? */
 static bool
-evaluate(RbacModel *m, const char *actor, MType *t, const char *id, int term,
-		 bool *exists)
+evaluate(RbacModel *m, const char *actor, MType *t, const char *id, int term)
 {
 	volatile bool held = false;
-	volatile bool row = true;
 
 	RBAC_INTERNAL_BEGIN();
 	{
@@ -139,32 +134,22 @@ evaluate(RbacModel *m, const char *actor, MType *t, const char *id, int term,
 
 		root = rbac_eval_permission(&ev, m, actor, t, id, term);
 		held = root->held[term];
-		if (held && t->bound)
-		{
-			/* a join row whose far end has no row relates nothing */
-			if (!root->fetched)
-				rbac_eval_fetch_row(&ev, root);
-			row = !root->restricted;
-		}
 		rbac_eval_end(&ev);
 	}
 	RBAC_INTERNAL_END();
-	*exists = row;
 	return held;
 }
 
 /*
- * rbac._holds(actor, term, type, id) -> boolean, and with joined
- * rbac._holds_joined (the same arguments; their entry points are check.c's):
+ * rbac._holds(actor, term, type, id) -> boolean (its entry point is
+ * check.c's):
  *
  * Does the actor hold the role or permission on Type:id?  NULL id, term or
  * type: false.  A goal met again while it is evaluated is false there (the
- * least fixpoint for such recursion).  joined: id is the far end of a
- * join-table row, which relates nothing when the type is bound and has no
- * such row (as checks follow join tables).
+ * least fixpoint for such recursion).
  */
 bool
-rbac_holds_nested(FunctionCallInfo fcinfo, bool joined)
+rbac_holds_nested(FunctionCallInfo fcinfo)
 {
 	char	   *actor = rbac_arg_text(fcinfo, 0);
 	char	   *termname = rbac_arg_text(fcinfo, 1);
@@ -176,7 +161,6 @@ rbac_holds_nested(FunctionCallInfo fcinfo, bool joined)
 	int			gi;
 	RbacGoalFrame frame;
 	bool		held = false;
-	bool		exists = true;
 
 	if (termname == NULL || type == NULL || id == NULL)
 		return false;
@@ -194,7 +178,7 @@ rbac_holds_nested(FunctionCallInfo fcinfo, bool joined)
 	switch (rbac_goal_lookup(&table->goals, gi))
 	{
 		case RBAC_GOAL_TRUE:
-			return !joined || !t->bound || table->goals.goals[gi].flag;
+			return true;
 		case RBAC_GOAL_UNKNOWN:
 			break;
 		default:
@@ -203,7 +187,7 @@ rbac_holds_nested(FunctionCallInfo fcinfo, bool joined)
 	rbac_goal_begin(&table->goals, gi, &frame);
 	PG_TRY();
 	{
-		held = evaluate(m, actor, t, id, term, &exists);
+		held = evaluate(m, actor, t, id, term);
 	}
 	PG_CATCH();
 	{
@@ -215,6 +199,5 @@ rbac_holds_nested(FunctionCallInfo fcinfo, bool joined)
 	}
 	PG_END_TRY();
 	rbac_goal_end(&table->goals, &frame, held);
-	table->goals.goals[gi].flag = exists;
-	return held && (!joined || exists);
+	return held;
 }

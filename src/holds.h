@@ -12,9 +12,9 @@
 #include "fmgr.h"
 
 /*
- * rbac._holds (joined false) and rbac._holds_joined (true): does the actor
- * (argument 0) hold the term (1) on Type (2):id (3)?
+ * rbac._holds: does the actor (argument 0) hold the term (1) on Type
+ * (2):id (3)?
  */
-extern bool rbac_holds_nested(FunctionCallInfo fcinfo, bool joined);
+extern bool rbac_holds_nested(FunctionCallInfo fcinfo);
 
 #endif							/* RBAC_HOLDS_H */

@@ -26,7 +26,6 @@ typedef struct RbacGoal
 {
 	RbacGoalState state;
 	int			depth;			/* ACTIVE: its depth; TENTATIVE: its low link */
-	bool		flag;			/* the caller's, kept with a true answer */
 } RbacGoal;
 
 /* A goal being answered (on the C stack of its caller). */
