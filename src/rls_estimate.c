@@ -14,6 +14,7 @@
 #include "rls.h"
 #include "rls_estimate.h"
 #include "sqlgen.h"
+#include "util.h"
 
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -31,7 +32,7 @@
 char *
 rbac_set_key(const char *actor, const char *hint)
 {
-	return psprintf("%zu:%s%s", strlen(actor), actor, hint);
+	return rbac_counted_key(strlen(actor), actor, hint);
 }
 
 /* Cached set sizes for estimates: rbac_set_key(actor, hint) -> (fraction, time). */
