@@ -51,6 +51,9 @@ static char *actor_setting = NULL;
 /* On only while apply_actor() changes rbac.actor. */
 static bool actor_change_allowed = false;
 
+/* Counts every change of rbac.actor's value (rbac_actor_generation). */
+static uint64 actor_changes = 0;
+
 /* The current actor's reference, or NULL when none is set. */
 const char *
 rbac_current_actor_name(void)
@@ -58,6 +61,25 @@ rbac_current_actor_name(void)
 	if (actor_setting == NULL || actor_setting[0] == '\0')
 		return NULL;
 	return actor_setting;
+}
+
+/*
+ * A number that changes whenever the current actor may have changed: set,
+ * reset, or restored at the end of a transaction, subtransaction or
+ * function with a SET clause.  Lets a caller that keeps per-actor state
+ * across calls skip comparing actor names on every call.
+ */
+uint64
+rbac_actor_generation(void)
+{
+	return actor_changes;
+}
+
+/* Assign hook of rbac.actor: every new value, restores included. */
+static void
+assign_actor_setting(const char *newval, void *extra)
+{
+	actor_changes++;
 }
 
 /*
@@ -93,7 +115,7 @@ rbac_actor_init(void)
 							   PGC_SUSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE |
 							   GUC_DISALLOW_IN_FILE | GUC_DISALLOW_IN_AUTO_FILE,
-							   check_actor_setting, NULL, NULL);
+							   check_actor_setting, assign_actor_setting, NULL);
 }
 
 /*

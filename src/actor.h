@@ -14,6 +14,7 @@
 
 extern void rbac_actor_init(void);
 extern const char *rbac_current_actor_name(void);
+extern uint64 rbac_actor_generation(void);
 extern const char *rbac_actor_argument(FunctionCallInfo fcinfo, bool current,
 									   int *next);
 

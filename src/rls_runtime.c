@@ -618,6 +618,8 @@ rbac_in(PG_FUNCTION_ARGS)
 typedef struct LazyIn
 {
 	char	   *hint;			/* the hint text it was set up for */
+	bool		hint_stable;	/* the hint argument cannot change (a Const) */
+	uint64		actor_gen;		/* rbac_actor_generation() when last compared */
 	RbacSetHint h;
 	char	   *actor;			/* the actor it was set up for, or NULL */
 	RbacModel  *model;
@@ -680,6 +682,7 @@ lazy_setup(FunctionCallInfo fcinfo, LazyIn *z, const char *hint)
 	bool		isvarlena;
 
 	z->hint = pstrdup(hint);
+	z->hint_stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
 	z->actor = actor ? pstrdup(actor) : NULL;
 	z->model = rbac_get_model();
 	z->valtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
@@ -810,6 +813,7 @@ rbac_in_lazy(PG_FUNCTION_ARGS)
 	LazyIn	   *z = fcinfo->flinfo->fn_extra;
 	const char *actor;
 	char	   *hint;
+	uint64		actor_gen;
 	Datum		value;
 	bool		held;
 	instr_time	start,
@@ -818,6 +822,16 @@ rbac_in_lazy(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_BOOL(false);
 	value = PG_GETARG_DATUM(0);
+	actor_gen = rbac_actor_generation();
+
+	/*
+	 * Most rows: the set is computed, the hint is a constant, and the actor
+	 * has not changed since the last row (a generated policy scanning a
+	 * large table calls this per row: no copy, no comparison of names).
+	 */
+	if (z != NULL && z->set != NULL && z->hint_stable && z->actor_gen == actor_gen)
+		PG_RETURN_BOOL(inset_contains(z->set, value));
+
 	hint = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	actor = rbac_current_actor_name();
 	if (z == NULL)
@@ -830,6 +844,7 @@ rbac_in_lazy(PG_FUNCTION_ARGS)
 		(actor == NULL) != (z->actor == NULL) ||
 		(actor != NULL && strcmp(actor, z->actor) != 0))
 		lazy_setup(fcinfo, z, hint);
+	z->actor_gen = actor_gen;
 	pfree(hint);
 
 	if (z->set == NULL && (!z->rowwise || z->spent_us >= z->budget_us))
