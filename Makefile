@@ -45,6 +45,7 @@ OBJS = \
 	src/plannable.o \
 	src/lookup.o \
 	src/actorset.o \
+	src/horizon.o \
 	src/refs.o \
 	src/sqlgen.o \
 	src/eval.o \

@@ -264,6 +264,33 @@ CREATE TRIGGER custom_role_rls_update AFTER UPDATE ON rbac.custom_role
     REFERENCING NEW TABLE AS rbac_new_roles
     FOR EACH STATEMENT EXECUTE FUNCTION rbac._custom_role_rls();
 
+-- The role-data write horizon: a trigger function
+CREATE FUNCTION rbac._note_role_write()
+RETURNS trigger
+LANGUAGE c SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'rbac_note_role_write';
+COMMENT ON FUNCTION rbac._note_role_write() IS
+'Trigger (BEFORE INSERT, UPDATE, DELETE or TRUNCATE on rbac.assignment and rbac.membership, statement, enabled ALWAYS): raises the sequence rbac.role_data_horizon to the writing transaction''s id before it writes role data.';
+REVOKE EXECUTE ON FUNCTION rbac._note_role_write() FROM PUBLIC;
+-- The role-data write horizon (horizon.c) ------------------------------------
+
+-- Raised to the writing transaction's 64-bit id before every write of role
+-- data, so that a backend may keep an actor's expansion across snapshots
+-- and transactions and still see every change (docs/performance.md).
+CREATE SEQUENCE rbac.role_data_horizon AS bigint MINVALUE 0 NO CYCLE;
+COMMENT ON SEQUENCE rbac.role_data_horizon IS
+'Internal: the newest (64-bit) id of a transaction that wrote rbac.assignment or rbac.membership, raised before each write; lets backends keep an actor''s expansion across transactions.';
+REVOKE ALL ON SEQUENCE rbac.role_data_horizon FROM PUBLIC;
+SELECT pg_catalog.setval('rbac.role_data_horizon'::pg_catalog.regclass, pg_catalog.txid_current());
+CREATE TRIGGER role_data_horizon
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.assignment
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._note_role_write();
+ALTER TABLE rbac.assignment ENABLE ALWAYS TRIGGER role_data_horizon;
+CREATE TRIGGER role_data_horizon
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.membership
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._note_role_write();
+ALTER TABLE rbac.membership ENABLE ALWAYS TRIGGER role_data_horizon;
+
 -- Partitions that existed before the upgrade: the triggers of bind on each
 -- partition of a bound table, the generated policies on each partition of
 -- a protected one (regenerated for every protected table).

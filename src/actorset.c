@@ -1,70 +1,95 @@
 /*-------------------------------------------------------------------------
  *
  * actorset.c
- *	  The actor's expansion, computed once per snapshot: the actor and
- *	  every group it belongs to (transitively), the global roles they hold
- *	  and, read in one range scan per member, every role assigned to them.
+ *	  The actor's expansion: the actor and every group it belongs to
+ *	  (transitively), the global roles they hold and, read in one range
+ *	  scan per member, every role assigned to them.  Kept by each backend
+ *	  across statements and transactions while the role data it was read
+ *	  from stay the same.
  *
  * Every evaluation needs it (a check, a set, each row a generated policy
- * checks on its own), and it depends only on the actor, the model and
- * the role data the snapshot shows.  So it is kept in a small cache whose
- * entries are keyed by exactly that:
+ * checks on its own), and it depends only on the actor, the model, the
+ * role data a snapshot shows and, for assignments that expire, the time.
+ * So it is kept in a cache keyed by the actor reference, and an entry is
+ * found again only when all of these still hold:
  *
- *	- the actor reference, as given (a changed actor is another entry);
- *	- the model (a policy reload builds a new model; replaced models live
- *	  until the end of the transaction, model.c, so the pointer is unique
- *	  while an entry can be found);
- *	- the contents of the active snapshot: xmin, xmax, the in-progress
- *	  transactions and the command id.  A statement in READ COMMITTED
- *	  takes a new snapshot, a write in the transaction advances the
- *	  command id (assign_role, then is_allowed sees the role): either is
- *	  a miss;
- *	- the number of subtransactions rolled back so far: rows written in
- *	  one that rolled back vanish without any change to the snapshot.
+ *	- the model is the one it was built for (a policy reload builds a new
+ *	  model with a new generation number);
+ *	- the active snapshot sees exactly the role data the entry was read
+ *	  from.  Within the transaction that built or last found it: the same
+ *	  snapshot contents (xmin, xmax, in-progress transactions, command id)
+ *	  and no subtransaction rolled back since (rows written in one vanish
+ *	  without any change to the snapshot).  Otherwise: the role-data write
+ *	  horizon (horizon.c) proves that every transaction that ever wrote
+ *	  role data ended before both snapshots were taken.  This is what lets
+ *	  an expansion outlive its transaction: a check in a transaction of
+ *	  its own, the common case behind a connection pool, reads no role
+ *	  data while nobody writes any;
+ *	- the transaction's start time (the instant expiries are compared
+ *	  with) is not before the time the assignments were read at, nor at or
+ *	  after the earliest expiry among those read.
  *
- * Nothing survives the transaction: entries are allocated under its
- * TopTransactionContext, and a slot of an earlier transaction is only
- * forgotten.  An entry in use by an evaluation is pinned and never freed
- * under it, even when an invalidation or a nested evaluation (a last-mile
- * rule calling rbac._holds) makes it stale: stale entries are simply not
- * found again, and are freed when their slot is reused once unpinned, or
- * with the transaction.  When every slot is pinned, or there is no MVCC
- * snapshot, an evaluation gets a private expansion that is not kept.
+ * What an entry holds about other data (whether the actor's own row
+ * exists, read from a bound table) is forgotten when it is found under
+ * another snapshot.  The cache is bounded by rbac.actor_cache_size (least
+ * recently used entries go first).  An entry in use by an evaluation is
+ * pinned and never freed under it, even when a nested evaluation (a
+ * last-mile rule calling rbac._holds) under a newer snapshot replaces it:
+ * the replaced one is freed at the end of the transaction, when every pin
+ * is released (an evaluation never outlives its transaction).  With no
+ * MVCC snapshot, an evaluation gets a private expansion that is not kept.
  * What an entry loads later (global roles, assignments) is read by an
- * evaluation that found it, so under the same snapshot.
+ * evaluation that found it, so under a snapshot that sees the same role
+ * data.
  *
  *-------------------------------------------------------------------------
  */
 #include "actorset.h"
+#include "horizon.h"
 #include "keyset.h"
 #include "refs.h"
 #include "util.h"
 
+#include "access/transam.h"
 #include "access/xact.h"
+#include "common/hashfn.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
-
-/* Cached expansions: a few actors per transaction are the common case. */
-#define NSLOTS 4
+#include "utils/timestamp.h"
 
 /* Assignments read at first use, and once the expansion is reused. */
 #define ROLES_CAP_FIRST 64
 #define ROLES_CAP_REUSED 4096
 #define ROLES_RETRY_USES 8
 
-typedef struct Slot
-{
-	RbacActorSet *as;			/* NULL: free */
-	LocalTransactionId lxid;	/* the transaction it belongs to */
-	RbacSnapStamp stamp;		/* xip and subxip copied into as->cxt */
-} Slot;
+/* rbac.actor_cache_size: kB of expansions kept (0: none across transactions) */
+static int	cache_size_kb = 8192;
 
-static Slot slots[NSLOTS];
-static int	slot_next = 0;
+/* A kept expansion.  The key hashes the actor reference; aref confirms it. */
+typedef struct Entry
+{
+	uint64		key;			/* dynahash key */
+	RbacActorSet *as;
+	uint64		model_gen;
+	LocalTransactionId lxid;	/* the transaction of the stamp */
+	RbacSnapStamp stamp;		/* the snapshot it was last found under */
+	uint64		witness;		/* 64-bit xmin of a snapshot that saw exactly
+								 * its role data */
+	Size		mem;			/* its memory, as last counted */
+	dlist_node	lru;			/* most recently found first */
+} Entry;
+
+static HTAB *cache = NULL;
+static dlist_head lru = DLIST_STATIC_INIT(lru);
+static Size cache_mem = 0;
+static MemoryContext cache_cxt = NULL;
+static List *retired = NIL;		/* replaced while pinned, in cache_cxt */
 static uint64 subxact_aborts = 0;
-static bool callback_registered = false;
 
 /* The key of (type, id) in the actor set's and the roles' indexes. */
 char *
@@ -76,16 +101,65 @@ rbac_actorset_key(const char *type, const char *id)
 /* The key of the global roles in role_keys (no (type, id) key is empty). */
 #define GLOBAL_KEY ""
 
+/* Free a kept expansion now, or at the end of the transaction if pinned. */
+static void
+expansion_free(RbacActorSet *as)
+{
+	MemoryContext old;
+
+	if (as->pins == 0)
+	{
+		MemoryContextDelete(as->cxt);
+		return;
+	}
+	old = MemoryContextSwitchTo(cache_cxt);
+	retired = lappend(retired, as);
+	MemoryContextSwitchTo(old);
+}
+
+/* Remove entry e from the cache, freeing its expansion (expansion_free). */
+static void
+entry_remove(Entry *e)
+{
+	uint64		key = e->key;
+
+	dlist_delete(&e->lru);
+	cache_mem -= e->mem;
+	e->as->entry = NULL;
+	if (e->stamp.snap.xip)
+		pfree(e->stamp.snap.xip);
+	if (e->stamp.snap.subxip)
+		pfree(e->stamp.snap.subxip);
+	expansion_free(e->as);
+	hash_search(cache, &key, HASH_REMOVE, NULL);
+}
+
 /*
- * Free slot i's expansion.  One of an earlier transaction was freed with
- * its TopTransactionContext, and is only forgotten.
+ * Transaction end: no evaluation holds an expansion any longer.  Replaced
+ * ones are freed; with rbac.actor_cache_size 0, every one.
  */
 static void
-slot_free(int i)
+xact_cb(XactEvent event, void *arg)
 {
-	if (slots[i].as != NULL && slots[i].lxid == MyProc->lxid)
-		MemoryContextDelete(slots[i].as->cxt);
-	slots[i].as = NULL;
+	dlist_mutable_iter it;
+	ListCell   *lc;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT &&
+		event != XACT_EVENT_PREPARE)
+		return;
+	dlist_foreach_modify(it, &lru)
+	{
+		Entry	   *e = dlist_container(Entry, lru, it.cur);
+
+		e->as->pins = 0;
+		if (cache_size_kb == 0)
+			entry_remove(e);
+	}
+	foreach(lc, retired)
+		MemoryContextDelete(((RbacActorSet *) lfirst(lc))->cxt);
+	list_free(retired);
+	retired = NIL;
 }
 
 /* A subtransaction rolled back: no entry taken before it may be found. */
@@ -97,20 +171,62 @@ subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 		subxact_aborts++;
 }
 
-/*
- * How many subtransactions this backend has rolled back: a snapshot equal
- * to an earlier one sees the same rows only if this did not change in
- * between.  Counting starts at the first call.
- */
-static uint64
-rollbacks(void)
+/* Define rbac.actor_cache_size and the callbacks (called from _PG_init). */
+void
+rbac_actorset_init(void)
 {
-	if (!callback_registered)
+	DefineCustomIntVariable("rbac.actor_cache_size",
+							"Memory each session may keep actors' expansions in across transactions.",
+							"An expansion is found again only while the role data it was read from are unchanged; 0 keeps none past its transaction.",
+							&cache_size_kb,
+							8192, 0, MAX_KILOBYTES,
+							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	RegisterXactCallback(xact_cb, NULL);
+	RegisterSubXactCallback(subxact_cb, NULL);
+}
+
+/* Create the cache at first use. */
+static void
+cache_init(void)
+{
+	HASHCTL		ctl;
+
+	if (cache != NULL)
+		return;
+	cache_cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac actor sets",
+									  ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(Entry);
+	ctl.hcxt = cache_cxt;
+	cache = hash_create("pg_rbac actor sets", 256, &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* Count e's memory again. */
+static void
+entry_measure(Entry *e)
+{
+	cache_mem -= e->mem;
+	e->mem = MemoryContextMemAllocated(e->as->cxt, true) + sizeof(Entry);
+	cache_mem += e->mem;
+}
+
+/* Free the least recently found unpinned entries past the cache's size. */
+static void
+cache_trim(void)
+{
+	dlist_node *cur = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+
+	while (cur != NULL && cache_mem > (Size) cache_size_kb * 1024)
 	{
-		RegisterSubXactCallback(subxact_cb, NULL);
-		callback_registered = true;
+		dlist_node *prev = dlist_has_prev(&lru, cur) ? dlist_prev_node(&lru, cur) : NULL;
+		Entry	   *e = dlist_container(Entry, lru, cur);
+
+		if (e->as->pins == 0)
+			entry_remove(e);
+		cur = prev;
 	}
-	return subxact_aborts;
 }
 
 /* Do two MVCC snapshots see exactly the same rows? */
@@ -141,7 +257,7 @@ rbac_cacheable_snapshot(void)
 void
 rbac_snapstamp_take(RbacSnapStamp *st, Snapshot snap, MemoryContext cxt)
 {
-	st->rollbacks = rollbacks();
+	st->rollbacks = subxact_aborts;
 	st->snap = *snap;
 	st->snap.xip = st->snap.subxip = NULL;
 	if (snap->xcnt > 0)
@@ -162,8 +278,48 @@ rbac_snapstamp_current(const RbacSnapStamp *st)
 {
 	Snapshot	snap = rbac_cacheable_snapshot();
 
-	return snap != NULL && st->rollbacks == rollbacks() &&
+	return snap != NULL && st->rollbacks == subxact_aborts &&
 		same_snapshot(&st->snap, snap);
+}
+
+/* Stamp e with snap, the current transaction's snapshot it was found under. */
+static void
+entry_stamp(Entry *e, Snapshot snap)
+{
+	if (e->stamp.snap.xip)
+		pfree(e->stamp.snap.xip);
+	if (e->stamp.snap.subxip)
+		pfree(e->stamp.snap.subxip);
+	rbac_snapstamp_take(&e->stamp, snap, e->as->cxt);
+	e->lxid = MyProc->lxid;
+}
+
+/*
+ * May e be used under snap, the active snapshot, for model m?  See the
+ * top of the file.  Found under another snapshot, it is stamped with this
+ * one and forgets what it knew of other data.
+ */
+static bool
+entry_current(Entry *e, Snapshot snap, RbacModel *m)
+{
+	RbacActorSet *as = e->as;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	uint64		xmin;
+
+	if (e->model_gen != m->generation)
+		return false;
+	if (e->lxid == MyProc->lxid && rbac_snapstamp_current(&e->stamp))
+		return true;
+	if (cache_size_kb == 0 || now < as->roles_from || now >= as->roles_until)
+		return false;
+	xmin = rbac_horizon_full_xid(snap->xmin);
+	if (!rbac_horizon_same_role_data(m->cat.horizon, e->witness, xmin))
+		return false;
+	as->actor_exists = 0;
+	as->m = m;
+	e->witness = Max(e->witness, xmin);
+	entry_stamp(e, snap);
+	return true;
 }
 
 /* Add an entry to the actor set (not in it yet). */
@@ -231,6 +387,8 @@ build(RbacModel *m, RbacProbe *probe, const char *actor)
 	as->atype = pstrdup(ref.type);
 	as->aid = pstrdup(ref.id);
 	as->actor_keys = keyset_new();
+	as->roles_from = DT_NOBEGIN;
+	as->roles_until = DT_NOEND;
 	add_actor(as, ref.type, ref.id, -1);
 	g.as = as;
 	for (g.actor = 0; g.actor < as->nactors; g.actor++)
@@ -244,82 +402,93 @@ build(RbacModel *m, RbacProbe *probe, const char *actor)
 
 /*
  * The expansion of actor (not NULL) under model m and the active snapshot:
- * the cached one, or a new one (cached when a slot is free).  Release it
- * with rbac_actorset_release.  Probes go through the caller's probe.
+ * the kept one when it still holds, or a new one (kept when there is a
+ * snapshot).  Release it with rbac_actorset_release.  Probes go through
+ * the caller's probe.
  */
 RbacActorSet *
 rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 {
 	Snapshot	snap = rbac_cacheable_snapshot();
-	RbacSnapStamp stamp;
+	uint64		key = 0;
 	MemoryContext cxt;
 	MemoryContext old;
 	RbacActorSet *as;
-	Slot	   *s = NULL;
-	int			i;
+	Entry	   *e;
+	bool		found;
 
 	if (snap != NULL)
 	{
-		for (i = 0; i < NSLOTS; i++)
+		cache_init();
+		key = hash_bytes_extended((const unsigned char *) actor, strlen(actor), 0);
+		e = hash_search(cache, &key, HASH_FIND, NULL);
+		if (e != NULL && strcmp(e->as->aref, actor) == 0 && entry_current(e, snap, m))
 		{
-			RbacActorSet *c;
-
-			if (slots[i].as != NULL && slots[i].lxid != MyProc->lxid)
-				slot_free(i);
-			c = slots[i].as;
-			if (c != NULL && c->m == m && strcmp(c->aref, actor) == 0 &&
-				rbac_snapstamp_current(&slots[i].stamp))
-			{
-				c->pins++;
-				c->uses++;
-				return c;
-			}
+			dlist_move_head(&lru, &e->lru);
+			e->as->pins++;
+			e->as->uses++;
+			return e->as;
 		}
-		/* a slot to replace: free, or the oldest one nobody uses */
-		for (i = 0; i < NSLOTS && s == NULL; i++)
-		{
-			int			k = (slot_next + i) % NSLOTS;
-
-			if (slots[k].as == NULL || slots[k].as->pins == 0)
-			{
-				s = &slots[k];
-				slot_next = (k + 1) % NSLOTS;
-			}
-		}
+		if (e != NULL)
+			entry_remove(e);
 	}
 
 	/*
 	 * Built in a context of the caller's: an error (an unknown actor type)
-	 * frees it with the caller's memory; kept, it moves under
-	 * TopTransactionContext, freed with the transaction.
+	 * frees it with the caller's memory; kept, it moves under the cache's.
 	 */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "pg_rbac actor set",
-								ALLOCSET_SMALL_SIZES);
-	if (s != NULL)
-		rbac_snapstamp_take(&stamp, snap, cxt);
+								0, 1024, 1024);
 	old = MemoryContextSwitchTo(cxt);
 	as = build(m, probe, actor);
 	MemoryContextSwitchTo(old);
 	as->pins = 1;
 	as->uses = 1;
-	if (s == NULL)
+	if (snap == NULL)
 		return as;
 
-	slot_free(s - slots);
-	MemoryContextSetParent(cxt, TopTransactionContext);
+	MemoryContextSetParent(cxt, cache_cxt);
 	as->cached = true;
-	s->as = as;
-	s->lxid = MyProc->lxid;
-	s->stamp = stamp;
+	e = hash_search(cache, &key, HASH_ENTER, &found);
+	Assert(!found);
+	e->as = as;
+	as->entry = e;
+	e->model_gen = m->generation;
+	e->witness = rbac_horizon_full_xid(snap->xmin);
+	e->mem = 0;
+	memset(&e->stamp, 0, sizeof(e->stamp));
+	entry_stamp(e, snap);
+	dlist_push_head(&lru, &e->lru);
 	return as;
 }
 
-/* An evaluation is done with as. */
+/*
+ * An evaluation is done with as (after closing its probes, whose scans
+ * may have been opened in as's context): count a kept one's memory again,
+ * and make room.
+ */
 void
 rbac_actorset_release(RbacActorSet *as)
 {
-	if (as != NULL && as->pins > 0)
-		as->pins--;
+	if (as == NULL || as->pins == 0)
+		return;
+	if (--as->pins == 0 && as->entry != NULL)
+	{
+		entry_measure((Entry *) as->entry);
+		cache_trim();
+	}
+}
+
+/*
+ * What the assignments just read (probe's expiry_min lowered from DT_NOEND
+ * by each unexpired one) hold for: transactions starting from now until
+ * the first of them expires.
+ */
+static void
+roles_read(RbacActorSet *as, RbacProbe *probe)
+{
+	as->roles_from = Max(as->roles_from, GetCurrentTransactionStartTimestamp());
+	as->roles_until = Min(as->roles_until, probe->expiry_min);
 }
 
 /* rbac_lookup_roles callback for global assignments. */
@@ -366,9 +535,13 @@ rbac_actorset_load_globals(RbacActorSet *as, RbacProbe *probe)
 		}
 	}
 	else if (as->m->nglobals > 0)
+	{
+		probe->expiry_min = DT_NOEND;
 		for (g.actor = 0; g.actor < as->nactors; g.actor++)
 			rbac_lookup_roles(probe, NULL, NULL, as->actors[g.actor].type,
 							  as->actors[g.actor].id, global_found, &g);
+		roles_read(as, probe);
+	}
 	as->globals_loaded = true;
 }
 
@@ -459,12 +632,14 @@ load_roles(RbacActorSet *as, RbacProbe *probe)
 	as->caproles = 0;
 	memset(&c, 0, sizeof(c));
 	c.as = as;
+	probe->expiry_min = DT_NOEND;
 	for (c.actor = 0; c.actor < as->nactors && c.count <= cap; c.actor++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		rbac_lookup_actor_roles(probe, as->actors[c.actor].type,
 								as->actors[c.actor].id, NULL, role_read, &c);
 	}
+	roles_read(as, probe);
 	as->roles_state = c.count <= cap ? 1 : -1;
 	MemoryContextSwitchTo(old);
 }

@@ -3,7 +3,7 @@
  * actorset.h
  *	  The actor's expansion (actorset.c): the actor and the groups it
  *	  belongs to, the global roles and the assignments they hold, kept
- *	  for as long as the snapshot they were read in.
+ *	  while the role data they were read from are unchanged.
  *
  *-------------------------------------------------------------------------
  */
@@ -32,8 +32,8 @@ typedef struct RbacActorRole
 struct KeySet;
 
 /*
- * The expansion of one actor under one model and one snapshot.  Shared by
- * every evaluation for that actor while the snapshot lasts (rbac_eval_begin
+ * The expansion of one actor under one model and one view of role data.
+ * Shared by every evaluation for that actor while the view lasts (rbac_eval_begin
  * gets it, rbac_eval_end releases it); what is loaded on demand (global
  * roles, the assignments) is kept in it for the next evaluation.
  */
@@ -62,8 +62,12 @@ typedef struct RbacActorSet
 	struct KeySet *role_keys;	/* "len:type" + id -> index in roles */
 	RbacActorRole **roles;		/* per resource, its roles */
 	int			caproles;
+	int64		roles_from;		/* the global roles and assignments read hold */
+	int64		roles_until;	/* for transactions starting in [from, until) */
+	void	   *entry;			/* its cache entry (actorset.c), or NULL */
 } RbacActorSet;
 
+extern void rbac_actorset_init(void);
 extern char *rbac_actorset_key(const char *type, const char *id);
 extern RbacActorSet *rbac_actorset_get(RbacModel *m, RbacProbe *probe,
 									   const char *actor);

@@ -390,8 +390,8 @@ rbac_eval_begin(RbacEval *ev, RbacModel *m, const char *actor)
 void
 rbac_eval_end(RbacEval *ev)
 {
-	rbac_actorset_release(ev->as);
 	rbac_probe_end(&ev->probe);
+	rbac_actorset_release(ev->as);
 }
 
 /* Does the actor match a last-mile rule's actor parameter? */

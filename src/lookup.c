@@ -18,6 +18,7 @@
  *-------------------------------------------------------------------------
  */
 #include "lookup.h"
+#include "horizon.h"
 
 #include "access/genam.h"
 #include "access/relscan.h"
@@ -78,6 +79,7 @@ rbac_lookup_init(RbacCatalogs *c)
 	c->custom_role = rbac_relid(nsp, "custom_role");
 	c->custom_role_pkey = rbac_relid(nsp, "custom_role_pkey");
 	c->assignment_actor_idx = rbac_relid(nsp, "assignment_actor_idx");
+	c->horizon = rbac_horizon_relid();
 
 	c->asg_actor_type = column(c->assignment, "actor_type");
 	c->asg_actor_id = column(c->assignment, "actor_id");
@@ -148,6 +150,7 @@ rbac_probe_begin(RbacProbe *p, RbacCatalogs *c)
 {
 	memset(p, 0, sizeof(RbacProbe));
 	p->c = c;
+	p->expiry_min = DT_NOEND;
 }
 
 /* End a set of probes, closing the relations. */
@@ -241,14 +244,22 @@ slot_text(TupleTableSlot *slot, AttrNumber attno)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-/* Has the assignment in slot expired (expires_at attribute att) by now? */
+/*
+ * Has the assignment in slot expired (expires_at attribute att) by now?
+ * The expiry of one that has not lowers p->expiry_min.
+ */
 static bool
-expired(TupleTableSlot *slot, AttrNumber att, TimestampTz now)
+expired(RbacProbe *p, TupleTableSlot *slot, AttrNumber att, TimestampTz now)
 {
 	bool		isnull;
 	Datum		exp = slot_getattr(slot, att, &isnull);
 
-	return !isnull && DatumGetTimestampTz(exp) <= now;
+	if (isnull)
+		return false;
+	if (DatumGetTimestampTz(exp) <= now)
+		return true;
+	p->expiry_min = Min(p->expiry_min, DatumGetTimestampTz(exp));
+	return false;
 }
 
 /*
@@ -281,7 +292,7 @@ rbac_lookup_roles(RbacProbe *p, const char *rtype, const char *rid,
 	scan = begin_scan(&p->assignment, keys, 4);
 	while (index_getnext_slot(scan, ForwardScanDirection, p->assignment.slot))
 	{
-		if (expired(p->assignment.slot, c->asg_expires_at, now))
+		if (expired(p, p->assignment.slot, c->asg_expires_at, now))
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role));
 	}
@@ -310,7 +321,7 @@ rbac_lookup_resource_roles(RbacProbe *p, const char *rtype, const char *rid,
 	scan = begin_scan(&p->assignment, keys, 2);
 	while (index_getnext_slot(scan, ForwardScanDirection, p->assignment.slot))
 	{
-		if (expired(p->assignment.slot, c->asg_expires_at, now))
+		if (expired(p, p->assignment.slot, c->asg_expires_at, now))
 			continue;
 		fn(arg, slot_text(p->assignment.slot, c->asg_role),
 		   slot_text(p->assignment.slot, c->asg_actor_type),
@@ -347,7 +358,7 @@ rbac_lookup_actor_roles(RbacProbe *p, const char *atype, const char *aid,
 	scan = begin_scan(&p->by_actor, keys, rtype ? 3 : 2);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
-		if (!expired(slot, c->asg_expires_at, now) &&
+		if (!expired(p, slot, c->asg_expires_at, now) &&
 			!fn(arg, slot_text(slot, c->asg_role),
 				slot_text(slot, c->asg_resource_type),
 				slot_text(slot, c->asg_resource_id)))

@@ -24,6 +24,7 @@ typedef struct RbacCatalogs
 	Oid			custom_role;
 	Oid			custom_role_pkey;
 	Oid			assignment_actor_idx;
+	Oid			horizon;		/* rbac.role_data_horizon (horizon.c) */
 	AttrNumber	asg_actor_type;
 	AttrNumber	asg_actor_id;
 	AttrNumber	asg_role;
@@ -66,6 +67,8 @@ typedef struct RbacProbe
 	RbacProbeRel custom_role;
 	RbacProbeRel by_actor;		/* rbac.assignment by actor */
 	RbacProbeRel rows[RBAC_PROBE_ROWS];	/* bound tables, by key index */
+	int64		expiry_min;		/* lowers to the expiry of each unexpired
+								 * assignment read (a TimestampTz) */
 } RbacProbe;
 
 extern void rbac_lookup_init(RbacCatalogs *c);

@@ -45,6 +45,7 @@ static RbacModel *cached_model = NULL;
 static List *retired = NIL;		/* in TopMemoryContext */
 static bool retire_callback = false;
 static bool model_stale = true;
+static uint64 model_builds = 0;	/* models built by this backend */
 static Oid	policy_relid = InvalidOid;
 static Oid	binding_relid = InvalidOid;
 
@@ -764,6 +765,7 @@ build_model(void)
 	int			i;
 
 	m->cxt = cxt;
+	m->generation = ++model_builds;
 	rbac_lookup_init(&m->cat);
 	policy_relid = get_relname_relid("policy", nsp);
 	binding_relid = get_relname_relid("binding", nsp);

@@ -102,6 +102,7 @@ typedef struct RbacModel
 	int			nwatch;			/* bound and join tables (DDL on one */
 	int			maxwatch;		/* invalidates the model) */
 	RbacCatalogs cat;			/* role-data catalogs for index probes */
+	uint64		generation;		/* unique per build in this backend */
 } RbacModel;
 
 /* How the engine reads a column rules read (rbac_rule_type). */

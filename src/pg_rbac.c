@@ -15,6 +15,7 @@
  *-------------------------------------------------------------------------
  */
 #include "actor.h"
+#include "actorset.h"
 #include "jwt.h"
 #include "model.h"
 #include "pg_rbac.h"
@@ -51,6 +52,7 @@ void
 _PG_init(void)
 {
 	rbac_actor_init();
+	rbac_actorset_init();
 	rbac_jwt_init();
 	rbac_rls_runtime_init();
 

@@ -9,6 +9,26 @@
 -- extension owner.  So EXECUTE stays granted to PUBLIC except for
 -- bind/unbind.
 
+-- The role-data write horizon (horizon.c) ------------------------------------
+-- (before the event triggers below: its ALTER TABLEs would fire one)
+
+-- Raised to the writing transaction's 64-bit id before every write of role
+-- data, so that a backend may keep an actor's expansion across snapshots
+-- and transactions and still see every change (docs/performance.md).
+CREATE SEQUENCE rbac.role_data_horizon AS bigint MINVALUE 0 NO CYCLE;
+COMMENT ON SEQUENCE rbac.role_data_horizon IS
+'Internal: the newest (64-bit) id of a transaction that wrote rbac.assignment or rbac.membership, raised before each write; lets backends keep an actor''s expansion across transactions.';
+REVOKE ALL ON SEQUENCE rbac.role_data_horizon FROM PUBLIC;
+SELECT pg_catalog.setval('rbac.role_data_horizon'::pg_catalog.regclass, pg_catalog.txid_current());
+CREATE TRIGGER role_data_horizon
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.assignment
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._note_role_write();
+ALTER TABLE rbac.assignment ENABLE ALWAYS TRIGGER role_data_horizon;
+CREATE TRIGGER role_data_horizon
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.membership
+    FOR EACH STATEMENT EXECUTE FUNCTION rbac._note_role_write();
+ALTER TABLE rbac.membership ENABLE ALWAYS TRIGGER role_data_horizon;
+
 -- Bindings ---------------------------------------------------------------
 
 CREATE EVENT TRIGGER rbac_sql_drop ON sql_drop

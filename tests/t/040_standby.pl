@@ -114,6 +114,22 @@ is($standby->safe_psql('postgres', q{SELECT rbac.is_allowed('User:u1', 'read', '
 is($standby->safe_psql('postgres', $rls_seen), $primary->safe_psql('postgres', $rls_seen),
 	'after the assignment changes, RLS on the standby still equals the primary');
 
+# a standby session that checked an actor sees a revocation (and an
+# assignment) as soon as it is replayed: on a standby the actor's expansion
+# is never reused across snapshots (the write horizon's trigger does not
+# run in replay)
+my $kept = $standby->background_psql('postgres');
+my $u3_delete = q{SELECT rbac.is_allowed('User:u3', 'delete', 'Repository:6')};
+is($kept->query_safe($u3_delete), 't', 'standby session: u3 may delete repository 6');
+is($kept->query_safe($u3_delete), 't', 'again, in another transaction');
+$primary->safe_psql('postgres', q{SELECT rbac.remove_role('User:u3', 'admin', 'Repository:6')});
+$primary->wait_for_catchup($standby);
+is($kept->query_safe($u3_delete), 'f', 'the same standby session sees the replayed revocation');
+$primary->safe_psql('postgres', q{SELECT rbac.assign_role('User:u3', 'admin', 'Repository:6')});
+$primary->wait_for_catchup($standby);
+is($kept->query_safe($u3_delete), 't', 'and the replayed assignment');
+$kept->quit;
+
 # a new policy: the standby's cached model is invalidated by replay
 my $standby_session = $standby->background_psql('postgres');
 is($standby_session->query_safe(q{SELECT rbac.is_allowed('User:u3', 'push', 'Repository:6')}),
