@@ -101,13 +101,37 @@ rbac_actorset_key(const char *type, const char *id)
 /* The key of the global roles in role_keys (no (type, id) key is empty). */
 #define GLOBAL_KEY ""
 
+/*
+ * Evaluations of this transaction using as.  Pins left by an earlier
+ * transaction (an evaluation ended by an error) count for nothing: no
+ * evaluation outlives its transaction.
+ */
+static int
+pins(RbacActorSet *as)
+{
+	return as->pin_lxid == MyProc->lxid ? as->pins : 0;
+}
+
+/* One more evaluation uses as. */
+static void
+pin(RbacActorSet *as)
+{
+	if (as->pin_lxid != MyProc->lxid)
+	{
+		as->pin_lxid = MyProc->lxid;
+		as->pins = 0;
+	}
+	as->pins++;
+	as->uses++;
+}
+
 /* Free a kept expansion now, or at the end of the transaction if pinned. */
 static void
 expansion_free(RbacActorSet *as)
 {
 	MemoryContext old;
 
-	if (as->pins == 0)
+	if (pins(as) == 0)
 	{
 		MemoryContextDelete(as->cxt);
 		return;
@@ -135,8 +159,9 @@ entry_remove(Entry *e)
 }
 
 /*
- * Transaction end: no evaluation holds an expansion any longer.  Replaced
- * ones are freed; with rbac.actor_cache_size 0, every one.
+ * Transaction end: no evaluation holds an expansion any longer (pins()
+ * ignores what they left).  Replaced ones are freed; with
+ * rbac.actor_cache_size 0, every one.
  */
 static void
 xact_cb(XactEvent event, void *arg)
@@ -148,14 +173,9 @@ xact_cb(XactEvent event, void *arg)
 		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT &&
 		event != XACT_EVENT_PREPARE)
 		return;
-	dlist_foreach_modify(it, &lru)
-	{
-		Entry	   *e = dlist_container(Entry, lru, it.cur);
-
-		e->as->pins = 0;
-		if (cache_size_kb == 0)
-			entry_remove(e);
-	}
+	if (cache_size_kb == 0)
+		dlist_foreach_modify(it, &lru)
+			entry_remove(dlist_container(Entry, lru, it.cur));
 	foreach(lc, retired)
 		MemoryContextDelete(((RbacActorSet *) lfirst(lc))->cxt);
 	list_free(retired);
@@ -223,7 +243,7 @@ cache_trim(void)
 		dlist_node *prev = dlist_has_prev(&lru, cur) ? dlist_prev_node(&lru, cur) : NULL;
 		Entry	   *e = dlist_container(Entry, lru, cur);
 
-		if (e->as->pins == 0)
+		if (pins(e->as) == 0)
 			entry_remove(e);
 		cur = prev;
 	}
@@ -310,7 +330,8 @@ entry_current(Entry *e, Snapshot snap, RbacModel *m)
 		return false;
 	if (e->lxid == MyProc->lxid && rbac_snapstamp_current(&e->stamp))
 		return true;
-	if (cache_size_kb == 0 || now < as->roles_from || now >= as->roles_until)
+	if (cache_size_kb == 0 || e->stamp.snap.takenDuringRecovery ||
+		now < as->roles_from || now >= as->roles_until)
 		return false;
 	xmin = rbac_horizon_full_xid(snap->xmin);
 	if (!rbac_horizon_same_role_data(m->cat.horizon, e->witness, xmin))
@@ -425,8 +446,7 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 		if (e != NULL && strcmp(e->as->aref, actor) == 0 && entry_current(e, snap, m))
 		{
 			dlist_move_head(&lru, &e->lru);
-			e->as->pins++;
-			e->as->uses++;
+			pin(e->as);
 			return e->as;
 		}
 		if (e != NULL)
@@ -442,8 +462,7 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 	old = MemoryContextSwitchTo(cxt);
 	as = build(m, probe, actor);
 	MemoryContextSwitchTo(old);
-	as->pins = 1;
-	as->uses = 1;
+	pin(as);
 	if (snap == NULL)
 		return as;
 
@@ -470,7 +489,7 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 void
 rbac_actorset_release(RbacActorSet *as)
 {
-	if (as == NULL || as->pins == 0)
+	if (as == NULL || pins(as) == 0)
 		return;
 	if (--as->pins == 0 && as->entry != NULL)
 	{

@@ -42,7 +42,8 @@ typedef struct RbacActorSet
 	MemoryContext cxt;			/* everything below is allocated here */
 	bool		cached;			/* in the cache (else private to one
 								 * evaluation, in its memory context) */
-	int			pins;			/* evaluations using it */
+	int			pins;			/* evaluations using it, in transaction */
+	LocalTransactionId pin_lxid;	/* pin_lxid (none left from another) */
 	int			uses;			/* evaluations that got it */
 	RbacModel  *m;
 	char	   *aref;			/* the actor reference as given */
