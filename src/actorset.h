@@ -43,7 +43,7 @@ typedef struct RbacActorSet
 	bool		cached;			/* in the cache (else private to one
 								 * evaluation, in its memory context) */
 	int			pins;			/* evaluations using it, in transaction */
-	LocalTransactionId pin_lxid;	/* pin_lxid (none left from another) */
+	LocalTransactionId pin_lxid;	/* the transaction pins counts in */
 	int			uses;			/* evaluations that got it */
 	RbacModel  *m;
 	char	   *aref;			/* the actor reference as given */

@@ -125,9 +125,13 @@ rbac_horizon_same_role_data(Oid seq, uint64 a, uint64 b)
 static void
 horizon_raise(Oid seq)
 {
+	static uint64 raised = 0;	/* the last id this backend raised it to */
 	uint64		xid = U64FromFullTransactionId(GetTopFullTransactionId());
 	RbacRunAs	run_as;
 
+	/* the transaction's next statements: the register only grows */
+	if (xid == raised)
+		return;
 	LockRelationOid(seq, ShareUpdateExclusiveLock);
 	PG_TRY();
 	{
@@ -145,6 +149,7 @@ horizon_raise(Oid seq)
 			}
 			PG_END_TRY();
 		}
+		raised = xid;
 	}
 	PG_FINALLY();
 	{

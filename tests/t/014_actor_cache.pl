@@ -199,7 +199,40 @@ is($ans, 't', 'erin still reads it with the cache off');
 cmp_ok($scans, '>', 0, 'rbac.actor_cache_size = 0: every transaction reads role data');
 $off->quit;
 
-# 11. The trigger refuses to fire for another table, or other than as a
+# 11. Random writes interleaved with checks: a long-lived session (which
+#     keeps expansions) and a new session (which starts with none) answer
+#     the same grid after every write, whether the write committed or
+#     rolled back.
+srand(14);
+my @actors = map { "User:r$_" } 1 .. 4;
+my @groups = map { "Group:g$_" } 1 .. 3;
+my @grid;
+for my $a (@actors)
+{
+	push @grid, "rbac.is_allowed('$a', '$_', 'Issue:1')" for qw(read close);
+	push @grid, "rbac.is_allowed('$a', 'read', 'Issue:2')";
+}
+my $grid_sql = 'SELECT ' . join(" || ',' || ", map { "CASE WHEN $_ THEN 't' ELSE 'f' END" } @grid);
+my $disagreements = 0;
+for my $i (1 .. 120)
+{
+	my $who = rand() < 0.5 ? $actors[int(rand(@actors))] : $groups[int(rand(@groups))];
+	my $what = int(rand(5));
+	my $sql =
+	    $what == 0 ? "SELECT rbac.assign_role('$who', 'member', 'Organization:" . (1 + int(rand(2))) . "')"
+	  : $what == 1 ? "SELECT rbac.remove_role('$who', 'member', 'Organization:" . (1 + int(rand(2))) . "')"
+	  : $what == 2 ? "SELECT rbac.assign_role('$who', 'maintainer', 'Repository:1')"
+	  : $what == 3 ? "SELECT rbac.add_member('$groups[int(rand(@groups))]', '$actors[int(rand(@actors))]')"
+	  :              "SELECT rbac.remove_member('$groups[int(rand(@groups))]', '$actors[int(rand(@actors))]')";
+	$sql = "BEGIN; $sql; " . (rand() < 0.2 ? 'ROLLBACK' : 'COMMIT');
+	$writer->query($sql);    # a cycle of groups may be refused: fine
+	my $kept  = $reader->query_safe($grid_sql);
+	my $fresh = $node->safe_psql('postgres', $grid_sql);
+	$disagreements++ if $kept ne $fresh;
+}
+is($disagreements, 0, '120 random writes: the long-lived session always agrees with a new one');
+
+# 12. The trigger refuses to fire for another table, or other than as a
 #     BEFORE statement trigger (39P01).
 my ($rc, $stdout, $stderr) = $node->psql('postgres', q{
 CREATE TABLE t (a int);
