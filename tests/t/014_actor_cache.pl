@@ -232,7 +232,23 @@ for my $i (1 .. 120)
 }
 is($disagreements, 0, '120 random writes: the long-lived session always agrees with a new one');
 
-# 12. The trigger refuses to fire for another table, or other than as a
+# 12. The procedure of docs/operations.md for writing with the trigger
+#     disabled: sessions that kept an expansion see the write.
+my $ops = slurp_file("$src_dir/docs/operations.md");
+my ($block) = $ops =~ /### Writing role data without the triggers.*?```sql\n(.*?)```/s;
+ok(defined $block && $block =~ /-- \.\.\. write rbac\.assignment \.\.\./,
+	'docs/operations.md has the procedure');
+($ans) = check('User:frank', 'read', 'Issue:1');
+($ans, $scans) = check('User:frank', 'read', 'Issue:1');
+is("$ans $scans", 'f 0', 'frank reads nothing, and that is kept');
+$block =~ s/-- \.\.\. write rbac\.assignment \.\.\./INSERT INTO rbac.assignment (actor_type, actor_id, role, resource_type, resource_id) VALUES ('User', 'frank', 'reader', 'Repository', '1');/;
+$node->safe_psql('postgres', $block);
+($ans) = check('User:frank', 'read', 'Issue:1');
+is($ans, 't', 'a write made with the trigger disabled, as documented, is seen');
+is($node->safe_psql('postgres', q{SELECT tgenabled FROM pg_trigger WHERE tgname = 'role_data_horizon' AND tgrelid = 'rbac.assignment'::regclass}),
+	'A', 'and the trigger is enabled ALWAYS again');
+
+# 13. The trigger refuses to fire for another table, or other than as a
 #     BEFORE statement trigger (39P01).
 my ($rc, $stdout, $stderr) = $node->psql('postgres', q{
 CREATE TABLE t (a int);
