@@ -16,7 +16,7 @@
  * rows where there are 10,900.  With so few rows expected, the first page
  * of the join (ORDER BY issues.id LIMIT 50) looks like it must read the
  * whole primary key to find 50, and the planner reads every visible issue
- * and sorts them instead of walking the key (tests/bench/rls.sh: 2-3
+ * and sorts them instead of walking the key (tests/bench/rls.sh: 1.7
  * times slower).
  *
  * At the end of each inner join's path generation (set_join_pathlist_hook)
@@ -28,6 +28,7 @@
  * policy generated for X on T's bound table: its key is b.bcol), b's
  * policy keeps every row a joins, so its selectivity is divided out.
  * The join's unparameterized paths are rescaled to the new estimate.
+ * Under a LIMIT, only where the key walk it leads to pays (walk_pays).
  * Only estimates change, never rows or plans' correctness.
  *
  *-------------------------------------------------------------------------
