@@ -56,6 +56,7 @@ OBJS = \
 	src/sets.o \
 	src/rls_runtime.o \
 	src/rls_estimate.o \
+	src/rls_join.o \
 	src/rls.o \
 	src/roledata.o \
 	src/roledata_assign.o \

@@ -55,6 +55,7 @@ _PG_init(void)
 	rbac_actorset_init();
 	rbac_jwt_init();
 	rbac_rls_runtime_init();
+	rbac_rls_join_init();
 
 	DefineCustomStringVariable("rbac.read_action",
 							   "Permission whose absence makes rbac.authorize report \"not found\" instead of \"forbidden\".",

@@ -15,5 +15,6 @@ extern void rbac_rls_regenerate_all(void);
 extern void rbac_rls_protect_partitions(void);
 extern void rbac_rls_after_rename(void);
 extern void rbac_rls_runtime_init(void);
+extern void rbac_rls_join_init(void);
 
 #endif							/* RBAC_RLS_H */
