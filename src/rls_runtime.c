@@ -36,6 +36,7 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "portability/instr_time.h"
+#include "storage/proc.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 
@@ -766,28 +767,83 @@ lazy_build_set(FunctionCallInfo fcinfo, LazyIn *z)
 	z->set = inset_build(fcinfo->flinfo->fn_mcxt, DatumGetArrayTypeP(arr), z->valtype);
 }
 
+/*
+ * The answers of the last resource a row check evaluated, for every term
+ * of its type: a generated policy's arms on one column (a repository's
+ * "owner on parent" and "member on parent" arms) check the same resource
+ * for different terms, row after row, and one evaluation answers them
+ * all.  Found again only for the same model, actor, transaction and
+ * snapshot (rbac_snapstamp_current), like the sets kept for a statement.
+ */
+typedef struct RowMemo
+{
+	MemoryContext cxt;			/* NULL: empty */
+	uint64		model_gen;
+	uint64		actor_gen;
+	LocalTransactionId lxid;
+	RbacSnapStamp stamp;
+	MType	   *t;
+	char	   *id;
+	bool	   *held;			/* per term of t */
+} RowMemo;
+
+static RowMemo row_memo;
+
 /* Does the current actor hold z's term on the resource keyed value? */
 static bool
 lazy_check_row(LazyIn *z, Datum value)
 {
 	char	   *id = OutputFunctionCall(&z->out, value);
 	RbacModel  *m = rbac_get_model();
+	Snapshot	snap = rbac_cacheable_snapshot();
+	uint64		actor_gen = rbac_actor_generation();
+	int			term;
+	MType	   *t = hint_type_term(m, &z->h, &term);
 	volatile bool held = false;
+
+	if (t == NULL)
+		return false;
+	if (row_memo.cxt != NULL && row_memo.t == t && row_memo.model_gen == m->generation &&
+		row_memo.actor_gen == actor_gen && row_memo.lxid == MyProc->lxid &&
+		strcmp(row_memo.id, id) == 0 && rbac_snapstamp_current(&row_memo.stamp))
+		return row_memo.held[term];
 
 	RBAC_INTERNAL_BEGIN();
 	{
 		RbacEval	ev;
 		RbacEvalNode *n;
-		int			term;
-		MType	   *t = hint_type_term(m, &z->h, &term);
+		int		   *terms = palloc(sizeof(int) * Max(t->nterms, 1));
+		int			nterms = 0;
+		int			i;
 
-		if (t != NULL)
+		/* every term of t but its relations: one evaluation for all arms */
+		for (i = 0; i < t->nterms; i++)
+			if (t->ast->terms[i].kind != RBAC_TERM_RELATION)
+				terms[nterms++] = i;
+		rbac_eval_begin(&ev, m, z->actor);
+		n = rbac_eval_resource(&ev, t, id, terms, nterms);
+		held = n->held[term];
+		if (snap != NULL)
 		{
-			rbac_eval_begin(&ev, m, z->actor);
-			n = rbac_eval_resource(&ev, t, id, &term, 1);
-			held = n->held[term];
-			rbac_eval_end(&ev);
+			MemoryContext old;
+
+			if (row_memo.cxt != NULL)
+				MemoryContextDelete(row_memo.cxt);
+			row_memo.cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac row memo",
+												 ALLOCSET_SMALL_SIZES);
+			old = MemoryContextSwitchTo(row_memo.cxt);
+			row_memo.t = t;
+			row_memo.model_gen = m->generation;
+			row_memo.actor_gen = actor_gen;
+			row_memo.lxid = MyProc->lxid;
+			row_memo.id = pstrdup(id);
+			row_memo.held = palloc0(sizeof(bool) * Max(t->nterms, 1));
+			for (i = 0; i < nterms; i++)
+				row_memo.held[terms[i]] = n->held[terms[i]];
+			rbac_snapstamp_take(&row_memo.stamp, snap, row_memo.cxt);
+			MemoryContextSwitchTo(old);
 		}
+		rbac_eval_end(&ev);
 	}
 	RBAC_INTERNAL_END();
 	return held;
