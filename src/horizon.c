@@ -61,29 +61,19 @@ rbac_horizon_relid(void)
 }
 
 /*
- * The register's value, a 64-bit transaction id (0: never set).  Read as
- * the bootstrap superuser: the sequence is private.
+ * The register's value, a 64-bit transaction id (0: never set).  The
+ * sequence is private: callers run as the bootstrap superuser.
  */
 static uint64
 horizon_read(Oid seq)
 {
 	LOCAL_FCINFO(fcinfo, 1);
-	RbacRunAs	run_as;
 	Datum		d;
 
 	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
 	fcinfo->args[0].value = ObjectIdGetDatum(seq);
 	fcinfo->args[0].isnull = false;
-	rbac_as_superuser_begin(&run_as);
-	PG_TRY();
-	{
-		d = pg_sequence_last_value(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		rbac_run_as_end(&run_as);
-	}
-	PG_END_TRY();
+	d = pg_sequence_last_value(fcinfo);
 	return fcinfo->isnull ? 0 : (uint64) DatumGetInt64(d);
 }
 
@@ -108,12 +98,17 @@ rbac_horizon_full_xid(TransactionId xid)
 bool
 rbac_horizon_same_role_data(Oid seq, uint64 a, uint64 b)
 {
-	uint64		m;
+	RbacRunAs	run_as;
+	uint64		m = 0;
 
 	if (!OidIsValid(seq) || RecoveryInProgress() || IsolationIsSerializable() ||
 		IsInParallelMode() || a == 0 || b == 0)
 		return false;
-	m = horizon_read(seq);
+	RBAC_RUN_AS_BEGIN(rbac_as_superuser_begin, run_as);
+	{
+		m = horizon_read(seq);
+	}
+	RBAC_RUN_AS_END(run_as);
 	return m < a && m < b;
 }
 
@@ -133,29 +128,16 @@ horizon_raise(Oid seq)
 	if (xid == raised)
 		return;
 	LockRelationOid(seq, ShareUpdateExclusiveLock);
-	PG_TRY();
+	RBAC_RUN_AS_BEGIN(rbac_as_superuser_begin, run_as);
 	{
 		if (horizon_read(seq) < xid)
-		{
-			rbac_as_superuser_begin(&run_as);
-			PG_TRY();
-			{
-				DirectFunctionCall2(setval_oid, ObjectIdGetDatum(seq),
-									Int64GetDatum((int64) xid));
-			}
-			PG_FINALLY();
-			{
-				rbac_run_as_end(&run_as);
-			}
-			PG_END_TRY();
-		}
-		raised = xid;
+			DirectFunctionCall2(setval_oid, ObjectIdGetDatum(seq),
+								Int64GetDatum((int64) xid));
 	}
-	PG_FINALLY();
-	{
-		UnlockRelationOid(seq, ShareUpdateExclusiveLock);
-	}
-	PG_END_TRY();
+	RBAC_RUN_AS_END(run_as);
+	/* released at once (an error's abort releases it too) */
+	UnlockRelationOid(seq, ShareUpdateExclusiveLock);
+	raised = xid;
 }
 
 /*

@@ -60,13 +60,20 @@ extern void rbac_run_as_init(void);
  * error too: RBAC_AS_OWNER_BEGIN(run_as); { ... } RBAC_AS_OWNER_END(run_as);
  * with an RbacRunAs of the caller's (run_as.caller is the user before).
  */
-#define RBAC_AS_OWNER_BEGIN(run_as) \
+#define RBAC_AS_OWNER_BEGIN(run_as) RBAC_RUN_AS_BEGIN(rbac_as_owner_begin, run_as)
+#define RBAC_AS_OWNER_END(run_as) RBAC_RUN_AS_END(run_as)
+
+/*
+ * The same for any identity: begin_fn is rbac_as_owner_begin or
+ * rbac_as_superuser_begin (no SPI connection, unlike RBAC_INTERNAL_BEGIN).
+ */
+#define RBAC_RUN_AS_BEGIN(begin_fn, run_as) \
 	do { \
-		rbac_as_owner_begin(&(run_as)); \
+		begin_fn(&(run_as)); \
 		PG_TRY(); \
 		{
 
-#define RBAC_AS_OWNER_END(run_as) \
+#define RBAC_RUN_AS_END(run_as) \
 		} \
 		PG_FINALLY(); \
 		{ \
