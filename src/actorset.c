@@ -141,6 +141,17 @@ expansion_free(RbacActorSet *as)
 	MemoryContextSwitchTo(old);
 }
 
+/* Free what rbac_snapstamp_take copied into *st (the in-progress lists). */
+static void
+stamp_free(RbacSnapStamp *st)
+{
+	if (st->snap.xip)
+		pfree(st->snap.xip);
+	if (st->snap.subxip)
+		pfree(st->snap.subxip);
+	st->snap.xip = st->snap.subxip = NULL;
+}
+
 /* Remove entry e from the cache, freeing its expansion (expansion_free). */
 static void
 entry_remove(Entry *e)
@@ -150,10 +161,7 @@ entry_remove(Entry *e)
 	dlist_delete(&e->lru);
 	cache_mem -= e->mem;
 	e->as->entry = NULL;
-	if (e->stamp.snap.xip)
-		pfree(e->stamp.snap.xip);
-	if (e->stamp.snap.subxip)
-		pfree(e->stamp.snap.subxip);
+	stamp_free(&e->stamp);
 	expansion_free(e->as);
 	hash_search(cache, &key, HASH_REMOVE, NULL);
 }
@@ -306,10 +314,7 @@ rbac_snapstamp_current(const RbacSnapStamp *st)
 static void
 entry_stamp(Entry *e, Snapshot snap)
 {
-	if (e->stamp.snap.xip)
-		pfree(e->stamp.snap.xip);
-	if (e->stamp.snap.subxip)
-		pfree(e->stamp.snap.subxip);
+	stamp_free(&e->stamp);
 	rbac_snapstamp_take(&e->stamp, snap, e->as->cxt);
 	e->lxid = MyProc->lxid;
 }
@@ -337,7 +342,6 @@ entry_current(Entry *e, Snapshot snap, RbacModel *m)
 	if (!rbac_horizon_same_role_data(m->cat.horizon, e->witness, xmin))
 		return false;
 	as->actor_exists = 0;
-	as->m = m;
 	e->witness = Max(e->witness, xmin);
 	entry_stamp(e, snap);
 	return true;
@@ -467,7 +471,6 @@ rbac_actorset_get(RbacModel *m, RbacProbe *probe, const char *actor)
 		return as;
 
 	MemoryContextSetParent(cxt, cache_cxt);
-	as->cached = true;
 	e = hash_search(cache, &key, HASH_ENTER, &found);
 	Assert(!found);
 	e->as = as;

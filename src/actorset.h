@@ -40,8 +40,6 @@ struct KeySet;
 typedef struct RbacActorSet
 {
 	MemoryContext cxt;			/* everything below is allocated here */
-	bool		cached;			/* in the cache (else private to one
-								 * evaluation, in its memory context) */
 	int			pins;			/* evaluations using it, in transaction */
 	LocalTransactionId pin_lxid;	/* the transaction pins counts in */
 	int			uses;			/* evaluations that got it */
@@ -65,7 +63,8 @@ typedef struct RbacActorSet
 	int			caproles;
 	int64		roles_from;		/* the global roles and assignments read hold */
 	int64		roles_until;	/* for transactions starting in [from, until) */
-	void	   *entry;			/* its cache entry (actorset.c), or NULL */
+	void	   *entry;			/* its cache entry (actorset.c), or NULL:
+								 * private to one evaluation, or replaced */
 } RbacActorSet;
 
 extern void rbac_actorset_init(void);
