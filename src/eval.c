@@ -544,7 +544,10 @@ rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm)
  * Does a node of type t need its row before the fixpoint?  Only when a
  * relevant rule of t walks a relation, tests an actor relation or a global
  * role (these hold only for resources that exist).  Otherwise direct
- * assignments and same-resource implications need no row.
+ * assignments and same-resource implications need no row.  A global role
+ * the actor does not hold cannot hold anywhere, so its rule needs no row:
+ * every user's check of an Issue would otherwise read its organization's
+ * row for "read" if global "superadmin".
  */
 static bool
 needs_row(RbacEval *ev, MType *t)
@@ -559,6 +562,12 @@ needs_row(RbacEval *ev, MType *t)
 
 		if (!rbac_eval_is_relevant(ev, t, rule->head))
 			continue;
+		if (rule->via < 0 && rule->body_kind == RBAC_BODY_GLOBAL)
+		{
+			rbac_eval_load_globals(ev);
+			if (!ev->global_held[rule->body])
+				continue;
+		}
 		if (rule->via >= 0 || rule->body_kind != RBAC_BODY_TERM)
 			return true;
 	}
