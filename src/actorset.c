@@ -102,6 +102,20 @@ rbac_actorset_key(const char *type, const char *id)
 #define GLOBAL_KEY ""
 
 /*
+ * The bit of a type name in RbacActorSet.role_types: a hash of its length
+ * and first and last bytes, cheap enough to test on every check (types
+ * that share a bit only cost the key lookup the bit would have saved).
+ */
+static inline uint64
+type_bit(const char *type)
+{
+	size_t		len = strlen(type);
+
+	return UINT64CONST(1) << ((len * 7 + (unsigned char) type[0] * 3 +
+							   (len ? (unsigned char) type[len - 1] : 0)) & 63);
+}
+
+/*
  * Evaluations of this transaction using as.  Pins left by an earlier
  * transaction (an evaluation ended by an error) count for nothing: no
  * evaluation outlives its transaction.
@@ -619,6 +633,8 @@ role_read(void *arg, const char *role, const char *rtype, const char *rid)
 	if (role == NULL || (rtype == NULL) != (rid == NULL))
 		return true;
 	k = resource_slot(c, rtype ? rbac_actorset_key(rtype, rid) : pstrdup(GLOBAL_KEY));
+	if (rtype)
+		c->as->role_types |= type_bit(rtype);
 	r = palloc(sizeof(RbacActorRole));
 	r->role = pstrdup(role);
 	r->actor = c->actor;
@@ -650,6 +666,7 @@ load_roles(RbacActorSet *as, RbacProbe *probe)
 	old = MemoryContextSwitchTo(as->cxt);
 	as->roles_cap = cap;
 	as->role_keys = keyset_new();
+	as->role_types = 0;
 	as->roles = NULL;
 	as->caproles = 0;
 	memset(&c, 0, sizeof(c));
@@ -683,6 +700,8 @@ rbac_actorset_roles(RbacActorSet *as, RbacProbe *probe, const char *rtype,
 	load_roles(as, probe);
 	if (as->roles_state <= 0)
 		return false;
+	if ((as->role_types & type_bit(rtype)) == 0)
+		return true;
 	key = rbac_actorset_key(rtype, rid);
 	k = keyset_find(as->role_keys, key, strlen(key));
 	pfree(key);

@@ -59,6 +59,9 @@ typedef struct RbacActorSet
 								 * than roles_cap */
 	int			roles_cap;
 	struct KeySet *role_keys;	/* "len:type" + id -> index in roles */
+	uint64		role_types;		/* a bit per type holding roles (type_bit):
+								 * most lookups are of types the actor holds
+								 * nothing on, answered without the keys */
 	RbacActorRole **roles;		/* per resource, its roles */
 	int			caproles;
 	int64		roles_from;		/* the global roles and assignments read hold */
