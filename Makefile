@@ -46,6 +46,7 @@ OBJS = \
 	src/lookup.o \
 	src/actorset.o \
 	src/horizon.o \
+	src/rowcache.o \
 	src/refs.o \
 	src/sqlgen.o \
 	src/eval.o \

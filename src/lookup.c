@@ -19,6 +19,7 @@
  */
 #include "lookup.h"
 #include "horizon.h"
+#include "rowcache.h"
 
 #include "access/genam.h"
 #include "access/relscan.h"
@@ -487,6 +488,8 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 			break;
 		}
 	open_probe(r, relid, indexid);
+	if (p != NULL && rbac_rowcache_get(r->rel, r->index, key, ncols, attnums, values))
+		return true;
 	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
 						   collation, eqproc, key);
 	scan = rescan(r, &skey, 1);
@@ -505,6 +508,8 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 			if (!isnull)
 				values[i] = OutputFunctionCall(&outfuncs[i], d);
 		}
+		if (p != NULL)
+			rbac_rowcache_put(r->rel, r->index, key, ncols, attnums, r->slot, values);
 	}
 	if (r == &local)
 		close_probe(r, AccessShareLock);

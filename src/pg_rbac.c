@@ -21,6 +21,7 @@
 #include "pg_rbac.h"
 #include "policy_backend.h"
 #include "rls.h"
+#include "rowcache.h"
 #include "run_as.h"
 
 #include "utils/guc.h"
@@ -53,6 +54,7 @@ _PG_init(void)
 {
 	rbac_actor_init();
 	rbac_actorset_init();
+	rbac_rowcache_init();
 	rbac_jwt_init();
 	rbac_rls_runtime_init();
 	rbac_rls_join_init();
