@@ -908,9 +908,39 @@ rbac_eval_resource(RbacEval *ev, MType *t, const char *id, const int *terms, int
 		for (i = 0; i < nterms; i++)
 			if (!ev->nodes[root].held[terms[i]])
 				all = false;
-	if (!all && apply_lastmile(ev))
-		fixpoint(ev);
+	if (!all)
+	{
+		ev->lastmile_tried = true;
+		if (apply_lastmile(ev))
+			fixpoint(ev);
+	}
 	return &ev->nodes[root];
+}
+
+/*
+ * After rbac_eval_resource: is what every node holds of its type's
+ * relevant terms final, not only the root's asked terms?  The shorthand
+ * rules and assignments are applied to every node; the last-mile rules
+ * only when the root lacked an asked term, so the other nodes are final
+ * when they were tried or none of them has a relevant head.
+ */
+bool
+rbac_eval_nodes_final(RbacEval *ev)
+{
+	int			i;
+	int			r;
+
+	if (ev->lastmile_tried)
+		return true;
+	for (i = 0; i < ev->m->ntypes; i++)
+	{
+		MType	   *t = &ev->m->types[i];
+
+		for (r = 0; r < t->nlastmile; r++)
+			if (rbac_eval_is_relevant(ev, t, t->lastmile[r].term))
+				return false;
+	}
+	return true;
 }
 
 /*

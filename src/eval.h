@@ -86,6 +86,7 @@ typedef struct RbacEval
 	int			nnodes;
 	int			capnodes;
 	struct KeySet *node_keys;	/* "type index:" + id -> index in nodes */
+	bool		lastmile_tried; /* rbac_eval_resource applied last-mile rules */
 	RbacProbe	probe;			/* catalogs opened for index probes */
 } RbacEval;
 
@@ -108,6 +109,7 @@ extern RbacEvalNode *rbac_eval_permission(RbacEval *ev, RbacModel *m,
 										  const char *actor, MType *t,
 										  const char *id, int term);
 extern int	rbac_eval_node(RbacEval *ev, MType *t, const char *id);
+extern bool rbac_eval_nodes_final(RbacEval *ev);
 extern void rbac_eval_fetch_row(RbacEval *ev, RbacEvalNode *n);
 extern List *rbac_eval_related(RbacEval *ev, int ni, int term);
 extern bool rbac_eval_lastmile_holds(RbacEval *ev, RbacEvalNode *n, MLastMile *lm);

@@ -768,26 +768,107 @@ lazy_build_set(FunctionCallInfo fcinfo, LazyIn *z)
 }
 
 /*
- * The answers of the last resource a row check evaluated, for every term
- * of its type: a generated policy's arms on one column (a repository's
- * "owner on parent" and "member on parent" arms) check the same resource
- * for different terms, row after row, and one evaluation answers them
- * all.  Found again only for the same model, actor, transaction and
- * snapshot (rbac_snapstamp_current), like the sets kept for a statement.
+ * The answers of the last row check's evaluation: for its resource, every
+ * term of its type; for the resources it reached (the repository's
+ * organization), the terms it made relevant, when they are final
+ * (rbac_eval_nodes_final).  A generated policy's arms on one column (a
+ * repository's "owner on parent" and "member on parent") check the same
+ * resource for different terms row after row, and a join of two protected
+ * tables checks a repository for an issue, then the repository's row its
+ * organization: one evaluation answers them all.  Found again only for
+ * the same model, actor, transaction and snapshot (rbac_snapstamp_current),
+ * like the sets kept for a statement.
  */
+typedef struct MemoNode
+{
+	MType	   *t;
+	char	   *id;
+	bool	   *known;			/* per term of t: answered here */
+	bool	   *held;
+} MemoNode;
+
 typedef struct RowMemo
 {
-	MemoryContext cxt;			/* NULL: empty */
+	MemoryContext cxt;			/* NULL: never used */
+	bool		valid;
 	uint64		model_gen;
 	uint64		actor_gen;
 	LocalTransactionId lxid;
 	RbacSnapStamp stamp;
-	MType	   *t;
-	char	   *id;
-	bool	   *held;			/* per term of t */
+	int			nnodes;
+	MemoNode   *nodes;
 } RowMemo;
 
 static RowMemo row_memo;
+
+/* The memo's answer for term of t:id: 1 held, 0 not, -1 not known. */
+static int
+memo_answer(RbacModel *m, uint64 actor_gen, MType *t, const char *id, int term)
+{
+	int			i;
+
+	if (!row_memo.valid || row_memo.model_gen != m->generation ||
+		row_memo.actor_gen != actor_gen || row_memo.lxid != MyProc->lxid)
+		return -1;
+	for (i = 0; i < row_memo.nnodes; i++)
+	{
+		MemoNode   *mn = &row_memo.nodes[i];
+
+		if (mn->t == t && mn->known[term] && strcmp(mn->id, id) == 0)
+			return rbac_snapstamp_current(&row_memo.stamp) ? mn->held[term] : -1;
+	}
+	return -1;
+}
+
+/*
+ * Keep what evaluation ev (under snap) answered: the root's asked terms,
+ * and the other nodes' relevant terms when they are final.
+ */
+static void
+memo_keep(RbacEval *ev, RbacEvalNode *root, const int *terms, int nterms,
+		  Snapshot snap, uint64 actor_gen)
+{
+	MemoryContext old;
+	bool		final = rbac_eval_nodes_final(ev);
+	int			i;
+
+	if (row_memo.cxt == NULL)
+		row_memo.cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac row memo",
+											 ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(row_memo.cxt);
+	old = MemoryContextSwitchTo(row_memo.cxt);
+	row_memo.model_gen = ev->m->generation;
+	row_memo.actor_gen = actor_gen;
+	row_memo.lxid = MyProc->lxid;
+	row_memo.nodes = palloc(sizeof(MemoNode) * ev->nnodes);
+	row_memo.nnodes = 0;
+	for (i = 0; i < ev->nnodes; i++)
+	{
+		RbacEvalNode *n = &ev->nodes[i];
+		MemoNode   *mn;
+		int			k;
+
+		if (n != root && (!final || ev->relevant[n->type->index] == NULL))
+			continue;
+		mn = &row_memo.nodes[row_memo.nnodes++];
+		mn->t = n->type;
+		mn->id = pstrdup(n->id);
+		mn->known = palloc0(sizeof(bool) * Max(n->type->nterms, 1));
+		mn->held = palloc0(sizeof(bool) * Max(n->type->nterms, 1));
+		if (n == root)
+			for (k = 0; k < nterms; k++)
+				mn->known[terms[k]] = true;
+		else
+			for (k = 0; k < n->type->nterms; k++)
+				mn->known[k] = ev->relevant[n->type->index][k];
+		for (k = 0; k < n->type->nterms; k++)
+			mn->held[k] = mn->known[k] && n->held[k];
+	}
+	rbac_snapstamp_take(&row_memo.stamp, snap, row_memo.cxt);
+	row_memo.valid = true;
+	MemoryContextSwitchTo(old);
+}
 
 /* Does the current actor hold z's term on the resource keyed value? */
 static bool
@@ -800,13 +881,13 @@ lazy_check_row(LazyIn *z, Datum value)
 	int			term;
 	MType	   *t = hint_type_term(m, &z->h, &term);
 	volatile bool held = false;
+	int			known;
 
 	if (t == NULL)
 		return false;
-	if (row_memo.cxt != NULL && row_memo.t == t && row_memo.model_gen == m->generation &&
-		row_memo.actor_gen == actor_gen && row_memo.lxid == MyProc->lxid &&
-		strcmp(row_memo.id, id) == 0 && rbac_snapstamp_current(&row_memo.stamp))
-		return row_memo.held[term];
+	known = snap != NULL ? memo_answer(m, actor_gen, t, id, term) : -1;
+	if (known >= 0)
+		return known == 1;
 
 	RBAC_INTERNAL_BEGIN();
 	{
@@ -823,26 +904,9 @@ lazy_check_row(LazyIn *z, Datum value)
 		rbac_eval_begin(&ev, m, z->actor);
 		n = rbac_eval_resource(&ev, t, id, terms, nterms);
 		held = n->held[term];
+		row_memo.valid = false;
 		if (snap != NULL)
-		{
-			MemoryContext old;
-
-			if (row_memo.cxt != NULL)
-				MemoryContextDelete(row_memo.cxt);
-			row_memo.cxt = AllocSetContextCreate(TopMemoryContext, "pg_rbac row memo",
-												 ALLOCSET_SMALL_SIZES);
-			old = MemoryContextSwitchTo(row_memo.cxt);
-			row_memo.t = t;
-			row_memo.model_gen = m->generation;
-			row_memo.actor_gen = actor_gen;
-			row_memo.lxid = MyProc->lxid;
-			row_memo.id = pstrdup(id);
-			row_memo.held = palloc0(sizeof(bool) * Max(t->nterms, 1));
-			for (i = 0; i < nterms; i++)
-				row_memo.held[terms[i]] = n->held[terms[i]];
-			rbac_snapstamp_take(&row_memo.stamp, snap, row_memo.cxt);
-			MemoryContextSwitchTo(old);
-		}
+			memo_keep(&ev, n, terms, nterms, snap, actor_gen);
 		rbac_eval_end(&ev);
 	}
 	RBAC_INTERNAL_END();

@@ -25,10 +25,12 @@
  * change the relfilenode, and a relcache invalidation of the table (DDL,
  * a type changed without rewrite) empties the cache.
  *
- * Not used: for tables not stored as heap, non-unique or deferrable key
- * indexes, keys of variable length over a few bytes, under SERIALIZABLE
- * (the index scan takes the predicate lock a read of the key needs), and
- * with rbac.row_cache_size = 0.
+ * Not used: for tables not stored as heap and temporary tables, non-unique
+ * or deferrable key indexes, keys of variable length over a few bytes,
+ * rows past the table's first gigabyte, under SERIALIZABLE (the index scan
+ * takes the predicate lock a read of the key needs), and with
+ * rbac.row_cache_size = 0.  A kept row whose page is not in shared
+ * buffers is read through the index.
  *
  * The cache is a table of fixed-size entries (128 bytes), two per set: a
  * new row replaces the one of its set that was not used again since it
@@ -207,7 +209,8 @@ usable(Relation rel, Relation index)
 	}
 	if (row_cache_kb == 0 || IsolationIsSerializable())
 		return false;
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relam != HEAP_TABLE_AM_OID)
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relam != HEAP_TABLE_AM_OID ||
+		RelationUsesLocalBuffers(rel))
 		return false;
 	if (!index->rd_index->indisunique || !index->rd_index->indimmediate)
 		return false;
@@ -251,25 +254,53 @@ entry_matches(RowEntry *e, uint64 h, Relation rel, Relation index, Datum key,
 }
 
 /*
- * Is the version e read still the visible one?  Its TID must still be in
- * the table (VACUUM may have truncated it away), and the tuple there
- * visible to the active snapshot with the same inserter.
+ * Is the version e read still the visible one?  The tuple at its TID must
+ * have the same inserter and be visible to the active snapshot.  The page
+ * is looked for in shared buffers only (a page not there is a miss: the
+ * index path reads it anyway), which also makes a TID past the end of a
+ * table VACUUM truncated a miss instead of a read error, without asking
+ * the file its size.  Within the first segment only: a prefetch of a
+ * later one may fail when the table shrank below it.  What heap_fetch
+ * does, without the predicate lock (never under SERIALIZABLE here).
  */
 static bool
 still_visible(Relation rel, RowEntry *e)
 {
+	BlockNumber blk = ItemPointerGetBlockNumber(&e->tid);
+	OffsetNumber off = ItemPointerGetOffsetNumber(&e->tid);
+	PrefetchBufferResult pf;
 	HeapTupleData tuple;
-	Buffer		buf = InvalidBuffer;
+	Buffer		buf;
+	Page		page;
+	ItemId		lp;
 	bool		ok;
 
-	if (ItemPointerGetBlockNumber(&e->tid) >= RelationGetNumberOfBlocks(rel))
+	if (blk >= RELSEG_SIZE)
 		return false;
-	tuple.t_self = e->tid;
-	ok = heap_fetch(rel, GetActiveSnapshot(), &tuple, &buf, true);
+	pf = PrefetchBuffer(rel, MAIN_FORKNUM, blk);
+	if (!BufferIsValid(pf.recent_buffer) ||
+		!ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blk, pf.recent_buffer))
+		return false;
+	buf = pf.recent_buffer;
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	ok = off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page);
 	if (ok)
-		ok = HeapTupleHeaderGetRawXmin(tuple.t_data) == e->xmin;
-	if (BufferIsValid(buf))
-		ReleaseBuffer(buf);
+	{
+		lp = PageGetItemId(page, off);
+		ok = ItemIdIsNormal(lp);
+	}
+	if (ok)
+	{
+		tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+		tuple.t_len = ItemIdGetLength(lp);
+		tuple.t_tableOid = RelationGetRelid(rel);
+		tuple.t_self = e->tid;
+		ok = HeapTupleHeaderGetRawXmin(tuple.t_data) == e->xmin &&
+			HeapTupleSatisfiesVisibility(&tuple, GetActiveSnapshot(), buf);
+	}
+	LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+	ReleaseBuffer(buf);
 	return ok;
 }
 
