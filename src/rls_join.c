@@ -29,7 +29,9 @@
  * policy keeps every row a joins, so its selectivity is divided out.
  * The join's unparameterized paths are rescaled to the new estimate.
  * Under a LIMIT, only where the key walk it leads to pays (walk_pays).
- * Only estimates change, never rows or plans' correctness.
+ * The same hook charges a nested loop's Memoize over a protected table
+ * its initialization (charge_memoize).  Only estimates change, never rows
+ * or plans' correctness.
  *
  *-------------------------------------------------------------------------
  */
@@ -42,6 +44,7 @@
 #include "nodes/pathnodes.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -267,6 +270,118 @@ walk_pays(PlannerInfo *root, RelOptInfo *set)
 	return set->rows * SET_ROW_PER_WALK_ROW > root->limit_tuples / fraction;
 }
 
+/* Is there a set test (rbac._in_lazy, rbac._in) anywhere in node? */
+static bool
+set_test_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, FuncExpr) &&
+		(is_set_test((FuncExpr *) node, true) || is_set_test((FuncExpr *) node, false)))
+		return true;
+	return expression_tree_walker(node, set_test_walker, context);
+}
+
+/* Is rel restricted by a generated policy (a set test in a restriction)? */
+static bool
+has_set_test(RelOptInfo *rel)
+{
+	ListCell   *lc;
+
+	foreach(lc, rel->baserestrictinfo)
+		if (set_test_walker((Node *) lfirst_node(RestrictInfo, lc)->clause, NULL))
+			return true;
+	return false;
+}
+
+/*
+ * Bytes of a Memoize node's hash table entry (MemoizeEntry, private to
+ * nodeMemoize.c: two pointers, the hash, the status and a flag).
+ */
+#define MEMOIZE_ENTRY_BYTES 24
+
+/*
+ * What zeroing a page's worth (BLCKSZ) of a new hash table costs, first
+ * touches of the memory included, in cpu_tuple_cost units: 3 MB took
+ * 0.4-0.5 ms in tests/bench/rls.sh's sequence, where a cost unit of the
+ * joined page's plan was about 30 us.
+ */
+#define MEMOIZE_PAGE_ZERO_TUPLES 4.0
+
+/*
+ * The cost of a Memoize node's initialization, which the planner leaves
+ * out: ExecInitMemoize builds a hash table sized for every entry the
+ * planner expects (est_entries) and zeroes it, at every execution.  Over
+ * a protected table the planner expects as many entries as the other
+ * side has distinct keys (100,000 repositories under a first page of 50
+ * issues), so the table costs more than the page.
+ */
+static Cost
+memoize_init_cost(MemoizePath *mp)
+{
+	double		buckets = pg_nextpower2_64((uint64) Max(mp->est_entries / 0.9, 2.0));
+
+	return buckets * MEMOIZE_ENTRY_BYTES / BLCKSZ * MEMOIZE_PAGE_ZERO_TUPLES * cpu_tuple_cost;
+}
+
+/*
+ * For the nested loops of joinrel over a Memoize of a protected innerrel
+ * (paths made for this pair of relations, which the hook sees once):
+ * charge the Memoize its initialization, and offer the same nested loop
+ * without it (which the charged one may have pushed out of the list).
+ * Under a LIMIT the plain loop then wins where few rows are read; a join
+ * read to the end keeps the Memoize, whose initialization is then small.
+ */
+static void
+charge_memoize(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
+			   RelOptInfo *innerrel, JoinType jointype, JoinPathExtraData *extra)
+{
+	List	   *charged = NIL;
+	List	   *plain = NIL;
+	ListCell   *lc;
+
+	if (innerrel->reloptkind != RELOPT_BASEREL || !has_set_test(innerrel))
+		return;
+	foreach(lc, joinrel->pathlist)
+	{
+		NestPath   *np = (NestPath *) lfirst(lc);
+		MemoizePath *mp;
+		JoinCostWorkspace ws;
+
+		if (!IsA(np, NestPath) || !IsA(np->jpath.innerjoinpath, MemoizePath) ||
+			np->jpath.outerjoinpath->parent != outerrel)
+			continue;
+		mp = (MemoizePath *) np->jpath.innerjoinpath;
+		if (mp->subpath->parent != innerrel || mp->est_entries == 0)
+			continue;
+		charged = lappend(charged, np);
+		initial_cost_nestloop(root, &ws, jointype, np->jpath.outerjoinpath,
+							  mp->subpath, extra);
+		plain = lappend(plain,
+						create_nestloop_path(root, joinrel, jointype, &ws, extra,
+											 np->jpath.outerjoinpath, mp->subpath,
+											 np->jpath.joinrestrictinfo,
+											 np->jpath.path.pathkeys,
+											 PATH_REQ_OUTER(&np->jpath.path)));
+	}
+	/* out of the list first: add_path may free the paths it pushes out */
+	foreach(lc, charged)
+	{
+		NestPath   *np = (NestPath *) lfirst(lc);
+		Cost		init = memoize_init_cost((MemoizePath *) np->jpath.innerjoinpath);
+
+		joinrel->pathlist = list_delete_ptr(joinrel->pathlist, np);
+		np->jpath.path.startup_cost += init;
+		np->jpath.path.total_cost += init;
+	}
+	foreach(lc, charged)
+		add_path(joinrel, (Path *) lfirst(lc));
+	foreach(lc, plain)
+		add_path(joinrel, (Path *) lfirst(lc));
+	list_free(charged);
+	list_free(plain);
+}
+
 /*
  * set_join_pathlist_hook: for an inner join of two base relations where
  * one's set restriction implies the other's policy (above), the join's
@@ -289,6 +404,8 @@ rbac_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 
 	if (prev_join_pathlist_hook)
 		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel, jointype, extra);
+	if (join_estimate)
+		charge_memoize(root, joinrel, outerrel, innerrel, jointype, extra);
 	if (!join_estimate || jointype != JOIN_INNER || outerrel->reloptkind != RELOPT_BASEREL ||
 		innerrel->reloptkind != RELOPT_BASEREL || outerrel->rtekind != RTE_RELATION ||
 		innerrel->rtekind != RTE_RELATION || old_rows <= 0)
