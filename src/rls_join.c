@@ -325,8 +325,9 @@ memoize_init_cost(MemoizePath *mp)
 }
 
 /*
- * For the nested loops of joinrel over a Memoize of a protected innerrel
- * (paths made for this pair of relations, which the hook sees once):
+ * For the nested loops of an inner join over a Memoize of a protected
+ * innerrel (paths made for this pair of relations, which the hook sees
+ * once):
  * charge the Memoize its initialization, and offer the same nested loop
  * without it (which the charged one may have pushed out of the list).
  * Under a LIMIT the plain loop then wins where few rows are read; a join
@@ -340,7 +341,8 @@ charge_memoize(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	List	   *plain = NIL;
 	ListCell   *lc;
 
-	if (innerrel->reloptkind != RELOPT_BASEREL || !has_set_test(innerrel))
+	if (jointype != JOIN_INNER || innerrel->reloptkind != RELOPT_BASEREL ||
+		!has_set_test(innerrel))
 		return;
 	foreach(lc, joinrel->pathlist)
 	{
