@@ -48,6 +48,8 @@
 #include "optimizer/paths.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 
 static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
@@ -67,23 +69,59 @@ plain_var(Node *node)
 }
 
 /*
+ * What the functions last asked about are: 0 neither, 1 rbac._in, 2
+ * rbac._in_lazy.  The planner asks for every function call in the
+ * restrictions of every join of two relations; the names are looked up
+ * once per function, and forgotten on any change to pg_proc or
+ * pg_namespace (a syscache invalidation: DROP EXTENSION, a renamed
+ * schema).
+ */
+#define KIND_MEMO 8
+static Oid	kind_funcid[KIND_MEMO];
+static int	kind_of[KIND_MEMO];
+static int	kind_next = 0;
+
+/* Syscache invalidation of pg_proc or pg_namespace: forget the kinds. */
+static void
+kind_memo_reset(Datum arg, int cacheid, uint32 hashvalue)
+{
+	memset(kind_funcid, 0, sizeof(kind_funcid));
+}
+
+/* The kind of function funcid (above), by its name and schema. */
+static int
+set_test_kind(Oid funcid)
+{
+	char	   *name;
+	int			kind = 0;
+	int			i;
+
+	for (i = 0; i < KIND_MEMO; i++)
+		if (kind_funcid[i] == funcid && OidIsValid(funcid))
+			return kind_of[i];
+	if (get_func_namespace(funcid) == get_namespace_oid("rbac", true) &&
+		(name = get_func_name(funcid)) != NULL)
+	{
+		if (strcmp(name, "_in") == 0)
+			kind = 1;
+		else if (strcmp(name, "_in_lazy") == 0)
+			kind = 2;
+		pfree(name);
+	}
+	kind_funcid[kind_next] = funcid;
+	kind_of[kind_next] = kind;
+	kind_next = (kind_next + 1) % KIND_MEMO;
+	return kind;
+}
+
+/*
  * Is f a call of rbac._in_lazy (lazy) or rbac._in (!lazy), the functions
  * generated policies test sets with?
  */
 static bool
 is_set_test(FuncExpr *f, bool lazy)
 {
-	char	   *name;
-	bool		result;
-
-	if (list_length(f->args) != 3 ||
-		get_func_namespace(f->funcid) != get_namespace_oid("rbac", true))
-		return false;
-	name = get_func_name(f->funcid);
-	result = name != NULL && strcmp(name, lazy ? "_in_lazy" : "_in") == 0;
-	if (name)
-		pfree(name);
-	return result;
+	return list_length(f->args) == 3 && set_test_kind(f->funcid) == (lazy ? 2 : 1);
 }
 
 /*
@@ -476,4 +514,6 @@ rbac_rls_join_init(void)
 							 NULL, NULL, NULL);
 	prev_join_pathlist_hook = set_join_pathlist_hook;
 	set_join_pathlist_hook = rbac_join_pathlist;
+	CacheRegisterSyscacheCallback(PROCOID, kind_memo_reset, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, kind_memo_reset, (Datum) 0);
 }
