@@ -74,7 +74,6 @@ typedef struct RowEntry
 	bool		used;			/* found again since it was stored */
 	uint8		ncols;
 	uint8		keylen;			/* bytes of key in data; 0: by value */
-	uint8		len;			/* bytes of data used */
 	Datum		keyval;			/* a key passed by value */
 	char		data[ENTRY_DATA];	/* key bytes, column numbers, then per
 									 * column a null flag and its text */
@@ -99,6 +98,17 @@ rowcache_clear(void)
 		memset(entries, 0, sizeof(RowEntry) * 2 * (Size) nsets);
 	list_free(cached_rels);
 	cached_rels = NIL;
+}
+
+/* Free the cache (the setting changed); the next use makes a new one. */
+static void
+rowcache_free(void)
+{
+	if (entries != NULL)
+		pfree(entries);
+	entries = NULL;
+	nsets = 0;
+	rowcache_clear();
 }
 
 /* Relcache invalidation: a table with entries changed, or any (InvalidOid). */
@@ -200,13 +210,8 @@ grow(uint32 want)
 static bool
 usable(Relation rel, Relation index)
 {
-	if (row_cache_kb == 0 && entries != NULL)
-	{
-		pfree(entries);
-		entries = NULL;
-		nsets = 0;
-		rowcache_clear();
-	}
+	if (entries != NULL && entries_kb != row_cache_kb)
+		rowcache_free();
 	if (row_cache_kb == 0 || IsolationIsSerializable())
 		return false;
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relam != HEAP_TABLE_AM_OID ||
@@ -214,13 +219,8 @@ usable(Relation rel, Relation index)
 		return false;
 	if (!index->rd_index->indisunique || !index->rd_index->indimmediate)
 		return false;
-	if (entries == NULL || entries_kb != row_cache_kb)
+	if (entries == NULL)
 	{
-		if (entries != NULL)
-			pfree(entries);
-		entries = NULL;
-		nsets = 0;
-		rowcache_clear();
 		grow(Min(FIRST_SETS, max_sets()));
 		entries_kb = row_cache_kb;
 	}
@@ -436,7 +436,6 @@ rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
 			p += l;
 		}
 	}
-	e->len = p - e->data;
 	if (!list_member_oid(cached_rels, RelationGetRelid(rel)))
 	{
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
