@@ -821,12 +821,12 @@ memo_answer(RbacModel *m, uint64 actor_gen, MType *t, const char *id, int term)
 }
 
 /*
- * Keep what evaluation ev (under snap) answered: the root's asked terms,
- * and the other nodes' relevant terms when they are final.
+ * Keep what evaluation ev (under snap) answered: every node's relevant
+ * terms, the root's (its asked terms: every term but relations) always,
+ * the other nodes' when they are final.
  */
 static void
-memo_keep(RbacEval *ev, RbacEvalNode *root, const int *terms, int nterms,
-		  Snapshot snap, uint64 actor_gen)
+memo_keep(RbacEval *ev, RbacEvalNode *root, Snapshot snap, uint64 actor_gen)
 {
 	MemoryContext old;
 	bool		final = rbac_eval_nodes_final(ev);
@@ -849,21 +849,18 @@ memo_keep(RbacEval *ev, RbacEvalNode *root, const int *terms, int nterms,
 		MemoNode   *mn;
 		int			k;
 
-		if (n != root && (!final || ev->relevant[n->type->index] == NULL))
+		if (ev->relevant[n->type->index] == NULL || (n != root && !final))
 			continue;
 		mn = &row_memo.nodes[row_memo.nnodes++];
 		mn->t = n->type;
 		mn->id = pstrdup(n->id);
 		mn->known = palloc0(sizeof(bool) * Max(n->type->nterms, 1));
 		mn->held = palloc0(sizeof(bool) * Max(n->type->nterms, 1));
-		if (n == root)
-			for (k = 0; k < nterms; k++)
-				mn->known[terms[k]] = true;
-		else
-			for (k = 0; k < n->type->nterms; k++)
-				mn->known[k] = ev->relevant[n->type->index][k];
 		for (k = 0; k < n->type->nterms; k++)
+		{
+			mn->known[k] = ev->relevant[n->type->index][k];
 			mn->held[k] = mn->known[k] && n->held[k];
+		}
 	}
 	rbac_snapstamp_take(&row_memo.stamp, snap, row_memo.cxt);
 	row_memo.valid = true;
@@ -906,7 +903,7 @@ lazy_check_row(LazyIn *z, Datum value)
 		held = n->held[term];
 		row_memo.valid = false;
 		if (snap != NULL)
-			memo_keep(&ev, n, terms, nterms, snap, actor_gen);
+			memo_keep(&ev, n, snap, actor_gen);
 		rbac_eval_end(&ev);
 	}
 	RBAC_INTERNAL_END();
