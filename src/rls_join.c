@@ -115,13 +115,20 @@ set_test_kind(Oid funcid)
 }
 
 /*
- * Is f a call of rbac._in_lazy (lazy) or rbac._in (!lazy), the functions
- * generated policies test sets with?
+ * Is f a call of one of the functions generated policies test sets with:
+ * 1 rbac._in, 2 rbac._in_lazy, 0 neither?
  */
+static int
+set_test_of(FuncExpr *f)
+{
+	return list_length(f->args) == 3 ? set_test_kind(f->funcid) : 0;
+}
+
+/* Is f a call of rbac._in_lazy (lazy) or rbac._in (!lazy)? */
 static bool
 is_set_test(FuncExpr *f, bool lazy)
 {
-	return list_length(f->args) == 3 && set_test_kind(f->funcid) == (lazy ? 2 : 1);
+	return set_test_of(f) == (lazy ? 2 : 1);
 }
 
 /*
@@ -181,11 +188,12 @@ typedef struct ArmSearch
 static bool
 arm_of(FuncExpr *f, ArmSearch *s)
 {
-	bool		lazy = is_set_test(f, true);
+	int			kind = set_test_of(f);
+	bool		lazy = kind == 2;
 	RbacSetHint h;
 	Var		   *v;
 
-	if (!lazy && !is_set_test(f, false))
+	if (kind == 0)
 		return false;
 	v = plain_var((Node *) linitial(f->args));
 	return v != NULL && v->varno == s->var->varno &&
@@ -314,8 +322,7 @@ set_test_walker(Node *node, void *context)
 {
 	if (node == NULL)
 		return false;
-	if (IsA(node, FuncExpr) &&
-		(is_set_test((FuncExpr *) node, true) || is_set_test((FuncExpr *) node, false)))
+	if (IsA(node, FuncExpr) && set_test_of((FuncExpr *) node) != 0)
 		return true;
 	return expression_tree_walker(node, set_test_walker, context);
 }
@@ -365,9 +372,8 @@ memoize_init_cost(MemoizePath *mp)
 /*
  * For the nested loops of an inner join over a Memoize of a protected
  * innerrel (paths made for this pair of relations, which the hook sees
- * once):
- * charge the Memoize its initialization, and offer the same nested loop
- * without it (which the charged one may have pushed out of the list).
+ * once): charge the Memoize its initialization, and offer the same nested
+ * loop without it (which the charged one may have pushed out of the list).
  * Under a LIMIT the plain loop then wins where few rows are read; a join
  * read to the end keeps the Memoize, whose initialization is then small.
  */
@@ -423,9 +429,11 @@ charge_memoize(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 }
 
 /*
- * set_join_pathlist_hook: for an inner join of two base relations where
- * one's set restriction implies the other's policy (above), the join's
- * row estimate without that policy, and its paths rescaled to it.
+ * set_join_pathlist_hook: a Memoize over a protected table charged its
+ * initialization (charge_memoize); for an inner join of two base
+ * relations where one's set restriction implies the other's policy
+ * (above), the join's row estimate without that policy, and its paths
+ * rescaled to it.
  * Idempotent: the estimate is computed again from the inputs each time
  * (the hook runs once per order of the two relations).
  */
