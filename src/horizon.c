@@ -37,17 +37,22 @@
 #include "run_as.h"
 #include "util.h"
 
+#include "access/htup_details.h"
 #include "access/parallel.h"
+#include "access/relation.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "commands/sequence.h"
 #include "commands/trigger.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(rbac_note_role_write);
 
@@ -61,20 +66,89 @@ rbac_horizon_relid(void)
 }
 
 /*
- * The register's value, a 64-bit transaction id (0: never set).  The
- * sequence is private: callers run as the bootstrap superuser.
+ * Where the register was last read: the sequence, its file and the buffer
+ * that held its page.  A later read pins that buffer again when it still
+ * holds the page (ReadRecentBuffer checks the buffer's tag), without
+ * opening the sequence, locking it or looking the page up: what each
+ * transaction that keeps an actor's expansion pays.  A relcache
+ * invalidation of the sequence (ALTER, DROP, a new file) forgets it; a
+ * file replaced without one could only be read while its buffers are
+ * still valid, and they are dropped when the replacement commits.
+ */
+static Oid	recent_seq = InvalidOid;
+static RelFileNode recent_node;
+static Buffer recent_buffer = InvalidBuffer;
+
+/* Relcache invalidation: forget where the register was read. */
+static void
+horizon_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == recent_seq)
+		recent_seq = InvalidOid;
+}
+
+/* Register the callback (from _PG_init). */
+void
+rbac_horizon_init(void)
+{
+	CacheRegisterRelcacheCallback(horizon_relcache_cb, (Datum) 0);
+}
+
+/*
+ * The value of the sequence page in buf, pinned: the register, read as
+ * pg_sequence_last_value does, without its privilege check and user
+ * switch (the sequence is private).  The tuple is written in place under
+ * the buffer's exclusive lock, so the share lock reads it whole.  Releases
+ * buf.
+ */
+static uint64
+page_value(Buffer buf)
+{
+	Page		page;
+	uint64		v = 0;
+	bool		ok;
+
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	ok = PageGetMaxOffsetNumber(page) >= FirstOffsetNumber &&
+		ItemIdIsNormal(PageGetItemId(page, FirstOffsetNumber));
+	if (ok)
+	{
+		HeapTupleHeader tup = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, FirstOffsetNumber));
+		Form_pg_sequence_data d = (Form_pg_sequence_data) ((char *) tup + tup->t_hoff);
+
+		if (d->is_called)
+			v = (uint64) d->last_value;
+	}
+	UnlockReleaseBuffer(buf);
+	if (!ok)
+		elog(ERROR, "sequence rbac.role_data_horizon has no tuple");
+	return v;
+}
+
+/*
+ * The register's value, a 64-bit transaction id (0: never set): from the
+ * buffer it was last read in when that still holds the page, else opening
+ * the sequence.
  */
 static uint64
 horizon_read(Oid seq)
 {
-	LOCAL_FCINFO(fcinfo, 1);
-	Datum		d;
+	Relation	rel;
+	Buffer		buf;
 
-	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = ObjectIdGetDatum(seq);
-	fcinfo->args[0].isnull = false;
-	d = pg_sequence_last_value(fcinfo);
-	return fcinfo->isnull ? 0 : (uint64) DatumGetInt64(d);
+	if (seq == recent_seq &&
+		ReadRecentBuffer(recent_node, MAIN_FORKNUM, 0, recent_buffer))
+		return page_value(recent_buffer);
+	rel = relation_open(seq, AccessShareLock);
+	if (rel->rd_rel->relkind != RELKIND_SEQUENCE || RelationUsesLocalBuffers(rel))
+		elog(ERROR, "\"%s\" is not a shared sequence", RelationGetRelationName(rel));
+	buf = ReadBuffer(rel, 0);
+	recent_seq = seq;
+	recent_node = rel->rd_node;
+	recent_buffer = buf;
+	relation_close(rel, NoLock);
+	return page_value(buf);
 }
 
 /*
@@ -98,17 +172,12 @@ rbac_horizon_full_xid(TransactionId xid)
 bool
 rbac_horizon_same_role_data(Oid seq, uint64 a, uint64 b)
 {
-	RbacRunAs	run_as;
-	uint64		m = 0;
+	uint64		m;
 
 	if (!OidIsValid(seq) || RecoveryInProgress() || IsolationIsSerializable() ||
 		IsInParallelMode() || a == 0 || b == 0)
 		return false;
-	RBAC_RUN_AS_BEGIN(rbac_as_superuser_begin, run_as);
-	{
-		m = horizon_read(seq);
-	}
-	RBAC_RUN_AS_END(run_as);
+	m = horizon_read(seq);
 	return m < a && m < b;
 }
 

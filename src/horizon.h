@@ -13,6 +13,7 @@
 
 #include "fmgr.h"
 
+extern void rbac_horizon_init(void);
 extern Oid	rbac_horizon_relid(void);
 extern uint64 rbac_horizon_full_xid(TransactionId xid);
 extern bool rbac_horizon_same_role_data(Oid seq, uint64 a, uint64 b);

@@ -16,6 +16,7 @@
  */
 #include "actor.h"
 #include "actorset.h"
+#include "horizon.h"
 #include "jwt.h"
 #include "model.h"
 #include "pg_rbac.h"
@@ -55,6 +56,7 @@ _PG_init(void)
 	rbac_actor_init();
 	rbac_actorset_init();
 	rbac_rowcache_init();
+	rbac_horizon_init();
 	rbac_jwt_init();
 	rbac_rls_runtime_init();
 	rbac_rls_join_init();

@@ -5,9 +5,10 @@
 # uncommitted ones not, its own writes and rolled-back savepoints, older
 # snapshots (REPEATABLE READ, an imported snapshot), expiring assignments,
 # writes bypassing the functions (a superuser's INSERT, TRUNCATE), a policy
-# reload.  Whether role data was read is told by the transaction's own
-# statistics of rbac.membership and rbac.assignment (index scans), so the
-# cache is shown to be used, not only to be harmless.
+# reload, the register's sequence given a new file.  Whether role data was
+# read is told by the transaction's own statistics of rbac.membership and
+# rbac.assignment (index scans), so the cache is shown to be used, not only
+# to be harmless.
 use strict;
 use warnings;
 
@@ -263,6 +264,24 @@ like($stderr, qr/must be called as a BEFORE statement trigger/, 'and an AFTER ro
 ($rc, $stdout, $stderr) = $node->psql('postgres', 'SET ROLE app; SELECT rbac._note_role_write()');
 like($stderr, qr/permission denied|trigger functions can only be called as triggers/,
 	'it cannot be called directly');
+
+# 14. The register is read from the buffer its page was last seen in; the
+#     sequence given a new file (SET UNLOGGED, SET LOGGED) is read there,
+#     and a write after that is seen.
+$writer->query_safe("SELECT rbac.assign_role('User:gina', 'member', 'Organization:1')");
+check('User:gina', 'read', 'Issue:1');
+($ans, $scans) = check('User:gina', 'read', 'Issue:1');
+is("$ans $scans", 't 0', 'gina reads issue 1, and that is kept');
+my $file = "SELECT pg_relation_filenode('rbac.role_data_horizon')";
+my $before = $node->safe_psql('postgres', $file);
+$node->safe_psql('postgres',
+	'ALTER SEQUENCE rbac.role_data_horizon SET UNLOGGED; ALTER SEQUENCE rbac.role_data_horizon SET LOGGED');
+isnt($node->safe_psql('postgres', $file), $before, 'the register is in a new file');
+($ans, $scans) = check('User:gina', 'read', 'Issue:1');
+is("$ans $scans", 't 0', 'the expansion is still kept: the new file holds the same value');
+$writer->query_safe("SELECT rbac.remove_role('User:gina', 'member', 'Organization:1')");
+($ans) = check('User:gina', 'read', 'Issue:1');
+is($ans, 'f', 'a revocation written to the new file is seen');
 
 $reader->quit;
 $writer->quit;
