@@ -37,7 +37,8 @@
  * was stored, so rows read once (the checked resources themselves) do not
  * push out the shared parents.  It starts at 64 kB and grows fourfold
  * whenever as many rows were pushed out as it has sets, up to
- * rbac.row_cache_size.
+ * rbac.row_cache_size.  A key index whose rows are seldom found again is
+ * kept for a sample of its keys only (see IndexUse).
  *
  *-------------------------------------------------------------------------
  */
@@ -61,7 +62,7 @@
 static int	row_cache_kb = 8192;
 
 /* Bytes of an entry for its key, column numbers and column text. */
-#define ENTRY_DATA 88
+#define ENTRY_DATA 80
 
 /* One kept row; hash 0 is an empty entry. */
 typedef struct RowEntry
@@ -70,6 +71,7 @@ typedef struct RowEntry
 	Oid			indexid;
 	Oid			relnode;		/* the table's relfilenode when read */
 	TransactionId xmin;			/* raw xmin of the version read */
+	Buffer		buf;			/* the buffer its page was last seen in */
 	ItemPointerData tid;		/* where the version was */
 	bool		used;			/* found again since it was stored */
 	uint8		ncols;
@@ -90,6 +92,30 @@ static List *cached_rels = NIL; /* OIDs of tables with entries */
 /* Sets of a new cache: it grows, up to the setting, as rows push out rows. */
 #define FIRST_SETS 256
 
+/*
+ * How often the rows of a key index are found again.  An index whose rows
+ * are read once (the checked resources themselves, at random) is kept for
+ * one key in SAMPLE only, chosen by the key's hash: the sampled keys are
+ * kept in full, so their hit rate is the index's, and the index returns to
+ * full use once it rises.  Keys of the other indexes' rows are then not
+ * pushed out, and a lookup of a key outside the sample touches no entry.
+ */
+typedef struct IndexUse
+{
+	Oid			indexid;
+	uint32		gets;			/* lookups counted (halved as they grow) */
+	uint32		hits;			/* of them found */
+} IndexUse;
+
+#define MAX_INDEX_USES 16
+#define SAMPLE 8
+#define USE_WARM 256			/* lookups before an index can be sampled */
+#define USE_DECAY 4096			/* lookups at which both counts halve */
+#define USE_RARE 16				/* sampled when hits * USE_RARE < gets */
+
+static IndexUse index_uses[MAX_INDEX_USES];
+static int	n_index_uses = 0;
+
 /* Empty the cache (an invalidation, or a new size). */
 static void
 rowcache_clear(void)
@@ -98,6 +124,7 @@ rowcache_clear(void)
 		memset(entries, 0, sizeof(RowEntry) * 2 * (Size) nsets);
 	list_free(cached_rels);
 	cached_rels = NIL;
+	n_index_uses = 0;
 }
 
 /* Free the cache (the setting changed); the next use makes a new one. */
@@ -256,32 +283,39 @@ entry_matches(RowEntry *e, uint64 h, Relation rel, Relation index, Datum key,
 /*
  * Is the version e read still the visible one?  The tuple at its TID must
  * have the same inserter and be visible to the active snapshot.  The page
- * is looked for in shared buffers only (a page not there is a miss: the
- * index path reads it anyway), which also makes a TID past the end of a
- * table VACUUM truncated a miss instead of a read error, without asking
- * the file its size.  Within the first segment only: a prefetch of a
- * later one may fail when the table shrank below it.  What heap_fetch
- * does, without the predicate lock (never under SERIALIZABLE here).
+ * is looked for in the buffer it was last seen in (ReadRecentBuffer checks
+ * the buffer still holds it, without a lookup in the buffer table), then
+ * in shared buffers only (a page not there is a miss: the index path reads
+ * it anyway), which also makes a TID past the end of a table VACUUM
+ * truncated a miss instead of a read error, without asking the file its
+ * size.  Within the first segment only: a prefetch of a later one may fail
+ * when the table shrank below it.  What heap_fetch does, without the
+ * predicate lock (never under SERIALIZABLE here).
  */
 static bool
 still_visible(Relation rel, RowEntry *e)
 {
 	BlockNumber blk = ItemPointerGetBlockNumber(&e->tid);
 	OffsetNumber off = ItemPointerGetOffsetNumber(&e->tid);
-	PrefetchBufferResult pf;
 	HeapTupleData tuple;
-	Buffer		buf;
+	Buffer		buf = e->buf;
 	Page		page;
 	ItemId		lp;
 	bool		ok;
 
 	if (blk >= RELSEG_SIZE)
 		return false;
-	pf = PrefetchBuffer(rel, MAIN_FORKNUM, blk);
-	if (!BufferIsValid(pf.recent_buffer) ||
-		!ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blk, pf.recent_buffer))
-		return false;
-	buf = pf.recent_buffer;
+	if (!BufferIsValid(buf) ||
+		!ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blk, buf))
+	{
+		PrefetchBufferResult pf = PrefetchBuffer(rel, MAIN_FORKNUM, blk);
+
+		buf = pf.recent_buffer;
+		if (!BufferIsValid(buf) ||
+			!ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blk, buf))
+			return false;
+		e->buf = buf;
+	}
 	LockBuffer(buf, BUFFER_LOCK_SHARE);
 	page = BufferGetPage(buf);
 	ok = off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page);
@@ -305,6 +339,35 @@ still_visible(Relation rel, RowEntry *e)
 }
 
 /*
+ * The use counts of indexid (NULL when MAX_INDEX_USES indexes are counted
+ * already: those past it are always kept).
+ */
+static IndexUse *
+index_use(Oid indexid)
+{
+	int			i;
+
+	for (i = 0; i < n_index_uses; i++)
+		if (index_uses[i].indexid == indexid)
+			return &index_uses[i];
+	if (n_index_uses == MAX_INDEX_USES)
+		return NULL;
+	index_uses[n_index_uses].indexid = indexid;
+	index_uses[n_index_uses].gets = 0;
+	index_uses[n_index_uses].hits = 0;
+	return &index_uses[n_index_uses++];
+}
+
+/* Is the key of hash h, of an index with use counts u, kept at all? */
+static bool
+key_kept(const IndexUse *u, uint64 h)
+{
+	if (u == NULL || u->gets < USE_WARM || (uint64) u->hits * USE_RARE >= u->gets)
+		return true;
+	return (h >> 56) % SAMPLE == 0;
+}
+
+/*
  * The kept text of the columns attnums of the row of rel whose key (in
  * index) is key, into values (palloc'd in the current context), when the
  * version kept is the one the active snapshot sees.  False: read it.
@@ -316,12 +379,21 @@ rbac_rowcache_get(Relation rel, Relation index, Datum key, int ncols,
 	const char *bytes;
 	int			len;
 	uint64		h;
+	IndexUse   *u;
 	RowEntry   *set;
 	int			w;
 
 	if (!usable(rel, index) || (len = key_bytes(index, key, &bytes)) < 0)
 		return false;
 	h = entry_hash(RelationGetRelid(index), key, bytes, len);
+	u = index_use(RelationGetRelid(index));
+	if (!key_kept(u, h))
+		return false;
+	if (u != NULL && ++u->gets >= USE_DECAY)
+	{
+		u->gets /= 2;
+		u->hits /= 2;
+	}
 	set = &entries[2 * (h % nsets)];
 	for (w = 0; w < 2; w++)
 	{
@@ -337,6 +409,8 @@ rbac_rowcache_get(Relation rel, Relation index, Datum key, int ncols,
 			return false;
 		}
 		e->used = true;
+		if (u != NULL)
+			u->hits++;
 		p = e->data + len + sizeof(AttrNumber) * ncols;
 		for (i = 0; i < ncols; i++)
 		{
@@ -378,6 +452,8 @@ rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
 	if (need > ENTRY_DATA)
 		return;
 	h = entry_hash(RelationGetRelid(index), key, bytes, len);
+	if (!key_kept(index_use(RelationGetRelid(index)), h))
+		return;
 	set = &entries[2 * (h % nsets)];
 
 	/* its own way, an empty one, else one not used again since stored */
@@ -415,6 +491,7 @@ rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
 	e->indexid = RelationGetRelid(index);
 	e->relnode = rel->rd_node.relNode;
 	e->tid = slot->tts_tid;
+	e->buf = TTS_IS_BUFFERTUPLE(slot) ? ((BufferHeapTupleTableSlot *) slot)->buffer : InvalidBuffer;
 	e->used = false;
 	e->ncols = ncols;
 	e->keylen = len;

@@ -9,7 +9,8 @@
 # an older REPEATABLE READ snapshot, text keys.  Whether the table's index
 # was read is told by the transaction's own statistics, so the cache is
 # shown to be used, not only to be harmless; then random writes, checked
-# against a session keeping nothing.
+# against a session keeping nothing; then rows read once, kept for a
+# sample of their keys only.
 use strict;
 use warnings;
 
@@ -259,7 +260,41 @@ for my $round (1 .. 120)
 is($disagree, 0, '120 random writes: the kept rows agree with reading them every time');
 cmp_ok($changed, '>', 8, 'and the writes changed the answers often');
 
+# 14. Rows read once are kept for a sample of their keys only (one in
+#     eight, by the key's hash), and their index returns to full use once
+#     its keys are read again.  Issues 9000-9999, each in a repository of
+#     organization 1; a new session, whose cache starts empty.
+$writer->query_safe('INSERT INTO repositories SELECT i, 1 FROM generate_series(9000, 9999) i');
+$writer->query_safe('INSERT INTO issues SELECT i, i, NULL, NULL FROM generate_series(9000, 9999) i');
+my $samp = $node->background_psql('postgres', on_error_stop => 0);
+$samp->query_safe('SET ROLE app');
+
+# Check issues lo..hi, rounds times over, in one transaction: how many
+# are allowed, and how many index scans of issues that made.
+sub issue_scans
+{
+	my ($lo, $hi, $rounds) = @_;
+	my $s = scans_sql('issues');
+	return $samp->query_safe(
+		"BEGIN; SELECT $s AS before \\gset\n"
+		  . "SELECT count(*) FILTER (WHERE rbac.is_allowed('User:alice', 'read', 'Issue:' || i)) "
+		  . "FROM generate_series(1, $rounds) r, generate_series($lo, $hi) i \\gset\n"
+		  . "SELECT :count || ' ' || ($s - :before); COMMIT;");
+}
+is(issue_scans(9000, 9399, 1), '400 400', '400 issues read once, each through the index');
+is(issue_scans(9400, 9799, 1), '400 400', 'and 400 others');
+my ($n, $again) = split / /, issue_scans(9400, 9439, 1);
+cmp_ok($again, '>=', 25, "40 of the second 400 read again: most were not kept ($again index scans)");
+cmp_ok($again, '<', 40, 'but the sampled ones were');
+issue_scans(9800, 9927, 8);
+($n, $again) = split / /, issue_scans(9800, 9927, 1);
+is($n, '128', '128 issues read eight times, all allowed');
+cmp_ok($again, '<', 40,
+	"their sample was found again, so most are kept now ($again index scans; sampled, 7 in 8 would be)");
+
+$samp->quit;
 $reader->quit;
+$writer->query_safe('DELETE FROM issues WHERE id >= 9000; DELETE FROM repositories WHERE id >= 9000');
 $writer->quit;
 $off->quit;
 $node->stop;
