@@ -478,6 +478,7 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 	RbacProbeRel *r = &local;
 	ScanKeyData skey;
 	IndexScanDesc scan;
+	RbacRowKey	rk;
 	bool		found;
 	int			i;
 
@@ -488,7 +489,7 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 			break;
 		}
 	open_probe(r, relid, indexid);
-	if (p != NULL && rbac_rowcache_get(r->rel, r->index, key, ncols, attnums, values))
+	if (p != NULL && rbac_rowcache_get(r->rel, r->index, key, ncols, attnums, values, &rk))
 		return true;
 	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
 						   collation, eqproc, key);
@@ -509,7 +510,7 @@ rbac_fetch_row(RbacProbe *p, Oid relid, Oid indexid, RegProcedure eqproc,
 				values[i] = OutputFunctionCall(&outfuncs[i], d);
 		}
 		if (p != NULL)
-			rbac_rowcache_put(r->rel, r->index, key, ncols, attnums, r->slot, values);
+			rbac_rowcache_put(r->rel, r->index, &rk, ncols, attnums, r->slot, values);
 	}
 	if (r == &local)
 		close_probe(r, AccessShareLock);

@@ -370,11 +370,12 @@ key_kept(const IndexUse *u, uint64 h)
 /*
  * The kept text of the columns attnums of the row of rel whose key (in
  * index) is key, into values (palloc'd in the current context), when the
- * version kept is the one the active snapshot sees.  False: read it.
+ * version kept is the one the active snapshot sees.  False: read it, and
+ * pass rk (the key as worked out here) to rbac_rowcache_put.
  */
 bool
 rbac_rowcache_get(Relation rel, Relation index, Datum key, int ncols,
-				  const AttrNumber *attnums, char **values)
+				  const AttrNumber *attnums, char **values, RbacRowKey *rk)
 {
 	const char *bytes;
 	int			len;
@@ -383,12 +384,18 @@ rbac_rowcache_get(Relation rel, Relation index, Datum key, int ncols,
 	RowEntry   *set;
 	int			w;
 
+	rk->kept = false;
 	if (!usable(rel, index) || (len = key_bytes(index, key, &bytes)) < 0)
 		return false;
 	h = entry_hash(RelationGetRelid(index), key, bytes, len);
 	u = index_use(RelationGetRelid(index));
 	if (!key_kept(u, h))
 		return false;
+	rk->kept = true;
+	rk->key = key;
+	rk->bytes = bytes;
+	rk->len = len;
+	rk->hash = h;
 	if (u != NULL && ++u->gets >= USE_DECAY)
 	{
 		u->gets /= 2;
@@ -427,32 +434,30 @@ rbac_rowcache_get(Relation rel, Relation index, Datum key, int ncols,
 
 /*
  * Keep the row just read through index into slot, with the text of its
- * columns, unless it does not fit in an entry.
+ * columns, unless its key is not kept (rk, from the rbac_rowcache_get that
+ * missed it) or it does not fit in an entry.
  */
 void
-rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
+rbac_rowcache_put(Relation rel, Relation index, const RbacRowKey *rk, int ncols,
 				  const AttrNumber *attnums, TupleTableSlot *slot, char **values)
 {
-	const char *bytes;
-	int			len;
+	const char *bytes = rk->bytes;
+	int			len = rk->len;
+	uint64		h = rk->hash;
 	int			need;
 	int			i;
-	uint64		h;
 	RowEntry   *set;
 	RowEntry   *e;
 	char	   *p;
 	bool		shouldfree;
 	HeapTuple	tuple;
 
-	if (!usable(rel, index) || (len = key_bytes(index, key, &bytes)) < 0 || ncols > 255)
+	if (!rk->kept || ncols > 255)
 		return;
 	need = len + sizeof(AttrNumber) * ncols;
 	for (i = 0; i < ncols; i++)
 		need += 1 + (values[i] ? strlen(values[i]) + 1 : 0);
 	if (need > ENTRY_DATA)
-		return;
-	h = entry_hash(RelationGetRelid(index), key, bytes, len);
-	if (!key_kept(index_use(RelationGetRelid(index)), h))
 		return;
 	set = &entries[2 * (h % nsets)];
 
@@ -479,7 +484,7 @@ rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
 	{
 		/* rows pushing out rows: a larger cache, and this row's new set */
 		grow(Min((uint64) nsets * 4, max_sets()));
-		rbac_rowcache_put(rel, index, key, ncols, attnums, slot, values);
+		rbac_rowcache_put(rel, index, rk, ncols, attnums, slot, values);
 		return;
 	}
 
@@ -495,7 +500,7 @@ rbac_rowcache_put(Relation rel, Relation index, Datum key, int ncols,
 	e->used = false;
 	e->ncols = ncols;
 	e->keylen = len;
-	e->keyval = bytes == NULL ? key : (Datum) 0;
+	e->keyval = bytes == NULL ? rk->key : (Datum) 0;
 	p = e->data;
 	if (len > 0)
 		memcpy(p, bytes, len);
